@@ -1,0 +1,3 @@
+//! The AJIB bot service.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! The AJIB operator command line.
+
+fn main() {}

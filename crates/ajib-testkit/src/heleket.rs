@@ -1,0 +1,1 @@
+//! Fake heleket server.

@@ -1,0 +1,3 @@
+//! AJIB development tasks.
+
+fn main() {}
