@@ -1,0 +1,530 @@
+//! House rules for the `.ftl` catalogues, checked as tests.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs,
+    path::PathBuf,
+};
+
+use fluent_syntax::{ast, parser};
+
+use crate::{Arg, Catalog, Lang, catalog::EMBEDDED};
+
+/// Message or term id → the variables it uses.
+type Signatures = BTreeMap<String, BTreeSet<String>>;
+
+/// The messages the bot calls, with their variables: the crate's contract.
+const CONTRACT: &[(&str, &[&str])] = &[
+    ("lang-choose", &[]),
+    ("lang-set", &[]),
+    ("welcome", &["name"]),
+    ("menu-title", &[]),
+    ("btn-buy", &[]),
+    ("btn-services", &[]),
+    ("btn-test", &[]),
+    ("btn-apps", &[]),
+    ("btn-support", &[]),
+    ("btn-help", &[]),
+    ("btn-language", &[]),
+    ("btn-back", &[]),
+    ("btn-menu", &[]),
+    ("btn-cancel", &[]),
+    ("btn-lang-en", &[]),
+    ("btn-lang-fa", &[]),
+    ("plans-title", &[]),
+    ("plans-empty", &[]),
+    ("plan-button", &["name", "days", "traffic", "price"]),
+    ("plan-details", &["name", "days", "traffic", "price"]),
+    ("traffic-gb", &["gb"]),
+    ("traffic-unlimited", &[]),
+    ("days-count", &["count"]),
+    ("btn-confirm-pay", &["price"]),
+    ("invoice-created", &["price", "expires"]),
+    ("btn-pay", &[]),
+    ("btn-check-payment", &[]),
+    ("invoice-error", &[]),
+    ("payment-pending", &[]),
+    ("payment-received", &[]),
+    ("payment-expired", &[]),
+    ("payment-underpaid", &["paid", "price"]),
+    ("payment-failed", &[]),
+    ("provisioning-delayed", &[]),
+    ("btn-retry-purchase", &[]),
+    ("service-ready", &["name", "expires", "traffic"]),
+    ("config-uri", &["uri"]),
+    ("config-sub", &["url"]),
+    ("qr-caption", &[]),
+    ("config-howto", &[]),
+    ("services-title", &[]),
+    ("services-empty", &[]),
+    ("service-button", &["name", "status"]),
+    (
+        "service-details",
+        &[
+            "name", "username", "status", "expires", "days", "used", "limit",
+        ],
+    ),
+    ("service-usage-unavailable", &[]),
+    ("status-active", &[]),
+    ("status-expired", &[]),
+    ("status-on-hold", &[]),
+    ("status-blocked", &[]),
+    ("status-over-quota", &[]),
+    ("btn-renew", &[]),
+    ("btn-show-config", &[]),
+    ("renew-confirm", &["name", "days", "price"]),
+    ("renewal-done", &["name", "expires"]),
+    ("btn-test-confirm", &[]),
+    ("test-offer", &["days", "traffic"]),
+    ("test-granted", &[]),
+    ("test-refused-used", &[]),
+    ("test-refused-customer", &[]),
+    ("test-disabled", &[]),
+    ("apps-title", &[]),
+    ("apps-none", &[]),
+    ("support-text", &["contact"]),
+    ("support-none", &[]),
+    ("help-text", &[]),
+    ("unknown-input", &[]),
+    ("stale-button", &[]),
+    ("flood-notice", &[]),
+    ("error-generic", &[]),
+    ("banned", &[]),
+    ("admin-only", &[]),
+    ("reminder-expiry", &["name", "days"]),
+    ("reminder-expired", &["name"]),
+    ("reminder-traffic", &["name", "percent"]),
+    ("reminder-traffic-full", &["name"]),
+    ("admin-menu-title", &[]),
+    ("btn-admin", &[]),
+    ("btn-admin-stats", &[]),
+    ("btn-admin-plans", &[]),
+    ("btn-admin-broadcast", &[]),
+    ("btn-admin-users", &[]),
+    ("btn-admin-backup", &[]),
+    ("admin-new-purchase", &["user", "plan", "price", "order"]),
+    ("admin-underpaid", &["order", "user", "paid", "price"]),
+    ("admin-provision-failed", &["order", "user", "error"]),
+    ("admin-blitz-down", &["error"]),
+    ("admin-backup-failed", &["error"]),
+    (
+        "admin-stats",
+        &[
+            "users",
+            "users_today",
+            "users_week",
+            "active_services",
+            "expiring",
+            "orders_today",
+            "revenue_today",
+            "revenue_month",
+            "conversion",
+        ],
+    ),
+    ("admin-plans-title", &[]),
+    (
+        "admin-plan-line",
+        &["id", "name", "days", "traffic", "price", "active"],
+    ),
+    ("btn-admin-plan-add", &[]),
+    ("btn-admin-plan-toggle", &["id"]),
+    ("admin-plan-ask-name-en", &[]),
+    ("admin-plan-ask-name-fa", &[]),
+    ("admin-plan-ask-days", &[]),
+    ("admin-plan-ask-traffic", &[]),
+    ("admin-plan-ask-price", &[]),
+    ("admin-plan-preview", &["name", "days", "traffic", "price"]),
+    ("admin-plan-saved", &[]),
+    ("admin-plan-invalid", &["reason"]),
+    ("btn-admin-save", &[]),
+    ("admin-broadcast-ask-text", &[]),
+    ("admin-broadcast-ask-audience", &[]),
+    ("audience-all", &[]),
+    ("audience-buyers", &[]),
+    ("audience-never-bought", &[]),
+    ("audience-active", &[]),
+    ("audience-expired", &[]),
+    ("audience-test-only", &[]),
+    ("audience-lang-en", &[]),
+    ("audience-lang-fa", &[]),
+    ("admin-broadcast-preview", &["count"]),
+    ("btn-admin-broadcast-send", &[]),
+    (
+        "admin-broadcast-progress",
+        &["sent", "failed", "blocked", "remaining", "eta"],
+    ),
+    ("admin-broadcast-done", &["sent", "failed", "blocked"]),
+    ("btn-pause", &[]),
+    ("btn-resume", &[]),
+    ("btn-stop", &[]),
+    ("admin-broadcast-paused", &[]),
+    ("admin-broadcast-cancelled", &[]),
+    ("admin-users-ask", &[]),
+    ("admin-user-not-found", &[]),
+    (
+        "admin-user-profile",
+        &[
+            "id", "username", "name", "lang", "created", "orders", "services", "banned",
+        ],
+    ),
+    ("btn-admin-ban", &[]),
+    ("btn-admin-unban", &[]),
+    ("btn-admin-extend", &[]),
+    ("btn-admin-grant", &[]),
+    ("btn-admin-reset-test", &[]),
+    ("btn-admin-message", &[]),
+    ("admin-user-updated", &[]),
+    ("admin-ask-days", &[]),
+    ("admin-ask-message", &[]),
+    ("admin-backup-created", &["size", "sha"]),
+    ("admin-backup-ask-restore", &[]),
+    ("admin-backup-restored", &[]),
+    ("admin-backup-invalid", &["reason"]),
+    ("btn-admin-backup-now", &[]),
+    ("btn-admin-backup-restore", &[]),
+];
+
+/// Words in Persian texts that keep their ASCII digits.
+const LATIN_WORDS_WITH_DIGITS: &[&str] = &["Hysteria2", "SHA-256"];
+
+/// Tags Telegram's HTML mode accepts that the catalogues use.
+const ALLOWED_TAGS: &[&str] = &["<b>", "</b>", "<i>", "</i>", "<code>", "</code>"];
+
+/// Longest button label, in characters, before Telegram starts cutting it.
+const MAX_BUTTON_CHARS: usize = 24;
+
+fn locales_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../locales")
+}
+
+/// Parses every embedded file of `lang` into one list of entries.
+fn entries(lang: Lang) -> Vec<ast::Entry<&'static str>> {
+    let mut res = Vec::new();
+    for &(file_lang, name, source) in EMBEDDED {
+        if file_lang != lang {
+            continue;
+        }
+        match parser::parse(source) {
+            Ok(resource) => res.extend(resource.body),
+            Err((_, errors)) => panic!("{}/{name} does not parse: {errors:?}", lang.code()),
+        }
+    }
+    res
+}
+
+/// The variables every message and term of `lang` uses.
+fn signatures(lang: Lang) -> Signatures {
+    let mut res = Signatures::new();
+    for entry in entries(lang) {
+        let (id, patterns) = match &entry {
+            ast::Entry::Message(message) => {
+                let mut patterns: Vec<_> = message.value.iter().collect();
+                patterns.extend(message.attributes.iter().map(|it| &it.value));
+                (message.id.name.to_owned(), patterns)
+            }
+            ast::Entry::Term(term) => {
+                let mut patterns = vec![&term.value];
+                patterns.extend(term.attributes.iter().map(|it| &it.value));
+                (format!("-{}", term.id.name), patterns)
+            }
+            _ => continue,
+        };
+        let vars = res.entry(id).or_default();
+        for pattern in patterns {
+            pattern_vars(pattern, vars);
+        }
+    }
+    res
+}
+
+fn pattern_vars(pattern: &ast::Pattern<&str>, vars: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            expression_vars(expression, vars);
+        }
+    }
+}
+
+fn expression_vars(expression: &ast::Expression<&str>, vars: &mut BTreeSet<String>) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            inline_vars(selector, vars);
+            for variant in variants {
+                pattern_vars(&variant.value, vars);
+            }
+        }
+        ast::Expression::Inline(inline) => inline_vars(inline, vars),
+    }
+}
+
+fn inline_vars(inline: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => {
+            vars.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => call_vars(arguments, vars),
+        ast::InlineExpression::TermReference {
+            arguments: Some(arguments),
+            ..
+        } => call_vars(arguments, vars),
+        ast::InlineExpression::Placeable { expression } => expression_vars(expression, vars),
+        _ => (),
+    }
+}
+
+fn call_vars(arguments: &ast::CallArguments<&str>, vars: &mut BTreeSet<String>) {
+    for inline in &arguments.positional {
+        inline_vars(inline, vars);
+    }
+    for named in &arguments.named {
+        inline_vars(&named.value, vars);
+    }
+}
+
+/// The literal text pieces of every message of `lang`, with their ids.
+fn texts(lang: Lang) -> Vec<(String, String)> {
+    fn walk(id: &str, pattern: &ast::Pattern<&str>, res: &mut Vec<(String, String)>) {
+        for element in &pattern.elements {
+            match element {
+                ast::PatternElement::TextElement { value } => {
+                    res.push((id.to_owned(), (*value).to_owned()))
+                }
+                ast::PatternElement::Placeable {
+                    expression: ast::Expression::Select { variants, .. },
+                } => {
+                    for variant in variants {
+                        walk(id, &variant.value, res);
+                    }
+                }
+                ast::PatternElement::Placeable { .. } => (),
+            }
+        }
+    }
+    let mut res = Vec::new();
+    for entry in entries(lang) {
+        if let ast::Entry::Message(ast::Message {
+            id,
+            value: Some(value),
+            ..
+        }) = &entry
+        {
+            walk(id.name, value, &mut res);
+        }
+    }
+    res
+}
+
+/// Formats every message of `lang` with every variable set to `arg`.
+fn format_all(lang: Lang, arg: Arg) -> Vec<(String, String)> {
+    let catalog = Catalog::embedded().expect("embedded catalogue loads");
+    let mut res = Vec::new();
+    for (id, vars) in signatures(lang) {
+        if id.starts_with('-') {
+            continue;
+        }
+        let args: Vec<(&str, Arg)> = vars.iter().map(|var| (var.as_str(), arg)).collect();
+        let (text, errors) = catalog.format(lang, &id, &args).expect("message exists");
+        assert!(
+            errors.is_empty(),
+            "{}: {id} with {arg:?}: {errors:?}",
+            lang.code()
+        );
+        res.push((id, text));
+    }
+    res
+}
+
+/// Returns the first markup problem in `text`, if any.
+fn html_problem(text: &str) -> Option<String> {
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(pos) = rest.find(['<', '>', '&']) {
+        rest = &rest[pos..];
+        if rest.starts_with('>') {
+            return Some("stray '>'".to_owned());
+        }
+        if rest.starts_with('&') {
+            let entity = ["&lt;", "&gt;", "&amp;", "&quot;"]
+                .iter()
+                .find(|it| rest.starts_with(**it));
+            match entity {
+                Some(entity) => rest = &rest[entity.len()..],
+                None => return Some("unescaped '&'".to_owned()),
+            }
+            continue;
+        }
+        let Some(tag) = ALLOWED_TAGS.iter().find(|tag| rest.starts_with(**tag)) else {
+            return Some(format!(
+                "unknown tag at {:?}",
+                rest.chars().take(10).collect::<String>()
+            ));
+        };
+        match tag.strip_prefix("</") {
+            Some(name) => match open.pop() {
+                Some(opened) if opened.strip_prefix('<') == Some(name) => (),
+                _ => return Some(format!("unbalanced {tag}")),
+            },
+            None => open.push(tag),
+        }
+        rest = &rest[tag.len()..];
+    }
+    open.last().map(|tag| format!("unclosed {tag}"))
+}
+
+#[test]
+fn every_ftl_file_is_embedded() {
+    let mut on_disk = BTreeSet::new();
+    for lang_dir in fs::read_dir(locales_dir()).expect("locales/ is readable") {
+        let lang_dir = lang_dir.expect("locales/ entry").path();
+        for file in fs::read_dir(&lang_dir).expect("locale dir is readable") {
+            let file = file.expect("locale file").path();
+            let lang = lang_dir
+                .file_name()
+                .and_then(|it| it.to_str())
+                .unwrap_or_default();
+            let name = file
+                .file_name()
+                .and_then(|it| it.to_str())
+                .unwrap_or_default();
+            on_disk.insert(format!("{lang}/{name}"));
+        }
+    }
+    let embedded: BTreeSet<String> = EMBEDDED
+        .iter()
+        .map(|(lang, name, _)| format!("{}/{name}", lang.code()))
+        .collect();
+    assert_eq!(
+        on_disk, embedded,
+        "locales/ and catalog::EMBEDDED must list the same files"
+    );
+}
+
+#[test]
+fn every_ftl_file_parses_without_junk() {
+    for &(lang, name, source) in EMBEDDED {
+        let file = format!("{}/{name}", lang.code());
+        let on_disk = fs::read_to_string(locales_dir().join(&file)).expect("locale file reads");
+        assert_eq!(on_disk, source, "{file}: embedded copy is stale");
+        let resource = match parser::parse(source) {
+            Ok(resource) => resource,
+            Err((_, errors)) => panic!("{file}: {errors:?}"),
+        };
+        for entry in &resource.body {
+            if let ast::Entry::Junk { content } = entry {
+                panic!("{file}: junk {content:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn en_and_fa_have_the_same_ids_and_variables() {
+    let en = signatures(Lang::En);
+    let fa = signatures(Lang::Fa);
+    let only_en: Vec<_> = en.keys().filter(|id| !fa.contains_key(*id)).collect();
+    let only_fa: Vec<_> = fa.keys().filter(|id| !en.contains_key(*id)).collect();
+    assert!(only_en.is_empty(), "missing in fa: {only_en:?}");
+    assert!(only_fa.is_empty(), "missing in en: {only_fa:?}");
+    for (id, en_vars) in &en {
+        assert_eq!(
+            Some(en_vars),
+            fa.get(id),
+            "variables of {id} differ (en, fa)"
+        );
+    }
+}
+
+#[test]
+fn catalogue_matches_the_contract_with_the_bot() {
+    let en = signatures(Lang::En);
+    let messages: Signatures = en
+        .into_iter()
+        .filter(|(id, _)| !id.starts_with('-'))
+        .collect();
+    let contract: Signatures = CONTRACT
+        .iter()
+        .map(|(id, vars)| {
+            (
+                (*id).to_owned(),
+                vars.iter().map(|it| (*it).to_owned()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(CONTRACT.len(), contract.len(), "CONTRACT lists an id twice");
+    assert_eq!(messages, contract);
+}
+
+#[test]
+fn every_message_formats_with_any_arguments() {
+    for &lang in Lang::all() {
+        for arg in [
+            Arg::Num(0),
+            Arg::Num(1),
+            Arg::Num(2),
+            Arg::Num(31),
+            Arg::Str("x"),
+        ] {
+            format_all(lang, arg);
+        }
+    }
+}
+
+#[test]
+fn every_message_is_well_formed_telegram_html() {
+    for &lang in Lang::all() {
+        for (id, text) in format_all(lang, Arg::Str("v")) {
+            if let Some(problem) = html_problem(&text) {
+                panic!("{}: {id}: {problem} in {text:?}", lang.code());
+            }
+        }
+    }
+}
+
+#[test]
+fn buttons_are_short() {
+    for &lang in Lang::all() {
+        for (id, text) in format_all(lang, Arg::Str("#1")) {
+            let is_button = id.starts_with("btn-") || id.starts_with("audience-");
+            let chars = text.chars().count();
+            assert!(
+                !is_button || chars <= MAX_BUTTON_CHARS,
+                "{}: {id} is {chars} chars",
+                lang.code()
+            );
+        }
+    }
+}
+
+#[test]
+fn persian_texts_use_persian_digits() {
+    for (id, text) in texts(Lang::Fa) {
+        let mut stripped = text.clone();
+        for word in LATIN_WORDS_WITH_DIGITS {
+            stripped = stripped.replace(word, "");
+        }
+        let command_free: String = stripped
+            .split_whitespace()
+            .filter(|word| !word.starts_with('/'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            !command_free.contains(|c: char| c.is_ascii_digit()),
+            "fa: {id}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn html_checker_catches_mistakes() {
+    assert_eq!(html_problem("<b>ok</b> <code>x</code> &amp;"), None);
+    assert_eq!(html_problem("<b>open"), Some("unclosed <b>".to_owned()));
+    assert_eq!(
+        html_problem("<b><code>x</b></code>"),
+        Some("unbalanced </b>".to_owned())
+    );
+    assert_eq!(html_problem("a & b"), Some("unescaped '&'".to_owned()));
+    assert_eq!(
+        html_problem("1 < 2"),
+        Some("unknown tag at \"< 2\"".to_owned())
+    );
+}

@@ -1,0 +1,213 @@
+# AJIB — texts only administrators see (English).
+#
+# Numbers passed as numbers are shown with the reader's digits; pass ids that
+# an admin may want to copy (Telegram ids, order ids) as strings.
+
+## Admin menu
+
+admin-menu-title = 🛠 <b>Admin panel</b>
+btn-admin = 🛠 Admin
+btn-admin-stats = 📊 Stats
+btn-admin-plans = 📦 Plans
+btn-admin-broadcast = 📣 Broadcast
+btn-admin-users = 👥 Users
+btn-admin-backup = 💾 Backup
+
+## Notifications
+
+# Variables:
+#   $user (String) - who bought, e.g. "@name (123456)".
+#   $plan (String) - plan name.
+#   $price (String) - amount from format_money.
+#   $order (String) - order id.
+admin-new-purchase =
+    💰 <b>New purchase</b>
+    User: { $user }
+    Plan: { $plan }
+    Amount: { $price }
+    Order: #{ $order }
+# Variables:
+#   $order (String) - order id.
+#   $user (String) - who paid.
+#   $paid (String) - amount received, from format_money.
+#   $price (String) - invoice amount, from format_money.
+admin-underpaid =
+    ⚠️ <b>Underpaid order</b> #{ $order }
+    User: { $user }
+    Paid: { $paid } of { $price }
+    Needs a manual review.
+# Variables:
+#   $order (String) - order id.
+#   $user (String) - who paid.
+#   $error (String) - what went wrong.
+admin-provision-failed =
+    ❌ <b>Provisioning failed</b> for order #{ $order }
+    User: { $user }
+    Error: <code>{ $error }</code>
+    The order is paid; please check it.
+# Variables:
+#   $error (String) - what went wrong.
+admin-blitz-down =
+    🚨 <b>Blitz panel unreachable</b>
+    <code>{ $error }</code>
+    New services wait in the queue until it is back.
+# Variables:
+#   $error (String) - what went wrong.
+admin-backup-failed =
+    ❌ <b>Backup failed</b>
+    <code>{ $error }</code>
+
+## Statistics
+
+# Variables:
+#   $users, $users_today, $users_week, $active_services, $expiring, $orders_today (Number).
+#   $revenue_today, $revenue_month (String) - from format_money.
+#   $conversion (String) - share of users who bought, e.g. "12.5%".
+admin-stats =
+    📊 <b>Statistics</b>
+    👥 Users: { $users }
+    🆕 New: { $users_today } today, { $users_week } this week
+    🟢 Active services: { $active_services }
+    ⏰ Expiring soon: { $expiring }
+    🧾 Orders today: { $orders_today }
+    💰 Revenue today: { $revenue_today }
+    💰 Revenue this month: { $revenue_month }
+    📈 Conversion: { $conversion }
+
+## Plans
+
+admin-plans-title = 📦 <b>Plans</b>
+# Variables:
+#   $id (String) - plan id.
+#   $name (String) - plan name.
+#   $days (Number) - duration in days.
+#   $traffic (String) - traffic, already formatted.
+#   $price (String) - price from format_money.
+#   $active (String or Number) - "true"/"false" or 1/0: is the plan on sale.
+admin-plan-line = { $active ->
+        [true] 🟢
+        [1] 🟢
+       *[other] ⚪
+    } #{ $id } { $name } · { $days } d · { $traffic } · { $price }
+btn-admin-plan-add = ➕ Add plan
+# Variables:
+#   $id (String) - plan id.
+btn-admin-plan-toggle = 🔀 On/off #{ $id }
+admin-plan-ask-name-en = Send the plan name in English:
+admin-plan-ask-name-fa = Send the plan name in Persian:
+admin-plan-ask-days = Send the duration in days (e.g. 30):
+admin-plan-ask-traffic = Send the traffic limit in GB (0 = unlimited):
+admin-plan-ask-price = Send the price in USD (e.g. 5 or 4.99):
+# Variables: as plan-details.
+admin-plan-preview =
+    📝 <b>New plan</b>
+    Name: { $name }
+    Duration: { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+    Traffic: { $traffic }
+    Price: { $price }
+    Save it?
+admin-plan-saved = ✅ Plan saved.
+# Variables:
+#   $reason (String) - what is wrong with the value.
+admin-plan-invalid =
+    ⚠️ Invalid value: { $reason }
+    Please send it again.
+btn-admin-save = 💾 Save
+
+## Broadcast
+
+admin-broadcast-ask-text = 📣 Send the message you want to broadcast:
+admin-broadcast-ask-audience = 👥 Who should receive it?
+audience-all = 👥 Everyone
+audience-buyers = 💰 Buyers
+audience-never-bought = 🆕 Never bought
+audience-active = 🟢 Active service
+audience-expired = 🔴 Expired service
+audience-test-only = 🎁 Test only
+audience-lang-en = 🇬🇧 English speakers
+audience-lang-fa = 🇮🇷 Persian speakers
+# Variables:
+#   $count (Number) - how many users match the audience.
+admin-broadcast-preview = { $count ->
+        [0] No users match this audience.
+        [one] 👆 This is the preview. It will go to { $count } user. Send it?
+       *[other] 👆 This is the preview. It will go to { $count } users. Send it?
+    }
+btn-admin-broadcast-send = 🚀 Send
+# Variables:
+#   $sent, $failed, $blocked, $remaining (Number).
+#   $eta (String) - estimated time left, already formatted.
+admin-broadcast-progress =
+    📣 <b>Broadcasting…</b>
+    ✅ Sent: { $sent }
+    ❌ Failed: { $failed }
+    🚫 Blocked the bot: { $blocked }
+    ⏳ Left: { $remaining } (about { $eta })
+# Variables:
+#   $sent, $failed, $blocked (Number).
+admin-broadcast-done =
+    ✅ <b>Broadcast finished</b>
+    Sent: { $sent }
+    Failed: { $failed }
+    Blocked the bot: { $blocked }
+btn-pause = ⏸ Pause
+btn-resume = ▶️ Resume
+btn-stop = ⏹ Stop
+admin-broadcast-paused = ⏸ Broadcast paused.
+admin-broadcast-cancelled = ⏹ Broadcast cancelled.
+
+## Users
+
+admin-users-ask = 🔎 Send a Telegram user id or @username:
+admin-user-not-found = No user found.
+# Variables:
+#   $id (String) - Telegram user id.
+#   $username (String) - @username or "—".
+#   $name (String) - display name.
+#   $lang (String) - language code.
+#   $created (String) - join date from format_date.
+#   $orders, $services (Number).
+#   $banned (String or Number) - "true"/"false" or 1/0.
+admin-user-profile =
+    👤 <b>User</b> <code>{ $id }</code>
+    Username: { $username }
+    Name: { $name }
+    Language: { $lang }
+    Joined: { $created }
+    Orders: { $orders }
+    Services: { $services }
+    Banned: { $banned ->
+        [true] yes
+        [1] yes
+       *[other] no
+    }
+btn-admin-ban = ⛔ Ban
+btn-admin-unban = ✅ Unban
+btn-admin-extend = ⏳ Extend
+btn-admin-grant = 🎁 Grant plan
+btn-admin-reset-test = 🔄 Reset test
+btn-admin-message = ✉️ Message
+admin-user-updated = ✅ User updated.
+admin-ask-days = How many days should be added? Send a number:
+admin-ask-message = Send the message for this user:
+
+## Backups
+
+# Variables:
+#   $size (String) - from format_bytes.
+#   $sha (String) - SHA-256 of the backup file, hex.
+admin-backup-created =
+    💾 <b>Backup created</b> ({ $size })
+    SHA-256: <code>{ $sha }</code>
+admin-backup-ask-restore =
+    ♻️ Send the backup file to restore.
+    ⚠️ It replaces all current data.
+admin-backup-restored = ✅ Backup restored.
+# Variables:
+#   $reason (String) - why the file was rejected.
+admin-backup-invalid = ⚠️ Invalid backup: { $reason }
+btn-admin-backup-now = 💾 Back up now
+btn-admin-backup-restore = ♻️ Restore

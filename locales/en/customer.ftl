@@ -1,0 +1,249 @@
+# AJIB — customer-facing texts (English).
+#
+# Messages are sent with Telegram's HTML parse mode: only <b>, <i> and <code>
+# are used, and string variables are HTML-escaped by the bot before formatting.
+# Operators may override any message without rebuilding: put a file with the
+# same ids in <overrides>/en/*.ftl.
+
+-brand = AJIB
+
+## Language
+
+lang-choose =
+    🌐 Please choose your language:
+    لطفاً زبان خود را انتخاب کنید:
+lang-set = ✅ Language set to English.
+btn-lang-en = 🇬🇧 English
+btn-lang-fa = 🇮🇷 فارسی
+
+## Main menu
+
+# Variables:
+#   $name (String) - the user's first name.
+welcome =
+    👋 Hi { $name }, welcome to { -brand }!
+    🚀 Fast, stable VPN on Hysteria2: pay with crypto and get connected in minutes.
+    🎁 New here? Try a free test account first.
+menu-title = 🏠 <b>Main menu</b>
+    What would you like to do?
+btn-buy = 🛒 Buy VPN
+btn-services = 📦 My services
+btn-test = 🎁 Free test
+btn-apps = 📲 Apps
+btn-support = 💬 Support
+btn-help = ❓ Help
+btn-language = 🌐 Language
+btn-back = 🔙 Back
+btn-menu = 🏠 Menu
+btn-cancel = ✖️ Cancel
+
+## Plans and purchase
+
+plans-title =
+    🛒 <b>Choose a plan</b>
+    Pick the plan that suits you:
+plans-empty = 😔 No plans are on sale right now. Please check back soon.
+# Variables:
+#   $name (String) - plan name.
+#   $days (Number) - plan duration in days.
+#   $traffic (String) - traffic-gb or traffic-unlimited, already formatted.
+#   $price (String) - price from format_money.
+plan-button = { $name } · { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } · { $traffic } · { $price }
+# Variables: as plan-button.
+plan-details =
+    📦 <b>{ $name }</b>
+
+    ⏳ Duration: { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+    📊 Traffic: { $traffic }
+    💰 Price: { $price }
+
+    Tap the button below to pay with crypto.
+# Variables:
+#   $gb (Number) - traffic in gigabytes.
+traffic-gb = { $gb } GB
+traffic-unlimited = Unlimited
+# Variables:
+#   $count (Number) - number of days.
+days-count = { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }
+# Variables:
+#   $price (String) - price from format_money.
+btn-confirm-pay = 💳 Pay { $price }
+# Variables:
+#   $price (String) - invoice amount from format_money.
+#   $expires (String) - when the invoice expires, already formatted (time or date and time).
+invoice-created =
+    🧾 <b>Your invoice is ready</b>
+    Amount: <b>{ $price }</b>
+
+    Please pay with the button below before { $expires }.
+    Once the payment is confirmed, your service is set up automatically and sent right here.
+    If it seems to take long, tap “{ btn-check-payment }”.
+btn-pay = 💳 Pay now
+btn-check-payment = 🔄 Check payment
+invoice-error = ⚠️ We couldn't create your invoice right now. Please try again in a few minutes.
+payment-pending = ⏳ We haven't received your payment yet. If you've already paid, the network may need a few more minutes to confirm it.
+payment-received = ✅ Payment received, thank you! Setting up your service…
+payment-expired = ⌛ This invoice has expired. If you still want the plan, please start a new purchase. If you paid after it expired, contact support and we'll help.
+# Variables:
+#   $paid (String) - amount actually received, from format_money.
+#   $price (String) - invoice amount, from format_money.
+payment-underpaid = ⚠️ We received { $paid }, but the invoice was for { $price }. Please contact support and we'll sort it out.
+payment-failed = ❌ The payment didn't go through, so no service was created. You can try again or contact support.
+provisioning-delayed = ⏳ Your payment is confirmed. Setting up your service is taking a little longer than usual; we'll send your config here as soon as it's ready. No need to pay again.
+btn-retry-purchase = 🔁 Try again
+
+## Configs
+
+# Variables:
+#   $name (String) - plan or service name.
+#   $expires (String) - expiry date from format_date.
+#   $traffic (String) - traffic limit, already formatted.
+service-ready =
+    🎉 <b>Your service is ready!</b>
+    📦 Plan: { $name }
+    📅 Valid until: { $expires }
+    📊 Traffic: { $traffic }
+
+    Your connection details follow below.
+# Variables:
+#   $uri (String) - the hy2:// config URI.
+config-uri =
+    🔗 <b>Config link</b> (tap to copy):
+    <code>{ $uri }</code>
+# Variables:
+#   $url (String) - the subscription URL.
+config-sub =
+    🔄 <b>Subscription link</b> (tap to copy):
+    <code>{ $url }</code>
+qr-caption = 📷 Scan this QR code in your VPN app.
+config-howto = 💡 Open your client app and import the config by scanning the QR code or pasting the link.
+
+## My services
+
+services-title =
+    📦 <b>Your services</b>
+    Tap a service to see its details.
+services-empty = You don't have any services yet. Tap “{ btn-buy }” to get started.
+# Variables:
+#   $name (String) - service name.
+#   $status (String) - one of the status-* messages.
+service-button = { $name } · { $status }
+# Variables:
+#   $name (String) - service name.
+#   $username (String) - panel username.
+#   $status (String) - one of the status-* messages.
+#   $expires (String) - expiry date from format_date.
+#   $days (Number) - whole days left (0 when expired).
+#   $used (String) - traffic used, from format_bytes.
+#   $limit (String) - traffic limit, from format_bytes or traffic-unlimited.
+service-details =
+    📦 <b>{ $name }</b>
+    👤 Username: <code>{ $username }</code>
+    🔘 Status: { $status }
+    📅 Expires: { $expires }
+    ⏳ Days left: { $days }
+    📊 Used: { $used } of { $limit }
+service-usage-unavailable = ⚠️ The VPN panel can't be reached right now, so usage may be out of date. Showing what we know.
+status-active = 🟢 Active
+status-expired = 🔴 Expired
+status-on-hold = ⏸ On hold
+status-blocked = ⛔ Blocked
+status-over-quota = 🟠 Traffic used up
+btn-renew = 🔁 Renew
+btn-show-config = 🔗 Show config
+# Variables:
+#   $name (String) - service name.
+#   $days (Number) - days the renewal adds.
+#   $price (String) - price from format_money.
+renew-confirm =
+    🔁 <b>Renew { $name }</b>
+    This adds { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } for { $price }.
+    Confirm to get the payment invoice.
+# Variables:
+#   $name (String) - service name.
+#   $expires (String) - new expiry date from format_date.
+renewal-done = ✅ <b>{ $name }</b> has been renewed and is valid until { $expires }.
+
+## Free test
+
+btn-test-confirm = ✅ Get my free test
+# Variables:
+#   $days (Number) - test duration in days.
+#   $traffic (String) - test traffic, already formatted.
+test-offer =
+    🎁 <b>Free test account</b>
+    Try our VPN for free: { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } with { $traffic } of traffic.
+    Each Telegram account can get one test. Would you like it now?
+test-granted = 🎁 Your free test account is ready! Your connection details follow below.
+test-refused-used = You've already used your free test. Choose a plan from “{ btn-buy }” to keep going!
+test-refused-customer = Free tests are for new users, and you're already a customer, thank you! 💙 You'll find your service under “{ btn-services }”.
+test-disabled = The free test isn't available right now. You can pick a plan from “{ btn-buy }”.
+
+## Apps, support and help
+
+apps-title =
+    📲 <b>Client apps</b>
+    Download the app for your device, then import your config into it:
+apps-none = No download links are set up yet. Please ask support which app to use.
+# Variables:
+#   $contact (String) - support contact, e.g. an @username.
+support-text =
+    💬 <b>Support</b>
+    Questions or problems? Message us: { $contact }
+    If it's about a payment, please include your order number.
+support-none = The support contact isn't set up yet. Please try again later.
+help-text =
+    ❓ <b>How to use this bot</b>
+    { btn-buy }: choose a plan and pay with crypto.
+    { btn-services }: your configs, usage and renewals.
+    { btn-test }: try the service once, for free.
+    { btn-apps }: download a client app for your device.
+    { btn-support }: get in touch with us.
+
+    Commands:
+    /start — start over
+    /menu — show the main menu
+    /help — show this help
+    /language — change the language
+unknown-input = 🤔 Sorry, I didn't get that. Please use the menu buttons.
+stale-button = ⌛ This button has expired. Here is the current menu.
+flood-notice = 🐢 You're going a bit fast. Please wait a moment and try again.
+error-generic = ⚠️ Something went wrong on our side. Please try again in a moment.
+banned = ⛔ Your access to this bot has been restricted. If you think this is a mistake, please contact support.
+admin-only = ⛔ You are not allowed to do that.
+
+## Reminders
+
+# Variables:
+#   $name (String) - service name.
+#   $days (Number) - whole days until expiry.
+reminder-expiry = ⏰ Your service <b>{ $name }</b> expires { $days ->
+        [0] today
+        [1] tomorrow
+       *[other] in { $days } days
+    }. Renew now to stay connected.
+# Variables:
+#   $name (String) - service name.
+reminder-expired = 🔴 Your service <b>{ $name }</b> has expired. Renew it to get connected again.
+# Variables:
+#   $name (String) - service name.
+#   $percent (Number) - share of the traffic used, 0 to 100.
+reminder-traffic = 📊 You've used { $percent }% of the traffic on <b>{ $name }</b>. Renew in time to stay connected.
+# Variables:
+#   $name (String) - service name.
+reminder-traffic-full = 🟠 The traffic on <b>{ $name }</b> is used up. Renew it to keep using the VPN.

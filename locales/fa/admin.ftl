@@ -1,0 +1,154 @@
+# AJIB — متن‌های مخصوص مدیران (فارسی).
+#
+# Same ids and variables as locales/en/admin.ftl; see the comments there.
+
+## Admin menu
+
+admin-menu-title = 🛠 <b>پنل مدیریت</b>
+btn-admin = 🛠 مدیریت
+btn-admin-stats = 📊 آمار
+btn-admin-plans = 📦 پلن‌ها
+btn-admin-broadcast = 📣 پیام همگانی
+btn-admin-users = 👥 کاربران
+btn-admin-backup = 💾 پشتیبان‌گیری
+
+## Notifications
+
+admin-new-purchase =
+    💰 <b>خرید جدید</b>
+    کاربر: { $user }
+    پلن: { $plan }
+    مبلغ: { $price }
+    سفارش: #{ $order }
+admin-underpaid =
+    ⚠️ <b>پرداخت ناقص</b> — سفارش #{ $order }
+    کاربر: { $user }
+    پرداخت‌شده: { $paid } از { $price }
+    نیاز به بررسی دستی دارد.
+admin-provision-failed =
+    ❌ <b>ساخت سرویس ناموفق بود</b> — سفارش #{ $order }
+    کاربر: { $user }
+    خطا: <code>{ $error }</code>
+    این سفارش پرداخت شده است؛ لطفاً بررسی کنید.
+admin-blitz-down =
+    🚨 <b>پنل Blitz در دسترس نیست</b>
+    <code>{ $error }</code>
+    ساخت سرویس‌های جدید تا برقراری دوبارهٔ پنل در صف می‌ماند.
+admin-backup-failed =
+    ❌ <b>پشتیبان‌گیری ناموفق بود</b>
+    <code>{ $error }</code>
+
+## Statistics
+
+admin-stats =
+    📊 <b>آمار</b>
+    👥 کاربران: { $users }
+    🆕 کاربران جدید: امروز { $users_today }، این هفته { $users_week }
+    🟢 سرویس‌های فعال: { $active_services }
+    ⏰ رو به انقضا: { $expiring }
+    🧾 سفارش‌های امروز: { $orders_today }
+    💰 درآمد امروز: { $revenue_today }
+    💰 درآمد این ماه: { $revenue_month }
+    📈 نرخ تبدیل: { $conversion }
+
+## Plans
+
+admin-plans-title = 📦 <b>پلن‌ها</b>
+admin-plan-line = { $active ->
+        [true] 🟢
+        [1] 🟢
+       *[other] ⚪
+    } #{ $id } { $name } · { $days } روز · { $traffic } · { $price }
+btn-admin-plan-add = ➕ افزودن پلن
+btn-admin-plan-toggle = 🔀 فعال/غیرفعال #{ $id }
+admin-plan-ask-name-en = نام پلن را به انگلیسی بفرستید:
+admin-plan-ask-name-fa = نام پلن را به فارسی بفرستید:
+admin-plan-ask-days = مدت پلن را به روز بفرستید (مثلاً ۳۰):
+admin-plan-ask-traffic = حجم پلن را به گیگابایت بفرستید (۰ یعنی نامحدود):
+admin-plan-ask-price = قیمت را به دلار بفرستید (مثلاً ۵ یا ۴٫۹۹):
+admin-plan-preview =
+    📝 <b>پلن جدید</b>
+    نام: { $name }
+    مدت: { $days } روز
+    حجم: { $traffic }
+    قیمت: { $price }
+    ذخیره شود؟
+admin-plan-saved = ✅ پلن ذخیره شد.
+admin-plan-invalid =
+    ⚠️ مقدار نامعتبر: { $reason }
+    لطفاً دوباره بفرستید.
+btn-admin-save = 💾 ذخیره
+
+## Broadcast
+
+admin-broadcast-ask-text = 📣 پیامی را که می‌خواهید برای همه ارسال شود بفرستید:
+admin-broadcast-ask-audience = 👥 این پیام برای چه کسانی ارسال شود؟
+audience-all = 👥 همهٔ کاربران
+audience-buyers = 💰 خریداران
+audience-never-bought = 🆕 بدون خرید
+audience-active = 🟢 سرویس فعال
+audience-expired = 🔴 سرویس منقضی
+audience-test-only = 🎁 فقط تست
+audience-lang-en = 🇬🇧 انگلیسی‌زبان‌ها
+audience-lang-fa = 🇮🇷 فارسی‌زبان‌ها
+admin-broadcast-preview = { $count ->
+        [0] هیچ کاربری در این گروه نیست.
+       *[other] 👆 پیش‌نمایش پیام در بالا آمده است. این پیام برای { $count } کاربر ارسال می‌شود. ارسال شود؟
+    }
+btn-admin-broadcast-send = 🚀 ارسال
+admin-broadcast-progress =
+    📣 <b>در حال ارسال…</b>
+    ✅ ارسال‌شده: { $sent }
+    ❌ ناموفق: { $failed }
+    🚫 ربات را مسدود کرده‌اند: { $blocked }
+    ⏳ باقی‌مانده: { $remaining } (حدود { $eta })
+admin-broadcast-done =
+    ✅ <b>ارسال همگانی تمام شد</b>
+    ارسال‌شده: { $sent }
+    ناموفق: { $failed }
+    ربات را مسدود کرده‌اند: { $blocked }
+btn-pause = ⏸ توقف موقت
+btn-resume = ▶️ ادامه
+btn-stop = ⏹ لغو
+admin-broadcast-paused = ⏸ ارسال همگانی موقتاً متوقف شد.
+admin-broadcast-cancelled = ⏹ ارسال همگانی لغو شد.
+
+## Users
+
+admin-users-ask = 🔎 شناسهٔ عددی تلگرام یا @username کاربر را بفرستید:
+admin-user-not-found = کاربری پیدا نشد.
+admin-user-profile =
+    👤 <b>کاربر</b> <code>{ $id }</code>
+    نام کاربری: { $username }
+    نام: { $name }
+    زبان: { $lang }
+    تاریخ عضویت: { $created }
+    سفارش‌ها: { $orders }
+    سرویس‌ها: { $services }
+    مسدود: { $banned ->
+        [true] بله
+        [1] بله
+       *[other] خیر
+    }
+btn-admin-ban = ⛔ مسدود کردن
+btn-admin-unban = ✅ رفع مسدودی
+btn-admin-extend = ⏳ تمدید
+btn-admin-grant = 🎁 اهدای پلن
+btn-admin-reset-test = 🔄 بازنشانی تست
+btn-admin-message = ✉️ ارسال پیام
+admin-user-updated = ✅ اطلاعات کاربر به‌روز شد.
+admin-ask-days = چند روز اضافه شود؟ یک عدد بفرستید:
+admin-ask-message = پیام خود را برای این کاربر بفرستید:
+
+## Backups
+
+admin-backup-created =
+    💾 <b>نسخهٔ پشتیبان ساخته شد</b> ({ $size })
+    SHA-256: <code>{ $sha }</code>
+admin-backup-ask-restore =
+    ♻️ فایل پشتیبان را برای بازگردانی بفرستید.
+    ⚠️ همهٔ اطلاعات فعلی با آن جایگزین می‌شود.
+admin-backup-restored = ✅ نسخهٔ پشتیبان بازگردانی شد.
+admin-backup-invalid = ⚠️ فایل پشتیبان نامعتبر است: { $reason }
+btn-admin-backup-now = 💾 پشتیبان‌گیری فوری
+btn-admin-backup-restore = ♻️ بازگردانی
