@@ -1,3 +1,45 @@
 //! AJIB's SQLite storage: migrations, repositories, durable jobs and backups.
 //!
-//! It knows nothing of Telegram, Blitz or Heleket; it stores domain values.
+//! It knows nothing of Telegram, Blitz or Heleket; it stores domain values
+//! from `ajib_domain`, converting rows by hand, and keeps rusqlite and
+//! deadpool out of its public signatures.
+//!
+//! [`Store::open`] opens one SQLite file in WAL mode behind a small pool of
+//! connections and applies the embedded, numbered migrations
+//! (`migrations/NNNN_*.sql`, tracked with `PRAGMA user_version`). Every
+//! method is `async` and runs its SQL on a pooled connection on a blocking
+//! thread. The invariants that matter for money live here, inside single
+//! transactions:
+//!
+//! - [`Store::confirm_paid`] moves an order to paid and queues its
+//!   provisioning [`Job`] atomically, and only once, however many webhooks
+//!   and pollers race.
+//! - [`Store::insert_service_and_mark_provisioned`] and
+//!   [`Store::extend_service_and_mark_provisioned`] are idempotent, so a
+//!   retried provisioning job is harmless.
+//! - [`Store::claim_job`] leases a job to exactly one worker; an expired lease
+//!   makes it claimable again.
+//! - [`Store::backup_to`] copies a consistent snapshot while the bot runs.
+
+mod admin;
+mod broadcasts;
+mod error;
+mod jobs;
+mod orders;
+mod plans;
+mod services;
+mod stats;
+mod store;
+mod users;
+
+pub use crate::{
+    admin::{Actor, Admin, AdminRole, AuditEntry},
+    broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
+    error::{Error, SqliteError},
+    jobs::{Job, PROVISION_JOB},
+    orders::{NewOrder, PaidOutcome},
+    services::NewService,
+    stats::{DayRevenue, PlanRevenue, Summary},
+    store::{CURRENT_SCHEMA_VERSION, Store},
+    users::{Audience, UserRow, UserSeen},
+};

@@ -1,0 +1,166 @@
+//! The durable job queue: at-least-once work with leases, retries and dead letters.
+
+use ajib_domain::{JobId, OrderId, UnixTime};
+use rusqlite::{Connection, Row, params};
+
+use crate::{
+    Error, Store,
+    store::{one_row, query_count, query_opt, query_vec, time, to_u32},
+};
+
+/// The kind of the job [`Store::confirm_paid`] queues; its payload is `{"order_id": <id>}`.
+pub const PROVISION_JOB: &str = "provision";
+
+/// A claimed (or dead) job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Its id.
+    pub id: JobId,
+    /// What to do, e.g. [`PROVISION_JOB`].
+    pub kind: String,
+    /// JSON arguments.
+    pub payload: String,
+    /// How many times it was claimed, this time included.
+    pub attempts: u32,
+    /// When it became due.
+    pub run_at: UnixTime,
+    /// The error of the previous attempt.
+    pub last_error: Option<String>,
+}
+
+const JOB_COLUMNS: &str = "id, kind, payload, attempts, run_at, last_error";
+
+impl Job {
+    /// The order of a [`PROVISION_JOB`]; `None` for other kinds or a malformed payload.
+    #[must_use]
+    pub fn provision_order(&self) -> Option<OrderId> {
+        if self.kind != PROVISION_JOB {
+            return None;
+        }
+        let value: serde_json::Value = serde_json::from_str(&self.payload).ok()?;
+        value.get("order_id")?.as_i64().map(OrderId)
+    }
+}
+
+impl Store {
+    /// Queues a job of `kind` with JSON `payload`, due at `run_at`.
+    pub async fn enqueue_job(
+        &self,
+        kind: &str,
+        payload_json: &str,
+        run_at: UnixTime,
+    ) -> Result<JobId, Error> {
+        let (kind, payload) = (kind.to_owned(), payload_json.to_owned());
+        self.with_conn(move |conn| insert_job(conn, &kind, &payload, run_at))
+            .await
+    }
+
+    /// Leases the most overdue job to the caller for `lease_secs`, or `None` if nothing is due.
+    ///
+    /// One UPDATE picks and leases the job, so two workers never get the same
+    /// one. A job whose lease ran out (its worker died) is due again.
+    pub async fn claim_job(&self, now: UnixTime, lease_secs: u32) -> Result<Option<Job>, Error> {
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1 \
+                 WHERE id = (SELECT id FROM jobs WHERE (status = 'pending' AND run_at <= ?1) \
+                 OR (status = 'running' AND lease_until <= ?1) ORDER BY run_at, id LIMIT 1) \
+                 RETURNING {JOB_COLUMNS}"
+            );
+            query_opt(conn, &sql, params![now.0, lease_secs], read_job)
+        })
+        .await
+    }
+
+    /// Marks a job done.
+    pub async fn complete_job(&self, id: JobId) -> Result<(), Error> {
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE jobs SET status = 'done', lease_until = NULL WHERE id = ?1",
+                [id.0],
+            )?;
+            one_row("job", n)
+        })
+        .await
+    }
+
+    /// Puts a failed job back in the queue, due at `run_at`.
+    pub async fn retry_job(&self, id: JobId, run_at: UnixTime, error: &str) -> Result<(), Error> {
+        let error = error.to_owned();
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = ?2, last_error = ?3 WHERE id = ?1",
+                params![id.0, run_at.0, error],
+            )?;
+            one_row("job", n)
+        })
+        .await
+    }
+
+    /// Gives up on a job: it stays in the table as dead, with its error, for an operator.
+    pub async fn fail_job(&self, id: JobId, error: &str) -> Result<(), Error> {
+        let error = error.to_owned();
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE jobs SET status = 'dead', lease_until = NULL, last_error = ?2 WHERE id = ?1",
+                params![id.0, error],
+            )?;
+            one_row("job", n)
+        })
+        .await
+    }
+
+    /// Jobs not yet done or dead (queued or leased).
+    pub async fn pending_jobs_count(&self) -> Result<u64, Error> {
+        self.with_conn(|conn| {
+            query_count(
+                conn,
+                "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')",
+                [],
+            )
+        })
+        .await
+    }
+
+    /// Dead jobs, newest first.
+    pub async fn dead_jobs(&self, limit: u32) -> Result<Vec<Job>, Error> {
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE status = 'dead' ORDER BY id DESC LIMIT ?1"
+            );
+            query_vec(conn, &sql, [limit], read_job)
+        })
+        .await
+    }
+}
+
+/// Inserts a job on `conn`, which may be inside a caller's transaction.
+pub(crate) fn insert_job(
+    conn: &Connection,
+    kind: &str,
+    payload: &str,
+    run_at: UnixTime,
+) -> Result<JobId, Error> {
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO jobs (kind, payload, status, run_at, created_at, updated_at) \
+         VALUES (?1, ?2, 'pending', ?3, ?3, ?3) RETURNING id",
+        )?
+        .query_row(params![kind, payload, run_at.0], |row| row.get(0))?;
+    Ok(JobId(id))
+}
+
+pub(crate) fn provision_payload(order: OrderId) -> String {
+    serde_json::json!({ "order_id": order.0 }).to_string()
+}
+
+fn read_job(row: &Row<'_>) -> Result<Job, Error> {
+    Ok(Job {
+        id: JobId(row.get("id")?),
+        kind: row.get("kind")?,
+        payload: row.get("payload")?,
+        attempts: to_u32("jobs.attempts", row.get("attempts")?)?,
+        run_at: time(row, "run_at")?,
+        last_error: row.get("last_error")?,
+    })
+}

@@ -1,0 +1,129 @@
+//! Plans on sale.
+
+use ajib_domain::{Plan, PlanId, PlanName, UnixTime, ValidPlan};
+use rusqlite::{Row, params};
+
+use crate::{
+    Error, Store,
+    store::{money, query_opt, query_vec, to_u32},
+};
+
+const PLAN_COLUMNS: &str =
+    "id, name_en, name_fa, days, traffic_gb, price_minor, currency, active, sort_order";
+
+impl Store {
+    /// Plans in menu order (`sort_order`, then id); only active ones if `active_only`.
+    pub async fn list_plans(&self, active_only: bool) -> Result<Vec<Plan>, Error> {
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "SELECT {PLAN_COLUMNS} FROM plans WHERE active = 1 OR ?1 = 0 ORDER BY sort_order, id"
+            );
+            query_vec(conn, &sql, [active_only], read_plan)
+        })
+        .await
+    }
+
+    /// The plan with this id, active or not.
+    pub async fn get_plan(&self, id: PlanId) -> Result<Option<Plan>, Error> {
+        self.with_conn(move |conn| {
+            query_opt(
+                conn,
+                &format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"),
+                [id.0],
+                read_plan,
+            )
+        })
+        .await
+    }
+
+    /// Stores a new plan.
+    pub async fn insert_plan(&self, plan: &ValidPlan, now: UnixTime) -> Result<Plan, Error> {
+        let plan = plan.plan().clone();
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "INSERT INTO plans (name_en, name_fa, days, traffic_gb, price_minor, currency, active, sort_order, \
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING {PLAN_COLUMNS}"
+            );
+            let currency = plan.price.currency();
+            let params = params![
+                plan.name.en,
+                plan.name.fa,
+                plan.days,
+                plan.traffic_gb,
+                plan.price.minor(),
+                currency.code(),
+                plan.active,
+                plan.sort_order,
+                now.0
+            ];
+            query_opt(conn, &sql, params, read_plan)?.ok_or(Error::NotFound { what: "plan" })
+        })
+        .await
+    }
+
+    /// Replaces every field of plan `id`; existing orders keep the price they were made with.
+    pub async fn update_plan(
+        &self,
+        id: PlanId,
+        plan: &ValidPlan,
+        now: UnixTime,
+    ) -> Result<Plan, Error> {
+        let plan = plan.plan().clone();
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "UPDATE plans SET name_en = ?2, name_fa = ?3, days = ?4, traffic_gb = ?5, price_minor = ?6, \
+                 currency = ?7, active = ?8, sort_order = ?9, updated_at = ?10 WHERE id = ?1 RETURNING {PLAN_COLUMNS}"
+            );
+            let currency = plan.price.currency();
+            let params = params![
+                id.0,
+                plan.name.en,
+                plan.name.fa,
+                plan.days,
+                plan.traffic_gb,
+                plan.price.minor(),
+                currency.code(),
+                plan.active,
+                plan.sort_order,
+                now.0
+            ];
+            query_opt(conn, &sql, params, read_plan)?.ok_or(Error::NotFound { what: "plan" })
+        })
+        .await
+    }
+
+    /// Offers or withdraws plan `id`.
+    pub async fn set_plan_active(
+        &self,
+        id: PlanId,
+        active: bool,
+        now: UnixTime,
+    ) -> Result<(), Error> {
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE plans SET active = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id.0, active, now.0],
+            )?;
+            match n {
+                0 => Err(Error::NotFound { what: "plan" }),
+                _ => Ok(()),
+            }
+        })
+        .await
+    }
+}
+
+fn read_plan(row: &Row<'_>) -> Result<Plan, Error> {
+    Ok(Plan {
+        id: PlanId(row.get("id")?),
+        name: PlanName {
+            en: row.get("name_en")?,
+            fa: row.get("name_fa")?,
+        },
+        days: to_u32("plans.days", row.get("days")?)?,
+        traffic_gb: to_u32("plans.traffic_gb", row.get("traffic_gb")?)?,
+        price: money(row, "price_minor", "currency")?,
+        active: row.get("active")?,
+        sort_order: row.get("sort_order")?,
+    })
+}

@@ -1,0 +1,329 @@
+//! The connection pool, migrations, and the plumbing every repository shares.
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use ajib_domain::{Currency, Money, UnixTime};
+use deadpool_sqlite::{Hook, HookError, Pool, Runtime};
+use rusqlite::{Connection, OptionalExtension, Params, Row, Transaction, TransactionBehavior};
+
+use crate::Error;
+
+/// The schema version this build creates and understands.
+pub const CURRENT_SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Numbered migrations; entry `i` moves the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// Settings every pooled connection gets; WAL itself is persistent in the file.
+const CONNECTION_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
+PRAGMA foreign_keys = ON;
+PRAGMA synchronous = NORMAL;";
+
+/// Backup steps tried while SQLite reports the source busy, 50 ms apart.
+const BACKUP_ATTEMPTS: u32 = 100;
+
+/// Connections in the pool; SQLite serialises writers, so more would only wait.
+const POOL_SIZE: usize = 8;
+
+/// A handle to the database: cheap to clone, safe to share between tasks.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    path: PathBuf,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// Blocking: it runs the migrations before returning. Refuses a database
+    /// written by a newer build with [`Error::SchemaTooNew`]. The returned store
+    /// must be used from inside a tokio runtime.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        let mut conn = Connection::open(path)?;
+        configure(&mut conn)?;
+        migrate(&mut conn)?;
+        drop(conn);
+        let manager = deadpool_sqlite::Manager::from_config(
+            &deadpool_sqlite::Config::new(path),
+            Runtime::Tokio1,
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .post_create(Hook::async_fn(|conn, _| {
+                Box::pin(async move {
+                    conn.interact(|conn| conn.execute_batch(CONNECTION_PRAGMAS))
+                        .await
+                        .map_err(|e| HookError::message(format!("connection setup: {e}")))?
+                        .map_err(HookError::Backend)
+                })
+            }))
+            .build()
+            .map_err(|e| Error::Pool {
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            pool,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version stored in the file (`PRAGMA user_version`).
+    pub async fn schema_version(&self) -> Result<u32, Error> {
+        self.with_conn(|conn| user_version(conn)).await
+    }
+
+    /// Writes a consistent copy of the whole database to `dest`, while others keep writing.
+    ///
+    /// The copy is written beside `dest` and renamed into place, so `dest` is
+    /// either the old file or a complete backup.
+    pub async fn backup_to(&self, dest: &Path) -> Result<(), Error> {
+        let dest = dest.to_owned();
+        self.with_conn(move |conn| {
+            let mut partial = dest.clone().into_os_string();
+            partial.push(".partial");
+            let partial = PathBuf::from(partial);
+            // A leftover from an interrupted backup would be overwritten page by page anyway.
+            let _ = std::fs::remove_file(&partial);
+            {
+                let mut out = Connection::open(&partial)?;
+                let backup = rusqlite::backup::Backup::new(conn, &mut out)?;
+                // One step of all pages copies one read snapshot, so writers cannot force restarts.
+                let mut done = false;
+                for _ in 0..BACKUP_ATTEMPTS {
+                    if backup.step(-1)? == rusqlite::backup::StepResult::Done {
+                        done = true;
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                if !done {
+                    return Err(Error::Pool {
+                        message: "backup: the database stayed locked".to_owned(),
+                    });
+                }
+            }
+            std::fs::rename(&partial, &dest).map_err(|source| Error::Io {
+                path: dest.clone(),
+                source,
+            })
+        })
+        .await
+    }
+
+    /// Runs `PRAGMA integrity_check`; [`Error::Corrupt`] with SQLite's findings unless it says `ok`.
+    pub async fn integrity_check(&self) -> Result<(), Error> {
+        self.with_conn(|conn| {
+            // Damage bad enough can make the check itself fail; that is corruption too.
+            let lines = integrity_lines(conn).map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                    Error::Corrupt(e.to_string())
+                }
+                _ => e.into(),
+            })?;
+            match lines.as_slice() {
+                [ok] if ok == "ok" => Ok(()),
+                _ => Err(Error::Corrupt(lines.join("; "))),
+            }
+        })
+        .await
+    }
+
+    /// Runs `f` on a pooled connection, on a blocking thread.
+    pub(crate) async fn with_conn<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = self.pool.get().await.map_err(|e| Error::Pool {
+            message: e.to_string(),
+        })?;
+        conn.interact(f).await.map_err(|e| Error::Pool {
+            message: format!("database task failed: {e}"),
+        })?
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction, committed if `f` succeeds.
+    ///
+    /// Immediate: the write lock is taken up front, so a read-then-write
+    /// sequence cannot be overtaken by another writer between its steps.
+    pub(crate) async fn with_tx<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.with_conn(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let res = f(&tx)?;
+            tx.commit()?;
+            Ok(res)
+        })
+        .await
+    }
+}
+
+fn configure(conn: &mut Connection) -> Result<(), Error> {
+    conn.execute_batch(CONNECTION_PRAGMAS)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        log::warn!("sqlite refused WAL mode and uses {mode}");
+    }
+    Ok(())
+}
+
+fn integrity_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    stmt.query_map([], |row| row.get::<_, String>(0))?.collect()
+}
+
+fn user_version(conn: &Connection) -> Result<u32, Error> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    u32::try_from(version).map_err(|_| Error::Decode {
+        column: "user_version",
+        raw: version.to_string(),
+    })
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = user_version(&tx)?;
+    if found > CURRENT_SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            known: CURRENT_SCHEMA_VERSION,
+        });
+    }
+    for (idx, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = idx + 1;
+        log::info!("migrating the database to schema version {version}");
+        tx.execute_batch(sql)?;
+        // PRAGMA takes no bound parameters; the number is ours, not input.
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Reads every row of `sql` with `read`.
+pub(crate) fn query_vec<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: fn(&Row<'_>) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut res = Vec::new();
+    while let Some(row) = rows.next()? {
+        res.push(read(row)?);
+    }
+    Ok(res)
+}
+
+/// Reads the first row of `sql` with `read`, if there is one.
+pub(crate) fn query_opt<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: fn(&Row<'_>) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    match rows.next()? {
+        Some(row) => read(row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Reads one integer such as a `COUNT(*)` as `u64`.
+pub(crate) fn query_count(conn: &Connection, sql: &str, params: impl Params) -> Result<u64, Error> {
+    let n: i64 = conn
+        .prepare_cached(sql)?
+        .query_row(params, |row| row.get(0))?;
+    to_u64("count", n)
+}
+
+/// `Ok` if a statement changed exactly one row, [`Error::NotFound`] for `what` if none.
+pub(crate) fn one_row(what: &'static str, changed: usize) -> Result<(), Error> {
+    match changed {
+        0 => Err(Error::NotFound { what }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a row exists for `sql`.
+pub(crate) fn query_exists(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+) -> Result<bool, Error> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row(params, |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+pub(crate) fn to_u64(column: &'static str, value: i64) -> Result<u64, Error> {
+    u64::try_from(value).map_err(|_| Error::Decode {
+        column,
+        raw: value.to_string(),
+    })
+}
+
+pub(crate) fn to_u32(column: &'static str, value: i64) -> Result<u32, Error> {
+    u32::try_from(value).map_err(|_| Error::Decode {
+        column,
+        raw: value.to_string(),
+    })
+}
+
+/// A `u64` for an INTEGER column, which holds at most `i64::MAX`.
+pub(crate) fn to_sql_u64(what: &'static str, value: u64) -> Result<i64, Error> {
+    i64::try_from(value).map_err(|_| Error::Decode {
+        column: what,
+        raw: value.to_string(),
+    })
+}
+
+pub(crate) fn time(row: &Row<'_>, column: &'static str) -> Result<UnixTime, Error> {
+    Ok(UnixTime(row.get(column)?))
+}
+
+pub(crate) fn opt_time(row: &Row<'_>, column: &'static str) -> Result<Option<UnixTime>, Error> {
+    Ok(row.get::<_, Option<i64>>(column)?.map(UnixTime))
+}
+
+pub(crate) fn money(
+    row: &Row<'_>,
+    minor_column: &'static str,
+    currency_column: &'static str,
+) -> Result<Money, Error> {
+    let code: String = row.get(currency_column)?;
+    let currency = Currency::new(&code).map_err(|_| Error::Decode {
+        column: currency_column,
+        raw: code,
+    })?;
+    let minor: i64 = row.get(minor_column)?;
+    Money::from_minor(minor, currency).map_err(|_| Error::Decode {
+        column: minor_column,
+        raw: minor.to_string(),
+    })
+}

@@ -1,0 +1,187 @@
+//! Opening, migrating, refusing newer schemas, backups and integrity checks.
+
+use ajib_storage::{CURRENT_SCHEMA_VERSION, Error, Store};
+use rusqlite::Connection;
+
+use crate::{db, ok, t, user};
+
+fn user_version(path: &std::path::Path) -> i64 {
+    let conn = ok(Connection::open(path));
+    ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0)))
+}
+
+#[tokio::test]
+async fn fresh_database_gets_the_current_schema_in_wal_mode() {
+    let db = db();
+    assert_eq!(ok(db.store.schema_version().await), CURRENT_SCHEMA_VERSION);
+    let conn = ok(Connection::open(&db.path));
+    let mode: String = ok(conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)));
+    assert_eq!(mode, "wal");
+    ok(db.store.integrity_check().await);
+}
+
+#[tokio::test]
+async fn pooled_connections_enforce_foreign_keys() {
+    let db = db();
+    // An order for a user that does not exist violates orders.user_id's foreign key.
+    let plan = crate::plan(&db.store, 30, 500).await;
+    let new = ajib_storage::NewOrder {
+        user: ajib_domain::TelegramId(404),
+        plan: plan.id,
+        renews: None,
+        amount: plan.price,
+        note: None,
+    };
+    assert!(matches!(
+        db.store.create_order(&new, t(1)).await,
+        Err(Error::Sqlite(_))
+    ));
+}
+
+#[tokio::test]
+async fn reopening_is_a_no_op_and_keeps_data() {
+    let db = db();
+    user(&db.store, 1).await;
+    drop(db.store);
+    let store = ok(Store::open(&db.path));
+    assert_eq!(ok(store.schema_version().await), CURRENT_SCHEMA_VERSION);
+    assert_eq!(ok(store.count_users().await), 1);
+}
+
+#[tokio::test]
+async fn an_empty_existing_file_is_migrated() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("empty.sqlite");
+    ok(std::fs::write(&path, b""));
+    let store = ok(Store::open(&path));
+    assert_eq!(ok(store.schema_version().await), CURRENT_SCHEMA_VERSION);
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused_and_left_alone() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("future.sqlite");
+    let future = i64::from(CURRENT_SCHEMA_VERSION) + 1;
+    {
+        let conn = ok(Connection::open(&path));
+        ok(conn.execute_batch(&format!(
+            "CREATE TABLE marker (x INTEGER); PRAGMA user_version = {future};"
+        )));
+    }
+    match Store::open(&path) {
+        Err(Error::SchemaTooNew { found, known }) => {
+            assert_eq!((i64::from(found), known), (future, CURRENT_SCHEMA_VERSION));
+        }
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+    assert_eq!(user_version(&path), future);
+}
+
+#[tokio::test]
+async fn a_failing_migration_changes_nothing() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("clash.sqlite");
+    {
+        // A table the first migration also creates makes it fail half-way.
+        let conn = ok(Connection::open(&path));
+        ok(conn.execute_batch("CREATE TABLE jobs (x INTEGER);"));
+    }
+    assert!(matches!(Store::open(&path), Err(Error::Sqlite(_))));
+    assert_eq!(user_version(&path), 0);
+    let conn = ok(Connection::open(&path));
+    let tables: i64 = ok(conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'users'",
+        [],
+        |row| row.get(0),
+    ));
+    assert_eq!(
+        tables, 0,
+        "the migration's earlier statements must be rolled back"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_all_land() {
+    let db = db();
+    let mut tasks = Vec::new();
+    for writer in 0..20i64 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..25i64 {
+                user(&store, writer * 1_000 + i).await;
+            }
+        }));
+    }
+    for task in tasks {
+        ok(task.await);
+    }
+    assert_eq!(ok(db.store.count_users().await), 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backup_while_writing_is_consistent() {
+    let db = db();
+    for id in 0..200 {
+        user(&db.store, id).await;
+    }
+    let writer = {
+        let store = db.store.clone();
+        tokio::spawn(async move {
+            for id in 200..400 {
+                user(&store, id).await;
+            }
+        })
+    };
+    let dest = db.dir.path().join("backup.sqlite");
+    ok(db.store.backup_to(&dest).await);
+    ok(writer.await);
+
+    let copy = ok(Store::open(&dest));
+    ok(copy.integrity_check().await);
+    assert_eq!(ok(copy.schema_version().await), CURRENT_SCHEMA_VERSION);
+    let n = ok(copy.count_users().await);
+    assert!((200..=400).contains(&n), "backup has {n} users");
+    assert!(!dest.with_extension("sqlite.partial").exists());
+
+    // A second backup replaces the first with everything.
+    ok(db.store.backup_to(&dest).await);
+    drop(copy);
+    let copy = ok(Store::open(&dest));
+    assert_eq!(ok(copy.count_users().await), 400);
+}
+
+#[tokio::test]
+async fn integrity_check_reports_a_damaged_index() {
+    let db = db();
+    for id in 0..50 {
+        user(&db.store, id).await;
+    }
+    let conn = ok(Connection::open(&db.path));
+    let root: i64 = ok(conn.query_row(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'users_created'",
+        [],
+        |row| row.get(0),
+    ));
+    let page_size: i64 = ok(conn.query_row("PRAGMA page_size", [], |row| row.get(0)));
+    ok(conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"));
+    drop(conn);
+    drop(db.store);
+
+    // Overwrite the end of the index page, where its cells live.
+    let mut bytes = ok(std::fs::read(&db.path));
+    let end = usize::try_from(root * page_size).unwrap_or(0);
+    assert!(
+        end <= bytes.len() && end >= 200,
+        "index page {root} inside the file"
+    );
+    for byte in &mut bytes[end - 200..end] {
+        *byte = 0x5a;
+    }
+    ok(std::fs::write(&db.path, bytes));
+
+    let store = ok(Store::open(&db.path));
+    match store.integrity_check().await {
+        Err(Error::Corrupt(message)) => assert!(!message.is_empty()),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}

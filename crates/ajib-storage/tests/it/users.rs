@@ -1,0 +1,108 @@
+//! Users and broadcast audiences.
+
+use ajib_domain::{Lang, OrderId, TelegramId};
+use ajib_storage::{Audience, UserSeen};
+
+use crate::{db, invoiced_order, ok, paid_order, plan, provision, t, user};
+
+#[tokio::test]
+async fn upsert_inserts_then_refreshes() {
+    let db = db();
+    let first = user(&db.store, 7).await;
+    assert_eq!(
+        (first.created, first.last_seen, first.lang),
+        (t(1_000), t(1_000), None)
+    );
+
+    ok(db.store.set_user_blocked(TelegramId(7), true).await);
+    let seen = UserSeen {
+        id: TelegramId(7),
+        username: Some("NewName".to_owned()),
+        first_name: "Seven".to_owned(),
+        now: t(5_000),
+    };
+    let again = ok(db.store.upsert_user(&seen).await);
+    assert_eq!(again.username.as_deref(), Some("NewName"));
+    assert_eq!(again.first_name, "Seven");
+    assert_eq!((again.created, again.last_seen), (t(1_000), t(5_000)));
+    assert!(
+        !again.blocked_bot,
+        "writing to the bot means it is no longer blocked"
+    );
+    assert_eq!(ok(db.store.count_users().await), 1);
+
+    let found = ok(db.store.find_user_by_username("@newname").await);
+    assert_eq!(found.map(|it| it.id), Some(TelegramId(7)));
+    assert_eq!(ok(db.store.find_user_by_username("nobody").await), None);
+}
+
+#[tokio::test]
+async fn language_ban_and_start_payload() {
+    let db = db();
+    user(&db.store, 1).await;
+    ok(db.store.set_user_lang(TelegramId(1), Lang::Fa).await);
+    ok(db.store.set_user_banned(TelegramId(1), true).await);
+    assert!(ok(db
+        .store
+        .set_start_payload(TelegramId(1), "ref_42")
+        .await));
+    assert!(!ok(db
+        .store
+        .set_start_payload(TelegramId(1), "ref_43")
+        .await));
+    let row = ok(db.store.get_user(TelegramId(1)).await);
+    let row = row.map(|it| (it.lang, it.banned, it.start_payload));
+    assert_eq!(row, Some((Some(Lang::Fa), true, Some("ref_42".to_owned()))));
+    assert!(matches!(
+        db.store.set_user_lang(TelegramId(2), Lang::En).await,
+        Err(ajib_storage::Error::NotFound { what: "user" })
+    ));
+}
+
+async fn check_audience(store: &ajib_storage::Store, audience: Audience, expected: &[i64]) {
+    let ids: Vec<i64> = ok(store.audience(audience).await)
+        .into_iter()
+        .map(|it| it.0)
+        .collect();
+    assert_eq!(ids, expected, "{audience:?}");
+}
+
+#[tokio::test]
+async fn audience_segments() {
+    let db = db();
+    let store = &db.store;
+    let now = t(50_000);
+    let month = plan(store, 30, 500).await;
+    for id in 1..=8 {
+        user(store, id).await;
+    }
+    ok(store.set_user_lang(TelegramId(1), Lang::En).await);
+    ok(store.set_user_lang(TelegramId(2), Lang::Fa).await);
+    // 2 bought and is active; 3 bought and ran out; 5 bought but blocked the bot.
+    let order = paid_order(store, 2, &month, None).await;
+    provision(store, &order, now.plus_days(10)).await;
+    let order = paid_order(store, 3, &month, None).await;
+    provision(store, &order, now.plus_days(-1)).await;
+    let order = paid_order(store, 5, &month, None).await;
+    provision(store, &order, now.plus_days(10)).await;
+    ok(store.set_user_blocked(TelegramId(5), true).await);
+    // 4 only took the test; 7 took the test and then bought (paid, not provisioned yet).
+    let (test, _) = ok(store.create_test_order(TelegramId(4), t(2_000)).await);
+    provision(store, &test, now.plus_days(1)).await;
+    ok(store.create_test_order(TelegramId(7), t(2_000)).await);
+    paid_order(store, 7, &month, None).await;
+    // 6 is banned; 8 started a purchase and never paid.
+    ok(store.set_user_banned(TelegramId(6), true).await);
+    let unpaid = invoiced_order(store, 8, &month, None).await;
+    assert_ne!(unpaid.id, OrderId(0));
+
+    check_audience(store, Audience::All, &[1, 2, 3, 4, 7, 8]).await;
+    check_audience(store, Audience::Buyers, &[2, 3, 7]).await;
+    check_audience(store, Audience::NeverBought, &[1, 4, 8]).await;
+    check_audience(store, Audience::ActiveServices(now), &[2, 4]).await;
+    check_audience(store, Audience::Expired(now), &[3]).await;
+    check_audience(store, Audience::Expired(now.plus_days(5)), &[3, 4]).await;
+    check_audience(store, Audience::TestOnly, &[4]).await;
+    check_audience(store, Audience::Lang(Lang::Fa), &[2]).await;
+    check_audience(store, Audience::Lang(Lang::En), &[1]).await;
+}
