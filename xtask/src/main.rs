@@ -1,3 +1,254 @@
-//! AJIB development tasks.
+//! AJIB development tasks: `cargo xtask dist` builds the release tarball, `bench` runs benchmarks.
+//!
+//! Run `cargo xtask` for the list. Each step is printed before it runs; tools
+//! are called through `$CARGO`, `tar`, `strip` and `sha256sum`.
 
-fn main() {}
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, bail};
+use argh::FromArgs;
+
+/// AJIB development tasks.
+#[derive(FromArgs, Debug)]
+struct Args {
+    #[argh(subcommand)]
+    task: Option<Task>,
+}
+
+#[derive(FromArgs, Debug)]
+#[argh(subcommand)]
+enum Task {
+    Dist(Dist),
+    Bench(Bench),
+}
+
+/// Build target/dist/ajib-<version>-<target>.tar.gz with both binaries, deploy/, locales/ and SHA256SUMS.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "dist")]
+struct Dist {}
+
+/// Run a benchmark: `cargo xtask bench transport [ARGS...]`.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "bench")]
+struct Bench {
+    /// which benchmark (transport)
+    #[argh(positional)]
+    what: String,
+    /// arguments passed to the benchmark binary
+    #[argh(positional, greedy)]
+    args: Vec<String>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Args = argh::from_env();
+    let root = repo_root();
+    match args.task {
+        None => {
+            println!("cargo xtask <task>\n\ntasks:");
+            println!(
+                "  dist    release build + target/dist/ajib-<version>-<target>.tar.gz (with SHA256SUMS)"
+            );
+            println!("  bench   benchmarks: `cargo xtask bench transport [ARGS...]`");
+            Ok(())
+        }
+        Some(Task::Dist(_)) => dist(&root),
+        Some(Task::Bench(bench)) => run_bench(&root, &bench),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest dir.
+fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), Path::to_owned)
+}
+
+fn cargo() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Prints and runs a command, failing on a non-zero exit.
+fn run(cmd: &mut Command) -> anyhow::Result<()> {
+    println!("$ {cmd:?}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+    if !status.success() {
+        bail!("{:?} failed with {status}", cmd.get_program());
+    }
+    Ok(())
+}
+
+fn output(cmd: &mut Command) -> anyhow::Result<String> {
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+    if !out.status.success() {
+        bail!(
+            "{:?} failed: {}",
+            cmd.get_program(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn dist(root: &Path) -> anyhow::Result<()> {
+    let version = workspace_version(root)?;
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let triple = output(Command::new(rustc).arg("-vV"))?
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .context("rustc -vV printed no host triple")?;
+    println!("== building ajib {version} for {triple}");
+    run(Command::new(cargo()).current_dir(root).args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "ajib-bot",
+        "-p",
+        "ajib-ctl",
+    ]))?;
+
+    let name = format!("ajib-{version}-{triple}");
+    let dist_dir = root.join("target/dist");
+    let stage = dist_dir.join(&name);
+    println!("== staging {}", stage.display());
+    if stage.exists() {
+        fs::remove_dir_all(&stage).with_context(|| format!("cannot clean {}", stage.display()))?;
+    }
+    fs::create_dir_all(&stage)?;
+    for bin in ["ajib-bot", "ajib-ctl"] {
+        let dest = stage.join(bin);
+        fs::copy(root.join("target/release").join(bin), &dest)
+            .with_context(|| format!("cannot copy {bin}"))?;
+        match Command::new("strip").arg(&dest).status() {
+            Ok(status) if status.success() => println!("stripped {bin}"),
+            _ => println!(
+                "note: strip unavailable or failed for {bin}; the release profile already strips symbols"
+            ),
+        }
+    }
+    for dir in ["locales", "deploy"] {
+        copy_dir(&root.join(dir), &stage.join(dir))?;
+    }
+    for file in [
+        ".env.example",
+        "LICENSE",
+        "README.md",
+        "docs/operator-guide.md",
+    ] {
+        let src = root.join(file);
+        if !src.is_file() {
+            println!("warning: {file} is missing; the tarball will not have it");
+            continue;
+        }
+        let dest = stage.join(file);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(&src, &dest).with_context(|| format!("cannot copy {file}"))?;
+    }
+
+    println!("== SHA256SUMS");
+    let mut files = Vec::new();
+    list_files(&stage, &stage, &mut files)?;
+    files.sort();
+    let sums = output(Command::new("sha256sum").current_dir(&stage).args(&files))?;
+    fs::write(stage.join("SHA256SUMS"), &sums)?;
+
+    let tarball = dist_dir.join(format!("{name}.tar.gz"));
+    println!("== packing {}", tarball.display());
+    run(Command::new("tar")
+        .current_dir(&dist_dir)
+        .args(["--owner=0", "--group=0", "--sort=name", "-czf"])
+        .arg(&tarball)
+        .arg(&name))?;
+
+    println!("== done");
+    for path in [
+        stage.join("ajib-bot"),
+        stage.join("ajib-ctl"),
+        tarball.clone(),
+    ] {
+        let size = fs::metadata(&path)?.len();
+        println!(
+            "{:>10.1} MiB  {}",
+            size as f64 / (1024.0 * 1024.0),
+            path.display()
+        );
+    }
+    println!("Debian package: not built (install.sh covers Ubuntu/Debian).");
+    Ok(())
+}
+
+fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
+    match bench.what.as_str() {
+        "transport" => run(Command::new(cargo())
+            .current_dir(root)
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "ajib-transport",
+                "--bin",
+                "transport-bench",
+                "--",
+            ])
+            .args(&bench.args)),
+        other => bail!("unknown benchmark {other:?}; known: transport"),
+    }
+}
+
+/// `version = "..."` under `[workspace.package]` in the root Cargo.toml.
+fn workspace_version(root: &Path) -> anyhow::Result<String> {
+    let text = fs::read_to_string(root.join("Cargo.toml")).context("cannot read Cargo.toml")?;
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[workspace.package]";
+            continue;
+        }
+        if in_package && let Some(rest) = line.strip_prefix("version") {
+            let value = rest
+                .trim_start()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"');
+            return Ok(value.to_owned());
+        }
+    }
+    bail!("no version in [workspace.package] of Cargo.toml")
+}
+
+fn copy_dir(src: &Path, dest: &Path) -> anyhow::Result<()> {
+    fs::create_dir_all(dest)?;
+    for entry in fs::read_dir(src).with_context(|| format!("cannot read {}", src.display()))? {
+        let entry = entry?;
+        let target = dest.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Relative paths of every file under `dir`.
+fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            list_files(base, &entry.path(), out)?;
+        } else if let Ok(rel) = entry.path().strip_prefix(base) {
+            out.push(rel.to_string_lossy().into_owned());
+        }
+    }
+    Ok(())
+}

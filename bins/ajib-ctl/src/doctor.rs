@@ -1,0 +1,521 @@
+//! `ajib-ctl doctor`: one line per check, OK/WARN/FAIL, each problem with its exact fix.
+
+use std::{
+    os::unix::fs::{MetadataExt, PermissionsExt},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use ajib_config::{Config, Sources};
+use serde::Serialize;
+
+use crate::{cli::DoctorArgs, envfile::EnvFile, paths::Paths, service, system};
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+/// One line of the report.
+#[derive(Debug, Serialize)]
+struct Check {
+    name: &'static str,
+    level: Level,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+fn ok(name: &'static str, message: String) -> Check {
+    Check {
+        name,
+        level: Level::Ok,
+        message,
+        fix: None,
+    }
+}
+
+fn warn(name: &'static str, message: String, fix: String) -> Check {
+    Check {
+        name,
+        level: Level::Warn,
+        message,
+        fix: Some(fix),
+    }
+}
+
+fn fail(name: &'static str, message: String, fix: String) -> Check {
+    Check {
+        name,
+        level: Level::Fail,
+        message,
+        fix: Some(fix),
+    }
+}
+
+/// Runs every check; exits 1 if any failed.
+pub fn run(paths: &Paths, args: &DoctorArgs) -> anyhow::Result<()> {
+    system::require_installed(paths)?;
+    system::require_admin(paths, "doctor")?;
+    let env = EnvFile::read(&paths.env_file)?;
+    let mut checks = Vec::new();
+    let sources = Sources {
+        toml: None,
+        dotenv: Some(paths.env_file.clone()),
+        process_env: false,
+    };
+    let config = match ajib_config::load(&sources) {
+        Ok(config) => {
+            checks.push(match config.production() {
+                Ok(_) => ok(
+                    "config",
+                    format!("{} is complete and valid", paths.env_file.display()),
+                ),
+                Err(e) => fail(
+                    "config",
+                    e.to_string(),
+                    "set the missing values: ajib-ctl config set NAME VALUE".to_owned(),
+                ),
+            });
+            Some(config)
+        }
+        Err(e) => {
+            checks.push(fail(
+                "config",
+                e.to_string(),
+                "fix each variable listed: ajib-ctl config set NAME VALUE".to_owned(),
+            ));
+            None
+        }
+    };
+    checks.push(permissions(paths));
+    if let Some(config) = &config
+        && !args.offline
+    {
+        let agent = agent();
+        checks.extend(telegram(&agent, config));
+        checks.push(blitz(&agent, config));
+        checks.push(heleket(&agent, config));
+    }
+    checks.push(database(paths, &env));
+    checks.push(disk(paths, &env));
+    checks.push(backups(paths, &env));
+    checks.push(service_check(paths));
+    print(&checks, args.json)?;
+    if checks.iter().any(|c| c.level == Level::Fail) {
+        anyhow::bail!("doctor found problems; apply the fixes above and run it again");
+    }
+    Ok(())
+}
+
+fn print(checks: &[Check], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(checks)?);
+        return Ok(());
+    }
+    for check in checks {
+        let level = match check.level {
+            Level::Ok => "OK  ",
+            Level::Warn => "WARN",
+            Level::Fail => "FAIL",
+        };
+        println!("{level} {:<11} {}", check.name, check.message);
+        if let Some(fix) = &check.fix {
+            println!("     {:<11} fix: {fix}", "");
+        }
+    }
+    Ok(())
+}
+
+fn permissions(paths: &Paths) -> Check {
+    let file = paths.env_file.display();
+    let Ok(meta) = std::fs::metadata(&paths.env_file) else {
+        return fail(
+            "permissions",
+            format!("cannot inspect {file}"),
+            format!("ls -l {file}"),
+        );
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode != 0o600 {
+        return fail(
+            "permissions",
+            format!("{file} has mode {mode:o}; it holds secrets"),
+            format!("chmod 600 {file}"),
+        );
+    }
+    if paths.is_system()
+        && let Some((uid, _)) = system::user_ids(&paths.root, system::SERVICE_USER)
+        && meta.uid() != uid
+    {
+        return warn(
+            "permissions",
+            format!("{file} is not owned by {}", system::SERVICE_USER),
+            format!("chown ajib:ajib {file}"),
+        );
+    }
+    ok("permissions", format!("{file} is 0600"))
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// A response reduced to what the checks need.
+struct Reply {
+    status: u16,
+    date: Option<String>,
+    body: String,
+}
+
+fn send(request: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Reply, String> {
+    let mut response = request.map_err(|e| e.to_string())?;
+    let date = response
+        .headers()
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(1 << 20)
+        .read_to_string()
+        .unwrap_or_default();
+    Ok(Reply {
+        status: response.status().as_u16(),
+        date,
+        body,
+    })
+}
+
+fn telegram(agent: &ureq::Agent, config: &Config) -> Vec<Check> {
+    let Some(tg) = &config.telegram else {
+        return Vec::new();
+    };
+    let base = format!(
+        "{}/bot{}",
+        tg.api_base.trim_end_matches('/'),
+        tg.token.expose()
+    );
+    let fix_token =
+        "get the token from @BotFather, then: ajib-ctl config set TELEGRAM_BOT_TOKEN".to_owned();
+    let mut res = Vec::new();
+    match send(agent.get(&format!("{base}/getMe")).call()) {
+        Err(e) => {
+            res.push(fail(
+                "telegram",
+                format!(
+                    "cannot reach {}: {}",
+                    tg.api_base,
+                    redact(&e, tg.token.expose())
+                ),
+                "check DNS/firewall: curl -sI https://api.telegram.org".to_owned(),
+            ));
+            return res;
+        }
+        Ok(reply) => {
+            let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
+            if reply.status == 200 && json["ok"] == true {
+                let name = json["result"]["username"].as_str().unwrap_or("?");
+                res.push(ok("telegram", format!("token valid, bot @{name}")));
+            } else {
+                res.push(fail(
+                    "telegram",
+                    format!("getMe answered HTTP {}: token rejected", reply.status),
+                    fix_token,
+                ));
+                return res;
+            }
+            if let Some(date) = &reply.date {
+                res.push(clock(date));
+            }
+        }
+    }
+    match send(agent.get(&format!("{base}/getWebhookInfo")).call()) {
+        Err(e) => res.push(warn(
+            "webhook",
+            redact(&e, tg.token.expose()),
+            "retry later".to_owned(),
+        )),
+        Ok(reply) => {
+            let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
+            let info = &json["result"];
+            let url = info["url"].as_str().unwrap_or("");
+            let pending = info["pending_update_count"].as_u64().unwrap_or(0);
+            let last_error = info["last_error_message"].as_str().unwrap_or("");
+            res.push(match (config.public_url.as_deref(), url.is_empty()) {
+                (None, true) => ok("webhook", format!("none set (long polling), {pending} updates waiting")),
+                (None, false) => warn("webhook", format!("a webhook is set ({url}) but PUBLIC_URL is not"), "set PUBLIC_URL, or restart the bot so it deletes the webhook: ajib-ctl restart".to_owned()),
+                (Some(public), true) => fail("webhook", format!("PUBLIC_URL is {public} but no webhook is registered"), "restart the bot so it registers it: ajib-ctl restart; see ajib-ctl logs".to_owned()),
+                (Some(_), false) if !last_error.is_empty() => fail("webhook", format!("{url}: Telegram reports {last_error:?}, {pending} updates waiting"), "check that PUBLIC_URL is reachable over HTTPS from the internet (reverse proxy, certificate, firewall)".to_owned()),
+                (Some(_), false) => ok("webhook", format!("{url}, {pending} updates waiting")),
+            });
+        }
+    }
+    res
+}
+
+fn blitz(agent: &ureq::Agent, config: &Config) -> Check {
+    let Some(blitz) = &config.blitz else {
+        return fail("blitz", "BLITZ_API_BASE/BLITZ_API_KEY not set".to_owned(), "ajib-ctl config set BLITZ_API_BASE https://panel.example/api && ajib-ctl config set BLITZ_API_KEY".to_owned());
+    };
+    let url = format!("{}/server/version", blitz.api_base.trim_end_matches('/'));
+    match send(
+        agent
+            .get(&url)
+            .header("Authorization", blitz.api_key.expose())
+            .call(),
+    ) {
+        Err(e) => fail(
+            "blitz",
+            format!("cannot reach {url}: {e}"),
+            "check BLITZ_API_BASE and that the panel is up: curl -s <base>/server/version"
+                .to_owned(),
+        ),
+        Ok(reply) if reply.status == 200 => ok(
+            "blitz",
+            format!(
+                "reachable, token valid ({})",
+                reply.body.trim().chars().take(80).collect::<String>()
+            ),
+        ),
+        Ok(reply) if reply.status == 401 || reply.status == 403 => fail(
+            "blitz",
+            format!("HTTP {}: API token rejected", reply.status),
+            "create a token in the Blitz panel, then: ajib-ctl config set BLITZ_API_KEY".to_owned(),
+        ),
+        Ok(reply) => fail(
+            "blitz",
+            format!("HTTP {} from {url}", reply.status),
+            "check BLITZ_API_BASE (it must end with the API prefix, e.g. /api/v1)".to_owned(),
+        ),
+    }
+}
+
+fn heleket(agent: &ureq::Agent, config: &Config) -> Check {
+    let Some(heleket) = &config.heleket else {
+        return fail(
+            "heleket",
+            "HELEKET_MERCHANT_ID/HELEKET_API_KEY not set".to_owned(),
+            "ajib-ctl config set HELEKET_MERCHANT_ID <uuid> && ajib-ctl config set HELEKET_API_KEY"
+                .to_owned(),
+        );
+    };
+    let url = format!("{}/v1/payment/info", heleket.api_base.trim_end_matches('/'));
+    let body = br#"{"order_id":"ajib-doctor-probe"}"#;
+    let sign = heleket::sign(body, heleket.api_key.expose());
+    let request = agent
+        .post(&url)
+        .header("merchant", &heleket.merchant_id)
+        .header("sign", &sign)
+        .header("Content-Type", "application/json")
+        .send(&body[..]);
+    let fix = "copy the merchant UUID and payment API key from the Heleket dashboard: ajib-ctl config set HELEKET_MERCHANT_ID <uuid> && ajib-ctl config set HELEKET_API_KEY".to_owned();
+    match send(request) {
+        Err(e) => fail(
+            "heleket",
+            format!("cannot reach {url}: {e}"),
+            "check HELEKET_API_BASE and outbound HTTPS".to_owned(),
+        ),
+        Ok(reply) if reply.status == 401 || reply.status == 403 => fail(
+            "heleket",
+            format!("HTTP {}: merchant id or API key rejected", reply.status),
+            fix,
+        ),
+        // The probe order does not exist: a "not found" answer proves the signature was accepted.
+        Ok(reply) if reply.status == 200 || reply.status == 404 || reply.status == 422 => ok(
+            "heleket",
+            "credentials accepted (signed /v1/payment/info)".to_owned(),
+        ),
+        Ok(reply) => warn(
+            "heleket",
+            format!("unexpected HTTP {} from {url}", reply.status),
+            "retry later; if it persists, check HELEKET_API_BASE".to_owned(),
+        ),
+    }
+}
+
+fn clock(date: &str) -> Check {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let Some(remote) = parse_http_date(date) else {
+        return warn(
+            "clock",
+            format!("cannot parse server Date {date:?}"),
+            "none needed".to_owned(),
+        );
+    };
+    let skew = now.abs_diff(remote);
+    let fix = "enable time sync: timedatectl set-ntp true".to_owned();
+    match skew {
+        0..=30 => ok("clock", format!("in sync (off by {skew}s)")),
+        31..=300 => warn("clock", format!("local clock is off by {skew}s"), fix),
+        _ => fail(
+            "clock",
+            format!("local clock is off by {skew}s; payments and expiries will be wrong"),
+            fix,
+        ),
+    }
+}
+
+fn database(paths: &Paths, env: &EnvFile) -> Check {
+    let db = paths.db(env);
+    if !db.exists() {
+        return warn(
+            "database",
+            format!("{} does not exist yet", db.display()),
+            "start the bot once: ajib-ctl start".to_owned(),
+        );
+    }
+    let known = ajib_storage::CURRENT_SCHEMA_VERSION;
+    match ajib_backup::check_db(&db, known) {
+        Ok(v) if v < known => warn("database", format!("integrity ok, schema {v} < {known}: migrations pending"), "they run at the next start: ajib-ctl restart".to_owned()),
+        Ok(v) => ok("database", format!("integrity ok, schema {v}, migrations up to date")),
+        Err(e) => fail("database", e.to_string(), "restore the latest good backup: ajib-ctl backup list && ajib-ctl backup restore <file>".to_owned()),
+    }
+}
+
+fn disk(paths: &Paths, env: &EnvFile) -> Check {
+    let dir = paths.data_dir(env);
+    let target = if dir.exists() {
+        dir
+    } else {
+        paths.root.clone()
+    };
+    let Some(out) = system::run_output("df", &["-Pk", &target.to_string_lossy()]) else {
+        return warn(
+            "disk",
+            "cannot run df".to_owned(),
+            "check free space: df -h".to_owned(),
+        );
+    };
+    let avail_kb: Option<u64> = out
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse().ok());
+    let Some(avail_kb) = avail_kb else {
+        return warn(
+            "disk",
+            "cannot read df output".to_owned(),
+            "check free space: df -h".to_owned(),
+        );
+    };
+    let free = crate::status::human_bytes(avail_kb * 1024);
+    let fix = format!(
+        "free space on {}: old logs (journalctl --vacuum-size=200M), old backups",
+        target.display()
+    );
+    match avail_kb / 1024 {
+        0..=99 => fail("disk", format!("only {free} free"), fix),
+        100..=499 => warn("disk", format!("{free} free"), fix),
+        _ => ok("disk", format!("{free} free")),
+    }
+}
+
+fn backups(paths: &Paths, env: &EnvFile) -> Check {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    match ajib_backup::list_backups(&paths.backups(env)) {
+        Ok(list) => match list.first() {
+            None => warn("backups", "no backups yet".to_owned(), "ajib-ctl backup create".to_owned()),
+            Some(last) if now.saturating_sub(last.modified_unix) > 2 * 86_400 => warn("backups", format!("last backup is old: {}", last.file_name), "check BACKUP_INTERVAL_HOURS and ajib-ctl logs; make one now: ajib-ctl backup create".to_owned()),
+            Some(last) => ok("backups", format!("last {}", last.file_name)),
+        },
+        Err(e) => fail("backups", e.to_string(), "check the backups dir permissions".to_owned()),
+    }
+}
+
+fn service_check(paths: &Paths) -> Check {
+    if !system::has_systemd(paths) {
+        return ok(
+            "service",
+            "not managed by systemd here (skipped)".to_owned(),
+        );
+    }
+    let state = service::state(paths);
+    match state.active.as_str() {
+        "active" => ok("service", format!("running ({})", state.sub)),
+        "absent" => fail(
+            "service",
+            "ajib-bot.service is not installed".to_owned(),
+            "re-run install.sh".to_owned(),
+        ),
+        other => fail(
+            "service",
+            format!("ajib-bot is {other}"),
+            "ajib-ctl start; if it stops again: ajib-ctl logs -n 100".to_owned(),
+        ),
+    }
+}
+
+/// Removes the bot token from an error message (ureq errors may include the URL).
+fn redact(message: &str, token: &str) -> String {
+    if token.is_empty() {
+        return message.to_owned();
+    }
+    message.replace(token, "***")
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
+fn parse_http_date(text: &str) -> Option<u64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = months.iter().position(|m| m == month)? as u64 + 1;
+    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(|it| it.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    // Days from civil (Howard Hinnant), valid for years after 1970.
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + m * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    fn check(date: &str, expected: Option<u64>) {
+        assert_eq!(super::parse_http_date(date), expected);
+    }
+
+    #[test]
+    fn rfc_example() {
+        check("Sun, 06 Nov 1994 08:49:37 GMT", Some(784_111_777));
+    }
+
+    #[test]
+    fn leap_day() {
+        check("Thu, 29 Feb 2024 12:34:56 GMT", Some(1_709_210_096));
+    }
+
+    #[test]
+    fn garbage() {
+        check("yesterday", None);
+    }
+}

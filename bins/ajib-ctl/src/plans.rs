@@ -1,0 +1,296 @@
+//! `ajib-ctl plans list|add|edit|disable|import`, and the plans JSON shared with backups.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ajib_domain::{Currency, Money, NewPlan, Plan, PlanId, PlanName, UnixTime};
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    cli::{PlansAdd, PlansCommand, PlansEdit, PlansImport},
+    db::Db,
+    envfile::EnvFile,
+    exit,
+    paths::Paths,
+    system,
+};
+
+/// One plan in the JSON format of the old bot (import) and of `plans.json` in backups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanJson {
+    /// Display name; the old bot had one name for every language.
+    #[serde(alias = "title", alias = "name_en")]
+    pub name: String,
+    /// Persian display name; defaults to `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_fa: Option<String>,
+    /// Price, a JSON number or string (`5`, `"5.00"`).
+    pub price: serde_json::Value,
+    /// ISO currency code; defaults to USD.
+    #[serde(default = "usd")]
+    pub currency: String,
+    /// Subscription length in days.
+    #[serde(alias = "duration_days", alias = "duration")]
+    pub days: u32,
+    /// Traffic in GB; 0 or absent means unlimited.
+    #[serde(default, alias = "data_limit_gb", alias = "traffic")]
+    pub traffic_gb: u32,
+    /// Whether it is on sale; defaults to true.
+    #[serde(default = "yes", alias = "enabled")]
+    pub active: bool,
+}
+
+fn usd() -> String {
+    "USD".to_owned()
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The file: a bare array or `{"plans": [...]}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PlansFile {
+    List(Vec<PlanJson>),
+    Wrapped { plans: Vec<PlanJson> },
+}
+
+/// Runs one plans command.
+pub fn run(paths: &Paths, command: PlansCommand) -> anyhow::Result<()> {
+    system::require_installed(paths)?;
+    system::require_admin(paths, "plans")?;
+    let env = EnvFile::read(&paths.env_file)?;
+    match command {
+        PlansCommand::List(args) => {
+            let db = Db::open_existing(paths, &env)?;
+            let plans = db.block(db.store().list_plans(false))?;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&plans.iter().map(to_json).collect::<Vec<_>>())?
+                );
+                return Ok(());
+            }
+            if plans.is_empty() {
+                println!("no plans yet (ajib-ctl plans add --name ... --price ... --days ...)");
+            }
+            for plan in plans {
+                println!("{}", describe(&plan));
+            }
+            Ok(())
+        }
+        PlansCommand::Add(args) => add(&Db::open_or_create(paths, &env)?, &args),
+        PlansCommand::Edit(args) => edit(&Db::open_existing(paths, &env)?, &args),
+        PlansCommand::Disable(args) => {
+            let db = Db::open_existing(paths, &env)?;
+            db.block(db.store().set_plan_active(PlanId(args.id), false, now()))
+                .with_context(|| format!("cannot disable plan {}", args.id))?;
+            println!(
+                "plan {} disabled (existing subscriptions keep working)",
+                args.id
+            );
+            Ok(())
+        }
+        PlansCommand::Import(args) => import(paths, &env, &args),
+    }
+}
+
+/// Every plan as the JSON stored in backups (`plans.json`).
+pub fn export_json(db: &Db) -> anyhow::Result<Vec<u8>> {
+    let plans = db
+        .block(db.store().list_plans(false))
+        .context("cannot read plans")?;
+    let json: Vec<PlanJson> = plans.iter().map(to_json).collect();
+    Ok(serde_json::to_vec_pretty(&json)?)
+}
+
+fn add(db: &Db, args: &PlansAdd) -> anyhow::Result<()> {
+    let json = PlanJson {
+        name: args.name.clone(),
+        name_fa: args.name_fa.clone(),
+        price: serde_json::Value::String(args.price.clone()),
+        currency: args.currency.clone(),
+        days: args.days,
+        traffic_gb: args.traffic_gb,
+        active: true,
+    };
+    let plan = to_new_plan(&json, 0)?
+        .validate()
+        .map_err(|e| exit::usage(format!("invalid plan: {e}")))?;
+    let stored = db.block(db.store().insert_plan(&plan, now()))?;
+    println!("added {}", describe(&stored));
+    Ok(())
+}
+
+fn edit(db: &Db, args: &PlansEdit) -> anyhow::Result<()> {
+    let id = PlanId(args.id);
+    let Some(old) = db.block(db.store().get_plan(id))? else {
+        anyhow::bail!("no plan with id {} (see ajib-ctl plans list)", args.id);
+    };
+    let currency = old.price.currency();
+    let price = match &args.price {
+        Some(text) => Money::parse(text, currency)
+            .map_err(|e| exit::usage(format!("invalid price {text:?}: {e}")))?,
+        None => old.price,
+    };
+    let plan = NewPlan {
+        name: PlanName {
+            en: args.name.clone().unwrap_or(old.name.en),
+            fa: args.name_fa.clone().unwrap_or(old.name.fa),
+        },
+        days: args.days.unwrap_or(old.days),
+        traffic_gb: args.traffic_gb.unwrap_or(old.traffic_gb),
+        price,
+        active: old.active || args.enable,
+        sort_order: old.sort_order,
+    }
+    .validate()
+    .map_err(|e| exit::usage(format!("invalid plan: {e}")))?;
+    let stored = db.block(db.store().update_plan(id, &plan, now()))?;
+    println!("updated {}", describe(&stored));
+    Ok(())
+}
+
+fn import(paths: &Paths, env: &EnvFile, args: &PlansImport) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let plans = parse_plans_file(&text)
+        .map_err(|e| exit::usage(format!("{}: {e}", args.file.display())))?;
+    let mut valid = Vec::new();
+    for (idx, json) in plans.iter().enumerate() {
+        let order = i32::try_from(idx).unwrap_or(i32::MAX);
+        let plan = to_new_plan(json, order)
+            .and_then(|p| p.validate().map_err(anyhow::Error::from))
+            .with_context(|| format!("plan #{} ({:?})", idx + 1, json.name))?;
+        valid.push(plan);
+    }
+    if args.dry_run {
+        for plan in &valid {
+            let p = plan.plan();
+            println!(
+                "would add: {} — {} {} for {} days",
+                p.name.en,
+                p.price.to_decimal_string(),
+                p.price.currency().code(),
+                p.days
+            );
+        }
+        return Ok(());
+    }
+    let db = Db::open_or_create(paths, env)?;
+    for plan in &valid {
+        let stored = db.block(db.store().insert_plan(plan, now()))?;
+        println!("added {}", describe(&stored));
+    }
+    println!("imported {} plans", valid.len());
+    Ok(())
+}
+
+/// Parses the old bot's plans JSON (array or `{"plans": [...]}`).
+pub fn parse_plans_file(text: &str) -> Result<Vec<PlanJson>, String> {
+    match serde_json::from_str::<PlansFile>(text) {
+        Ok(PlansFile::List(plans) | PlansFile::Wrapped { plans }) => Ok(plans),
+        Err(e) => Err(format!(
+            "not a plans file (expected a JSON array of plans): {e}"
+        )),
+    }
+}
+
+fn to_new_plan(json: &PlanJson, sort_order: i32) -> anyhow::Result<NewPlan> {
+    let currency = Currency::new(&json.currency)
+        .map_err(|e| exit::usage(format!("currency {:?}: {e}", json.currency)))?;
+    let price_text = match &json.price {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => {
+            return Err(exit::usage(format!(
+                "price must be a number or string, got {other}"
+            )));
+        }
+    };
+    let price = Money::parse(&price_text, currency)
+        .map_err(|e| exit::usage(format!("price {price_text:?}: {e}")))?;
+    Ok(NewPlan {
+        name: PlanName {
+            en: json.name.clone(),
+            fa: json.name_fa.clone().unwrap_or_else(|| json.name.clone()),
+        },
+        days: json.days,
+        traffic_gb: json.traffic_gb,
+        price,
+        active: json.active,
+        sort_order,
+    })
+}
+
+fn to_json(plan: &Plan) -> PlanJson {
+    PlanJson {
+        name: plan.name.en.clone(),
+        name_fa: Some(plan.name.fa.clone()),
+        price: serde_json::Value::String(plan.price.to_decimal_string()),
+        currency: plan.price.currency().code().to_owned(),
+        days: plan.days,
+        traffic_gb: plan.traffic_gb,
+        active: plan.active,
+    }
+}
+
+fn describe(plan: &Plan) -> String {
+    let traffic = match plan.traffic_gb {
+        0 => "unlimited".to_owned(),
+        gb => format!("{gb} GB"),
+    };
+    let state = if plan.active { "on sale" } else { "disabled" };
+    format!(
+        "#{} {} / {} — {} {}, {} days, {traffic}, {state}",
+        plan.id.0,
+        plan.name.en,
+        plan.name.fa,
+        plan.price.to_decimal_string(),
+        plan.price.currency().code(),
+        plan.days
+    )
+}
+
+fn now() -> UnixTime {
+    UnixTime(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+    )
+}
+
+/// The current time for other command modules.
+#[must_use]
+pub fn unix_now() -> UnixTime {
+    now()
+}
+
+#[cfg(test)]
+mod tests {
+    fn check(text: &str, expected: &[(&str, u32, u32)]) {
+        let plans = super::parse_plans_file(text).unwrap();
+        let got: Vec<(&str, u32, u32)> = plans
+            .iter()
+            .map(|p| (p.name.as_str(), p.days, p.traffic_gb))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn bare_array() {
+        check(
+            r#"[{"name":"Month","price":5,"days":30,"traffic_gb":100}]"#,
+            &[("Month", 30, 100)],
+        );
+    }
+
+    #[test]
+    fn wrapped_with_old_aliases() {
+        check(
+            r#"{"plans":[{"title":"Year","price":"40.00","duration_days":365,"data_limit_gb":0,"id":7}]}"#,
+            &[("Year", 365, 0)],
+        );
+    }
+}

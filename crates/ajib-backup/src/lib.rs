@@ -1,0 +1,48 @@
+//! AJIB's backup archive format, shared by the bot (scheduled backups) and `ajib-ctl`.
+//!
+//! A backup is a `.tar.gz` holding `manifest.json`, `ajib.db` (a consistent copy the
+//! caller made with the SQLite online backup API), and optionally `ajib.env` (the
+//! config file, secrets replaced by `***` unless the owner asked otherwise) and
+//! `plans.json`. The manifest lists every other file with its size and SHA-256.
+//!
+//! This crate does not open the live database for writing, does not know how to
+//! make the consistent copy (that is `ajib-storage`'s online backup), and never
+//! talks to systemd: stopping the service around a restore is the caller's job.
+//!
+//! Main entry points: [`create_archive`], [`verify_archive`] (extracts into a temp
+//! dir and checks everything, returning a [`VerifiedArchive`]), [`restore`] (takes
+//! a [`VerifiedArchive`], so an unchecked archive can never be restored),
+//! [`list_backups`] and [`prune`].
+
+mod create;
+mod db;
+mod dir;
+mod error;
+mod manifest;
+mod restore;
+mod time;
+mod verify;
+
+pub use crate::{
+    create::{ArchiveInfo, ArchiveParts, EnvPart, create_archive, redact_env},
+    db::{check_db, read_schema_version},
+    dir::{BackupEntry, backup_file_name, list_backups, prune},
+    error::Error,
+    manifest::{FORMAT_VERSION, FileEntry, Manifest},
+    restore::{RestoreReport, restore},
+    time::rfc3339_utc,
+    verify::{Limits, VerifiedArchive, verify_archive},
+};
+
+/// Name of the manifest inside an archive.
+pub const MANIFEST_NAME: &str = "manifest.json";
+/// Name of the database copy inside an archive.
+pub const DB_NAME: &str = "ajib.db";
+/// Name of the (possibly redacted) config file inside an archive.
+pub const ENV_NAME: &str = "ajib.env";
+/// Name of the plans export inside an archive.
+pub const PLANS_NAME: &str = "plans.json";
+/// The only names an archive may contain.
+pub const KNOWN_NAMES: [&str; 4] = [MANIFEST_NAME, DB_NAME, ENV_NAME, PLANS_NAME];
+/// What a secret value is replaced with in a redacted `ajib.env`.
+pub const REDACTED: &str = "***";

@@ -1,0 +1,98 @@
+//! Create → verify → restore, listing and pruning.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::{KNOWN_SCHEMA, db_names, good_archive, limits, make_db};
+
+#[test]
+fn create_verify_restore_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = good_archive(tmp.path(), KNOWN_SCHEMA);
+    assert_eq!(mode(&archive), 0o600);
+
+    let verified = ajib_backup::verify_archive(&archive, &limits()).unwrap();
+    let manifest = verified.manifest();
+    assert_eq!(manifest.format_version, ajib_backup::FORMAT_VERSION);
+    assert_eq!(manifest.schema_version, KNOWN_SCHEMA);
+    assert_eq!(manifest.created_at, "2024-12-31T23:59:59Z");
+    assert_eq!(manifest.host, "test-host");
+    assert!(!manifest.secrets_included);
+    let names: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["ajib.db", "ajib.env", "plans.json"]);
+    let env = std::fs::read_to_string(verified.env_path().unwrap()).unwrap();
+    assert_eq!(env, "# AJIB\nTELEGRAM_BOT_TOKEN=***\nLOG_LEVEL=info\n");
+    assert!(verified.plans_path().is_some());
+
+    let live_dir = tmp.path().join("live");
+    std::fs::create_dir(&live_dir).unwrap();
+    let live = live_dir.join("ajib.db");
+    make_db(&live, &["carol"], KNOWN_SCHEMA);
+    let stale_wal = live_dir.join("ajib.db-wal");
+    std::fs::write(&stale_wal, b"stale").unwrap();
+    let safety_dir = tmp.path().join("safety");
+
+    let report = ajib_backup::restore(&verified, &live, &safety_dir).unwrap();
+    assert_eq!(db_names(&live), ["alice", "bob"]);
+    assert_eq!(mode(&live), 0o600);
+    let safety = report.safety_copy.unwrap();
+    assert!(safety.starts_with(&safety_dir));
+    assert_eq!(mode(&safety), 0o600);
+    assert_eq!(db_names(&safety), ["carol"]);
+    assert_eq!(report.schema_version, KNOWN_SCHEMA);
+}
+
+#[test]
+fn restore_without_a_current_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = good_archive(tmp.path(), KNOWN_SCHEMA);
+    let verified = ajib_backup::verify_archive(&archive, &limits()).unwrap();
+    let live = tmp.path().join("fresh.db");
+    let report = ajib_backup::restore(&verified, &live, &tmp.path().join("safety")).unwrap();
+    assert_eq!(report.safety_copy, None);
+    assert_eq!(db_names(&live), ["alice", "bob"]);
+}
+
+#[test]
+fn secrets_kept_when_asked() {
+    let env = ajib_backup::EnvPart::with_secrets("TELEGRAM_BOT_TOKEN=1:x\n");
+    assert!(env.secrets_included());
+    assert_eq!(env.text(), "TELEGRAM_BOT_TOKEN=1:x\n");
+}
+
+#[test]
+fn list_newest_first_and_prune() {
+    let tmp = tempfile::tempdir().unwrap();
+    for unix in [1_000, 3_000, 2_000] {
+        std::fs::write(tmp.path().join(ajib_backup::backup_file_name(unix)), b"x").unwrap();
+    }
+    std::fs::write(tmp.path().join("unrelated.tar.gz"), b"x").unwrap();
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        ajib_backup::list_backups(dir)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.file_name)
+            .collect()
+    };
+    assert_eq!(
+        names(tmp.path()),
+        [
+            "ajib-backup-19700101-005000.tar.gz",
+            "ajib-backup-19700101-003320.tar.gz",
+            "ajib-backup-19700101-001640.tar.gz"
+        ]
+    );
+    let removed = ajib_backup::prune(tmp.path(), 2).unwrap();
+    assert_eq!(removed.len(), 1);
+    assert_eq!(names(tmp.path()).len(), 2);
+    assert!(tmp.path().join("unrelated.tar.gz").exists());
+    assert!(ajib_backup::prune(tmp.path(), 0).unwrap().is_empty());
+    assert!(
+        ajib_backup::list_backups(&tmp.path().join("missing"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
