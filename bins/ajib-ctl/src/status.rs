@@ -37,7 +37,7 @@ pub fn run(paths: &Paths, args: &StatusArgs) -> anyhow::Result<()> {
     let bot = paths.bin_dir.join("ajib-bot");
     let bot_version = bot
         .is_file()
-        .then(|| system::run_output(&bot.to_string_lossy(), &["--version"]))
+        .then(|| system::run_output(&bot.to_string_lossy(), &["version"]))
         .flatten()
         .map(|it| it.trim().to_owned());
     let mut status = Status {

@@ -1,0 +1,148 @@
+//! What handlers and workers share: the store, texts, clients and settings.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use ajib_domain::{Currency, Lang, TelegramId, UnixTime};
+use ajib_i18n::{Arg, Catalog};
+use ajib_storage::Store;
+use ajib_transport::{FloodGuard, Outbox, TelegramApi};
+use tokio::sync::Notify;
+
+use crate::handlers::admin::Dialog;
+
+/// Everything a handler or worker may use, shared behind an `Arc`.
+#[derive(Debug)]
+pub struct Deps {
+    /// The database.
+    pub store: Store,
+    /// User-facing texts.
+    pub texts: Catalog,
+    /// Outbound Telegram queue.
+    pub outbox: Outbox,
+    /// Direct Bot API calls (files, webhook setup).
+    pub telegram: TelegramApi,
+    /// The Blitz panel.
+    pub blitz: blitz::Client,
+    /// Heleket.
+    pub heleket: heleket::Client,
+    /// Settings from configuration.
+    pub settings: Settings,
+    /// Per-user flood control of incoming updates.
+    pub flood: Mutex<FloodGuard>,
+    /// Admin dialogues in progress, by admin id.
+    pub dialogs: Mutex<HashMap<i64, Dialog>>,
+    /// Wakes the provisioning worker when a job is queued.
+    pub provision_wake: Notify,
+    /// Heartbeats of the workers, for `/healthz`.
+    pub health: Health,
+}
+
+/// Settings the handlers need, taken from [`ajib_config::Config`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Owners from `TELEGRAM_ADMIN_IDS`.
+    pub owner_ids: Vec<i64>,
+    /// Language before a user chooses.
+    pub default_lang: Lang,
+    /// Support contact shown to users.
+    pub support_contact: Option<String>,
+    /// Client download links as (platform, url).
+    pub client_downloads: Vec<(String, String)>,
+    /// Free test account rules.
+    pub test_account: ajib_config::TestAccountConfig,
+    /// Currency plan prices are in.
+    pub currency: Currency,
+    /// Invoice lifetime in seconds.
+    pub invoice_lifetime_secs: u32,
+    /// Default network for invoices.
+    pub invoice_network: Option<String>,
+    /// Where Heleket sends webhooks, if the bot is reachable.
+    pub heleket_callback_url: Option<String>,
+    /// Key that signs Heleket webhooks.
+    pub heleket_webhook_key: ajib_config::Secret,
+    /// Failed provisioning attempts before admins are alerted.
+    pub provision_alert_after: u32,
+    /// Where backups are written.
+    pub backup_dir: std::path::PathBuf,
+}
+
+/// Last heartbeat of each worker, in unix seconds.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// The provisioning worker.
+    pub provision: AtomicI64,
+    /// The invoice poller.
+    pub poller: AtomicI64,
+    /// The reminder scheduler.
+    pub reminders: AtomicI64,
+}
+
+impl Health {
+    /// Records that a worker is alive now.
+    pub fn beat(slot: &AtomicI64) {
+        slot.store(now().0, Ordering::Relaxed);
+    }
+}
+
+/// The wall clock as [`UnixTime`]; the one place the bot reads it.
+#[must_use]
+pub fn now() -> UnixTime {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |it| it.as_secs());
+    UnixTime(i64::try_from(secs).unwrap_or(i64::MAX))
+}
+
+impl Deps {
+    /// Formats message `id` in `lang`.
+    #[must_use]
+    pub fn t(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+        self.texts.text(i18n_lang(lang), id, args)
+    }
+
+    /// Whether `user` is an owner from configuration or an admin added later.
+    pub async fn is_admin(&self, user: TelegramId) -> bool {
+        if self.settings.owner_ids.contains(&user.0) {
+            return true;
+        }
+        match self.store.get_admin(user).await {
+            Ok(admin) => admin.is_some(),
+            Err(err) => {
+                log::error!("admin lookup failed: {err}");
+                false
+            }
+        }
+    }
+
+    /// Everyone to alert: owners and stored admins.
+    pub async fn admin_chats(&self) -> Vec<i64> {
+        let mut res = self.settings.owner_ids.clone();
+        if let Ok(admins) = self.store.list_admins().await {
+            for admin in admins {
+                if !res.contains(&admin.id.0) {
+                    res.push(admin.id.0);
+                }
+            }
+        }
+        res
+    }
+}
+
+/// The i18n crate's language for a domain language.
+#[must_use]
+pub fn i18n_lang(lang: Lang) -> ajib_i18n::Lang {
+    match lang {
+        Lang::En => ajib_i18n::Lang::En,
+        Lang::Fa => ajib_i18n::Lang::Fa,
+    }
+}
+
+/// Shares `deps` with a spawned task.
+pub type SharedDeps = Arc<Deps>;

@@ -1,0 +1,389 @@
+//! Admin screens inside the bot: menu, statistics, plans (list, enable/disable, add).
+//!
+//! Every admin update is checked by the router on the server side (the
+//! button alone proves nothing) and every change is written to the audit log.
+
+use ajib_domain::{Money, NewPlan, PlanId, PlanName, TelegramId};
+use ajib_i18n::Arg;
+use ajib_storage::Actor;
+
+use crate::{
+    callback::Callback,
+    deps::{Deps, i18n_lang, now},
+    handlers::{Ctx, Reply, escape, notice, price, traffic},
+    keyboards::{button, inline},
+};
+
+/// A multi-step admin dialogue in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// Adding a plan; each answer fills the next field.
+    AddPlan(PlanDraft),
+}
+
+/// The fields of a plan collected so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanDraft {
+    name_en: Option<String>,
+    name_fa: Option<String>,
+    days: Option<u32>,
+    traffic_gb: Option<u32>,
+    price: Option<Money>,
+}
+
+/// The admin menu.
+#[must_use]
+pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
+    let t = |id: &str| deps.t(ctx.lang, id, &[]);
+    let keyboard = inline(vec![
+        vec![
+            button(t("btn-admin-stats"), Callback::AdminStats),
+            button(t("btn-admin-plans"), Callback::AdminPlans),
+        ],
+        vec![button(t("btn-menu"), Callback::Menu)],
+    ]);
+    vec![ctx.screen(t("admin-menu-title"), keyboard)]
+}
+
+/// Headline statistics.
+pub async fn stats(deps: &Deps, ctx: &Ctx) -> Reply {
+    let at = now();
+    let today = ajib_domain::UnixTime::from_date(at.date());
+    let week = at.plus_days(-7);
+    let month = at.plus_days(-30);
+    let store = &deps.store;
+    let (Ok(day), Ok(weekly), Ok(monthly), Ok(expiring), Ok(revenue)) = (
+        store.summary(today, at).await,
+        store.summary(week, at).await,
+        store.summary(month, at).await,
+        store.services_expiring(at, 3 * 86_400).await,
+        store.revenue_by_day(month).await,
+    ) else {
+        return notice(deps, ctx, "error-generic");
+    };
+    let currency = deps.settings.currency;
+    let sum = |days: &[ajib_storage::DayRevenue]| {
+        days.iter()
+            .filter(|it| it.revenue.currency() == currency)
+            .fold(Money::zero(currency), |acc, it| {
+                acc.checked_add(it.revenue).unwrap_or(acc)
+            })
+    };
+    let today_date = at.date();
+    let revenue_today: Vec<_> = revenue
+        .iter()
+        .copied()
+        .filter(|it| it.day == today_date)
+        .collect();
+    let conversion = match monthly.orders_started {
+        0 => "0%".to_owned(),
+        started => format!("{}%", monthly.orders_paid * 100 / started),
+    };
+    let conversion = ajib_i18n::localize_digits(i18n_lang(ctx.lang), &conversion);
+    let text = deps.t(
+        ctx.lang,
+        "admin-stats",
+        &[
+            ("users", Arg::from(day.users_total)),
+            ("users_today", Arg::from(day.users_new)),
+            ("users_week", Arg::from(weekly.users_new)),
+            ("active_services", Arg::from(day.services_active)),
+            ("expiring", Arg::from(expiring.len())),
+            ("orders_today", Arg::from(day.orders_paid)),
+            (
+                "revenue_today",
+                Arg::from(price(ctx.lang, sum(&revenue_today)).as_str()),
+            ),
+            (
+                "revenue_month",
+                Arg::from(price(ctx.lang, sum(&revenue)).as_str()),
+            ),
+            ("conversion", Arg::from(conversion.as_str())),
+        ],
+    );
+    vec![ctx.screen(text, back_to_admin(deps, ctx))]
+}
+
+/// Every plan with its state and a toggle button.
+pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
+    let Ok(plans) = deps.store.list_plans(false).await else {
+        return notice(deps, ctx, "error-generic");
+    };
+    let mut lines = vec![deps.t(ctx.lang, "admin-plans-title", &[])];
+    let mut rows = Vec::new();
+    for plan in &plans {
+        let id = plan.id.to_string();
+        lines.push(deps.t(
+            ctx.lang,
+            "admin-plan-line",
+            &[
+                ("id", Arg::from(id.as_str())),
+                ("name", Arg::from(escape(plan.name_in(ctx.lang)).as_str())),
+                ("days", Arg::from(plan.days)),
+                (
+                    "traffic",
+                    Arg::from(traffic(deps, ctx.lang, plan.traffic_gb).as_str()),
+                ),
+                ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
+                (
+                    "active",
+                    Arg::from(if plan.active { "true" } else { "false" }),
+                ),
+            ],
+        ));
+        let label = deps.t(
+            ctx.lang,
+            "btn-admin-plan-toggle",
+            &[("id", Arg::from(id.as_str()))],
+        );
+        rows.push(vec![button(label, Callback::AdminPlanToggle(plan.id))]);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-admin-plan-add", &[]),
+        Callback::AdminPlanAdd,
+    )]);
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Admin,
+    )]);
+    vec![ctx.screen(lines.join("\n"), inline(rows))]
+}
+
+/// Enables a disabled plan or disables an enabled one; audited.
+pub async fn toggle_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
+    let Ok(Some(plan)) = deps.store.get_plan(id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let at = now();
+    if let Err(err) = deps.store.set_plan_active(id, !plan.active, at).await {
+        log::error!("toggling plan {id} failed: {err}");
+        return notice(deps, ctx, "error-generic");
+    }
+    let before = serde_json::json!({ "plan": id.0, "active": plan.active }).to_string();
+    let after = serde_json::json!({ "plan": id.0, "active": !plan.active }).to_string();
+    audit(deps, ctx.user, "plan.toggle", Some(&before), &after).await;
+    plans(deps, ctx).await
+}
+
+/// Starts the add-plan dialogue.
+pub fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(PlanDraft::default())));
+    vec![ctx.say_with(
+        deps.t(ctx.lang, "admin-plan-ask-name-en", &[]),
+        cancel_keyboard(deps, ctx),
+    )]
+}
+
+/// Takes one answer of a dialogue; `None` if the admin has no dialogue open.
+pub async fn on_dialog_text(deps: &Deps, ctx: &Ctx, text: &str) -> Option<Reply> {
+    let dialog = deps.dialogs.lock().ok()?.get(&ctx.user.0).cloned()?;
+    match dialog {
+        Dialog::AddPlan(draft) => Some(add_plan_step(deps, ctx, draft, text)),
+    }
+}
+
+/// Saves the previewed plan.
+pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+    let draft = match deps
+        .dialogs
+        .lock()
+        .ok()
+        .and_then(|it| it.get(&ctx.user.0).cloned())
+    {
+        Some(Dialog::AddPlan(draft)) => draft,
+        None => return notice(deps, ctx, "stale-button"),
+    };
+    let Some(new_plan) = draft.complete() else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let valid = match new_plan.validate() {
+        Ok(valid) => valid,
+        Err(err) => return invalid(deps, ctx, &err.to_string()),
+    };
+    match deps.store.insert_plan(&valid, now()).await {
+        Ok(plan) => {
+            set_dialog(deps, ctx.user, None);
+            let after =
+                serde_json::json!({ "plan": plan.id.0, "name": plan.name.en, "days": plan.days,
+                "traffic_gb": plan.traffic_gb, "price_minor": plan.price.minor() })
+                .to_string();
+            audit(deps, ctx.user, "plan.add", None, &after).await;
+            let mut reply = vec![ctx.say(deps.t(ctx.lang, "admin-plan-saved", &[]))];
+            reply.extend(
+                plans(
+                    deps,
+                    &Ctx {
+                        message_id: None,
+                        ..*ctx
+                    },
+                )
+                .await,
+            );
+            reply
+        }
+        Err(err) => {
+            log::error!("saving plan failed: {err}");
+            notice(deps, ctx, "error-generic")
+        }
+    }
+}
+
+/// Drops any open dialogue.
+pub fn cancel(deps: &Deps, user: TelegramId) {
+    set_dialog(deps, user, None);
+}
+
+fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Reply {
+    let text = text.trim();
+    let digits = ascii_digits(text);
+    let ask = if draft.name_en.is_none() {
+        match name(text) {
+            Some(it) => draft.name_en = Some(it),
+            None => return invalid(deps, ctx, "1..64 characters"),
+        }
+        "admin-plan-ask-name-fa"
+    } else if draft.name_fa.is_none() {
+        match name(text) {
+            Some(it) => draft.name_fa = Some(it),
+            None => return invalid(deps, ctx, "1..64 characters"),
+        }
+        "admin-plan-ask-days"
+    } else if draft.days.is_none() {
+        match digits.parse::<u32>() {
+            Ok(days) if (1..=3650).contains(&days) => draft.days = Some(days),
+            _ => return invalid(deps, ctx, "1..3650"),
+        }
+        "admin-plan-ask-traffic"
+    } else if draft.traffic_gb.is_none() {
+        match digits.parse::<u32>() {
+            Ok(gb) if gb <= 100_000 => draft.traffic_gb = Some(gb),
+            _ => return invalid(deps, ctx, "0..100000 (0 = unlimited)"),
+        }
+        "admin-plan-ask-price"
+    } else {
+        match Money::parse(&digits, deps.settings.currency) {
+            Ok(amount) if !amount.is_zero() => draft.price = Some(amount),
+            Ok(_) => return invalid(deps, ctx, "> 0"),
+            Err(err) => return invalid(deps, ctx, &err.to_string()),
+        }
+        return preview(deps, ctx, draft);
+    };
+    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    vec![ctx.say_with(deps.t(ctx.lang, ask, &[]), cancel_keyboard(deps, ctx))]
+}
+
+fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+    let Some(plan) = draft.complete() else {
+        return notice(deps, ctx, "error-generic");
+    };
+    let text = deps.t(
+        ctx.lang,
+        "admin-plan-preview",
+        &[
+            ("name", Arg::from(escape(plan.name.en.as_str()).as_str())),
+            ("days", Arg::from(plan.days)),
+            (
+                "traffic",
+                Arg::from(traffic(deps, ctx.lang, plan.traffic_gb).as_str()),
+            ),
+            ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
+        ],
+    );
+    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    let keyboard = inline(vec![vec![
+        button(
+            deps.t(ctx.lang, "btn-admin-save", &[]),
+            Callback::AdminPlanSave,
+        ),
+        button(deps.t(ctx.lang, "btn-cancel", &[]), Callback::Cancel),
+    ]]);
+    vec![ctx.say_with(text, keyboard)]
+}
+
+impl PlanDraft {
+    fn complete(&self) -> Option<NewPlan> {
+        Some(NewPlan {
+            name: PlanName {
+                en: self.name_en.clone()?,
+                fa: self.name_fa.clone()?,
+            },
+            days: self.days?,
+            traffic_gb: self.traffic_gb?,
+            price: self.price?,
+            active: true,
+            sort_order: 0,
+        })
+    }
+}
+
+fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
+    let text = deps.t(
+        ctx.lang,
+        "admin-plan-invalid",
+        &[("reason", Arg::from(escape(reason).as_str()))],
+    );
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
+}
+
+fn name(text: &str) -> Option<String> {
+    let n = text.chars().count();
+    (1..=64).contains(&n).then(|| text.to_owned())
+}
+
+/// Persian and Arabic-Indic digits to ASCII, so "۳۰" reads as 30.
+fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            '٫' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+fn set_dialog(deps: &Deps, user: TelegramId, dialog: Option<Dialog>) {
+    let Ok(mut dialogs) = deps.dialogs.lock() else {
+        return;
+    };
+    match dialog {
+        Some(dialog) => dialogs.insert(user.0, dialog),
+        None => dialogs.remove(&user.0),
+    };
+}
+
+fn cancel_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+    inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-cancel", &[]),
+        Callback::Cancel,
+    )]])
+}
+
+fn back_to_admin(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+    inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Admin,
+    )]])
+}
+
+async fn audit(deps: &Deps, actor: TelegramId, action: &str, before: Option<&str>, after: &str) {
+    if let Err(err) = deps
+        .store
+        .audit(Actor::Admin(actor), action, before, Some(after), now())
+        .await
+    {
+        log::error!("audit of {action} failed: {err}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persian_digits_are_read() {
+        assert_eq!(ascii_digits("۳۰"), "30");
+        assert_eq!(ascii_digits("٥٫٥"), "5.5");
+        assert_eq!(ascii_digits("12"), "12");
+    }
+}

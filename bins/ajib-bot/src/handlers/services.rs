@@ -1,0 +1,240 @@
+//! "My services": the list, one service with live usage, and its configs.
+
+use ajib_domain::{Lang, Service, ServiceId, ServiceStatus};
+use ajib_i18n::Arg;
+use ajib_transport::Outgoing;
+
+use crate::{
+    callback::Callback,
+    deps::{Deps, i18n_lang, now},
+    handlers::{Ctx, Reply, date, escape, menu_only, notice},
+    keyboards::{button, inline},
+    qr::qr_png,
+    workers::blocking,
+};
+
+/// The user's services, one button each.
+pub async fn list(deps: &Deps, ctx: &Ctx) -> Reply {
+    let services = match deps.store.services_of_user(ctx.user).await {
+        Ok(services) => services,
+        Err(err) => {
+            log::error!("services of {} failed: {err}", ctx.user);
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    if services.is_empty() {
+        let keyboard = inline(vec![
+            vec![button(deps.t(ctx.lang, "btn-buy", &[]), Callback::Plans)],
+            vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
+        ]);
+        return vec![ctx.screen(deps.t(ctx.lang, "services-empty", &[]), keyboard)];
+    }
+    let at = now();
+    let mut rows = Vec::new();
+    for service in &services {
+        let name = display_name(deps, ctx.lang, service).await;
+        let status = deps.t(ctx.lang, stored_status_id(service, at), &[]);
+        let text = deps.t(
+            ctx.lang,
+            "service-button",
+            &[
+                ("name", Arg::from(name.as_str())),
+                ("status", Arg::from(status.as_str())),
+            ],
+        );
+        rows.push(vec![button(text, Callback::Service(service.id))]);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-menu", &[]),
+        Callback::Menu,
+    )]);
+    vec![ctx.screen(deps.t(ctx.lang, "services-title", &[]), inline(rows))]
+}
+
+/// One service: status, expiry, days left and traffic from the panel.
+pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
+    let Some(service) = own_service(deps, ctx, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let at = now();
+    let name = display_name(deps, ctx.lang, &service).await;
+    let client = deps.blitz.clone();
+    let username = service.blitz_username.clone();
+    let usage = blocking(move || client.usage(&username))
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let lang = i18n_lang(ctx.lang);
+    let (status_id, used, limit) = match &usage {
+        Some(usage) => (
+            live_status_id(&service, usage, at),
+            ajib_i18n::format_bytes(lang, usage.used_bytes),
+            usage.limit_bytes.or(service.traffic_limit_bytes),
+        ),
+        None => (
+            stored_status_id(&service, at),
+            "—".to_owned(),
+            service.traffic_limit_bytes,
+        ),
+    };
+    let limit = match limit {
+        Some(bytes) => ajib_i18n::format_bytes(lang, bytes),
+        None => deps.t(ctx.lang, "traffic-unlimited", &[]),
+    };
+    let status = deps.t(ctx.lang, status_id, &[]);
+    let expires = date(ctx.lang, service.expires);
+    let mut text = deps.t(
+        ctx.lang,
+        "service-details",
+        &[
+            ("name", Arg::from(name.as_str())),
+            ("username", Arg::from(service.blitz_username.as_str())),
+            ("status", Arg::from(status.as_str())),
+            ("expires", Arg::from(expires.as_str())),
+            ("days", Arg::from(service.days_left(at))),
+            ("used", Arg::from(used.as_str())),
+            ("limit", Arg::from(limit.as_str())),
+        ],
+    );
+    if usage.is_none() {
+        text = format!(
+            "{text}\n\n{}",
+            deps.t(ctx.lang, "service-usage-unavailable", &[])
+        );
+    }
+    let mut rows = vec![vec![button(
+        deps.t(ctx.lang, "btn-show-config", &[]),
+        Callback::Config(id),
+    )]];
+    if !service.is_test {
+        rows.push(vec![button(
+            deps.t(ctx.lang, "btn-renew", &[]),
+            Callback::Renew(id),
+        )]);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Services,
+    )]);
+    vec![ctx.screen(text, inline(rows))]
+}
+
+/// Sends a service's configs again.
+pub async fn config(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
+    let Some(service) = own_service(deps, ctx, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    match config_messages(deps, ctx.chat, ctx.lang, &service.blitz_username).await {
+        Ok(reply) => reply,
+        Err(err) => {
+            log::warn!("configs of service {id} unavailable: {err}");
+            notice(deps, ctx, "service-usage-unavailable")
+        }
+    }
+}
+
+/// The config messages for a panel user: URI, subscription link, QR code and a how-to.
+pub async fn config_messages(
+    deps: &Deps,
+    chat: i64,
+    lang: Lang,
+    username: &str,
+) -> anyhow::Result<Reply> {
+    let client = deps.blitz.clone();
+    let name = username.to_owned();
+    let links = blocking(move || client.user_links(&name)).await??;
+    let uri = links
+        .ipv4
+        .clone()
+        .or_else(|| links.ipv6.clone())
+        .or_else(|| links.nodes.first().map(|it| it.uri.clone()));
+    let mut res = Vec::new();
+    let text = |id: &str, var: &str, value: &str| {
+        deps.t(lang, id, &[(var, Arg::from(escape(value).as_str()))])
+    };
+    if let Some(uri) = &uri {
+        res.push(Outgoing::Text {
+            chat_id: chat,
+            text: text("config-uri", "uri", uri),
+            keyboard: None,
+            html: true,
+        });
+    }
+    if let Some(sub) = &links.normal_sub {
+        res.push(Outgoing::Text {
+            chat_id: chat,
+            text: text("config-sub", "url", sub),
+            keyboard: None,
+            html: true,
+        });
+    }
+    let Some(qr_source) = links.normal_sub.as_ref().or(uri.as_ref()) else {
+        anyhow::bail!("the panel returned no links for {username}");
+    };
+    let png = qr_png(qr_source)?;
+    res.push(Outgoing::Photo {
+        chat_id: chat,
+        png,
+        caption: Some(deps.t(lang, "qr-caption", &[])),
+        keyboard: None,
+    });
+    res.push(Outgoing::Text {
+        chat_id: chat,
+        text: deps.t(lang, "config-howto", &[]),
+        keyboard: Some(menu_only(deps, lang)),
+        html: true,
+    });
+    Ok(res)
+}
+
+async fn own_service(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Option<Service> {
+    match deps.store.get_service(id).await {
+        Ok(Some(service)) if service.user == ctx.user => Some(service),
+        Ok(_) => None,
+        Err(err) => {
+            log::error!("service lookup failed: {err}");
+            None
+        }
+    }
+}
+
+/// The plan's name in `lang`, or the test-account label.
+pub async fn display_name(deps: &Deps, lang: Lang, service: &Service) -> String {
+    let plan = match service.plan {
+        Some(plan) => deps.store.get_plan(plan).await.ok().flatten(),
+        None => None,
+    };
+    match plan {
+        Some(plan) => escape(plan.name_in(lang)),
+        None => deps.t(lang, "btn-test", &[]),
+    }
+}
+
+fn stored_status_id(service: &Service, at: ajib_domain::UnixTime) -> &'static str {
+    match service.status {
+        ServiceStatus::Active if service.is_expired(at) => "status-expired",
+        ServiceStatus::Active => "status-active",
+        ServiceStatus::Expired => "status-expired",
+        ServiceStatus::Disabled => "status-blocked",
+    }
+}
+
+fn live_status_id(
+    service: &Service,
+    usage: &blitz::Usage,
+    at: ajib_domain::UnixTime,
+) -> &'static str {
+    if usage.quota_exhausted() {
+        return "status-over-quota";
+    }
+    if service.is_expired(at) {
+        return "status-expired";
+    }
+    if usage.blocked {
+        return "status-blocked";
+    }
+    match usage.expires_on {
+        blitz::Expiry::OnHold => "status-on-hold",
+        blitz::Expiry::Unlimited | blitz::Expiry::Date(_) => "status-active",
+    }
+}

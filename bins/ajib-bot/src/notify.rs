@@ -1,0 +1,71 @@
+//! Messages the bot sends on its own: to a user in their language, and alerts to admins.
+
+use ajib_domain::{Lang, TelegramId};
+use ajib_i18n::Arg;
+use ajib_transport::{Keyboard, Outgoing, Priority};
+
+use crate::deps::Deps;
+
+/// The language a user chose, else the default.
+pub async fn lang_of(deps: &Deps, user: TelegramId) -> Lang {
+    match deps.store.get_user(user).await {
+        Ok(Some(row)) => row.lang.unwrap_or(deps.settings.default_lang),
+        _ => deps.settings.default_lang,
+    }
+}
+
+/// Sends message `id` to `user` in their language; failures are logged, never fatal.
+pub async fn user(
+    deps: &Deps,
+    user: TelegramId,
+    id: &str,
+    args: &[(&str, Arg<'_>)],
+    keyboard: Option<Keyboard>,
+) {
+    let lang = lang_of(deps, user).await;
+    let text = deps.t(lang, id, args);
+    send(
+        deps,
+        Outgoing::Text {
+            chat_id: user.0,
+            text,
+            keyboard,
+            html: true,
+        },
+    )
+    .await;
+}
+
+/// Sends message `id` to every admin, each in their language.
+pub async fn admins(deps: &Deps, id: &str, args: &[(&str, Arg<'_>)]) {
+    for chat in deps.admin_chats().await {
+        let lang = lang_of(deps, TelegramId(chat)).await;
+        let text = deps.t(lang, id, args);
+        send(
+            deps,
+            Outgoing::Text {
+                chat_id: chat,
+                text,
+                keyboard: None,
+                html: true,
+            },
+        )
+        .await;
+    }
+}
+
+/// Sends one message at interactive priority and records users who blocked the bot.
+pub async fn send(deps: &Deps, msg: Outgoing) {
+    let chat = msg.chat_id();
+    match deps.outbox.send(msg, Priority::Interactive).await {
+        Ok(_) => (),
+        Err(ajib_transport::SendError::Blocked) => {
+            if let Some(chat) = chat
+                && let Err(err) = deps.store.set_user_blocked(TelegramId(chat), true).await
+            {
+                log::warn!("could not mark {chat} as blocked: {err}");
+            }
+        }
+        Err(err) => log::warn!("message to {chat:?} not delivered: {err}"),
+    }
+}

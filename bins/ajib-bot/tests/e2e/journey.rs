@@ -1,0 +1,150 @@
+//! The customer journey: /start → language → plans → invoice → pay → configs.
+
+use ajib_domain::{OrderId, OrderStatus, TelegramId};
+use ajib_testkit::{heleket::PayOutcome, telegram::SimUser};
+
+use crate::support::{Env, button_data, button_url, has_text};
+
+/// Walks one user from /start to a delivered config; returns the order id.
+pub async fn buy_first_plan(
+    env: &Env,
+    user: &SimUser,
+    lang_data: &str,
+    menu_word: &str,
+) -> OrderId {
+    let picker = env.say(user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(user, picker.message_id, lang_data, |it| {
+        button_data(it, "v1:ps").is_some()
+    });
+    assert!(has_text(&menu, menu_word), "{:?}", menu.text);
+    let plans = env.press(user, menu.message_id, "v1:ps", |it| {
+        button_data(it, "v1:p:").is_some()
+    });
+    let plan_data = button_data(&plans, "v1:p:").unwrap();
+    let details = env.press(user, plans.message_id, &plan_data, |it| {
+        button_data(it, "v1:b:").is_some()
+    });
+    let buy = button_data(&details, "v1:b:").unwrap();
+    let invoice = env.press(user, details.message_id, &buy, |it| {
+        button_url(it).is_some()
+    });
+    let pay_url = button_url(&invoice).unwrap();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let fake_invoice = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == pay_url)
+        .expect("invoice behind the pay button");
+    let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
+    let before = env.sandbox.telegram.messages(user.id).len();
+    heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
+    env.wait_new(user, before, |it| it.photo.is_some());
+    env.wait_new(user, before, |it| has_text(it, "hy2://"));
+    order
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purchase_journey_in_english_delivers_configs_once() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let order = buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let store = &env.sandbox.app.deps.store;
+    let stored = store.get_order(order).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Provisioned);
+    let services = store.services_of_user(TelegramId(user.id)).await.unwrap();
+    assert_eq!(services.len(), 1);
+    let blitz = env.sandbox.blitz.as_ref().unwrap();
+    assert_eq!(blitz.users().len(), 1, "exactly one panel account");
+    let photos = env
+        .sandbox
+        .telegram
+        .messages(user.id)
+        .iter()
+        .filter(|it| it.photo.is_some())
+        .count();
+    assert_eq!(photos, 1, "one QR code");
+    assert!(
+        env.sandbox.telegram.violations().is_empty(),
+        "{:?}",
+        env.sandbox.telegram.violations()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purchase_journey_in_persian_speaks_persian() {
+    let env = Env::start().await;
+    let user = env.user(1).clone();
+    buy_first_plan(&env, &user, "v1:l:fa", "منو").await;
+    let texts = env.texts(&user);
+    let persian = texts
+        .iter()
+        .filter(|it| it.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)))
+        .count();
+    assert!(persian >= 4, "{texts:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_account_is_granted_once_then_refused() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
+        button_data(it, "v1:t").is_some()
+    });
+    let offer = env.press(&user, menu.message_id, "v1:t", |it| {
+        button_data(it, "v1:tc").is_some()
+    });
+    let before = env.sandbox.telegram.messages(user.id).len();
+    env.press(&user, offer.message_id, "v1:tc", |_| true);
+    env.wait_new(&user, before, |it| has_text(it, "hy2://"));
+    env.wait_new(&user, before, |it| it.photo.is_some());
+    let again = env.say(&user, "/menu", |it| button_data(it, "v1:t").is_some());
+    env.press(&user, again.message_id, "v1:t", |it| {
+        has_text(it, "already")
+    });
+    // A replayed confirm button must not create a second account either.
+    env.sandbox
+        .telegram
+        .press_button(&user, offer.message_id, "v1:tc");
+    let store = &env.sandbox.app.deps.store;
+    crate::support::until("the replayed confirm to be handled", async || {
+        env.sandbox.telegram.callback_answers().len() >= 4
+    })
+    .await;
+    assert_eq!(
+        store
+            .services_of_user(TelegramId(user.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(env.sandbox.blitz.as_ref().unwrap().users().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_and_stale_callbacks_change_nothing() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let menu = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    // Someone else's order, an admin button, and garbage: each gets a polite reply.
+    let stale = env.press(&user, menu.message_id, "v1:c:999", |it| {
+        button_data(it, "v1:m").is_some()
+    });
+    assert!(stale.text.is_some());
+    let admin = env.press(&user, menu.message_id, "v1:ast", |it| {
+        button_data(it, "v1:m").is_some()
+    });
+    assert!(!has_text(&admin, "Users"), "{:?}", admin.text);
+    env.press(&user, menu.message_id, "drop table", |it| {
+        button_data(it, "v1:m").is_some()
+    });
+    let store = &env.sandbox.app.deps.store;
+    assert!(
+        store
+            .orders_of_user(TelegramId(user.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real bot wiring against the fake Telegram, Blitz and Heleket.
+//!
+//! Each test starts a sandbox (fakes on 127.0.0.1, a temp SQLite file), plays
+//! a Telegram user through the fake Bot API, and asserts on what the fakes and
+//! the database recorded. Waiting is always a poll with a deadline.
+
+mod journey;
+mod payments;
+mod support;

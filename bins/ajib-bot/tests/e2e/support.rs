@@ -1,0 +1,176 @@
+//! Shared set-up: a sandbox, simulated users, and waiting helpers.
+
+use std::time::Duration;
+
+use ajib_bot::sandbox::{Sandbox, sim_users};
+use ajib_testkit::telegram::{BotMessage, SimUser};
+use serde_json::Value;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A running sandbox with its simulated users.
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub users: Vec<SimUser>,
+}
+
+impl Env {
+    pub async fn start() -> Env {
+        let config = ajib_config::from_values(&Default::default()).unwrap();
+        let sandbox = Sandbox::start(config, None, 0).await.unwrap();
+        Env {
+            sandbox,
+            users: sim_users(),
+        }
+    }
+
+    pub fn user(&self, idx: usize) -> &SimUser {
+        &self.users[idx]
+    }
+
+    /// Sends text as `user` and waits for a bot message matching `pred` that arrives after it.
+    pub fn say(
+        &self,
+        user: &SimUser,
+        text: &str,
+        pred: impl Fn(&BotMessage) -> bool,
+    ) -> BotMessage {
+        let before = self.sandbox.telegram.messages(user.id).len();
+        self.sandbox.telegram.send_text(user, text);
+        self.wait_new(user, before, pred)
+    }
+
+    /// Presses a button with `data` on `message` and waits for a matching message after it.
+    pub fn press(
+        &self,
+        user: &SimUser,
+        message_id: i32,
+        data: &str,
+        pred: impl Fn(&BotMessage) -> bool,
+    ) -> BotMessage {
+        let before = self.sandbox.telegram.messages(user.id).len();
+        let edits_before = self
+            .sandbox
+            .telegram
+            .messages(user.id)
+            .iter()
+            .map(|it| it.edited)
+            .sum::<u32>();
+        self.sandbox.telegram.press_button(user, message_id, data);
+        let telegram = &self.sandbox.telegram;
+        let found = tokio::task::block_in_place(|| {
+            let deadline = std::time::Instant::now() + WAIT;
+            loop {
+                let messages = telegram.messages(user.id);
+                let edits = messages.iter().map(|it| it.edited).sum::<u32>();
+                let fresh = messages.iter().skip(before).find(|it| pred(it)).cloned();
+                let edited = (edits > edits_before)
+                    .then(|| {
+                        messages
+                            .iter()
+                            .find(|it| it.message_id == message_id && pred(it))
+                            .cloned()
+                    })
+                    .flatten();
+                if let Some(found) = fresh.or(edited) {
+                    return Some(found);
+                }
+                if std::time::Instant::now() > deadline {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        found
+            .unwrap_or_else(|| panic!("no matching reply to {data}; chat: {:#?}", self.texts(user)))
+    }
+
+    pub fn wait_new(
+        &self,
+        user: &SimUser,
+        after: usize,
+        pred: impl Fn(&BotMessage) -> bool,
+    ) -> BotMessage {
+        let telegram = &self.sandbox.telegram;
+        let found = tokio::task::block_in_place(|| {
+            let deadline = std::time::Instant::now() + WAIT;
+            loop {
+                if let Some(found) = telegram
+                    .messages(user.id)
+                    .into_iter()
+                    .skip(after)
+                    .find(|it| pred(it))
+                {
+                    return Some(found);
+                }
+                if std::time::Instant::now() > deadline {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        found.unwrap_or_else(|| panic!("no matching message; chat: {:#?}", self.texts(user)))
+    }
+
+    pub fn texts(&self, user: &SimUser) -> Vec<String> {
+        self.sandbox
+            .telegram
+            .messages(user.id)
+            .into_iter()
+            .map(|it| it.text.unwrap_or_default())
+            .collect()
+    }
+}
+
+pub async fn until(what: &str, mut cond: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !cond().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Callback data of the first inline button whose data starts with `prefix`.
+pub fn button_data(message: &BotMessage, prefix: &str) -> Option<String> {
+    buttons(message)
+        .into_iter()
+        .filter_map(|it| {
+            it.get("callback_data")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .find(|it| it.starts_with(prefix))
+}
+
+/// URL of the first URL button.
+pub fn button_url(message: &BotMessage) -> Option<String> {
+    buttons(message)
+        .into_iter()
+        .find_map(|it| it.get("url").and_then(Value::as_str).map(str::to_owned))
+}
+
+fn buttons(message: &BotMessage) -> Vec<Value> {
+    let Some(rows) = message
+        .keyboard
+        .as_ref()
+        .and_then(|it| it.get("inline_keyboard"))
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter_map(Value::as_array)
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+pub fn has_text(message: &BotMessage, needle: &str) -> bool {
+    message
+        .text
+        .as_deref()
+        .is_some_and(|it| it.contains(needle))
+}

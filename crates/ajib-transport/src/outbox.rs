@@ -1,0 +1,565 @@
+//! The outbound queue: two priorities, token buckets, 429 and retry handling, a few calls in flight.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::api::TelegramApi;
+use crate::error::{Error, SendError};
+use crate::limiter::TokenBucket;
+use crate::outgoing::{Outgoing, Request};
+
+/// How far into the bulk queue one scheduling pass looks for a sendable message.
+const SCAN_LIMIT: usize = 1000;
+/// How many 429s one message may get before it is given up.
+const MAX_429: u32 = 20;
+/// First retry delay after a 5xx or connection error; doubles per attempt.
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// Longest retry delay.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// Handle to the sender task; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    tx: mpsc::UnboundedSender<Job>,
+}
+
+/// Which queue a message waits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// Replies to a user: always sent before any waiting bulk message.
+    Interactive,
+    /// Broadcasts and notifications: sent when no interactive message is ready.
+    Bulk,
+}
+
+/// Traffic shaping knobs; [`Limits::defaults`] gives Telegram's numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Messages per second across all chats.
+    pub global_per_sec: u32,
+    /// Sustained messages per second to one private chat.
+    pub per_chat_per_sec: u32,
+    /// Messages one private chat may get at once before the per-second rate applies.
+    pub per_chat_burst: u32,
+    /// Messages per minute to one group (negative chat id).
+    pub per_group_per_min: u32,
+    /// Retries after 5xx or connection errors before a message is given up.
+    pub max_retries: u32,
+    /// Bot API calls in flight at once.
+    pub max_in_flight: usize,
+}
+
+/// A message Telegram accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    /// Id of the (last) message sent; `None` for callback answers.
+    pub message_id: Option<i32>,
+}
+
+/// Something the sender learned that the bot should record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportEvent {
+    /// Telegram answered 403: the user blocked the bot or deleted their account.
+    UserBlocked {
+        /// The private chat (user) id.
+        chat_id: i64,
+    },
+}
+
+impl Limits {
+    /// Telegram's limits: 30 msg/s, 1 msg/s per chat with a burst of 3, 20 msg/min per group.
+    #[must_use]
+    pub fn defaults() -> Self {
+        Self {
+            global_per_sec: 30,
+            per_chat_per_sec: 1,
+            per_chat_burst: 3,
+            per_group_per_min: 20,
+            max_retries: 5,
+            max_in_flight: 8,
+        }
+    }
+}
+
+impl Outbox {
+    /// Spawns the sender on the current tokio runtime; returns its handle and its events.
+    ///
+    /// The sender runs until every handle is dropped and its queues are empty.
+    pub fn start(
+        api: TelegramApi,
+        limits: Limits,
+    ) -> (Self, mpsc::UnboundedReceiver<TransportEvent>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (events_tx, events_rx) = mpsc::unbounded_channel();
+        let scheduler = Scheduler::new(api, limits, events_tx);
+        tokio::spawn(scheduler.run(rx));
+        (Self { tx }, events_rx)
+    }
+
+    /// Queues the message and waits until Telegram accepted it or it was given up.
+    pub async fn send(&self, msg: Outgoing, priority: Priority) -> Result<Sent, SendError> {
+        let (reply_tx, reply_rx) = oneshot::channel();
+        let job = Job::new(msg, priority, Some(reply_tx))?;
+        if self.tx.send(job).is_err() {
+            return Err(SendError::ShuttingDown);
+        }
+        reply_rx.await.unwrap_or(Err(SendError::ShuttingDown))
+    }
+
+    /// Queues the message without waiting; failures are logged (and 403s reported as events).
+    pub fn enqueue(&self, msg: Outgoing, priority: Priority) {
+        let chat_id = msg.chat_id();
+        match Job::new(msg, priority, None) {
+            Ok(job) => {
+                if self.tx.send(job).is_err() {
+                    log::warn!("outbox is shut down; dropping a message to chat {chat_id:?}");
+                }
+            }
+            Err(err) => log::warn!("not sending a message to chat {chat_id:?}: {err}"),
+        }
+    }
+}
+
+/// One queued message: the calls still to make, and who waits for the result.
+#[derive(Debug)]
+struct Job {
+    chat_id: Option<i64>,
+    priority: Priority,
+    requests: VecDeque<Request>,
+    reply: Option<oneshot::Sender<Result<Sent, SendError>>>,
+    /// Failed attempts of the current request.
+    attempts: u32,
+    n_429: u32,
+    not_before: Option<Instant>,
+    last_message_id: Option<i32>,
+}
+
+#[derive(Debug)]
+struct ChatState {
+    bucket: TokenBucket,
+    /// A call to this chat is in flight; the next waits, to keep the chat's order.
+    busy: bool,
+    /// Telegram's `retry_after` for this chat.
+    not_before: Option<Instant>,
+}
+
+/// What a finished call reports back to the scheduler.
+#[derive(Debug)]
+enum Completion {
+    /// Telegram answered (or the call failed) for the job's current request.
+    Done { job: Job, res: Result<Value, Error> },
+    /// The call panicked; the job is gone, its waiter sees `ShuttingDown`.
+    Lost { chat_id: Option<i64> },
+}
+
+#[derive(Debug)]
+struct Scheduler {
+    api: TelegramApi,
+    limits: Limits,
+    global: TokenBucket,
+    chats: HashMap<i64, ChatState>,
+    interactive: VecDeque<Job>,
+    bulk: VecDeque<Job>,
+    in_flight: usize,
+    events: mpsc::UnboundedSender<TransportEvent>,
+    done_tx: mpsc::UnboundedSender<Completion>,
+    done_rx: mpsc::UnboundedReceiver<Completion>,
+}
+
+impl Job {
+    fn new(
+        msg: Outgoing,
+        priority: Priority,
+        reply: Option<oneshot::Sender<Result<Sent, SendError>>>,
+    ) -> Result<Self, SendError> {
+        let chat_id = msg.chat_id();
+        // Callback answers stop a spinner the user is looking at.
+        let priority = match chat_id {
+            None => Priority::Interactive,
+            Some(_) => priority,
+        };
+        let requests = msg.into_requests()?.into();
+        Ok(Self {
+            chat_id,
+            priority,
+            requests,
+            reply,
+            attempts: 0,
+            n_429: 0,
+            not_before: None,
+            last_message_id: None,
+        })
+    }
+
+    fn finish(mut self, res: Result<Sent, SendError>) {
+        if let Err(err) = &res {
+            let method = self.requests.front().map_or("?", Request::method);
+            log::warn!("{method} to chat {:?} failed: {err}", self.chat_id);
+        }
+        if let Some(reply) = self.reply.take() {
+            // The caller may have stopped waiting; that is fine.
+            let _ = reply.send(res);
+        }
+    }
+}
+
+impl Scheduler {
+    fn new(
+        api: TelegramApi,
+        limits: Limits,
+        events: mpsc::UnboundedSender<TransportEvent>,
+    ) -> Self {
+        let now = Instant::now();
+        let global_rate = f64::from(limits.global_per_sec.max(1));
+        let (done_tx, done_rx) = mpsc::unbounded_channel();
+        Self {
+            api,
+            global: TokenBucket::new(global_rate.min(3.0), global_rate, now),
+            limits,
+            chats: HashMap::new(),
+            interactive: VecDeque::new(),
+            bulk: VecDeque::new(),
+            in_flight: 0,
+            events,
+            done_tx,
+            done_rx,
+        }
+    }
+
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Job>) {
+        let mut closed = false;
+        loop {
+            let wake = self.dispatch_ready();
+            if closed && self.in_flight == 0 && self.interactive.is_empty() && self.bulk.is_empty()
+            {
+                return;
+            }
+            let sleep = async {
+                match wake {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                job = rx.recv(), if !closed => match job {
+                    Some(job) => self.push_back(job),
+                    None => closed = true,
+                },
+                Some(done) = self.done_rx.recv() => self.complete(done),
+                () = sleep => (),
+            }
+        }
+    }
+
+    /// Starts every call that may go now; returns when to look again if something is waiting.
+    fn dispatch_ready(&mut self) -> Option<Instant> {
+        let mut wake = None;
+        while self.in_flight < self.limits.max_in_flight.max(1) {
+            match self.pick(Instant::now(), &mut wake) {
+                Some(job) => self.dispatch(job),
+                None => break,
+            }
+        }
+        wake
+    }
+
+    /// Takes the first sendable job, interactive first, keeping each chat's order.
+    fn pick(&mut self, now: Instant, wake: &mut Option<Instant>) -> Option<Job> {
+        let mut global_ready = match self.global.ready_at(now) {
+            None => true,
+            Some(at) => {
+                earliest(wake, at);
+                false
+            }
+        };
+        for priority in [Priority::Interactive, Priority::Bulk] {
+            let queue = match priority {
+                Priority::Interactive => &self.interactive,
+                Priority::Bulk => &self.bulk,
+            };
+            // Without a global token only callback answers (interactive, chatless) can go.
+            if !global_ready && priority == Priority::Bulk {
+                break;
+            }
+            let mut waiting_chats = HashSet::new();
+            let mut found = None;
+            for (idx, job) in queue.iter().enumerate().take(SCAN_LIMIT) {
+                if let Some(at) = job.not_before
+                    && at > now
+                {
+                    earliest(wake, at);
+                    if let Some(chat_id) = job.chat_id {
+                        waiting_chats.insert(chat_id);
+                    }
+                    continue;
+                }
+                let Some(chat_id) = job.chat_id else {
+                    found = Some(idx);
+                    break;
+                };
+                if !global_ready || waiting_chats.contains(&chat_id) {
+                    continue;
+                }
+                let chat = self
+                    .chats
+                    .entry(chat_id)
+                    .or_insert_with(|| new_chat(&self.limits, chat_id, now));
+                let chat_wait = match chat.not_before {
+                    _ if chat.busy => None,
+                    Some(at) if at > now => Some(at),
+                    _ => chat.bucket.ready_at(now),
+                };
+                if chat.busy || chat_wait.is_some() {
+                    if let Some(at) = chat_wait {
+                        earliest(wake, at);
+                    }
+                    waiting_chats.insert(chat_id);
+                    continue;
+                }
+                chat.bucket.take();
+                chat.busy = true;
+                self.global.take();
+                global_ready = false;
+                found = Some(idx);
+                break;
+            }
+            if let Some(idx) = found {
+                let queue = match priority {
+                    Priority::Interactive => &mut self.interactive,
+                    Priority::Bulk => &mut self.bulk,
+                };
+                return queue.remove(idx);
+            }
+        }
+        None
+    }
+
+    fn dispatch(&mut self, job: Job) {
+        self.in_flight += 1;
+        let api = self.api.clone();
+        let done_tx = self.done_tx.clone();
+        let chat_id = job.chat_id;
+        tokio::spawn(async move {
+            let call = tokio::task::spawn_blocking(move || {
+                let res = match job.requests.front() {
+                    Some(request) => perform(&api, request),
+                    None => Ok(Value::Null),
+                };
+                Completion::Done { job, res }
+            });
+            let completion = match call.await {
+                Ok(it) => it,
+                Err(err) => {
+                    log::error!("telegram call to chat {chat_id:?} panicked: {err}");
+                    Completion::Lost { chat_id }
+                }
+            };
+            // Fails only when the scheduler is gone, and with it everyone waiting.
+            let _ = done_tx.send(completion);
+        });
+    }
+
+    /// Handles Telegram's answer to a job's current call.
+    fn complete(&mut self, completion: Completion) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let (chat_id, job, res) = match completion {
+            Completion::Done { job, res } => (job.chat_id, Some(job), res),
+            Completion::Lost { chat_id } => (chat_id, None, Ok(Value::Null)),
+        };
+        if let Some(chat_id) = chat_id
+            && let Some(chat) = self.chats.get_mut(&chat_id)
+        {
+            chat.busy = false;
+        }
+        let Some(mut job) = job else { return };
+        let now = Instant::now();
+        let err = match res {
+            Ok(result) => {
+                job.last_message_id = result
+                    .get("message_id")
+                    .and_then(Value::as_i64)
+                    .and_then(|it| i32::try_from(it).ok())
+                    .or(job.last_message_id);
+                return self.advance(job);
+            }
+            Err(err) => err,
+        };
+        match err {
+            Error::Api {
+                code: 429,
+                retry_after,
+                ..
+            } => {
+                job.n_429 += 1;
+                if job.n_429 > MAX_429 {
+                    return job.finish(Err(SendError::Failed("too many 429 answers".to_owned())));
+                }
+                let until = now + Duration::from_secs(u64::from(retry_after.unwrap_or(1).max(1)));
+                log::debug!("429 for chat {:?}; waiting {:?}", job.chat_id, until - now);
+                match job.chat_id.and_then(|it| self.chats.get_mut(&it)) {
+                    Some(chat) => chat.not_before = Some(until),
+                    None => job.not_before = Some(until),
+                }
+                self.push_front(job);
+            }
+            Error::Api { code: 403, .. } => {
+                if let Some(chat_id) = job.chat_id {
+                    let _ = self.events.send(TransportEvent::UserBlocked { chat_id });
+                }
+                job.finish(Err(SendError::Blocked));
+            }
+            Error::Api {
+                code: 400,
+                description,
+                ..
+            } => {
+                let description = description.to_ascii_lowercase();
+                if description.contains("message is not modified") {
+                    let edited = job
+                        .requests
+                        .front()
+                        .and_then(|it| match it {
+                            Request::Json { params, .. } => params.get("message_id"),
+                            Request::Upload { .. } => None,
+                        })
+                        .and_then(Value::as_i64)
+                        .and_then(|it| i32::try_from(it).ok());
+                    job.last_message_id = edited.or(job.last_message_id);
+                    return self.advance(job);
+                }
+                if description.contains("chat not found") {
+                    return job.finish(Err(SendError::ChatNotFound));
+                }
+                job.finish(Err(SendError::BadRequest(description)));
+            }
+            Error::Api {
+                code, description, ..
+            } if code < 500 => {
+                job.finish(Err(SendError::BadRequest(format!("{code}: {description}"))))
+            }
+            other => {
+                job.attempts += 1;
+                if job.attempts > self.limits.max_retries {
+                    return job.finish(Err(SendError::Failed(other.to_string())));
+                }
+                let delay = backoff(job.attempts);
+                log::debug!("{other}; retry {} in {delay:?}", job.attempts);
+                job.not_before = Some(now + delay);
+                self.push_front(job);
+            }
+        }
+    }
+
+    /// The current call succeeded: go on with the next part or report success.
+    fn advance(&mut self, mut job: Job) {
+        job.requests.pop_front();
+        job.attempts = 0;
+        job.not_before = None;
+        if job.requests.is_empty() {
+            let message_id = job.last_message_id;
+            return job.finish(Ok(Sent { message_id }));
+        }
+        self.push_front(job);
+    }
+
+    fn push_back(&mut self, job: Job) {
+        match job.priority {
+            Priority::Interactive => self.interactive.push_back(job),
+            Priority::Bulk => self.bulk.push_back(job),
+        }
+    }
+
+    /// Requeues a job ahead of its chat's later messages.
+    fn push_front(&mut self, job: Job) {
+        match job.priority {
+            Priority::Interactive => self.interactive.push_front(job),
+            Priority::Bulk => self.bulk.push_front(job),
+        }
+    }
+}
+
+/// Makes one Bot API call; uploads go through a temporary file, removed afterwards.
+fn perform(api: &TelegramApi, request: &Request) -> Result<Value, Error> {
+    match request {
+        Request::Json { method, params } => api.call(method, params.clone()),
+        Request::Upload {
+            method,
+            params,
+            field,
+            file_name,
+            bytes,
+        } => {
+            let dir = tempfile::Builder::new()
+                .prefix("ajib-upload-")
+                .tempdir()
+                .map_err(Error::Io)?;
+            let path = dir.path().join(upload_name(file_name));
+            std::fs::write(&path, bytes).map_err(Error::Io)?;
+            api.call_with_file(method, params.clone(), field, path)
+        }
+    }
+}
+
+/// A file name safe to create in a temporary directory, keeping the extension.
+fn upload_name(file_name: &str) -> String {
+    let res: String = file_name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | '\0' => '_',
+            c => c,
+        })
+        .collect();
+    match res.trim_matches('.').is_empty() {
+        true => "file".to_owned(),
+        false => res,
+    }
+}
+
+fn new_chat(limits: &Limits, chat_id: i64, now: Instant) -> ChatState {
+    let bucket = match chat_id < 0 {
+        true => {
+            let per_min = f64::from(limits.per_group_per_min.max(1));
+            TokenBucket::new(per_min.min(3.0), per_min / 60.0, now)
+        }
+        false => TokenBucket::new(
+            f64::from(limits.per_chat_burst.max(1)),
+            f64::from(limits.per_chat_per_sec.max(1)),
+            now,
+        ),
+    };
+    ChatState {
+        bucket,
+        busy: false,
+        not_before: None,
+    }
+}
+
+fn earliest(wake: &mut Option<Instant>, at: Instant) {
+    *wake = Some(wake.map_or(at, |it| it.min(at)));
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let factor = 1_u32 << attempt.saturating_sub(1).min(10);
+    (FIRST_BACKOFF * factor).min(MAX_BACKOFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_names_stay_in_their_directory() {
+        assert_eq!(upload_name("a/../b.conf"), "a_.._b.conf");
+        assert_eq!(upload_name(".."), "file");
+        assert_eq!(upload_name("qr.png"), "qr.png");
+    }
+
+    #[test]
+    fn retry_backoff_doubles_and_caps() {
+        let delays: Vec<u128> = (1..=8).map(|it| backoff(it).as_millis()).collect();
+        assert_eq!(delays, [200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+    }
+}
