@@ -191,12 +191,11 @@ fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
         "transport" => run(Command::new(cargo())
             .current_dir(root)
             .args([
-                "run",
-                "--release",
+                "bench",
                 "-p",
                 "ajib-transport",
-                "--bin",
-                "transport-bench",
+                "--bench",
+                "transport",
                 "--",
             ])
             .args(&bench.args)),

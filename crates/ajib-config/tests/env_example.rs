@@ -16,7 +16,11 @@ fn env_example_documents_every_variable() {
 fn env_example_loads_as_a_valid_config() {
     // Empty values in the example are "not set", so it must load with defaults.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example");
-    let sources = ajib_config::Sources { toml: None, dotenv: Some(path.into()), process_env: false };
+    let sources = ajib_config::Sources {
+        toml: None,
+        dotenv: Some(path.into()),
+        process_env: false,
+    };
     let config = ajib_config::load(&sources).unwrap();
     assert!(config.telegram.is_none());
 }

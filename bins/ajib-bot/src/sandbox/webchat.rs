@@ -7,7 +7,7 @@
 //!
 //! It is not a Telegram client: only texts, button presses, photos and documents are shown, and
 //! a text injected into the fake by someone else (a test, another page) is not in the chat.
-//! The bot's HTML is sanitised here ([`html::telegram_html`]), so the page may use `innerHTML`.
+//! The bot's HTML is sanitised here (`html::telegram_html`), so the page may use `innerHTML`.
 //!
 //! Each message and notice carries a revision (`rev`); `GET /api/messages?after=<rev>` returns
 //! only what was added or changed (edited, deleted) since, so the page patches its DOM in place.
