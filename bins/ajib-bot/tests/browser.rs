@@ -352,3 +352,48 @@ fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
     );
     (status, raw[split + 4..].to_vec())
 }
+
+/// A person's path through the web chat, clicked in Chromium by Playwright
+/// (`tests/browser/click_through.cjs`): /start → English → Buy → plan → pay on the
+/// fake Heleket page → the config message with its QR code. Saves a screenshot to
+/// `target/browser/click-through.png`.
+///
+/// Needs Node.js and `playwright-core` installed under `target/browser-tools`
+/// (`npm install --prefix target/browser-tools playwright-core@1`, as `.ci/run` does).
+#[test]
+fn a_person_can_buy_a_plan_by_clicking_through_the_web_chat() {
+    let Some(_chromium) = chromium() else { return };
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let playwright = workspace.join("target/browser-tools/node_modules/playwright-core");
+    if !playwright.exists() || Command::new("node").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("AJIB_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "AJIB_REQUIRE_BROWSER=1 but node or {} is missing",
+            playwright.display()
+        );
+        eprintln!("skipping the click-through: node or playwright-core is not installed");
+        return;
+    }
+    let sandbox = Sandbox::spawn();
+    let out_dir = workspace.join("target/browser");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let shot = out_dir.join("click-through.png");
+    let _ = std::fs::remove_file(&shot);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/click_through.cjs");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(format!("{}#user={SARA}", sandbox.base))
+        .arg(&shot)
+        .env("PLAYWRIGHT_CORE", &playwright)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "click-through failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("click-through complete"), "{stdout}");
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "the screenshot is a PNG");
+}
