@@ -26,7 +26,7 @@ enum Task {
     Bench(Bench),
 }
 
-/// Build target/dist/ajib-<version>-<target>.tar.gz with both binaries, deploy/, locales/ and SHA256SUMS.
+/// Build target/dist/ajib-VERSION-TARGET.tar.gz with both binaries, deploy/, locales/ and SHA256SUMS.
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "dist")]
 struct Dist {}

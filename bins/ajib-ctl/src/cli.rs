@@ -10,7 +10,7 @@ pub struct Cli {
     /// install prefix for /etc/ajib, /var/lib/ajib and /opt/ajib (default: /)
     #[argh(option)]
     pub root: Option<PathBuf>,
-    /// config file (default: <root>/etc/ajib/ajib.env)
+    /// config file (default: ROOT/etc/ajib/ajib.env)
     #[argh(option)]
     pub env_file: Option<PathBuf>,
     /// the command to run
@@ -200,7 +200,7 @@ pub enum BackupCommand {
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "create")]
 pub struct BackupCreate {
-    /// write the archive here instead of <data dir>/backups
+    /// write the archive here instead of DATA_DIR/backups
     #[argh(option)]
     pub out: Option<PathBuf>,
     /// keep real secret values in the archived config (default: replaced by ***)
@@ -443,7 +443,7 @@ pub struct DoctorArgs {
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "update")]
 pub struct UpdateArgs {
-    /// the release tarball (ajib-<version>-<target>.tar.gz)
+    /// the release tarball (ajib-VERSION-TARGET.tar.gz)
     #[argh(positional)]
     pub tarball: PathBuf,
 }
