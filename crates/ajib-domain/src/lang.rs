@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// A user interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Lang {
     /// English.
     En,
@@ -21,6 +21,15 @@ impl Lang {
         match self {
             Self::En => "en",
             Self::Fa => "fa",
+        }
+    }
+
+    /// Whether the language is written right to left.
+    #[must_use]
+    pub fn is_rtl(self) -> bool {
+        match self {
+            Self::En => false,
+            Self::Fa => true,
         }
     }
 
@@ -62,6 +71,12 @@ mod tests {
         check("de", None);
         check("english", None);
         check("-fa", None);
+    }
+
+    #[test]
+    fn only_persian_is_right_to_left() {
+        assert!(!Lang::En.is_rtl());
+        assert!(Lang::Fa.is_rtl());
     }
 
     #[test]

@@ -29,8 +29,8 @@ pub use crate::{
     money::{Currency, Money, MoneyError},
     order::{Invoice, Order, OrderKind, OrderStatus, TransitionError, UnknownStatus},
     plan::{
-        MAX_PLAN_DAYS, MAX_PLAN_NAME_CHARS, MAX_PLAN_TRAFFIC_GB, NewPlan, Plan, PlanError,
-        PlanName, ValidPlan, renewal_price, traffic_bytes,
+        BYTES_PER_GB, MAX_PLAN_DAYS, MAX_PLAN_NAME_CHARS, MAX_PLAN_TRAFFIC_GB, NewPlan, Plan,
+        PlanError, PlanName, ValidPlan, renewal_price, traffic_bytes,
     },
     service::{Service, ServiceStatus, UnknownServiceStatus, blitz_username},
     time::{Date, DateError, SECS_PER_DAY, UnixTime},

@@ -150,12 +150,15 @@ pub fn renewal_price(plan: &Plan) -> Money {
     plan.price
 }
 
-/// `gb` gigabytes (10^9 bytes, as Blitz counts them) in bytes; 0 means unlimited.
+/// Bytes in one panel "GB": Blitz stores a limit of N GB as N × 2^30 bytes.
+pub const BYTES_PER_GB: u64 = 1 << 30;
+
+/// `gb` panel gigabytes (GiB, as Blitz counts them) in bytes; 0 means unlimited.
 #[must_use]
 pub fn traffic_bytes(gb: u32) -> Option<u64> {
     match gb {
         0 => None,
-        gb => Some(u64::from(gb) * 1_000_000_000),
+        gb => Some(u64::from(gb) * BYTES_PER_GB),
     }
 }
 
@@ -258,7 +261,7 @@ mod tests {
             sort_order: 0,
         };
         assert_eq!(renewal_price(&stored).to_string(), "5.00 USD");
-        assert_eq!(stored.traffic_limit_bytes(), Some(50_000_000_000));
+        assert_eq!(stored.traffic_limit_bytes(), Some(50 * 1_073_741_824));
         assert_eq!(traffic_bytes(0), None);
         assert_eq!(stored.name_in(Lang::Fa), "م");
     }

@@ -87,7 +87,7 @@ impl Catalog {
                 source,
             });
         }
-        for &lang in Lang::all() {
+        for lang in Lang::ALL {
             for path in ftl_files(&dir.join(lang.code()))? {
                 let source = fs::read_to_string(&path).map_err(|source| Error::Read {
                     path: path.clone(),

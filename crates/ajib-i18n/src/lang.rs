@@ -1,49 +1,7 @@
-//! Languages and message arguments.
+//! Message arguments, and the language type shared with the domain.
 
-/// A language the bot speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Lang {
-    /// English, the fallback language.
-    En,
-    /// Persian (Farsi), written right to left.
-    Fa,
-}
-
-impl Lang {
-    /// The two-letter code, as used for the `locales/<code>` directories.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fa => "fa",
-        }
-    }
-
-    /// Parses a language tag such as `fa`, `fa-IR` or `en_US`, ignoring case.
-    #[must_use]
-    pub fn from_code(code: &str) -> Option<Self> {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or_default();
-        Self::all()
-            .iter()
-            .copied()
-            .find(|lang| primary.eq_ignore_ascii_case(lang.code()))
-    }
-
-    /// Whether the language is written right to left.
-    #[must_use]
-    pub fn is_rtl(self) -> bool {
-        match self {
-            Self::En => false,
-            Self::Fa => true,
-        }
-    }
-
-    /// Every language, the fallback first.
-    #[must_use]
-    pub fn all() -> &'static [Self] {
-        &[Self::En, Self::Fa]
-    }
-}
+/// The languages the bot speaks: the domain's [`ajib_domain::Lang`], English first as the fallback.
+pub use ajib_domain::Lang;
 
 /// One argument of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,36 +51,5 @@ impl From<u64> for Arg<'_> {
 impl From<usize> for Arg<'_> {
     fn from(value: usize) -> Self {
         Self::Num(i64::try_from(value).unwrap_or(i64::MAX))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::Lang;
-
-    fn check_from_code(code: &str, expected: Option<Lang>) {
-        assert_eq!(Lang::from_code(code), expected, "{code:?}");
-    }
-
-    #[test]
-    fn codes_parse_with_regions_and_case() {
-        check_from_code("en", Some(Lang::En));
-        check_from_code("en-US", Some(Lang::En));
-        check_from_code("fa", Some(Lang::Fa));
-        check_from_code("fa-IR", Some(Lang::Fa));
-        check_from_code("FA_ir", Some(Lang::Fa));
-        check_from_code(" fa ", Some(Lang::Fa));
-        check_from_code("de", None);
-        check_from_code("", None);
-        check_from_code("fas", None);
-    }
-
-    #[test]
-    fn codes_round_trip_and_direction() {
-        for &lang in Lang::all() {
-            assert_eq!(Lang::from_code(lang.code()), Some(lang));
-        }
-        assert!(!Lang::En.is_rtl());
-        assert!(Lang::Fa.is_rtl());
     }
 }

@@ -182,6 +182,10 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-backup-invalid", &["reason"]),
     ("btn-admin-backup-now", &[]),
     ("btn-admin-backup-restore", &[]),
+    ("admin-backup-menu", &["hours", "keep"]),
+    ("btn-admin-backup-secrets", &[]),
+    ("admin-backup-secrets-note", &[]),
+    ("admin-owner-only", &[]),
 ];
 
 /// Words in Persian texts that keep their ASCII digits.
@@ -456,7 +460,7 @@ fn catalogue_matches_the_contract_with_the_bot() {
 
 #[test]
 fn every_message_formats_with_any_arguments() {
-    for &lang in Lang::all() {
+    for lang in Lang::ALL {
         for arg in [
             Arg::Num(0),
             Arg::Num(1),
@@ -471,7 +475,7 @@ fn every_message_formats_with_any_arguments() {
 
 #[test]
 fn every_message_is_well_formed_telegram_html() {
-    for &lang in Lang::all() {
+    for lang in Lang::ALL {
         for (id, text) in format_all(lang, Arg::Str("v")) {
             if let Some(problem) = html_problem(&text) {
                 panic!("{}: {id}: {problem} in {text:?}", lang.code());
@@ -482,7 +486,7 @@ fn every_message_is_well_formed_telegram_html() {
 
 #[test]
 fn buttons_are_short() {
-    for &lang in Lang::all() {
+    for lang in Lang::ALL {
         for (id, text) in format_all(lang, Arg::Str("#1")) {
             let is_button = id.starts_with("btn-") || id.starts_with("audience-");
             let chars = text.chars().count();
