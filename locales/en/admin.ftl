@@ -158,10 +158,18 @@ btn-resume = ▶️ Resume
 btn-stop = ⏹ Stop
 admin-broadcast-paused = ⏸ Broadcast paused.
 admin-broadcast-cancelled = ⏹ Broadcast cancelled.
+# Variables:
+#   $length (Number) - characters in the text the admin sent.
+admin-broadcast-too-long = ⚠️ This message is { $length } characters long, but Telegram allows at most 4096. Please send a shorter one.
+# Variables:
+#   $near (String) - the text around the problem, already escaped.
+admin-broadcast-bad-html =
+    ⚠️ The formatting is broken here: <code>{ $near }</code>
+    Use only Telegram's tags (&lt;b&gt;, &lt;i&gt;, &lt;u&gt;, &lt;s&gt;, &lt;a href="…"&gt;, &lt;code&gt;, &lt;pre&gt;, &lt;blockquote&gt;) and close each one. Please send the text again.
 
 ## Users
 
-admin-users-ask = 🔎 Send a Telegram user id or @username:
+admin-users-ask = 🔎 Send a Telegram user id, @username or panel username:
 admin-user-not-found = No user found.
 # Variables:
 #   $id (String) - Telegram user id.
@@ -193,6 +201,28 @@ btn-admin-message = ✉️ Message
 admin-user-updated = ✅ User updated.
 admin-ask-days = How many days should be added? Send a number:
 admin-ask-message = Send the message for this user:
+# Variables:
+#   $id (String) - service id.
+#   $username (String) - the panel username.
+#   $status (String) - one of the status-* messages.
+#   $expires (String) - from format_date.
+admin-user-service = #{ $id } <code>{ $username }</code> · { $status } · until { $expires }
+# Variables:
+#   $id (String) - service id.
+btn-admin-extend-service = ⏳ Extend #{ $id }
+# Variables:
+#   $id (String) - service id.
+#   $expires (String) - the new expiry, from format_date.
+admin-user-extended = ✅ Service #{ $id } now runs until { $expires }.
+# Variables:
+#   $error (String) - what went wrong with the panel.
+admin-user-extend-failed = ⚠️ The panel did not extend the service: { $error }
+admin-user-test-unchanged = ℹ️ Nothing to reset: this user has no finished test account.
+admin-user-is-admin = ⚠️ Admins cannot be banned.
+admin-user-message-sent = ✅ Message delivered.
+# Variables:
+#   $reason (String) - why Telegram refused it.
+admin-user-message-failed = ⚠️ The message was not delivered: { $reason }
 
 ## Backups
 
@@ -211,3 +241,16 @@ admin-backup-restored = ✅ Backup restored.
 admin-backup-invalid = ⚠️ Invalid backup: { $reason }
 btn-admin-backup-now = 💾 Back up now
 btn-admin-backup-restore = ♻️ Restore
+# Variables:
+#   $hours (Number) - hours between automatic backups; 0 when they are off.
+#   $keep (Number) - how many archives automatic backups keep.
+admin-backup-menu =
+    💾 <b>Backups</b>
+    { $hours ->
+        [0] Automatic backups are off.
+       *[other] Automatic backup every { $hours } h; the newest { $keep } are kept.
+    }
+    “Back up now” masks the tokens and keys in the config file; “with secrets” keeps them.
+btn-admin-backup-secrets = 🔐 Back up with secrets
+admin-backup-secrets-note = ⚠️ This file contains your bot token and API keys. Keep it private, and delete it from this chat once you have saved it.
+admin-owner-only = ⛔ Only the bot owner can do this.

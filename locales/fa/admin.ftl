@@ -112,10 +112,14 @@ btn-resume = ▶️ ادامه
 btn-stop = ⏹ لغو
 admin-broadcast-paused = ⏸ ارسال همگانی موقتاً متوقف شد.
 admin-broadcast-cancelled = ⏹ ارسال همگانی لغو شد.
+admin-broadcast-too-long = ⚠️ این پیام { $length } نویسه دارد، اما تلگرام حداکثر ۴۰۹۶ نویسه را می‌پذیرد. لطفاً پیام کوتاه‌تری بفرستید.
+admin-broadcast-bad-html =
+    ⚠️ قالب‌بندی پیام در این قسمت ایراد دارد: <code>{ $near }</code>
+    فقط از تگ‌های تلگرام (&lt;b&gt;، &lt;i&gt;، &lt;u&gt;، &lt;s&gt;، &lt;a href="…"&gt;، &lt;code&gt;، &lt;pre&gt;، &lt;blockquote&gt;) استفاده کنید و هر تگ را ببندید. لطفاً متن را دوباره بفرستید.
 
 ## Users
 
-admin-users-ask = 🔎 شناسهٔ عددی تلگرام یا @username کاربر را بفرستید:
+admin-users-ask = 🔎 شناسهٔ عددی تلگرام، @username یا نام کاربری پنل را بفرستید:
 admin-user-not-found = کاربری پیدا نشد.
 admin-user-profile =
     👤 <b>کاربر</b> <code>{ $id }</code>
@@ -139,6 +143,14 @@ btn-admin-message = ✉️ ارسال پیام
 admin-user-updated = ✅ اطلاعات کاربر به‌روز شد.
 admin-ask-days = چند روز اضافه شود؟ یک عدد بفرستید:
 admin-ask-message = پیام خود را برای این کاربر بفرستید:
+admin-user-service = #{ $id } <code>{ $username }</code> · { $status } · تا { $expires }
+btn-admin-extend-service = ⏳ تمدید #{ $id }
+admin-user-extended = ✅ سرویس #{ $id } اکنون تا { $expires } فعال است.
+admin-user-extend-failed = ⚠️ پنل سرویس را تمدید نکرد: { $error }
+admin-user-test-unchanged = ℹ️ چیزی برای بازنشانی نیست: این کاربر حساب تستِ تمام‌شده‌ای ندارد.
+admin-user-is-admin = ⚠️ مدیران را نمی‌توان مسدود کرد.
+admin-user-message-sent = ✅ پیام به دست کاربر رسید.
+admin-user-message-failed = ⚠️ پیام به دست کاربر نرسید: { $reason }
 
 ## Backups
 
@@ -152,3 +164,13 @@ admin-backup-restored = ✅ نسخهٔ پشتیبان بازگردانی شد.
 admin-backup-invalid = ⚠️ فایل پشتیبان نامعتبر است: { $reason }
 btn-admin-backup-now = 💾 پشتیبان‌گیری فوری
 btn-admin-backup-restore = ♻️ بازگردانی
+admin-backup-menu =
+    💾 <b>پشتیبان‌گیری</b>
+    { $hours ->
+        [0] پشتیبان‌گیری خودکار خاموش است.
+       *[other] پشتیبان‌گیری خودکار هر { $hours } ساعت انجام می‌شود و { $keep } نسخهٔ آخر نگه داشته می‌شود.
+    }
+    «پشتیبان‌گیری فوری» توکن‌ها و کلیدهای فایل تنظیمات را می‌پوشاند؛ «با اطلاعات محرمانه» آن‌ها را نگه می‌دارد.
+btn-admin-backup-secrets = 🔐 با اطلاعات محرمانه
+admin-backup-secrets-note = ⚠️ این فایل شامل توکن ربات و کلیدهای API شماست. آن را محرمانه نگه دارید و پس از ذخیره کردن، از این گفتگو پاکش کنید.
+admin-owner-only = ⛔ فقط مالک ربات می‌تواند این کار را انجام دهد.

@@ -21,7 +21,7 @@ use tokio::{sync::watch, task::JoinSet};
 use crate::{
     deps::{Deps, Health, Settings},
     http, router,
-    workers::{self, poller, provision, reminders},
+    workers::{self, broadcast, poller, provision, reminders},
 };
 
 /// Timeout of every Blitz and Heleket call.
@@ -129,6 +129,8 @@ impl App {
         tasks.spawn(provision::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(poller::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(reminders::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(workers::backup::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(broadcast::run(deps.clone(), shutdown_rx.clone()));
         let mut routes = http::router(deps.clone(), telegram_routes);
         if let Some(extra) = extra_routes {
             routes = routes.merge(extra);
@@ -152,6 +154,11 @@ impl App {
 
     /// Stops taking updates, lets in-flight work finish (bounded), and returns.
     pub async fn shutdown(mut self) {
+        self.stop().await;
+    }
+
+    /// Like [`App::shutdown`], leaving the (stopped) value in place, e.g. to restart it.
+    pub async fn stop(&mut self) {
         let _ = self.shutdown.send(true);
         let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
             while self.tasks.join_next().await.is_some() {}
@@ -202,7 +209,9 @@ fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
         flood: Mutex::new(flood),
         dialogs: Mutex::new(HashMap::new()),
         provision_wake: tokio::sync::Notify::new(),
+        broadcasts: Default::default(),
         health: Health::default(),
+        alerts: crate::alerts::Alerts::default(),
     })
 }
 
@@ -227,6 +236,9 @@ fn settings(config: &Config) -> Settings {
         heleket_webhook_key: heleket.map_or_else(|| Secret::new(""), |it| it.webhook_key.clone()),
         provision_alert_after: config.provision_alert_after,
         backup_dir: config.data_dir.join("backups"),
+        backup_interval_hours: config.backup_interval_hours,
+        backup_keep: config.backup_keep,
+        env_file: workers::backup::find_env_file(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! previous version, a forged or truncated value — decodes to `None`, and the
 //! router answers with "this button has expired" and changes nothing.
 
-use ajib_domain::{Lang, OrderId, PlanId, ServiceId, TelegramId};
+use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId};
 
 const VERSION: &str = "v1";
 
@@ -64,14 +64,32 @@ pub enum Callback {
     AdminAudience(AudienceChoice),
     /// Admin: send the previewed broadcast.
     AdminBroadcastSend,
+    /// Admin: pause a running broadcast.
+    AdminBroadcastPause(BroadcastId),
+    /// Admin: resume a paused broadcast.
+    AdminBroadcastResume(BroadcastId),
+    /// Admin: stop a broadcast for good.
+    AdminBroadcastStop(BroadcastId),
     /// Admin: look up a user.
     AdminUsers,
     /// Admin: ban or unban a user.
     AdminBan(TelegramId, bool),
     /// Admin: reset a user's test-account eligibility.
     AdminResetTest(TelegramId),
+    /// Admin: show a user's profile.
+    AdminUser(TelegramId),
+    /// Admin: ask how many days to add to a service.
+    AdminExtend(ServiceId),
+    /// Admin: ask for a message to send to a user.
+    AdminMessage(TelegramId),
     /// Admin: back up now.
     AdminBackup,
+    /// Owner: write a backup with the config's secrets masked and send it.
+    AdminBackupNow,
+    /// Owner: write a backup that keeps the config's secrets and send it.
+    AdminBackupWithSecrets,
+    /// Owner: start the restore dialogue (waits for an uploaded archive).
+    AdminBackupRestore,
     /// Cancel the current dialogue.
     Cancel,
 }
@@ -159,12 +177,21 @@ impl Callback {
             Self::AdminBroadcast => ("abc", None),
             Self::AdminAudience(choice) => ("aau", Some(choice.code().to_owned())),
             Self::AdminBroadcastSend => ("abs", None),
+            Self::AdminBroadcastPause(id) => ("abp", Some(id.0.to_string())),
+            Self::AdminBroadcastResume(id) => ("abr", Some(id.0.to_string())),
+            Self::AdminBroadcastStop(id) => ("abx", Some(id.0.to_string())),
             Self::AdminUsers => ("aus", None),
             Self::AdminBan(user, ban) => {
                 (if ban { "aban" } else { "aunb" }, Some(user.0.to_string()))
             }
             Self::AdminResetTest(user) => ("art", Some(user.0.to_string())),
+            Self::AdminUser(user) => ("au", Some(user.0.to_string())),
+            Self::AdminExtend(id) => ("aex", Some(id.0.to_string())),
+            Self::AdminMessage(user) => ("amg", Some(user.0.to_string())),
             Self::AdminBackup => ("abk", None),
+            Self::AdminBackupNow => ("abkn", None),
+            Self::AdminBackupWithSecrets => ("abks", None),
+            Self::AdminBackupRestore => ("abkr", None),
             Self::Cancel => ("x", None),
         };
         match arg {
@@ -208,11 +235,20 @@ impl Callback {
             ("abc", None) => Self::AdminBroadcast,
             ("aau", Some(code)) => Self::AdminAudience(AudienceChoice::parse(code)?),
             ("abs", None) => Self::AdminBroadcastSend,
+            ("abp", Some(id)) => Self::AdminBroadcastPause(BroadcastId(id_arg(id)?)),
+            ("abr", Some(id)) => Self::AdminBroadcastResume(BroadcastId(id_arg(id)?)),
+            ("abx", Some(id)) => Self::AdminBroadcastStop(BroadcastId(id_arg(id)?)),
             ("aus", None) => Self::AdminUsers,
             ("aban", Some(id)) => Self::AdminBan(TelegramId(id_arg(id)?), true),
             ("aunb", Some(id)) => Self::AdminBan(TelegramId(id_arg(id)?), false),
             ("art", Some(id)) => Self::AdminResetTest(TelegramId(id_arg(id)?)),
+            ("au", Some(id)) => Self::AdminUser(TelegramId(id_arg(id)?)),
+            ("aex", Some(id)) => Self::AdminExtend(ServiceId(id_arg(id)?)),
+            ("amg", Some(id)) => Self::AdminMessage(TelegramId(id_arg(id)?)),
             ("abk", None) => Self::AdminBackup,
+            ("abkn", None) => Self::AdminBackupNow,
+            ("abks", None) => Self::AdminBackupWithSecrets,
+            ("abkr", None) => Self::AdminBackupRestore,
             ("x", None) => Self::Cancel,
             _ => return None,
         };
@@ -233,10 +269,19 @@ impl Callback {
                 | Self::AdminBroadcast
                 | Self::AdminAudience(_)
                 | Self::AdminBroadcastSend
+                | Self::AdminBroadcastPause(_)
+                | Self::AdminBroadcastResume(_)
+                | Self::AdminBroadcastStop(_)
                 | Self::AdminUsers
                 | Self::AdminBan(..)
                 | Self::AdminResetTest(_)
+                | Self::AdminUser(_)
+                | Self::AdminExtend(_)
+                | Self::AdminMessage(_)
                 | Self::AdminBackup
+                | Self::AdminBackupNow
+                | Self::AdminBackupWithSecrets
+                | Self::AdminBackupRestore
         )
     }
 }
@@ -285,11 +330,20 @@ mod tests {
             Callback::AdminPlanSave,
             Callback::AdminBroadcast,
             Callback::AdminBroadcastSend,
+            Callback::AdminBroadcastPause(BroadcastId(big)),
+            Callback::AdminBroadcastResume(BroadcastId(big)),
+            Callback::AdminBroadcastStop(BroadcastId(big)),
             Callback::AdminUsers,
             Callback::AdminBan(TelegramId(big), true),
             Callback::AdminBan(TelegramId(big), false),
             Callback::AdminResetTest(TelegramId(big)),
+            Callback::AdminUser(TelegramId(big)),
+            Callback::AdminExtend(ServiceId(big)),
+            Callback::AdminMessage(TelegramId(big)),
             Callback::AdminBackup,
+            Callback::AdminBackupNow,
+            Callback::AdminBackupWithSecrets,
+            Callback::AdminBackupRestore,
             Callback::Cancel,
         ];
         res.extend(AudienceChoice::ALL.map(Callback::AdminAudience));
@@ -337,5 +391,11 @@ mod tests {
                 .all(|it| it.encode().starts_with("v1:a") && it.encode() != "v1:a")
         );
         assert!(!Callback::Apps.is_admin());
+        let unmarked: Vec<_> = every_callback()
+            .into_iter()
+            .filter(|it| it.encode().starts_with("v1:a") && *it != Callback::Apps)
+            .filter(|it| !it.is_admin())
+            .collect();
+        assert_eq!(unmarked, [], "admin-looking buttons must be admin-only");
     }
 }

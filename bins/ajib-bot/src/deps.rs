@@ -40,8 +40,12 @@ pub struct Deps {
     pub dialogs: Mutex<HashMap<i64, Dialog>>,
     /// Wakes the provisioning worker when a job is queued.
     pub provision_wake: Notify,
+    /// Wakes the broadcast sender and keeps its progress edits in order.
+    pub broadcasts: crate::workers::broadcast::Control,
     /// Heartbeats of the workers, for `/healthz`.
     pub health: Health,
+    /// When rate-limited admin alerts last went out.
+    pub alerts: crate::alerts::Alerts,
 }
 
 /// Settings the handlers need, taken from [`ajib_config::Config`].
@@ -71,6 +75,12 @@ pub struct Settings {
     pub provision_alert_after: u32,
     /// Where backups are written.
     pub backup_dir: std::path::PathBuf,
+    /// Hours between automatic backups; 0 turns them off.
+    pub backup_interval_hours: u32,
+    /// Archives kept when pruning after an automatic backup.
+    pub backup_keep: u32,
+    /// The config file that goes into backups, if the bot can find one.
+    pub env_file: Option<std::path::PathBuf>,
 }
 
 /// Last heartbeat of each worker, in unix seconds.

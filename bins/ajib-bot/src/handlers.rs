@@ -5,6 +5,9 @@
 //! configs) arrive as new messages.
 
 pub mod admin;
+pub mod admin_backup;
+pub mod admin_broadcast;
+pub mod admin_users;
 pub mod services;
 pub mod shop;
 pub mod start;

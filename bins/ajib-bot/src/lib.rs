@@ -8,6 +8,7 @@
 //! Not here: talking HTTP to Telegram, Blitz or Heleket (the client crates do)
 //! and SQL (ajib-storage does).
 
+pub mod alerts;
 pub mod app;
 pub mod callback;
 pub mod deps;

@@ -12,7 +12,10 @@ use ajib_transport::{
 use crate::{
     callback::Callback,
     deps::{Deps, now},
-    handlers::{Ctx, Reply, admin, notice, services, shop, start, test_account},
+    handlers::{
+        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_users, notice, services, shop,
+        start, test_account,
+    },
     notify,
 };
 
@@ -79,6 +82,14 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
         return;
     }
     if !admit(deps, &ctx).await {
+        return;
+    }
+    // An owner restoring a backup uploads it as a document; anything else falls through.
+    if ctx.is_admin
+        && let Some(document) = &message.document
+        && let Some(reply) = admin_backup::on_document(deps, &ctx, document).await
+    {
+        send(deps, reply).await;
         return;
     }
     let text = message.text.as_deref().unwrap_or_default();
@@ -208,6 +219,10 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminPlanToggle(id) => admin::toggle_plan(deps, ctx, id).await,
         Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),
         Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
+        Callback::AdminBackup => admin_backup::screen(deps, ctx),
+        Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
+        Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,
+        Callback::AdminBackupRestore => admin_backup::ask_restore(deps, ctx),
         Callback::Cancel => {
             admin::cancel(deps, ctx.user);
             start::main_menu(
@@ -218,23 +233,20 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
                 },
             )
         }
-        Callback::AdminBroadcast
-        | Callback::AdminAudience(_)
-        | Callback::AdminBroadcastSend
-        | Callback::AdminUsers
-        | Callback::AdminBan(..)
-        | Callback::AdminResetTest(_)
-        | Callback::AdminBackup => {
-            // This version draws no such buttons; an old or forged one is stale.
-            notice(
-                deps,
-                &Ctx {
-                    message_id: None,
-                    ..*ctx
-                },
-                "stale-button",
-            )
+        Callback::AdminBroadcast => admin_broadcast::start(deps, ctx),
+        Callback::AdminAudience(choice) => {
+            admin_broadcast::choose_audience(deps, ctx, choice).await
         }
+        Callback::AdminBroadcastSend => admin_broadcast::send(deps, ctx).await,
+        Callback::AdminBroadcastPause(id) => admin_broadcast::pause(deps, ctx, id).await,
+        Callback::AdminBroadcastResume(id) => admin_broadcast::resume(deps, ctx, id).await,
+        Callback::AdminBroadcastStop(id) => admin_broadcast::stop(deps, ctx, id).await,
+        Callback::AdminUsers => admin_users::start(deps, ctx),
+        Callback::AdminUser(user) => admin_users::profile(deps, ctx, user).await,
+        Callback::AdminBan(user, ban) => admin_users::set_banned(deps, ctx, user, ban).await,
+        Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,
+        Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id),
+        Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user),
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Sandbox {
     pub heleket: Option<FakeHeleket>,
     /// Where the web chat is served.
     pub chat_addr: SocketAddr,
+    config: Config,
+    clients: Clients,
     _data_dir: Option<tempfile::TempDir>,
 }
 
@@ -142,7 +144,7 @@ impl Sandbox {
             blitz,
             heleket,
         };
-        let app = App::start(&config, clients, listener, None).await?;
+        let app = App::start(&config, clients.clone(), listener, None).await?;
         seed_demo_plans(&app).await?;
         let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let chat_addr = chat_listener.local_addr().context("no local address")?;
@@ -160,8 +162,18 @@ impl Sandbox {
             blitz: fake_blitz,
             heleket: fake_heleket,
             chat_addr,
+            config,
+            clients,
             _data_dir: temp,
         })
+    }
+
+    /// Stops the bot and starts a fresh one on the same database and fakes, as a service restart would.
+    pub async fn restart_bot(&mut self) -> anyhow::Result<()> {
+        self.app.stop().await;
+        let listener = http::bind(self.app.http_addr).await?;
+        self.app = App::start(&self.config, self.clients.clone(), listener, None).await?;
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 //! Each is a loop that does one round, records a heartbeat for `/healthz`,
 //! then waits for its next round, a wake-up or shutdown.
 
+pub mod backup;
+pub mod broadcast;
 pub mod poller;
 pub mod provision;
 pub mod reminders;

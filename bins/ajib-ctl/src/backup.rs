@@ -3,12 +3,11 @@
 use std::{
     fs,
     io::BufRead,
-    os::unix::fs::{DirBuilderExt, PermissionsExt},
     path::{Path, PathBuf},
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use ajib_backup::{ArchiveParts, EnvPart, Limits};
+use ajib_backup::{EnvPart, Extras, Limits};
 use anyhow::Context;
 
 use crate::{
@@ -50,45 +49,33 @@ pub fn create(paths: &Paths, args: &BackupCreate) -> anyhow::Result<PathBuf> {
         None => {
             let dir = paths.backups(&env);
             make_private_dir(&dir, &paths.data_dir(&env))?;
-            unique(&dir, &ajib_backup::backup_file_name(now))
+            ajib_backup::unused_archive_path(&dir, now)
         }
     };
-    let out_dir = out
-        .parent()
-        .filter(|it| !it.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let work = tempfile::Builder::new()
-        .prefix(".ajib-backup-work-")
-        .tempdir_in(out_dir)
-        .with_context(|| format!("cannot create a work dir in {}", out_dir.display()))?;
-    let copy = work.path().join("ajib.db");
+    let scratch = ajib_backup::scratch_beside(&out)?;
     let plans_json = {
         let db = Db::open_existing(paths, &env)?;
-        db.block(db.store().backup_to(&copy))
+        db.block(db.store().backup_to(&scratch.db_path()))
             .context("online backup of the database failed")?;
         plans::export_json(&db)?
     };
-    let schema_version = ajib_backup::read_schema_version(&copy)?;
     let env_part = match args.include_secrets {
         true => EnvPart::with_secrets(&env_text),
         false => EnvPart::redacted(&env_text, &ajib_config::is_secret),
     };
-    let parts = ArchiveParts {
-        db: copy,
-        schema_version,
-        app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        host: hostname(),
-        created_unix: now,
+    let extras = Extras {
         env: Some(env_part),
         plans_json: Some(plans_json),
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        created_unix: now,
     };
-    let info = ajib_backup::create_archive(&out, &parts)?;
+    let info = ajib_backup::archive_db_copy(&out, scratch, extras)?;
     system::chown_like(&out, &paths.data_dir(&env));
     println!(
         "backup written: {} ({} bytes, schema {})",
         info.path.display(),
         info.size,
-        schema_version
+        info.manifest.schema_version
     );
     if args.include_secrets {
         println!("note: this archive contains secrets (tokens, API keys); keep it private");
@@ -225,33 +212,12 @@ fn keep_count(env: &EnvFile) -> u32 {
 }
 
 fn make_private_dir(dir: &Path, owner_like: &Path) -> anyhow::Result<()> {
-    if !dir.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+    let existed = dir.exists();
+    ajib_backup::create_private_dir(dir)?;
+    if !existed {
         system::chown_like(dir, owner_like);
     }
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("cannot chmod {}", dir.display()))
-}
-
-/// `dir/name`, or `dir/name-2...` if a backup of the same second exists.
-fn unique(dir: &Path, name: &str) -> PathBuf {
-    let mut res = dir.join(name);
-    let stem = name.trim_end_matches(".tar.gz");
-    let mut n = 1;
-    while res.exists() {
-        n += 1;
-        res = dir.join(format!("{stem}-{n}.tar.gz"));
-    }
-    res
-}
-
-fn hostname() -> String {
-    fs::read_to_string("/proc/sys/kernel/hostname")
-        .map_or_else(|_| "unknown".to_owned(), |it| it.trim().to_owned())
+    Ok(())
 }
 
 /// Asks on stdin; true only for "yes".

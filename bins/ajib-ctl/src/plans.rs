@@ -2,9 +2,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use ajib_backup::PlanJson;
 use ajib_domain::{Currency, Money, NewPlan, Plan, PlanId, PlanName, UnixTime};
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::{
     cli::{PlansAdd, PlansCommand, PlansEdit, PlansImport},
@@ -14,39 +15,6 @@ use crate::{
     paths::Paths,
     system,
 };
-
-/// One plan in the JSON format of the old bot (import) and of `plans.json` in backups.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanJson {
-    /// Display name; the old bot had one name for every language.
-    #[serde(alias = "title", alias = "name_en")]
-    pub name: String,
-    /// Persian display name; defaults to `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_fa: Option<String>,
-    /// Price, a JSON number or string (`5`, `"5.00"`).
-    pub price: serde_json::Value,
-    /// ISO currency code; defaults to USD.
-    #[serde(default = "usd")]
-    pub currency: String,
-    /// Subscription length in days.
-    #[serde(alias = "duration_days", alias = "duration")]
-    pub days: u32,
-    /// Traffic in GB; 0 or absent means unlimited.
-    #[serde(default, alias = "data_limit_gb", alias = "traffic")]
-    pub traffic_gb: u32,
-    /// Whether it is on sale; defaults to true.
-    #[serde(default = "yes", alias = "enabled")]
-    pub active: bool,
-}
-
-fn usd() -> String {
-    "USD".to_owned()
-}
-
-fn yes() -> bool {
-    true
-}
 
 /// The file: a bare array or `{"plans": [...]}`.
 #[derive(Deserialize)]
@@ -68,7 +36,9 @@ pub fn run(paths: &Paths, command: PlansCommand) -> anyhow::Result<()> {
             if args.json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&plans.iter().map(to_json).collect::<Vec<_>>())?
+                    serde_json::to_string_pretty(
+                        &plans.iter().map(PlanJson::from_plan).collect::<Vec<_>>()
+                    )?
                 );
                 return Ok(());
             }
@@ -101,8 +71,7 @@ pub fn export_json(db: &Db) -> anyhow::Result<Vec<u8>> {
     let plans = db
         .block(db.store().list_plans(false))
         .context("cannot read plans")?;
-    let json: Vec<PlanJson> = plans.iter().map(to_json).collect();
-    Ok(serde_json::to_vec_pretty(&json)?)
+    Ok(ajib_backup::plans_json(&plans)?)
 }
 
 fn add(db: &Db, args: &PlansAdd) -> anyhow::Result<()> {
@@ -222,18 +191,6 @@ fn to_new_plan(json: &PlanJson, sort_order: i32) -> anyhow::Result<NewPlan> {
         active: json.active,
         sort_order,
     })
-}
-
-fn to_json(plan: &Plan) -> PlanJson {
-    PlanJson {
-        name: plan.name.en.clone(),
-        name_fa: Some(plan.name.fa.clone()),
-        price: serde_json::Value::String(plan.price.to_decimal_string()),
-        currency: plan.price.currency().code().to_owned(),
-        days: plan.days,
-        traffic_gb: plan.traffic_gb,
-        active: plan.active,
-    }
 }
 
 fn describe(plan: &Plan) -> String {

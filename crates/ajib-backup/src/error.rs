@@ -140,6 +140,14 @@ pub enum Error {
         /// The newest this code knows.
         supported: u32,
     },
+    /// A file could not be encoded for the archive.
+    #[error("cannot encode {name}: {detail}")]
+    Encode {
+        /// The file.
+        name: String,
+        /// What the encoder said.
+        detail: String,
+    },
     /// The manifest's schema version disagrees with the database.
     #[error("manifest says schema version {manifest} but the database has {db}")]
     SchemaMismatch {

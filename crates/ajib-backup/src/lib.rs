@@ -12,14 +12,18 @@
 //! Main entry points: [`create_archive`], [`verify_archive`] (extracts into a temp
 //! dir and checks everything, returning a [`VerifiedArchive`]), [`restore`] (takes
 //! a [`VerifiedArchive`], so an unchecked archive can never be restored),
-//! [`list_backups`] and [`prune`].
+//! [`list_backups`] and [`prune`]. A live database is archived in two steps the
+//! bot and `ajib-ctl` share: [`scratch_beside`], the caller's online copy, then
+//! [`archive_db_copy`]; [`plans_json`] makes the plans export.
 
 mod create;
 mod db;
 mod dir;
 mod error;
 mod manifest;
+mod plans;
 mod restore;
+mod snapshot;
 mod time;
 mod verify;
 
@@ -29,7 +33,12 @@ pub use crate::{
     dir::{BackupEntry, backup_file_name, list_backups, prune},
     error::Error,
     manifest::{FORMAT_VERSION, FileEntry, Manifest},
+    plans::{PlanJson, plans_json},
     restore::{RestoreReport, restore},
+    snapshot::{
+        Extras, Scratch, archive_db_copy, create_private_dir, hostname, scratch_beside,
+        unused_archive_path,
+    },
     time::rfc3339_utc,
     verify::{Limits, VerifiedArchive, verify_archive},
 };

@@ -120,14 +120,36 @@ impl Store {
         .await
     }
 
-    /// Whether the user ever had a test order.
+    /// Whether the user had a test order that an operator has not reset.
     pub async fn has_test_order(&self, user: TelegramId) -> Result<bool, Error> {
         self.with_conn(move |conn| {
             query_exists(
                 conn,
-                "SELECT 1 FROM orders WHERE user_id = ?1 AND kind = 'test'",
+                "SELECT 1 FROM orders WHERE user_id = ?1 AND kind = 'test' AND test_reset_at IS NULL",
                 [user.0],
             )
+        })
+        .await
+    }
+
+    /// Lets the user take another free test; false if they have no finished test to release.
+    ///
+    /// The old test order is kept and stamped, and stops counting for
+    /// [`Store::has_test_order`] and the one-test-per-user rule. Only a test
+    /// that is over (provisioned or failed) is released: one still being
+    /// provisioned is left alone, so a user never has two tests in flight.
+    pub async fn reset_test_eligibility(
+        &self,
+        user: TelegramId,
+        now: UnixTime,
+    ) -> Result<bool, Error> {
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE orders SET test_reset_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND kind = 'test' \
+                 AND test_reset_at IS NULL AND status IN ('provisioned', 'failed')",
+                params![user.0, now.0],
+            )?;
+            Ok(n > 0)
         })
         .await
     }

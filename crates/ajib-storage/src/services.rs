@@ -179,6 +179,27 @@ impl Store {
         .await
     }
 
+    /// Sets a service's expiry (an operator extending it); an expired service that now runs again becomes active.
+    ///
+    /// A disabled service stays disabled. Returns the service as stored.
+    pub async fn set_service_expiry(
+        &self,
+        id: ServiceId,
+        expires: UnixTime,
+        now: UnixTime,
+    ) -> Result<Service, Error> {
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE services SET expires_at = ?2, \
+                 status = CASE WHEN status = 'expired' AND ?2 > ?3 THEN 'active' ELSE status END WHERE id = ?1",
+                params![id.0, expires.0, now.0],
+            )?;
+            one_row("service", n)?;
+            get_service(conn, id)?.ok_or(Error::NotFound { what: "service" })
+        })
+        .await
+    }
+
     /// Moves active services whose expiry is at or before `now` to expired; returns how many.
     pub async fn expire_services(&self, now: UnixTime) -> Result<u64, Error> {
         self.with_conn(move |conn| {

@@ -15,7 +15,10 @@ use crate::Error;
 pub const CURRENT_SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Numbered migrations; entry `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_test_reset.sql"),
+];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.
 const CONNECTION_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
@@ -128,22 +131,56 @@ impl Store {
         .await
     }
 
-    /// Runs `PRAGMA integrity_check`; [`Error::Corrupt`] with SQLite's findings unless it says `ok`.
-    pub async fn integrity_check(&self) -> Result<(), Error> {
-        self.with_conn(|conn| {
-            // Damage bad enough can make the check itself fail; that is corruption too.
-            let lines = integrity_lines(conn).map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
-                    Error::Corrupt(e.to_string())
-                }
-                _ => e.into(),
-            })?;
-            match lines.as_slice() {
-                [ok] if ok == "ok" => Ok(()),
-                _ => Err(Error::Corrupt(lines.join("; "))),
+    /// Replaces the whole database with the SQLite file at `source`, in place, while the pool stays open.
+    ///
+    /// SQLite's backup API copies `source` over the live database inside one write
+    /// transaction on a pooled connection; the other connections see the new
+    /// content on their next statement. `source` is opened read-only and checked
+    /// first: a missing file, one that is not SQLite or one that fails
+    /// `integrity_check` is [`Error::Corrupt`], a newer schema is
+    /// [`Error::SchemaTooNew`], and in every such case nothing changes. An older
+    /// schema is migrated after the copy.
+    pub async fn restore_from(&self, source: &Path) -> Result<(), Error> {
+        let source = source.to_owned();
+        self.with_conn(move |conn| {
+            let src = open_restore_source(&source)?;
+            let found = user_version(&src)?;
+            if found > CURRENT_SCHEMA_VERSION {
+                return Err(Error::SchemaTooNew {
+                    found,
+                    known: CURRENT_SCHEMA_VERSION,
+                });
             }
+            {
+                let backup = rusqlite::backup::Backup::new_with_names(
+                    &src,
+                    rusqlite::MAIN_DB,
+                    conn,
+                    rusqlite::MAIN_DB,
+                )?;
+                let mut done = false;
+                for _ in 0..BACKUP_ATTEMPTS {
+                    if backup.step(-1)? == rusqlite::backup::StepResult::Done {
+                        done = true;
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                if !done {
+                    return Err(Error::Pool {
+                        message: "restore: the database stayed locked".to_owned(),
+                    });
+                }
+            }
+            check_integrity(conn)?;
+            migrate(conn)
         })
         .await
+    }
+
+    /// Runs `PRAGMA integrity_check`; [`Error::Corrupt`] with SQLite's findings unless it says `ok`.
+    pub async fn integrity_check(&self) -> Result<(), Error> {
+        self.with_conn(|conn| check_integrity(conn)).await
     }
 
     /// Runs `f` on a pooled connection, on a blocking thread.
@@ -186,6 +223,38 @@ fn configure(conn: &mut Connection) -> Result<(), Error> {
         log::warn!("sqlite refused WAL mode and uses {mode}");
     }
     Ok(())
+}
+
+/// [`Error::Corrupt`] with SQLite's findings unless `PRAGMA integrity_check` says `ok`.
+fn check_integrity(conn: &Connection) -> Result<(), Error> {
+    // Damage bad enough can make the check itself fail; that is corruption too.
+    let lines = integrity_lines(conn).map_err(corrupt_or_sqlite)?;
+    match lines.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(Error::Corrupt(lines.join("; "))),
+    }
+}
+
+fn corrupt_or_sqlite(e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            Error::Corrupt(e.to_string())
+        }
+        _ => e.into(),
+    }
+}
+
+/// Opens a restore source read-only and proves it is a sound SQLite database.
+fn open_restore_source(path: &Path) -> Result<Connection, Error> {
+    if !path.is_file() {
+        return Err(Error::Corrupt(format!("{} is not a file", path.display())));
+    }
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(corrupt_or_sqlite)?;
+    // A file that is not SQLite only fails on first read, which the check forces.
+    check_integrity(&conn)?;
+    Ok(conn)
 }
 
 fn integrity_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -19,6 +19,12 @@ use crate::{
 pub enum Dialog {
     /// Adding a plan; each answer fills the next field.
     AddPlan(PlanDraft),
+    /// Composing a broadcast.
+    Broadcast(crate::handlers::admin_broadcast::Draft),
+    /// Looking up or acting on a user.
+    Users(crate::handlers::admin_users::Step),
+    /// An owner is to upload a backup archive to restore.
+    RestoreBackup,
 }
 
 /// The fields of a plan collected so far.
@@ -35,13 +41,23 @@ pub struct PlanDraft {
 #[must_use]
 pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
-    let keyboard = inline(vec![
+    let mut rows = vec![
         vec![
             button(t("btn-admin-stats"), Callback::AdminStats),
             button(t("btn-admin-plans"), Callback::AdminPlans),
         ],
+        vec![
+            button(t("btn-admin-broadcast"), Callback::AdminBroadcast),
+            button(t("btn-admin-users"), Callback::AdminUsers),
+        ],
         vec![button(t("btn-menu"), Callback::Menu)],
-    ]);
+    ];
+    // Backups are for owners only, so other admins do not see the button.
+    if deps.settings.owner_ids.contains(&ctx.user.0) {
+        let backup = vec![button(t("btn-admin-backup"), Callback::AdminBackup)];
+        rows.insert(rows.len() - 1, backup);
+    }
+    let keyboard = inline(rows);
     vec![ctx.screen(t("admin-menu-title"), keyboard)]
 }
 
@@ -179,6 +195,11 @@ pub async fn on_dialog_text(deps: &Deps, ctx: &Ctx, text: &str) -> Option<Reply>
     let dialog = deps.dialogs.lock().ok()?.get(&ctx.user.0).cloned()?;
     match dialog {
         Dialog::AddPlan(draft) => Some(add_plan_step(deps, ctx, draft, text)),
+        Dialog::Broadcast(_) => Some(crate::handlers::admin_broadcast::on_text(deps, ctx, text)),
+        Dialog::Users(step) => {
+            Some(crate::handlers::admin_users::on_text(deps, ctx, step, text).await)
+        }
+        Dialog::RestoreBackup => Some(crate::handlers::admin_backup::still_waiting(deps, ctx)),
     }
 }
 
@@ -191,7 +212,7 @@ pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
         .and_then(|it| it.get(&ctx.user.0).cloned())
     {
         Some(Dialog::AddPlan(draft)) => draft,
-        None => return notice(deps, ctx, "stale-button"),
+        _ => return notice(deps, ctx, "stale-button"),
     };
     let Some(new_plan) = draft.complete() else {
         return notice(deps, ctx, "stale-button");
@@ -316,7 +337,8 @@ impl PlanDraft {
     }
 }
 
-fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
+/// "Invalid value: `reason`", asking for the answer again.
+pub fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
     let text = deps.t(
         ctx.lang,
         "admin-plan-invalid",
@@ -331,7 +353,7 @@ fn name(text: &str) -> Option<String> {
 }
 
 /// Persian and Arabic-Indic digits to ASCII, so "۳۰" reads as 30.
-fn ascii_digits(text: &str) -> String {
+pub fn ascii_digits(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
@@ -342,7 +364,8 @@ fn ascii_digits(text: &str) -> String {
         .collect()
 }
 
-fn set_dialog(deps: &Deps, user: TelegramId, dialog: Option<Dialog>) {
+/// Opens, replaces or (with `None`) closes the admin's dialogue.
+pub fn set_dialog(deps: &Deps, user: TelegramId, dialog: Option<Dialog>) {
     let Ok(mut dialogs) = deps.dialogs.lock() else {
         return;
     };
@@ -352,21 +375,30 @@ fn set_dialog(deps: &Deps, user: TelegramId, dialog: Option<Dialog>) {
     };
 }
 
-fn cancel_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+/// A lone cancel button, under a dialogue's question.
+pub fn cancel_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
     inline(vec![vec![button(
         deps.t(ctx.lang, "btn-cancel", &[]),
         Callback::Cancel,
     )]])
 }
 
-fn back_to_admin(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+/// A lone button back to the admin menu.
+pub fn back_to_admin(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
     inline(vec![vec![button(
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::Admin,
     )]])
 }
 
-async fn audit(deps: &Deps, actor: TelegramId, action: &str, before: Option<&str>, after: &str) {
+/// Writes an admin's action to the audit log; a failure is logged, not fatal.
+pub async fn audit(
+    deps: &Deps,
+    actor: TelegramId,
+    action: &str,
+    before: Option<&str>,
+    after: &str,
+) {
     if let Err(err) = deps
         .store
         .audit(Actor::Admin(actor), action, before, Some(after), now())

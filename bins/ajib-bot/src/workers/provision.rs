@@ -15,6 +15,7 @@ use ajib_storage::{Job, NewService};
 use tokio::sync::watch;
 
 use crate::{
+    alerts,
     deps::{Deps, Health, i18n_lang, now},
     handlers::{date, services},
     notify,
@@ -102,7 +103,12 @@ async fn process(deps: &Deps, job: &Job) {
                 log::error!("could not complete job {}: {err}", job.id);
             }
         }
-        Err(err) => retry(deps, job, Some(&order), &format!("{err:#}")).await,
+        Err(err) => {
+            if alerts::is_blitz_down(&err) {
+                alerts::blitz_down(deps, &format!("{err:#}")).await;
+            }
+            retry(deps, job, Some(&order), &format!("{err:#}")).await
+        }
     }
 }
 

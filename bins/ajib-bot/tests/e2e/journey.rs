@@ -38,8 +38,17 @@ pub async fn buy_first_plan(
     let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
     let before = env.sandbox.telegram.messages(user.id).len();
     heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
-    env.wait_new(user, before, |it| it.photo.is_some());
+    let photo = env.wait_new(user, before, |it| it.photo.is_some());
     env.wait_new(user, before, |it| has_text(it, "hy2://"));
+    // The how-to with its menu button closes the delivery; after it the chat is quiet.
+    let photo_idx = env
+        .sandbox
+        .telegram
+        .messages(user.id)
+        .iter()
+        .position(|it| it.message_id == photo.message_id)
+        .unwrap();
+    env.wait_new(user, photo_idx + 1, |it| button_data(it, "v1:m").is_some());
     order
 }
 
@@ -147,4 +156,171 @@ async fn forged_and_stale_callbacks_change_nothing() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewal_extends_the_same_account_once() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let store = &env.sandbox.app.deps.store;
+    let service = store
+        .services_of_user(TelegramId(user.id))
+        .await
+        .unwrap()
+        .remove(0);
+    let blitz = env.sandbox.blitz.as_ref().unwrap();
+    let days_before = blitz.user(&service.blitz_username).unwrap().expiration_days;
+
+    let menu = env.say(&user, "/menu", |it| button_data(it, "v1:ss").is_some());
+    let list = env.press(&user, menu.message_id, "v1:ss", |it| {
+        button_data(it, "v1:s:").is_some()
+    });
+    let details = env.press(
+        &user,
+        list.message_id,
+        &format!("v1:s:{}", service.id),
+        |it| button_data(it, "v1:r:").is_some(),
+    );
+    let offer = env.press(
+        &user,
+        details.message_id,
+        &format!("v1:r:{}", service.id),
+        |it| button_data(it, "v1:rb:").is_some(),
+    );
+    let invoice = env.press(
+        &user,
+        offer.message_id,
+        &format!("v1:rb:{}", service.id),
+        |it| button_url(it).is_some(),
+    );
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let url = button_url(&invoice).unwrap();
+    let fake_invoice = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .unwrap();
+    let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
+    let before = env.sandbox.telegram.messages(user.id).len();
+    heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
+    env.wait_new(&user, before, |it| {
+        has_text(it, "renewed") || has_text(it, "extended")
+    });
+
+    let renewed = store.get_service(service.id).await.unwrap().unwrap();
+    assert_eq!(
+        renewed.expires,
+        service.expires.plus_days(30),
+        "expiry moved by the plan's days"
+    );
+    assert_eq!(
+        blitz.user(&service.blitz_username).unwrap().expiration_days,
+        days_before + 30
+    );
+    assert_eq!(
+        blitz.users().len(),
+        1,
+        "the same panel account, not a new one"
+    );
+    // A replayed reconciliation (duplicate webhook) must not extend again.
+    let stored = store.get_order(order).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Provisioned);
+    ajib_bot::payments::reconcile(&env.sandbox.app.deps, &stored)
+        .await
+        .ok();
+    ajib_bot::workers::provision::drain(&env.sandbox.app.deps).await;
+    assert_eq!(
+        blitz.user(&service.blitz_username).unwrap().expiration_days,
+        days_before + 30
+    );
+    assert_eq!(
+        store
+            .get_service(service.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .expires,
+        renewed.expires
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_are_sent_once_per_threshold() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let deps = env.sandbox.app.deps.clone();
+    let service = deps
+        .store
+        .services_of_user(TelegramId(user.id))
+        .await
+        .unwrap()
+        .remove(0);
+    let two_days_before_expiry = service.expires.plus_days(-2);
+    let count = |needle: &'static str| {
+        env.texts(&user)
+            .iter()
+            .filter(|it| it.contains(needle))
+            .count()
+    };
+    let before = env.sandbox.telegram.messages(user.id).len();
+    ajib_bot::workers::reminders::round(&deps, two_days_before_expiry).await;
+    env.wait_new(&user, before, |it| has_text(it, "Starter"));
+    ajib_bot::workers::reminders::round(&deps, two_days_before_expiry).await;
+    ajib_bot::workers::reminders::round(&deps, two_days_before_expiry.plus_secs(3600)).await;
+    let reminders = env.sandbox.telegram.messages(user.id).len() - before;
+    assert_eq!(reminders, 1, "{:#?}", env.texts(&user));
+    assert!(count("Starter") >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_between_paid_and_provisioned_delivers_once() {
+    let mut env = Env::start().await;
+    let user = env.user(0).clone();
+    let blitz_fault = |env: &Env, fault| env.sandbox.blitz.as_ref().unwrap().set_fault(fault);
+    blitz_fault(&env, ajib_testkit::blitz::BlitzFault::ServerError);
+    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
+        button_data(it, "v1:ps").is_some()
+    });
+    let plans = env.press(&user, menu.message_id, "v1:ps", |it| {
+        button_data(it, "v1:p:").is_some()
+    });
+    let plan = button_data(&plans, "v1:p:").unwrap();
+    let details = env.press(&user, plans.message_id, &plan, |it| {
+        button_data(it, "v1:b:").is_some()
+    });
+    let buy = button_data(&details, "v1:b:").unwrap();
+    let invoice = env.press(&user, details.message_id, &buy, |it| {
+        button_url(it).is_some()
+    });
+    let url = button_url(&invoice).unwrap();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let fake_invoice = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .unwrap();
+    let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
+    let before = env.sandbox.telegram.messages(user.id).len();
+    heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
+    // Paid, and the first provisioning attempt failed: the user was told to wait.
+    env.wait_new(&user, before, |it| has_text(it, "longer"));
+
+    env.sandbox.restart_bot().await.unwrap();
+    blitz_fault(&env, ajib_testkit::blitz::BlitzFault::None);
+    env.wait_new(&user, before, |it| has_text(it, "hy2://"));
+    let store = &env.sandbox.app.deps.store;
+    assert_eq!(
+        store.get_order(order).await.unwrap().unwrap().status,
+        OrderStatus::Provisioned
+    );
+    assert_eq!(env.sandbox.blitz.as_ref().unwrap().users().len(), 1);
+    let configs = env
+        .texts(&user)
+        .iter()
+        .filter(|it| it.contains("hy2://"))
+        .count();
+    assert_eq!(configs, 1, "delivered once");
 }

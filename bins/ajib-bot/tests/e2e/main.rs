@@ -4,6 +4,8 @@
 //! a Telegram user through the fake Bot API, and asserts on what the fakes and
 //! the database recorded. Waiting is always a poll with a deadline.
 
+mod admin;
+mod backup;
 mod journey;
 mod payments;
 mod support;

@@ -96,3 +96,37 @@ fn list_newest_first_and_prune() {
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+#[test]
+fn a_db_copy_in_scratch_becomes_a_verified_archive_and_the_scratch_goes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ajib_backup::unused_archive_path(tmp.path(), 1_735_689_599);
+    std::fs::write(&out, b"an older backup of the same second").unwrap();
+    let out = ajib_backup::unused_archive_path(tmp.path(), 1_735_689_599);
+    assert!(
+        out.ends_with("ajib-backup-20241231-235959-2.tar.gz"),
+        "{out:?}"
+    );
+    let scratch = ajib_backup::scratch_beside(&out).unwrap();
+    make_db(&scratch.db_path(), &["dave"], KNOWN_SCHEMA);
+    let extras = ajib_backup::Extras {
+        env: Some(ajib_backup::EnvPart::redacted("BLITZ_API_KEY=k\n", &|k| {
+            k == "BLITZ_API_KEY"
+        })),
+        plans_json: Some(b"[]".to_vec()),
+        app_version: "0.1.0".to_owned(),
+        created_unix: 1_735_689_599,
+    };
+    let info = ajib_backup::archive_db_copy(&out, scratch, extras).unwrap();
+    assert_eq!(info.manifest.schema_version, KNOWN_SCHEMA);
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|it| it.unwrap().file_name().into_string().unwrap())
+        .filter(|it| it.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "scratch left behind: {left:?}");
+    let verified = ajib_backup::verify_archive(&out, &limits()).unwrap();
+    assert_eq!(db_names(&verified.db_path()), ["dave"]);
+    let env = std::fs::read_to_string(verified.env_path().unwrap()).unwrap();
+    assert_eq!(env, "BLITZ_API_KEY=***\n");
+}

@@ -6,6 +6,7 @@ mod jobs;
 mod migrations;
 mod orders;
 mod plans;
+mod restore;
 mod services;
 mod users;
 

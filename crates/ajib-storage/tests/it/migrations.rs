@@ -185,3 +185,32 @@ async fn integrity_check_reports_a_damaged_index() {
         other => panic!("expected Corrupt, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn version_1_database_gets_test_resets_and_keeps_its_test_orders() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("v1.sqlite");
+    {
+        let conn = ok(Connection::open(&path));
+        ok(conn.execute_batch(include_str!("../../migrations/0001_init.sql")));
+        ok(conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO users (id, first_name, created_at, last_seen) VALUES (7, 'A', 1, 1);
+             INSERT INTO orders (user_id, kind, amount_minor, currency, status, created_at, updated_at)
+                 VALUES (7, 'test', 0, 'USD', 'provisioned', 1, 1);",
+        ));
+    }
+    let store = ok(Store::open(&path));
+    assert_eq!(ok(store.schema_version().await), CURRENT_SCHEMA_VERSION);
+    assert_eq!(user_version(&path), 2);
+    let user = ajib_domain::TelegramId(7);
+    assert!(ok(store.has_test_order(user).await));
+    assert!(matches!(
+        store.create_test_order(user, t(2)).await,
+        Err(Error::TestAlreadyUsed { .. })
+    ));
+    assert!(ok(store.reset_test_eligibility(user, t(3)).await));
+    assert!(!ok(store.has_test_order(user).await));
+    ok(store.create_test_order(user, t(4)).await);
+    assert_eq!(ok(store.orders_of_user(user).await).len(), 2);
+}

@@ -276,3 +276,34 @@ async fn stats_count_revenue_by_day_and_plan() {
     assert_eq!(by_plan, [(month.id, 2, 1_000), (year.id, 1, 4_000)]);
     assert_eq!(ok(db.store.revenue_by_day(t(2_001)).await), []);
 }
+
+#[tokio::test]
+async fn a_reset_releases_only_a_finished_test() {
+    let db = db();
+    user(&db.store, 1).await;
+    let user_id = TelegramId(1);
+    assert!(
+        !ok(db.store.reset_test_eligibility(user_id, t(1)).await),
+        "no test yet"
+    );
+    let (first, _) = ok(db.store.create_test_order(user_id, t(2)).await);
+    assert!(
+        !ok(db.store.reset_test_eligibility(user_id, t(3)).await),
+        "a test still being provisioned is left alone"
+    );
+    assert!(ok(db.store.has_test_order(user_id).await));
+    crate::provision(&db.store, &first, t(90_000)).await;
+    assert!(ok(db.store.reset_test_eligibility(user_id, t(4)).await));
+    assert!(!ok(db.store.has_test_order(user_id).await));
+    assert!(
+        !ok(db.store.reset_test_eligibility(user_id, t(5)).await),
+        "nothing left to release"
+    );
+    let (second, _) = ok(db.store.create_test_order(user_id, t(6)).await);
+    assert_ne!(second.id, first.id);
+    assert!(ok(db.store.has_test_order(user_id).await));
+    assert!(matches!(
+        db.store.create_test_order(user_id, t(7)).await,
+        Err(Error::TestAlreadyUsed { .. })
+    ));
+}

@@ -164,3 +164,37 @@ async fn reminders_go_out_once_per_threshold() {
         .mark_reminder_sent(service.id, "1d", t(3))
         .await));
 }
+
+#[tokio::test]
+async fn an_operator_sets_the_expiry_and_revives_an_expired_service() {
+    let db = db();
+    user(&db.store, 1).await;
+    let month = plan(&db.store, 30, 500).await;
+    let order = paid_order(&db.store, 1, &month, None).await;
+    let service = provision(&db.store, &order, t(10_000)).await;
+    assert_eq!(ok(db.store.expire_services(t(20_000)).await), 1);
+
+    let check = |expires: i64, now: i64, status: ServiceStatus| {
+        let store = db.store.clone();
+        async move {
+            let stored = ok(store
+                .set_service_expiry(service.id, t(expires), t(now))
+                .await);
+            assert_eq!((stored.expires, stored.status), (t(expires), status));
+            assert_eq!(ok(store.get_service(service.id).await), Some(stored));
+        }
+    };
+    check(15_000, 20_000, ServiceStatus::Expired).await;
+    check(50_000, 20_000, ServiceStatus::Active).await;
+    ok(db
+        .store
+        .set_service_status(service.id, ServiceStatus::Disabled)
+        .await);
+    check(60_000, 20_000, ServiceStatus::Disabled).await;
+    assert!(matches!(
+        db.store
+            .set_service_expiry(ServiceId(999), t(1), t(1))
+            .await,
+        Err(Error::NotFound { .. })
+    ));
+}

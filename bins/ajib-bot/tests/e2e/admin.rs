@@ -1,0 +1,513 @@
+//! Admin features in the bot: the admin-only guard, broadcasts (blocked users, restarts, pause) and user management.
+
+use ajib_bot::workers::broadcast::{Batch, send_batch};
+use ajib_domain::{BroadcastId, TelegramId};
+use ajib_storage::{BroadcastProgress, BroadcastStatus, UserSeen};
+use ajib_testkit::telegram::{BotMessage, SimUser};
+
+use crate::support::{Env, button_data, has_text, until};
+
+/// The broadcast every test sends; recipients get it exactly like this (HTML, `&` escaped).
+const SENT_TEXT: &str = "<b>Big sale</b> &amp; more";
+
+/// Users `first..first + n`: known to the bot, and to the fake Telegram if `reachable`.
+async fn add_users(env: &Env, first: i64, n: i64, reachable: bool) -> Vec<i64> {
+    let store = &env.sandbox.app.deps.store;
+    let mut res = Vec::new();
+    for id in first..first + n {
+        if reachable {
+            env.sandbox.telegram.add_user(&SimUser::new(id, "Sim"));
+        }
+        let seen = UserSeen {
+            id: TelegramId(id),
+            username: None,
+            first_name: format!("Sim {id}"),
+            now: ajib_bot::deps::now(),
+        };
+        store.upsert_user(&seen).await.unwrap();
+        res.push(id);
+    }
+    res
+}
+
+/// Opens the admin menu as the sandbox's admin.
+fn admin_menu(env: &Env) -> BotMessage {
+    env.say(env.user(2), "/admin", |it| {
+        button_data(it, "v1:abc").is_some()
+    })
+}
+
+/// Composes the broadcast for everyone and presses send; returns the progress message and the broadcast.
+async fn start_broadcast(env: &Env) -> (BotMessage, BroadcastId) {
+    let admin = env.user(2).clone();
+    let menu = admin_menu(env);
+    env.press(&admin, menu.message_id, "v1:abc", |it| {
+        has_text(it, "broadcast")
+    });
+    let picker = env.say(&admin, "<b>Big sale</b> & more", |it| {
+        button_data(it, "v1:aau:all").is_some()
+    });
+    let preview = env.press(&admin, picker.message_id, "v1:aau:all", |it| {
+        button_data(it, "v1:abs").is_some()
+    });
+    let audience = env
+        .sandbox
+        .app
+        .deps
+        .store
+        .audience(ajib_storage::Audience::All)
+        .await
+        .unwrap();
+    assert!(
+        has_text(&preview, &format!("{} users", audience.len())),
+        "{:?}",
+        preview.text
+    );
+    let texts = env.texts(&admin);
+    assert!(
+        texts.iter().any(|it| it == SENT_TEXT),
+        "the preview shows the message as sent: {texts:#?}"
+    );
+    let progress = env.press(&admin, preview.message_id, "v1:abs", |it| {
+        button_data(it, "v1:abp:").is_some() || has_text(it, "finished")
+    });
+    assert_eq!(
+        progress.message_id, preview.message_id,
+        "the preview turns into the progress"
+    );
+    let recent = env
+        .sandbox
+        .app
+        .deps
+        .store
+        .recent_broadcasts(1)
+        .await
+        .unwrap();
+    (progress, recent[0].id)
+}
+
+async fn progress(env: &Env, id: BroadcastId) -> BroadcastProgress {
+    env.sandbox
+        .app
+        .deps
+        .store
+        .broadcast_progress(id)
+        .await
+        .unwrap()
+}
+
+async fn wait_done(env: &Env, id: BroadcastId) {
+    let store = &env.sandbox.app.deps.store;
+    until("the broadcast to finish", async || {
+        store.get_broadcast(id).await.unwrap().map(|it| it.status) == Some(BroadcastStatus::Done)
+    })
+    .await;
+}
+
+/// How many copies of the broadcast each chat got.
+fn copies(env: &Env, chat: i64) -> usize {
+    env.sandbox
+        .telegram
+        .messages(chat)
+        .iter()
+        .filter(|it| it.text.as_deref() == Some(SENT_TEXT))
+        .count()
+}
+
+async fn audit_actions(env: &Env) -> Vec<String> {
+    let entries = env.sandbox.app.deps.store.recent_audit(50).await.unwrap();
+    entries.into_iter().map(|it| it.action).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_admin_pressing_admin_buttons_is_refused_and_nothing_changes() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let other = env.user(1).clone();
+    env.say(&other, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let forged = [
+        "v1:abc",
+        "v1:aau:all",
+        "v1:abs",
+        "v1:abp:1",
+        "v1:abr:1",
+        "v1:abx:1",
+        "v1:aus",
+        "v1:au:1002",
+        "v1:aban:1002",
+        "v1:art:1002",
+        "v1:aex:1",
+        "v1:amg:1002",
+    ];
+    for data in forged {
+        let reply = env.press(&user, menu.message_id, data, |it| {
+            has_text(it, "not allowed")
+        });
+        assert!(
+            button_data(&reply, "v1:a").is_none(),
+            "{data}: {:?}",
+            reply.keyboard
+        );
+    }
+    // The refused buttons opened no dialogue: text is just unknown input.
+    env.say(&user, "<b>hi</b>", |it| has_text(it, "didn't get that"));
+    let store = &env.sandbox.app.deps.store;
+    assert_eq!(store.recent_broadcasts(5).await.unwrap(), []);
+    assert_eq!(audit_actions(&env).await, Vec::<String>::new());
+    let target = store.get_user(TelegramId(other.id)).await.unwrap().unwrap();
+    assert!(!target.banned);
+    assert_eq!(copies(&env, other.id), 0);
+    assert!(
+        env.sandbox
+            .telegram
+            .messages(other.id)
+            .iter()
+            .all(|it| !has_text(it, "hi"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_reaches_every_reachable_user_once_and_records_blocked_ones() {
+    let env = Env::start().await;
+    let store = &env.sandbox.app.deps.store;
+    let reachable = add_users(&env, 5001, 105, true).await;
+    let blocked = add_users(&env, 6001, 10, true).await;
+    let ghosts = add_users(&env, 7001, 5, false).await;
+    // These users block the bot and the bot hears of it, but (as if the update
+    // were lost while it was down) its record still says they can be reached.
+    for id in &blocked {
+        env.sandbox.telegram.block(*id);
+    }
+    until("the blocks to be recorded", async || {
+        let mut all = true;
+        for id in &blocked {
+            all &= store
+                .get_user(TelegramId(*id))
+                .await
+                .unwrap()
+                .unwrap()
+                .blocked_bot;
+        }
+        all
+    })
+    .await;
+    for id in &blocked {
+        store
+            .set_user_blocked(TelegramId(*id), false)
+            .await
+            .unwrap();
+    }
+
+    let (_, id) = start_broadcast(&env).await;
+    wait_done(&env, id).await;
+
+    let admin = env.user(2).id;
+    for chat in &reachable {
+        assert_eq!(copies(&env, *chat), 1, "user {chat}");
+    }
+    for chat in blocked.iter().chain(&ghosts) {
+        assert_eq!(copies(&env, *chat), 0, "user {chat}");
+    }
+    assert_eq!(
+        copies(&env, admin),
+        2,
+        "the preview and the admin's own copy"
+    );
+    let counts = progress(&env, id).await;
+    let sent = reachable.len() as u64 + 1;
+    assert_eq!(
+        (counts.pending, counts.sent, counts.blocked, counts.failed),
+        (0, sent, 10, 5)
+    );
+    for chat in &blocked {
+        let row = store.get_user(TelegramId(*chat)).await.unwrap().unwrap();
+        assert!(row.blocked_bot, "user {chat} is recorded as blocked");
+    }
+    let done = env
+        .sandbox
+        .telegram
+        .wait_for_async(
+            admin,
+            |it| has_text(it, "Broadcast finished"),
+            crate::support::WAIT,
+        )
+        .await
+        .expect("the progress message ends as the summary");
+    assert!(has_text(&done, &format!("Sent: {sent}")), "{:?}", done.text);
+
+    // Nobody is tried again: the finished broadcast sends nothing more.
+    let requests = env.sandbox.telegram.request_count("sendMessage");
+    let again = send_batch(&env.sandbox.app.deps, id, 1000).await.unwrap();
+    assert_eq!(again, Batch::Stopped);
+    assert_eq!(env.sandbox.telegram.request_count("sendMessage"), requests);
+    assert!(
+        audit_actions(&env)
+            .await
+            .contains(&"broadcast.create".to_owned())
+    );
+    assert_eq!(env.sandbox.telegram.violations(), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_broadcast_resumes_after_a_restart_without_duplicates_or_skips() {
+    let mut env = Env::start().await;
+    let users = add_users(&env, 5001, 120, true).await;
+    let (_, id) = start_broadcast(&env).await;
+    until("part of the broadcast to go out", async || {
+        progress(&env, id).await.sent >= 30
+    })
+    .await;
+
+    env.sandbox.restart_bot().await.unwrap();
+    let halfway = progress(&env, id).await;
+    assert!(halfway.pending > 0, "stopped half-way: {halfway:?}");
+    wait_done(&env, id).await;
+
+    for chat in &users {
+        assert_eq!(copies(&env, *chat), 1, "user {chat}");
+    }
+    let counts = progress(&env, id).await;
+    assert_eq!((counts.pending, counts.sent), (0, users.len() as u64 + 1));
+    let admin = env.user(2).id;
+    env.sandbox
+        .telegram
+        .wait_for_async(
+            admin,
+            |it| has_text(it, "Broadcast finished"),
+            crate::support::WAIT,
+        )
+        .await
+        .expect("the restarted sender keeps editing the same progress message");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_broadcast_sends_nothing_until_resumed() {
+    let env = Env::start().await;
+    let users = add_users(&env, 5001, 90, true).await;
+    let admin = env.user(2).clone();
+    let (progress_message, id) = start_broadcast(&env).await;
+    until("part of the broadcast to go out", async || {
+        progress(&env, id).await.sent >= 10
+    })
+    .await;
+    let pause = format!("v1:abp:{id}");
+    let paused = env.press(&admin, progress_message.message_id, &pause, |it| {
+        has_text(it, "paused")
+    });
+    assert!(button_data(&paused, &format!("v1:abr:{id}")).is_some());
+    let store = &env.sandbox.app.deps.store;
+    let status = store.get_broadcast(id).await.unwrap().unwrap().status;
+    assert_eq!(status, BroadcastStatus::Paused);
+
+    // Once the sender has let go of it (its sends in flight are marked), the
+    // core refuses the paused broadcast and nothing more goes out.
+    let deps = env.sandbox.app.deps.clone();
+    until("the sender to let go", async || {
+        send_batch(&deps, id, 1000).await.unwrap() == Batch::Stopped
+    })
+    .await;
+    let requests = env.sandbox.telegram.request_count("sendMessage");
+    let frozen = progress(&env, id).await;
+    assert_eq!(send_batch(&deps, id, 1000).await.unwrap(), Batch::Stopped);
+    assert_eq!(env.sandbox.telegram.request_count("sendMessage"), requests);
+    assert_eq!(progress(&env, id).await, frozen);
+    assert!(frozen.pending > 0, "{frozen:?}");
+
+    let resume = format!("v1:abr:{id}");
+    env.press(&admin, progress_message.message_id, &resume, |it| {
+        button_data(it, "v1:abp:").is_some() || has_text(it, "finished")
+    });
+    wait_done(&env, id).await;
+    for chat in &users {
+        assert_eq!(copies(&env, *chat), 1, "user {chat}");
+    }
+    let actions = audit_actions(&env).await;
+    for action in ["broadcast.create", "broadcast.paused", "broadcast.running"] {
+        assert!(actions.contains(&action.to_owned()), "{actions:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_broadcast_is_not_resumed() {
+    let env = Env::start().await;
+    add_users(&env, 5001, 90, true).await;
+    let admin = env.user(2).clone();
+    let (progress_message, id) = start_broadcast(&env).await;
+    let stop = format!("v1:abx:{id}");
+    env.press(&admin, progress_message.message_id, &stop, |it| {
+        has_text(it, "cancelled")
+    });
+    let store = &env.sandbox.app.deps.store;
+    let status = store.get_broadcast(id).await.unwrap().unwrap().status;
+    assert_eq!(status, BroadcastStatus::Cancelled);
+    // A resume button from an old message changes nothing; it only redraws.
+    let telegram = &env.sandbox.telegram;
+    let edits = telegram.request_count("editMessageText");
+    telegram.press_button(&admin, progress_message.message_id, &format!("v1:abr:{id}"));
+    until("the resume press to be handled", async || {
+        telegram.request_count("editMessageText") > edits
+    })
+    .await;
+    assert_eq!(
+        send_batch(&env.sandbox.app.deps, id, 1000).await.unwrap(),
+        Batch::Stopped
+    );
+    let status = store.get_broadcast(id).await.unwrap().unwrap().status;
+    assert_eq!(status, BroadcastStatus::Cancelled);
+    assert!(progress(&env, id).await.pending > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_text_that_is_not_telegram_html_is_refused() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let menu = admin_menu(&env);
+    env.press(&admin, menu.message_id, "v1:abc", |it| {
+        has_text(it, "broadcast")
+    });
+    let refused = env.say(&admin, "<b>unclosed", |it| has_text(it, "formatting"));
+    assert!(has_text(&refused, "&lt;b&gt;"), "{:?}", refused.text);
+    let long = "x".repeat(4097);
+    env.say(&admin, &long, |it| has_text(it, "4097"));
+    // The dialogue is still open: a good text moves on to the audience.
+    env.say(&admin, "fine", |it| button_data(it, "v1:aau:all").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_looks_up_bans_and_unbans_a_user() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let user = env.user(0).clone();
+    env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = admin_menu(&env);
+    env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "user id")
+    });
+    env.say(&admin, "@nobody", |it| has_text(it, "No user found"));
+    let profile = env.say(&admin, "@SARA", |it| has_text(it, "Banned: no"));
+    assert!(has_text(&profile, "1001"), "{:?}", profile.text);
+
+    let banned = env.press(&admin, profile.message_id, "v1:aban:1001", |it| {
+        has_text(it, "Banned: yes")
+    });
+    assert!(button_data(&banned, "v1:aunb:1001").is_some());
+    let store = &env.sandbox.app.deps.store;
+    assert!(
+        store
+            .get_user(TelegramId(user.id))
+            .await
+            .unwrap()
+            .unwrap()
+            .banned
+    );
+    env.say(&user, "/menu", |it| has_text(it, "restricted"));
+
+    env.press(&admin, profile.message_id, "v1:aunb:1001", |it| {
+        has_text(it, "Banned: no")
+    });
+    assert!(
+        !store
+            .get_user(TelegramId(user.id))
+            .await
+            .unwrap()
+            .unwrap()
+            .banned
+    );
+    env.say(&user, "/menu", |it| button_data(it, "v1:ps").is_some());
+
+    // Admins cannot be banned, even by another admin's button.
+    env.press(&admin, profile.message_id, "v1:aban:1000", |it| {
+        has_text(it, "cannot be banned")
+    });
+    assert!(
+        !store
+            .get_user(TelegramId(admin.id))
+            .await
+            .unwrap()
+            .unwrap()
+            .banned
+    );
+    let actions = audit_actions(&env).await;
+    assert_eq!(actions, ["user.unban", "user.ban"]);
+
+    // A Telegram id in Persian digits finds the same user.
+    env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "user id")
+    });
+    env.say(&admin, "۱۰۰۱", |it| has_text(it, "Sara"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let user = env.user(0).clone();
+    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
+        button_data(it, "v1:t").is_some()
+    });
+    let offer = env.press(&user, menu.message_id, "v1:t", |it| {
+        button_data(it, "v1:tc").is_some()
+    });
+    let before = env.sandbox.telegram.messages(user.id).len();
+    env.press(&user, offer.message_id, "v1:tc", |_| true);
+    env.wait_new(&user, before, |it| has_text(it, "hy2://"));
+    let store = &env.sandbox.app.deps.store;
+    let service = store
+        .services_of_user(TelegramId(user.id))
+        .await
+        .unwrap()
+        .remove(0);
+    let blitz = env.sandbox.blitz.as_ref().unwrap();
+    let days_before = blitz.user(&service.blitz_username).unwrap().expiration_days;
+
+    // Found by its panel username; the profile lists it with an extend button.
+    let admin_menu = admin_menu(&env);
+    env.press(&admin, admin_menu.message_id, "v1:aus", |it| {
+        has_text(it, "user id")
+    });
+    let profile = env.say(&admin, &service.blitz_username, |it| has_text(it, "Banned"));
+    assert!(
+        has_text(&profile, &service.blitz_username),
+        "{:?}",
+        profile.text
+    );
+    let extend = format!("v1:aex:{}", service.id);
+    assert!(button_data(&profile, &extend).is_some());
+    env.press(&admin, profile.message_id, &extend, |it| {
+        has_text(it, "How many days")
+    });
+    env.say(&admin, "0", |it| has_text(it, "Invalid"));
+    env.say(&admin, "10", |it| has_text(it, "now runs until"));
+    let extended = store.get_service(service.id).await.unwrap().unwrap();
+    assert_eq!(extended.expires, service.expires.plus_days(10));
+    let panel = blitz.user(&service.blitz_username).unwrap();
+    assert_eq!(panel.expiration_days, days_before + 10);
+
+    // The test can be taken again after a reset.
+    assert!(store.has_test_order(TelegramId(user.id)).await.unwrap());
+    env.press(&admin, profile.message_id, "v1:art:1001", |it| {
+        has_text(it, "User updated")
+    });
+    assert!(!store.has_test_order(TelegramId(user.id)).await.unwrap());
+    env.press(&admin, profile.message_id, "v1:art:1001", |it| {
+        has_text(it, "Nothing to reset")
+    });
+
+    // A message reaches the user as written.
+    env.press(&admin, profile.message_id, "v1:amg:1001", |it| {
+        has_text(it, "message for this user")
+    });
+    env.say(&admin, "Hello <i>Sara</i>", |it| has_text(it, "delivered"));
+    let got = env.wait_new(&user, 0, |it| {
+        it.text.as_deref() == Some("Hello <i>Sara</i>")
+    });
+    assert_eq!(got.parse_mode.as_deref(), Some("HTML"));
+
+    let actions = audit_actions(&env).await;
+    assert_eq!(
+        actions,
+        ["user.message", "user.reset_test", "service.extend"]
+    );
+}
