@@ -16,7 +16,6 @@ use crate::{
         Ctx, Reply, admin, admin_backup, admin_broadcast, admin_users, notice, services, shop,
         start, test_account,
     },
-    notify,
 };
 
 /// A text command the bot understands.
@@ -77,11 +76,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
     let Some((row, ctx)) = enter(deps, &message.from, message.chat_id, None).await else {
         return;
     };
-    if row.banned {
-        send(deps, notice(deps, &ctx, "banned")).await;
-        return;
-    }
-    if !admit(deps, &ctx).await {
+    if !admit(deps, &row, &ctx).await {
         return;
     }
     // An owner restoring a backup uploads it as a document; anything else falls through.
@@ -89,7 +84,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
         && let Some(document) = &message.document
         && let Some(reply) = admin_backup::on_document(deps, &ctx, document).await
     {
-        send(deps, reply).await;
+        send(deps, reply);
         return;
     }
     let text = message.text.as_deref().unwrap_or_default();
@@ -97,7 +92,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
         Some(command) => on_command(deps, &ctx, &row, &message.from, command).await,
         None => on_text(deps, &ctx, text).await,
     };
-    send(deps, reply).await;
+    send(deps, reply);
 }
 
 async fn on_command(
@@ -156,11 +151,7 @@ async fn on_callback(deps: &Deps, query: CallbackQuery) {
     else {
         return;
     };
-    if row.banned {
-        send(deps, notice(deps, &ctx, "banned")).await;
-        return;
-    }
-    if !admit(deps, &ctx).await {
+    if !admit(deps, &row, &ctx).await {
         return;
     }
     let reply = match Callback::decode(&query.data) {
@@ -181,7 +172,7 @@ async fn on_callback(deps: &Deps, query: CallbackQuery) {
         }
         Some(callback) => on_button(deps, &ctx, callback).await,
     };
-    send(deps, reply).await;
+    send(deps, reply);
 }
 
 async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
@@ -306,20 +297,25 @@ async fn enter(
     ))
 }
 
-/// Applies the per-user flood limit; tells the user once per window.
-async fn admit(deps: &Deps, ctx: &Ctx) -> bool {
+/// Applies the per-user flood limit (telling the user once per window), then turns away banned users.
+async fn admit(deps: &Deps, row: &UserRow, ctx: &Ctx) -> bool {
     let verdict = match deps.flood.lock() {
         Ok(mut guard) => guard.check(ctx.user.0, Instant::now()),
         Err(_) => FloodVerdict::Allow,
     };
     match verdict {
-        FloodVerdict::Allow => true,
+        FloodVerdict::Allow => (),
         FloodVerdict::DenyAndNotify => {
-            send(deps, vec![ctx.say(deps.t(ctx.lang, "flood-notice", &[]))]).await;
-            false
+            send(deps, vec![ctx.say(deps.t(ctx.lang, "flood-notice", &[]))]);
+            return false;
         }
-        FloodVerdict::DenySilently => false,
+        FloodVerdict::DenySilently => return false,
     }
+    if row.banned {
+        send(deps, notice(deps, ctx, "banned"));
+        return false;
+    }
+    true
 }
 
 fn refuse_admin(deps: &Deps, ctx: &Ctx, what: &str) -> Reply {
@@ -334,9 +330,12 @@ fn refuse_admin(deps: &Deps, ctx: &Ctx, what: &str) -> Reply {
     )
 }
 
-async fn send(deps: &Deps, reply: Reply) {
+/// Queues a reply without waiting for Telegram, so one chat's updates are handled at
+/// the rate they arrive (the flood guard sees the real rate) while the Outbox paces
+/// the sending; users who blocked the bot are marked from the Outbox's events.
+fn send(deps: &Deps, reply: Reply) {
     for msg in reply {
-        notify::send(deps, msg).await;
+        deps.outbox.enqueue(msg, Priority::Interactive);
     }
 }
 

@@ -178,7 +178,10 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-user-updated", &[]),
     ("admin-ask-days", &[]),
     ("admin-ask-message", &[]),
-    ("admin-user-service", &["id", "username", "status", "expires"]),
+    (
+        "admin-user-service",
+        &["id", "username", "status", "expires"],
+    ),
     ("btn-admin-extend-service", &["id"]),
     ("admin-user-extended", &["id", "expires"]),
     ("admin-user-extend-failed", &["error"]),

@@ -156,29 +156,25 @@ pub async fn show_progress(
     let Some((text, keyboard)) = view(deps, id, chat, None).await? else {
         return Ok(());
     };
-    let message_id = match message_id {
-        Some(message_id) => {
-            store_location(deps, id, chat, message_id).await?;
-            edit(deps, chat, message_id, text, keyboard).await;
+    if let Some(message_id) = message_id {
+        store_location(deps, id, chat, message_id).await?;
+        edit(deps, chat, message_id, text, keyboard).await;
+        return Ok(());
+    }
+    let msg = Outgoing::Text {
+        chat_id: chat,
+        text,
+        keyboard: Some(keyboard),
+        html: true,
+    };
+    let message_id = match deps.outbox.send(msg, Priority::Interactive).await {
+        Ok(Sent {
+            message_id: Some(message_id),
+        }) => message_id,
+        Ok(_) => return Ok(()),
+        Err(err) => {
+            log::warn!("progress of broadcast {id} not shown: {err}");
             return Ok(());
-        }
-        None => {
-            let msg = Outgoing::Text {
-                chat_id: chat,
-                text,
-                keyboard: Some(keyboard),
-                html: true,
-            };
-            match deps.outbox.send(msg, Priority::Interactive).await {
-                Ok(Sent {
-                    message_id: Some(message_id),
-                }) => message_id,
-                Ok(_) => return Ok(()),
-                Err(err) => {
-                    log::warn!("progress of broadcast {id} not shown: {err}");
-                    return Ok(());
-                }
-            }
         }
     };
     store_location(deps, id, chat, message_id).await

@@ -324,3 +324,26 @@ async fn a_restart_between_paid_and_provisioned_delivers_once() {
         .count();
     assert_eq!(configs, 1, "delivered once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_user_is_slowed_down_with_one_notice() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    for _ in 0..30 {
+        env.sandbox.telegram.send_text(&user, "/help");
+    }
+    env.wait_new(&user, 0, |it| has_text(it, "a bit fast"));
+    // The first 20 updates of the window are answered, the rest dropped after one notice.
+    crate::support::until("the allowed burst to be answered", async || {
+        env.texts(&user)
+            .iter()
+            .filter(|it| !it.contains("a bit fast"))
+            .count()
+            >= 20
+    })
+    .await;
+    let texts = env.texts(&user);
+    let notices = texts.iter().filter(|it| it.contains("a bit fast")).count();
+    assert_eq!(notices, 1, "{texts:#?}");
+    assert_eq!(texts.len(), 21, "20 answers and one notice: {texts:#?}");
+}
