@@ -443,16 +443,7 @@ async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
     let env = Env::start().await;
     let admin = env.user(2).clone();
     let user = env.user(0).clone();
-    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
-        button_data(it, "v1:t").is_some()
-    });
-    let offer = env.press(&user, menu.message_id, "v1:t", |it| {
-        button_data(it, "v1:tc").is_some()
-    });
-    let before = env.sandbox.telegram.messages(user.id).len();
-    env.press(&user, offer.message_id, "v1:tc", |_| true);
-    env.wait_new(&user, before, |it| has_text(it, "hy2://"));
+    env.take_test_account(&user);
     let store = &env.sandbox.app.deps.store;
     let service = store
         .services_of_user(TelegramId(user.id))

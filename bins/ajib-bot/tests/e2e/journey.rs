@@ -3,7 +3,7 @@
 use ajib_domain::{OrderId, OrderStatus, TelegramId};
 use ajib_testkit::{heleket::PayOutcome, telegram::SimUser};
 
-use crate::support::{Env, button_data, button_url, has_text};
+use crate::support::{Env, OpenInvoice, button_data, button_url, has_text};
 
 /// Walks one user from /start to a delivered config; returns the order id.
 pub async fn buy_first_plan(
@@ -12,30 +12,13 @@ pub async fn buy_first_plan(
     lang_data: &str,
     menu_word: &str,
 ) -> OrderId {
-    let picker = env.say(user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = env.press(user, picker.message_id, lang_data, |it| {
-        button_data(it, "v1:ps").is_some()
-    });
+    let OpenInvoice {
+        menu,
+        invoice: fake_invoice,
+        order,
+    } = env.open_invoice(user, lang_data);
     assert!(has_text(&menu, menu_word), "{:?}", menu.text);
-    let plans = env.press(user, menu.message_id, "v1:ps", |it| {
-        button_data(it, "v1:p:").is_some()
-    });
-    let plan_data = button_data(&plans, "v1:p:").unwrap();
-    let details = env.press(user, plans.message_id, &plan_data, |it| {
-        button_data(it, "v1:b:").is_some()
-    });
-    let buy = button_data(&details, "v1:b:").unwrap();
-    let invoice = env.press(user, details.message_id, &buy, |it| {
-        button_url(it).is_some()
-    });
-    let pay_url = button_url(&invoice).unwrap();
     let heleket = env.sandbox.heleket.as_ref().unwrap();
-    let fake_invoice = heleket
-        .invoices()
-        .into_iter()
-        .find(|it| it.url == pay_url)
-        .expect("invoice behind the pay button");
-    let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
     let before = env.sandbox.telegram.messages(user.id).len();
     heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
     let photo = env.wait_new(user, before, |it| it.photo.is_some());
@@ -96,17 +79,8 @@ async fn purchase_journey_in_persian_speaks_persian() {
 async fn test_account_is_granted_once_then_refused() {
     let env = Env::start().await;
     let user = env.user(0).clone();
-    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
-        button_data(it, "v1:t").is_some()
-    });
-    let offer = env.press(&user, menu.message_id, "v1:t", |it| {
-        button_data(it, "v1:tc").is_some()
-    });
-    let before = env.sandbox.telegram.messages(user.id).len();
-    env.press(&user, offer.message_id, "v1:tc", |_| true);
-    env.wait_new(&user, before, |it| has_text(it, "hy2://"));
-    env.wait_new(&user, before, |it| it.photo.is_some());
+    let offer = env.take_test_account(&user);
+    env.wait_new(&user, 0, |it| it.photo.is_some());
     let again = env.say(&user, "/menu", |it| button_data(it, "v1:t").is_some());
     env.press(&user, again.message_id, "v1:t", |it| {
         has_text(it, "already")
@@ -280,29 +254,12 @@ async fn a_restart_between_paid_and_provisioned_delivers_once() {
     let user = env.user(0).clone();
     let blitz_fault = |env: &Env, fault| env.sandbox.blitz.as_ref().unwrap().set_fault(fault);
     blitz_fault(&env, ajib_testkit::blitz::BlitzFault::ServerError);
-    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
-        button_data(it, "v1:ps").is_some()
-    });
-    let plans = env.press(&user, menu.message_id, "v1:ps", |it| {
-        button_data(it, "v1:p:").is_some()
-    });
-    let plan = button_data(&plans, "v1:p:").unwrap();
-    let details = env.press(&user, plans.message_id, &plan, |it| {
-        button_data(it, "v1:b:").is_some()
-    });
-    let buy = button_data(&details, "v1:b:").unwrap();
-    let invoice = env.press(&user, details.message_id, &buy, |it| {
-        button_url(it).is_some()
-    });
-    let url = button_url(&invoice).unwrap();
+    let OpenInvoice {
+        invoice: fake_invoice,
+        order,
+        ..
+    } = env.open_invoice(&user, "v1:l:en");
     let heleket = env.sandbox.heleket.as_ref().unwrap();
-    let fake_invoice = heleket
-        .invoices()
-        .into_iter()
-        .find(|it| it.url == url)
-        .unwrap();
-    let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
     let before = env.sandbox.telegram.messages(user.id).len();
     heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
     // Paid, and the first provisioning attempt failed: the user was told to wait.

@@ -6,40 +6,12 @@ use ajib_testkit::{
     heleket::{PayOutcome, WebhookMode},
 };
 
-use crate::support::{Env, button_data, button_url, has_text, until};
+use crate::support::{Env, has_text, until};
 
 /// Gets user 0 to an unpaid invoice; returns (invoice uuid, order id).
 fn open_invoice(env: &Env) -> (String, ajib_domain::OrderId) {
-    let user = env.user(0).clone();
-    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
-        button_data(it, "v1:ps").is_some()
-    });
-    let plans = env.press(&user, menu.message_id, "v1:ps", |it| {
-        button_data(it, "v1:p:").is_some()
-    });
-    let plan = button_data(&plans, "v1:p:").unwrap();
-    let details = env.press(&user, plans.message_id, &plan, |it| {
-        button_data(it, "v1:b:").is_some()
-    });
-    let buy = button_data(&details, "v1:b:").unwrap();
-    let invoice = env.press(&user, details.message_id, &buy, |it| {
-        button_url(it).is_some()
-    });
-    let url = button_url(&invoice).unwrap();
-    let fake = env
-        .sandbox
-        .heleket
-        .as_ref()
-        .unwrap()
-        .invoices()
-        .into_iter()
-        .find(|it| it.url == url)
-        .unwrap();
-    (
-        fake.uuid,
-        ajib_domain::OrderId::from_invoice_ref(&fake.order_id).unwrap(),
-    )
+    let open = env.open_invoice(env.user(0), "v1:l:en");
+    (open.invoice.uuid, open.order)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

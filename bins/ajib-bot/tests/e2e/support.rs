@@ -174,3 +174,63 @@ pub fn has_text(message: &BotMessage, needle: &str) -> bool {
         .as_deref()
         .is_some_and(|it| it.contains(needle))
 }
+
+/// Where [`Env::open_invoice`] left the user: the menu they saw, and the unpaid invoice.
+pub struct OpenInvoice {
+    /// The main menu after choosing the language.
+    pub menu: BotMessage,
+    /// The invoice behind the pay button, as the fake Heleket holds it.
+    pub invoice: ajib_testkit::heleket::FakeInvoice,
+    /// Our order for it.
+    pub order: ajib_domain::OrderId,
+}
+
+impl Env {
+    /// Walks `user` from /start (pressing `lang_data`) through plans to the first plan's invoice.
+    pub fn open_invoice(&self, user: &SimUser, lang_data: &str) -> OpenInvoice {
+        let picker = self.say(user, "/start", |it| button_data(it, "v1:l:").is_some());
+        let menu = self.press(user, picker.message_id, lang_data, |it| {
+            button_data(it, "v1:ps").is_some()
+        });
+        let plans = self.press(user, menu.message_id, "v1:ps", |it| {
+            button_data(it, "v1:p:").is_some()
+        });
+        let plan = button_data(&plans, "v1:p:").unwrap();
+        let details = self.press(user, plans.message_id, &plan, |it| {
+            button_data(it, "v1:b:").is_some()
+        });
+        let buy = button_data(&details, "v1:b:").unwrap();
+        let invoice = self.press(user, details.message_id, &buy, |it| {
+            button_url(it).is_some()
+        });
+        let url = button_url(&invoice).unwrap();
+        let heleket = self.sandbox.heleket.as_ref().unwrap();
+        let invoice = heleket
+            .invoices()
+            .into_iter()
+            .find(|it| it.url == url)
+            .expect("invoice behind the pay button");
+        let order = ajib_domain::OrderId::from_invoice_ref(&invoice.order_id).unwrap();
+        OpenInvoice {
+            menu,
+            invoice,
+            order,
+        }
+    }
+
+    /// Walks `user` (English) to the free test offer, takes it and waits for the config;
+    /// returns the offer message, whose confirm button a test may replay.
+    pub fn take_test_account(&self, user: &SimUser) -> BotMessage {
+        let picker = self.say(user, "/start", |it| button_data(it, "v1:l:").is_some());
+        let menu = self.press(user, picker.message_id, "v1:l:en", |it| {
+            button_data(it, "v1:t").is_some()
+        });
+        let offer = self.press(user, menu.message_id, "v1:t", |it| {
+            button_data(it, "v1:tc").is_some()
+        });
+        let before = self.sandbox.telegram.messages(user.id).len();
+        self.press(user, offer.message_id, "v1:tc", |_| true);
+        self.wait_new(user, before, |it| has_text(it, "hy2://"));
+        offer
+    }
+}
