@@ -286,6 +286,21 @@ impl Callback {
     }
 }
 
+impl Callback {
+    /// Whether the support role may press it: read-only screens, lookups and messages to users.
+    #[must_use]
+    pub fn is_support_allowed(self) -> bool {
+        matches!(
+            self,
+            Self::Admin
+                | Self::AdminStats
+                | Self::AdminUsers
+                | Self::AdminUser(_)
+                | Self::AdminMessage(_)
+        )
+    }
+}
+
 /// A positive decimal id in canonical form (no sign, no leading zeros).
 fn id_arg(text: &str) -> Option<i64> {
     let canonical = !text.is_empty()

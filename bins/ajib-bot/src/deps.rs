@@ -11,7 +11,7 @@ use std::{
 
 use ajib_domain::{Currency, Lang, TelegramId, UnixTime};
 use ajib_i18n::{Arg, Catalog};
-use ajib_storage::Store;
+use ajib_storage::{AdminRole, Store};
 use ajib_transport::{FloodGuard, Outbox, TelegramApi};
 use tokio::sync::Notify;
 
@@ -119,14 +119,19 @@ impl Deps {
 
     /// Whether `user` is an owner from configuration or an admin added later.
     pub async fn is_admin(&self, user: TelegramId) -> bool {
+        self.staff_role(user).await.is_some()
+    }
+
+    /// The user's staff role: owners come from configuration, others from the admins table.
+    pub async fn staff_role(&self, user: TelegramId) -> Option<AdminRole> {
         if self.settings.owner_ids.contains(&user.0) {
-            return true;
+            return Some(AdminRole::Owner);
         }
         match self.store.get_admin(user).await {
-            Ok(admin) => admin.is_some(),
+            Ok(admin) => admin.map(|it| it.role),
             Err(err) => {
                 log::error!("admin lookup failed: {err}");
-                false
+                None
             }
         }
     }

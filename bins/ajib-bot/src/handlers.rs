@@ -39,6 +39,8 @@ pub struct Ctx {
     pub message_id: Option<i32>,
     /// Whether the user is an admin.
     pub is_admin: bool,
+    /// Whether the user's role is support: read-only lookups and messages to users.
+    pub support_only: bool,
 }
 
 impl Ctx {

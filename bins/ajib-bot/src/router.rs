@@ -167,6 +167,11 @@ async fn on_callback(deps: &Deps, query: CallbackQuery) {
             };
             notice(deps, &ctx, "stale-button")
         }
+        Some(callback)
+            if callback.is_admin() && ctx.support_only && !callback.is_support_allowed() =>
+        {
+            refuse_admin(deps, &ctx, &query.data)
+        }
         Some(callback) if callback.is_admin() && !ctx.is_admin => {
             refuse_admin(deps, &ctx, &query.data)
         }
@@ -284,7 +289,9 @@ async fn enter(
         .lang
         .or_else(|| from.language_code.as_deref().and_then(Lang::parse))
         .unwrap_or(deps.settings.default_lang);
-    let is_admin = deps.is_admin(user).await;
+    let role = deps.staff_role(user).await;
+    let is_admin = role.is_some();
+    let support_only = role == Some(ajib_storage::AdminRole::Support);
     Some((
         row,
         Ctx {
@@ -293,6 +300,7 @@ async fn enter(
             lang,
             message_id,
             is_admin,
+            support_only,
         },
     ))
 }

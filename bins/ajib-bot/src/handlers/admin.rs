@@ -41,6 +41,16 @@ pub struct PlanDraft {
 #[must_use]
 pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
+    if ctx.support_only {
+        let keyboard = inline(vec![
+            vec![
+                button(t("btn-admin-stats"), Callback::AdminStats),
+                button(t("btn-admin-users"), Callback::AdminUsers),
+            ],
+            vec![button(t("btn-menu"), Callback::Menu)],
+        ]);
+        return vec![ctx.screen(t("admin-menu-title"), keyboard)];
+    }
     let mut rows = vec![
         vec![
             button(t("btn-admin-stats"), Callback::AdminStats),

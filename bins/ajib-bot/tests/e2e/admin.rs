@@ -502,3 +502,53 @@ async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
         ["user.message", "user.reset_test", "service.extend"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_support_admin_may_look_but_not_change() {
+    let env = Env::start().await;
+    let support = env.user(1).clone();
+    let store = &env.sandbox.app.deps.store;
+    let now = ajib_bot::deps::now();
+    store
+        .upsert_admin(
+            TelegramId(support.id),
+            ajib_storage::AdminRole::Support,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    let menu = env.say(&support, "/admin", |it| button_data(it, "v1:ast").is_some());
+    assert!(
+        button_data(&menu, "v1:abc").is_none(),
+        "no broadcast button for support"
+    );
+    assert!(
+        button_data(&menu, "v1:apl").is_none(),
+        "no plans button for support"
+    );
+    let stats = env.press(&support, menu.message_id, "v1:ast", |it| {
+        has_text(it, "Statistics") || has_text(it, "آمار")
+    });
+    assert!(stats.text.is_some());
+    for forged in ["v1:abc", "v1:apt:1", "v1:aban:1001", "v1:abkn"] {
+        env.press(&support, menu.message_id, forged, |it| {
+            has_text(it, "not allowed") || has_text(it, "اجازه")
+        });
+    }
+    assert!(
+        store
+            .list_plans(false)
+            .await
+            .unwrap()
+            .iter()
+            .all(|it| it.active)
+    );
+    assert!(
+        !store
+            .get_user(TelegramId(1001))
+            .await
+            .unwrap()
+            .is_some_and(|it| it.banned)
+    );
+}
