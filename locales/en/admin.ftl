@@ -254,3 +254,20 @@ admin-backup-menu =
 btn-admin-backup-secrets = 🔐 Back up with secrets
 admin-backup-secrets-note = ⚠️ This file contains your bot token and API keys. Keep it private, and delete it from this chat once you have saved it.
 admin-owner-only = ⛔ Only the bot owner can do this.
+
+## Staff (owner only): /admins, /admins add <id> [admin|support], /admins remove <id>
+
+# Variables: $list (one "id — role" line per staff member)
+admin-staff-list =
+    👮 <b>Staff</b>
+    { $list }
+
+    Add: <code>/admins add ID admin</code> or <code>/admins add ID support</code>
+    Remove: <code>/admins remove ID</code>
+admin-staff-usage = Usage: <code>/admins</code>, <code>/admins add ID admin|support</code>, <code>/admins remove ID</code>.
+# Variables: $id (Telegram id), $role (admin or support)
+admin-staff-added = ✅ { $id } is now { $role }.
+# Variables: $id (Telegram id)
+admin-staff-removed = ✅ { $id } is no longer staff.
+# Variables: $id (Telegram id)
+admin-staff-not-found = { $id } is not in the staff list (owners come from TELEGRAM_ADMIN_IDS).

@@ -174,3 +174,16 @@ admin-backup-menu =
 btn-admin-backup-secrets = 🔐 با اطلاعات محرمانه
 admin-backup-secrets-note = ⚠️ این فایل شامل توکن ربات و کلیدهای API شماست. آن را محرمانه نگه دارید و پس از ذخیره کردن، از این گفتگو پاکش کنید.
 admin-owner-only = ⛔ فقط مالک ربات می‌تواند این کار را انجام دهد.
+
+## کارکنان (فقط مالک)
+
+admin-staff-list =
+    👮 <b>کارکنان</b>
+    { $list }
+
+    افزودن: <code>/admins add ID admin</code> یا <code>/admins add ID support</code>
+    حذف: <code>/admins remove ID</code>
+admin-staff-usage = روش استفاده: <code>/admins</code>، <code>/admins add ID admin|support</code>، <code>/admins remove ID</code>.
+admin-staff-added = ✅ { $id } اکنون { $role } است.
+admin-staff-removed = ✅ { $id } دیگر جزو کارکنان نیست.
+admin-staff-not-found = { $id } در فهرست کارکنان نیست (مالکان از TELEGRAM_ADMIN_IDS می‌آیند).

@@ -13,8 +13,8 @@ use crate::{
     callback::Callback,
     deps::{Deps, now},
     handlers::{
-        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_users, notice, services, shop,
-        start, test_account,
+        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_staff, admin_users, notice,
+        services, shop, start, test_account,
     },
 };
 
@@ -33,6 +33,8 @@ pub enum Command {
     Admin,
     /// `/cancel`: leave a dialogue.
     Cancel,
+    /// `/admins [add ID admin|support | remove ID]`: staff management (owners only).
+    Admins(Option<String>),
 }
 
 impl Command {
@@ -53,6 +55,7 @@ impl Command {
             "language" | "lang" => Self::Language,
             "admin" => Self::Admin,
             "cancel" => Self::Cancel,
+            "admins" => Self::Admins(arg.map(str::to_owned)),
             _ => return None,
         };
         Some(res)
@@ -123,6 +126,10 @@ async fn on_command(
         }
         Command::Admin if ctx.is_admin => admin::menu(deps, ctx),
         Command::Admin => refuse_admin(deps, ctx, "/admin"),
+        Command::Admins(args) if deps.settings.owner_ids.contains(&ctx.user.0) => {
+            admin_staff::admins(deps, ctx, args.as_deref()).await
+        }
+        Command::Admins(_) => refuse_admin(deps, ctx, "/admins"),
     }
 }
 
@@ -367,6 +374,11 @@ mod tests {
         check("/help", Some(Command::Help));
         check("/lang", Some(Command::Language));
         check("/admin", Some(Command::Admin));
+        check(
+            "/admins add 42 support",
+            Some(Command::Admins(Some("add 42 support".to_owned()))),
+        );
+        check("/admins", Some(Command::Admins(None)));
         check("hello", None);
         check("/unknown", None);
         check("", None);

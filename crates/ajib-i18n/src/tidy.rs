@@ -199,6 +199,11 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("btn-admin-backup-secrets", &[]),
     ("admin-backup-secrets-note", &[]),
     ("admin-owner-only", &[]),
+    ("admin-staff-list", &["list"]),
+    ("admin-staff-usage", &[]),
+    ("admin-staff-added", &["id", "role"]),
+    ("admin-staff-removed", &["id"]),
+    ("admin-staff-not-found", &["id"]),
 ];
 
 /// Words in Persian texts that keep their ASCII digits.

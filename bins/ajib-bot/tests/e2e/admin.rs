@@ -552,3 +552,39 @@ async fn a_support_admin_may_look_but_not_change() {
             .is_some_and(|it| it.banned)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_adds_and_removes_staff_from_the_bot() {
+    let env = Env::start().await;
+    let owner = env.user(2).clone();
+    let sara = env.user(0).clone();
+    env.say(&sara, "/start", |it| button_data(it, "v1:l:").is_some());
+    // Not staff yet: /admins and /admin are refused.
+    env.say(&sara, "/admins add 1001 admin", |it| {
+        has_text(it, "not allowed")
+    });
+    env.say(&owner, "/admins add 1001 support", |it| {
+        has_text(it, "1001")
+    });
+    let menu = env.say(&sara, "/admin", |it| button_data(it, "v1:ast").is_some());
+    assert!(
+        button_data(&menu, "v1:abc").is_none(),
+        "support sees no broadcast button"
+    );
+    let list = env.say(&owner, "/admins", |it| has_text(it, "Staff"));
+    assert!(
+        has_text(&list, "1001") && has_text(&list, "support"),
+        "{:?}",
+        list.text
+    );
+    env.say(&owner, "/admins remove 1001", |it| {
+        has_text(it, "no longer")
+    });
+    env.say(&sara, "/admin", |it| has_text(it, "not allowed"));
+    let audit = env.sandbox.app.deps.store.recent_audit(10).await.unwrap();
+    let actions: Vec<&str> = audit.iter().map(|it| it.action.as_str()).collect();
+    assert!(
+        actions.contains(&"staff.add") && actions.contains(&"staff.remove"),
+        "{actions:?}"
+    );
+}
