@@ -105,7 +105,8 @@ impl Sandbox {
                 (temp.path().to_path_buf(), Some(temp))
             }
         };
-        let telegram = Arc::new(FakeTelegram::start());
+        let telegram =
+            Arc::new(FakeTelegram::try_start().context("cannot start the fake Bot API")?);
         for user in sim_users() {
             telegram.add_user(&user);
         }
@@ -186,7 +187,8 @@ fn blitz_client(config: &Config) -> anyhow::Result<(blitz::Client, Option<FakeBl
         let client = blitz::Client::new(&real.api_base, real.api_key.expose(), CLIENT_TIMEOUT)?;
         return Ok((client, None));
     }
-    let fake = FakeBlitz::start(FAKE_BLITZ_TOKEN);
+    let fake =
+        FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start the fake Blitz panel")?;
     let client = blitz::Client::new(fake.base_url(), FAKE_BLITZ_TOKEN, CLIENT_TIMEOUT)?;
     Ok((client, Some(fake)))
 }
@@ -202,7 +204,8 @@ fn heleket_client(config: &mut Config) -> anyhow::Result<(heleket::Client, Optio
         )?;
         return Ok((client, None));
     }
-    let fake = FakeHeleket::start(FAKE_MERCHANT, FAKE_HELEKET_KEY);
+    let fake = FakeHeleket::try_start(FAKE_MERCHANT, FAKE_HELEKET_KEY)
+        .context("cannot start the fake Heleket")?;
     let client = heleket::Client::new(
         fake.base_url(),
         FAKE_MERCHANT,

@@ -113,32 +113,42 @@ pub struct FakeUser {
 impl FakeBlitz {
     /// Starts a fake panel on `127.0.0.1` with a free port, accepting `token`.
     ///
-    /// Panics if it cannot bind or start, which only happens on a broken machine.
+    /// Panics if it cannot bind or start, which only happens on a broken machine; see
+    /// [`FakeBlitz::try_start`] for the fallible form.
     #[must_use]
     pub fn start(token: &str) -> Self {
-        let std_listener =
-            std::net::TcpListener::bind("127.0.0.1:0").expect("fake blitz: bind 127.0.0.1:0");
-        std_listener
-            .set_nonblocking(true)
-            .expect("fake blitz: set_nonblocking");
-        let addr = std_listener.local_addr().expect("fake blitz: local_addr");
+        match Self::try_start(token) {
+            Ok(fake) => fake,
+            Err(err) => panic!("fake blitz could not start: {err}"),
+        }
+    }
+
+    /// Starts a fake panel, or says why it could not.
+    pub fn try_start(token: &str) -> std::io::Result<Self> {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        std_listener.set_nonblocking(true)?;
+        let addr = std_listener.local_addr()?;
         let shared = Arc::new(Shared::new(token));
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         let (ready, ready_rx) = std::sync::mpsc::channel::<()>();
         let server_shared = shared.clone();
         let thread = thread::Builder::new()
             .name(format!("fake-blitz-{}", addr.port()))
-            .spawn(move || serve(std_listener, server_shared, shutdown_rx, ready))
-            .expect("fake blitz: spawn thread");
+            .spawn(move || serve(std_listener, server_shared, shutdown_rx, ready))?;
         ready_rx
             .recv_timeout(Duration::from_secs(10))
-            .expect("fake blitz: server did not start");
-        Self {
+            .map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "fake blitz server did not start",
+                )
+            })?;
+        Ok(Self {
             base_url: format!("http://{addr}/api/v1"),
             shared,
             shutdown: Some(shutdown),
             thread: Some(thread),
-        }
+        })
     }
 
     /// `http://127.0.0.1:PORT/api/v1`, without a trailing slash.
@@ -265,12 +275,19 @@ fn serve(
     shutdown: oneshot::Receiver<()>,
     ready: std::sync::mpsc::Sender<()>,
 ) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // On failure `ready` is dropped unsent, and `try_start` reports that the server did not start.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("fake blitz: tokio runtime");
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return log::error!("fake blitz: no tokio runtime: {err}"),
+    };
     runtime.block_on(async move {
-        let listener = TcpListener::from_std(std_listener).expect("fake blitz: tokio listener");
+        let listener = match TcpListener::from_std(std_listener) {
+            Ok(listener) => listener,
+            Err(err) => return log::error!("fake blitz: no tokio listener: {err}"),
+        };
         let listener = GatedListener {
             inner: listener,
             shared: shared.clone(),
