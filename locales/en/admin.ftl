@@ -271,3 +271,19 @@ admin-staff-added = ✅ { $id } is now { $role }.
 admin-staff-removed = ✅ { $id } is no longer staff.
 # Variables: $id (Telegram id)
 admin-staff-not-found = { $id } is not in the staff list (owners come from TELEGRAM_ADMIN_IDS).
+
+## Statistics breakdown
+
+admin-stats-by-plan = <b>By plan, last 30 days</b>
+# Variables: $name (plan name), $orders (number), $revenue (formatted money)
+admin-stats-plan-line = • { $name }: { $orders ->
+        [one] { $orders } order
+       *[other] { $orders } orders
+    }, { $revenue }
+# Variables: $paid, $pending, $expired, $underpaid, $failed (numbers of orders)
+admin-stats-outcomes =
+    <b>Orders started in the last 30 days</b>
+    ✅ paid: { $paid } · ⏳ waiting: { $pending }
+    ⌛ expired: { $expired } · ⚠️ underpaid: { $underpaid } · ❌ failed or cancelled: { $failed }
+# Variables: $max (formatted money of the tallest bar)
+admin-stats-chart-caption = 📈 Revenue per day, last 30 days (tallest bar: { $max }).

@@ -187,3 +187,13 @@ admin-staff-usage = روش استفاده: <code>/admins</code>، <code>/admins 
 admin-staff-added = ✅ { $id } اکنون { $role } است.
 admin-staff-removed = ✅ { $id } دیگر جزو کارکنان نیست.
 admin-staff-not-found = { $id } در فهرست کارکنان نیست (مالکان از TELEGRAM_ADMIN_IDS می‌آیند).
+
+## جزئیات آمار
+
+admin-stats-by-plan = <b>به تفکیک پلن، ۳۰ روز گذشته</b>
+admin-stats-plan-line = • { $name }: { $orders } سفارش، { $revenue }
+admin-stats-outcomes =
+    <b>سفارش‌های ۳۰ روز گذشته</b>
+    ✅ پرداخت‌شده: { $paid } · ⏳ در انتظار: { $pending }
+    ⌛ منقضی‌شده: { $expired } · ⚠️ کم‌پرداخت: { $underpaid } · ❌ ناموفق یا لغوشده: { $failed }
+admin-stats-chart-caption = 📈 درآمد روزانه در ۳۰ روز گذشته (بلندترین ستون: { $max }).

@@ -11,6 +11,7 @@
 pub mod alerts;
 pub mod app;
 pub mod callback;
+pub mod chart;
 pub mod deps;
 pub mod handlers;
 pub mod http;

@@ -13,8 +13,8 @@ use crate::{
     callback::Callback,
     deps::{Deps, now},
     handlers::{
-        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_staff, admin_users, notice,
-        services, shop, start, test_account,
+        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_staff, admin_stats, admin_users,
+        notice, services, shop, start, test_account,
     },
 };
 
@@ -217,7 +217,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::Support => start::support(deps, ctx),
         Callback::Help => start::help(deps, ctx),
         Callback::Admin => admin::menu(deps, ctx),
-        Callback::AdminStats => admin::stats(deps, ctx).await,
+        Callback::AdminStats => admin_stats::stats(deps, ctx).await,
         Callback::AdminPlans => admin::plans(deps, ctx).await,
         Callback::AdminPlanToggle(id) => admin::toggle_plan(deps, ctx, id).await,
         Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),

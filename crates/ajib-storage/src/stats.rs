@@ -1,6 +1,6 @@
 //! Counts and revenue for the operator's dashboard.
 
-use ajib_domain::{Date, Money, PlanId, SECS_PER_DAY, UnixTime};
+use ajib_domain::{Date, Money, OrderStatus, PlanId, SECS_PER_DAY, UnixTime};
 use rusqlite::params;
 
 use crate::{
@@ -111,6 +111,21 @@ impl Store {
                     orders: to_u64("count", row.get("n")?)?,
                     revenue: money(row, "amount_minor", "currency")?,
                 })
+            })
+        })
+        .await
+    }
+
+    /// How the non-test orders created since `since` ended up, per status, most common first.
+    pub async fn order_outcomes(&self, since: UnixTime) -> Result<Vec<(OrderStatus, u64)>, Error> {
+        self.with_conn(move |conn| {
+            let sql = "SELECT status, COUNT(*) AS n FROM orders WHERE kind != 'test' AND created_at >= ?1 \
+                       GROUP BY status ORDER BY n DESC, status";
+            query_vec(conn, sql, [since.0], |row| {
+                let text: String = row.get("status")?;
+                let status = OrderStatus::parse(&text)
+                    .map_err(|_| Error::Decode { column: "status", raw: text.clone() })?;
+                Ok((status, to_u64("count", row.get("n")?)?))
             })
         })
         .await

@@ -9,7 +9,7 @@ use ajib_storage::Actor;
 
 use crate::{
     callback::Callback,
-    deps::{Deps, i18n_lang, now},
+    deps::{Deps, now},
     handlers::{Ctx, Reply, escape, notice, price, traffic},
     keyboards::{button, inline},
 };
@@ -69,65 +69,6 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
     }
     let keyboard = inline(rows);
     vec![ctx.screen(t("admin-menu-title"), keyboard)]
-}
-
-/// Headline statistics.
-pub async fn stats(deps: &Deps, ctx: &Ctx) -> Reply {
-    let at = now();
-    let today = ajib_domain::UnixTime::from_date(at.date());
-    let week = at.plus_days(-7);
-    let month = at.plus_days(-30);
-    let store = &deps.store;
-    let (Ok(day), Ok(weekly), Ok(monthly), Ok(expiring), Ok(revenue)) = (
-        store.summary(today, at).await,
-        store.summary(week, at).await,
-        store.summary(month, at).await,
-        store.services_expiring(at, 3 * 86_400).await,
-        store.revenue_by_day(month).await,
-    ) else {
-        return notice(deps, ctx, "error-generic");
-    };
-    let currency = deps.settings.currency;
-    let sum = |days: &[ajib_storage::DayRevenue]| {
-        days.iter()
-            .filter(|it| it.revenue.currency() == currency)
-            .fold(Money::zero(currency), |acc, it| {
-                acc.checked_add(it.revenue).unwrap_or(acc)
-            })
-    };
-    let today_date = at.date();
-    let revenue_today: Vec<_> = revenue
-        .iter()
-        .copied()
-        .filter(|it| it.day == today_date)
-        .collect();
-    let conversion = match monthly.orders_started {
-        0 => "0%".to_owned(),
-        started => format!("{}%", monthly.orders_paid * 100 / started),
-    };
-    let conversion = ajib_i18n::localize_digits(i18n_lang(ctx.lang), &conversion);
-    let text = deps.t(
-        ctx.lang,
-        "admin-stats",
-        &[
-            ("users", Arg::from(day.users_total)),
-            ("users_today", Arg::from(day.users_new)),
-            ("users_week", Arg::from(weekly.users_new)),
-            ("active_services", Arg::from(day.services_active)),
-            ("expiring", Arg::from(expiring.len())),
-            ("orders_today", Arg::from(day.orders_paid)),
-            (
-                "revenue_today",
-                Arg::from(price(ctx.lang, sum(&revenue_today)).as_str()),
-            ),
-            (
-                "revenue_month",
-                Arg::from(price(ctx.lang, sum(&revenue)).as_str()),
-            ),
-            ("conversion", Arg::from(conversion.as_str())),
-        ],
-    );
-    vec![ctx.screen(text, back_to_admin(deps, ctx))]
 }
 
 /// Every plan with its state and a toggle button.

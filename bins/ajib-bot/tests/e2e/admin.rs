@@ -588,3 +588,27 @@ async fn the_owner_adds_and_removes_staff_from_the_bot() {
         "{actions:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_show_the_purchase_by_plan_with_a_revenue_chart() {
+    let env = Env::start().await;
+    let (customer, owner) = (env.user(0).clone(), env.user(2).clone());
+    crate::journey::buy_first_plan(&env, &customer, "v1:l:en", "menu").await;
+    let menu = env.say(&owner, "/admin", |it| button_data(it, "v1:ast").is_some());
+    let before = env.sandbox.telegram.messages(owner.id).len();
+    let stats = env.press(&owner, menu.message_id, "v1:ast", |it| {
+        has_text(it, "By plan")
+    });
+    assert!(
+        has_text(&stats, "Starter: 1 order, 3.00 USD"),
+        "{:?}",
+        stats.text
+    );
+    assert!(has_text(&stats, "paid: 1"), "{:?}", stats.text);
+    let chart = env.wait_new(&owner, before, |it| it.photo.is_some());
+    assert!(
+        has_text(&chart, "3.00 USD"),
+        "caption names the tallest bar: {:?}",
+        chart.text
+    );
+}

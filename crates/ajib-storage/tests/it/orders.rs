@@ -275,6 +275,9 @@ async fn stats_count_revenue_by_day_and_plan() {
         .collect();
     assert_eq!(by_plan, [(month.id, 2, 1_000), (year.id, 1, 4_000)]);
     assert_eq!(ok(db.store.revenue_by_day(t(2_001)).await), []);
+    // Outcomes leave the test order out: three paid, one still invoiced.
+    let outcomes = ok(db.store.order_outcomes(t(0)).await);
+    assert_eq!(outcomes, [(OrderStatus::Paid, 3), (OrderStatus::Invoiced, 1)]);
 }
 
 #[tokio::test]
