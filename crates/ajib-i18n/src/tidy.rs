@@ -202,7 +202,10 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-staff-list", &["list"]),
     ("admin-stats-by-plan", &[]),
     ("admin-stats-plan-line", &["name", "orders", "revenue"]),
-    ("admin-stats-outcomes", &["paid", "pending", "expired", "underpaid", "failed"]),
+    (
+        "admin-stats-outcomes",
+        &["paid", "pending", "expired", "underpaid", "failed"],
+    ),
     ("admin-stats-chart-caption", &["max"]),
     ("admin-staff-usage", &[]),
     ("admin-staff-added", &["id", "role"]),

@@ -277,7 +277,10 @@ async fn stats_count_revenue_by_day_and_plan() {
     assert_eq!(ok(db.store.revenue_by_day(t(2_001)).await), []);
     // Outcomes leave the test order out: three paid, one still invoiced.
     let outcomes = ok(db.store.order_outcomes(t(0)).await);
-    assert_eq!(outcomes, [(OrderStatus::Paid, 3), (OrderStatus::Invoiced, 1)]);
+    assert_eq!(
+        outcomes,
+        [(OrderStatus::Paid, 3), (OrderStatus::Invoiced, 1)]
+    );
 }
 
 #[tokio::test]
