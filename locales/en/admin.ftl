@@ -287,3 +287,6 @@ admin-stats-outcomes =
     ⌛ expired: { $expired } · ⚠️ underpaid: { $underpaid } · ❌ failed or cancelled: { $failed }
 # Variables: $max (formatted money of the tallest bar)
 admin-stats-chart-caption = 📈 Revenue per day, last 30 days (tallest bar: { $max }).
+
+# Variables: $id (plan id)
+btn-admin-plan-edit = ✏️ Edit #{ $id }

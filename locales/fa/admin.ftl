@@ -197,3 +197,5 @@ admin-stats-outcomes =
     ✅ پرداخت‌شده: { $paid } · ⏳ در انتظار: { $pending }
     ⌛ منقضی‌شده: { $expired } · ⚠️ کم‌پرداخت: { $underpaid } · ❌ ناموفق یا لغوشده: { $failed }
 admin-stats-chart-caption = 📈 درآمد روزانه در ۳۰ روز گذشته (بلندترین ستون: { $max }).
+
+btn-admin-plan-edit = ✏️ ویرایش #{ $id }

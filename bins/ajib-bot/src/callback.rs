@@ -58,6 +58,8 @@ pub enum Callback {
     AdminPlanAdd,
     /// Admin: save the plan previewed in the dialogue.
     AdminPlanSave,
+    /// Admin: replace an existing plan's fields through the plan dialogue.
+    AdminPlanEdit(PlanId),
     /// Admin: start composing a broadcast.
     AdminBroadcast,
     /// Admin: choose a broadcast audience.
@@ -174,6 +176,7 @@ impl Callback {
             Self::AdminPlanToggle(id) => ("apt", Some(id.0.to_string())),
             Self::AdminPlanAdd => ("apa", None),
             Self::AdminPlanSave => ("aps", None),
+            Self::AdminPlanEdit(id) => ("ape", Some(id.0.to_string())),
             Self::AdminBroadcast => ("abc", None),
             Self::AdminAudience(choice) => ("aau", Some(choice.code().to_owned())),
             Self::AdminBroadcastSend => ("abs", None),
@@ -232,6 +235,7 @@ impl Callback {
             ("apt", Some(id)) => Self::AdminPlanToggle(PlanId(id_arg(id)?)),
             ("apa", None) => Self::AdminPlanAdd,
             ("aps", None) => Self::AdminPlanSave,
+            ("ape", Some(id)) => Self::AdminPlanEdit(PlanId(id_arg(id)?)),
             ("abc", None) => Self::AdminBroadcast,
             ("aau", Some(code)) => Self::AdminAudience(AudienceChoice::parse(code)?),
             ("abs", None) => Self::AdminBroadcastSend,
@@ -266,6 +270,7 @@ impl Callback {
                 | Self::AdminPlanToggle(_)
                 | Self::AdminPlanAdd
                 | Self::AdminPlanSave
+                | Self::AdminPlanEdit(_)
                 | Self::AdminBroadcast
                 | Self::AdminAudience(_)
                 | Self::AdminBroadcastSend
@@ -343,6 +348,7 @@ mod tests {
             Callback::AdminPlanToggle(PlanId(big)),
             Callback::AdminPlanAdd,
             Callback::AdminPlanSave,
+            Callback::AdminPlanEdit(PlanId(big)),
             Callback::AdminBroadcast,
             Callback::AdminBroadcastSend,
             Callback::AdminBroadcastPause(BroadcastId(big)),

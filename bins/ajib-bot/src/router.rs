@@ -222,6 +222,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminPlanToggle(id) => admin::toggle_plan(deps, ctx, id).await,
         Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),
         Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
+        Callback::AdminPlanEdit(id) => admin::start_edit_plan(deps, ctx, id).await,
         Callback::AdminBackup => admin_backup::screen(deps, ctx),
         Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
         Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,

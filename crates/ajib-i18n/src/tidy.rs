@@ -201,6 +201,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-owner-only", &[]),
     ("admin-staff-list", &["list"]),
     ("admin-stats-by-plan", &[]),
+    ("btn-admin-plan-edit", &["id"]),
     ("admin-stats-plan-line", &["name", "orders", "revenue"]),
     (
         "admin-stats-outcomes",

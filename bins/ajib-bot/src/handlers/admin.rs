@@ -30,6 +30,8 @@ pub enum Dialog {
 /// The fields of a plan collected so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanDraft {
+    /// The plan being edited; `None` adds a new one.
+    editing: Option<PlanId>,
     name_en: Option<String>,
     name_fa: Option<String>,
     days: Option<u32>,
@@ -103,7 +105,15 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
             "btn-admin-plan-toggle",
             &[("id", Arg::from(id.as_str()))],
         );
-        rows.push(vec![button(label, Callback::AdminPlanToggle(plan.id))]);
+        let edit = deps.t(
+            ctx.lang,
+            "btn-admin-plan-edit",
+            &[("id", Arg::from(id.as_str()))],
+        );
+        rows.push(vec![
+            button(label, Callback::AdminPlanToggle(plan.id)),
+            button(edit, Callback::AdminPlanEdit(plan.id)),
+        ]);
     }
     rows.push(vec![button(
         deps.t(ctx.lang, "btn-admin-plan-add", &[]),
@@ -141,6 +151,22 @@ pub fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
     )]
 }
 
+/// Starts the same dialogue to replace every field of an existing plan (its state and order are kept).
+pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
+    let Ok(Some(_)) = deps.store.get_plan(id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let draft = PlanDraft {
+        editing: Some(id),
+        ..PlanDraft::default()
+    };
+    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    vec![ctx.say_with(
+        deps.t(ctx.lang, "admin-plan-ask-name-en", &[]),
+        cancel_keyboard(deps, ctx),
+    )]
+}
+
 /// Takes one answer of a dialogue; `None` if the admin has no dialogue open.
 pub async fn on_dialog_text(deps: &Deps, ctx: &Ctx, text: &str) -> Option<Reply> {
     let dialog = deps.dialogs.lock().ok()?.get(&ctx.user.0).cloned()?;
@@ -172,14 +198,28 @@ pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
         Ok(valid) => valid,
         Err(err) => return invalid(deps, ctx, &err.to_string()),
     };
-    match deps.store.insert_plan(&valid, now()).await {
+    let (saved, before) = match draft.editing {
+        Some(id) => {
+            let before = deps
+                .store
+                .get_plan(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|it| plan_json(&it));
+            (deps.store.update_plan(id, &valid, now()).await, before)
+        }
+        None => (deps.store.insert_plan(&valid, now()).await, None),
+    };
+    match saved {
         Ok(plan) => {
             set_dialog(deps, ctx.user, None);
-            let after =
-                serde_json::json!({ "plan": plan.id.0, "name": plan.name.en, "days": plan.days,
-                "traffic_gb": plan.traffic_gb, "price_minor": plan.price.minor() })
-                .to_string();
-            audit(deps, ctx.user, "plan.add", None, &after).await;
+            let action = if draft.editing.is_some() {
+                "plan.edit"
+            } else {
+                "plan.add"
+            };
+            audit(deps, ctx.user, action, before.as_deref(), &plan_json(&plan)).await;
             let mut reply = vec![ctx.say(deps.t(ctx.lang, "admin-plan-saved", &[]))];
             reply.extend(
                 plans(
@@ -270,6 +310,13 @@ fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
         button(deps.t(ctx.lang, "btn-cancel", &[]), Callback::Cancel),
     ]]);
     vec![ctx.say_with(text, keyboard)]
+}
+
+fn plan_json(plan: &ajib_domain::Plan) -> String {
+    serde_json::json!({ "plan": plan.id.0, "name_en": plan.name.en, "name_fa": plan.name.fa,
+        "days": plan.days, "traffic_gb": plan.traffic_gb, "price_minor": plan.price.minor(),
+        "active": plan.active })
+    .to_string()
 }
 
 impl PlanDraft {

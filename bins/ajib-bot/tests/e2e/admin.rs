@@ -612,3 +612,114 @@ async fn statistics_show_the_purchase_by_plan_with_a_revenue_chart() {
         chart.text
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
+    let env = Env::start().await;
+    let owner = env.user(2).clone();
+    let store = &env.sandbox.app.deps.store;
+    let menu = env.say(&owner, "/admin", |it| button_data(it, "v1:apl").is_some());
+    let plans = env.press(&owner, menu.message_id, "v1:apl", |it| {
+        button_data(it, "v1:apa").is_some()
+    });
+    env.press(&owner, plans.message_id, "v1:apa", |it| {
+        has_text(it, "in English")
+    });
+    env.say(&owner, "Weekly", |it| has_text(it, "in Persian"));
+    env.say(&owner, "هفتگی", |it| has_text(it, "days"));
+    // Bad input is refused with the reason and the question stands.
+    env.say(&owner, "forever", |it| has_text(it, "1..3650"));
+    env.say(&owner, "۷", |it| has_text(it, "GB"));
+    env.say(&owner, "20", |it| has_text(it, "price"));
+    let preview = env.say(&owner, "1.50", |it| button_data(it, "v1:aps").is_some());
+    env.press(&owner, preview.message_id, "v1:aps", |it| {
+        has_text(it, "saved")
+    });
+    let added = store
+        .list_plans(false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|it| it.name.en == "Weekly")
+        .unwrap();
+    assert_eq!(
+        (
+            added.name.fa.as_str(),
+            added.days,
+            added.traffic_gb,
+            added.price.minor()
+        ),
+        ("هفتگی", 7, 20, 150)
+    );
+
+    // Edit it through the same dialogue.
+    let plans = env.say(&owner, "/admin", |it| button_data(it, "v1:apl").is_some());
+    let list = env.press(&owner, plans.message_id, "v1:apl", |it| {
+        button_data(it, "v1:ape:").is_some()
+    });
+    env.press(
+        &owner,
+        list.message_id,
+        &format!("v1:ape:{}", added.id),
+        |it| has_text(it, "in English"),
+    );
+    for (answer, next) in [
+        ("Weekly+", "in Persian"),
+        ("هفتگی+", "days"),
+        ("8", "GB"),
+        ("0", "price"),
+    ] {
+        env.say(&owner, answer, |it| has_text(it, next));
+    }
+    let preview = env.say(&owner, "2", |it| button_data(it, "v1:aps").is_some());
+    env.press(&owner, preview.message_id, "v1:aps", |it| {
+        has_text(it, "saved")
+    });
+    let edited = store.get_plan(added.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            edited.name.en.as_str(),
+            edited.days,
+            edited.traffic_gb,
+            edited.price.minor()
+        ),
+        ("Weekly+", 8, 0, 200)
+    );
+
+    // Disable it: customers no longer see it.
+    let plans = env.say(&owner, "/admin", |it| button_data(it, "v1:apl").is_some());
+    let list = env.press(&owner, plans.message_id, "v1:apl", |it| {
+        button_data(it, "v1:apt:").is_some()
+    });
+    env.press(
+        &owner,
+        list.message_id,
+        &format!("v1:apt:{}", added.id),
+        |_| true,
+    );
+    crate::support::until("the plan to be disabled", async || {
+        !store.get_plan(added.id).await.unwrap().unwrap().active
+    })
+    .await;
+    assert!(
+        store
+            .list_plans(true)
+            .await
+            .unwrap()
+            .iter()
+            .all(|it| it.id != added.id)
+    );
+    let actions: Vec<String> = store
+        .recent_audit(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|it| it.action)
+        .collect();
+    for action in ["plan.add", "plan.edit", "plan.toggle"] {
+        assert!(
+            actions.iter().any(|it| it == action),
+            "{action} not audited: {actions:?}"
+        );
+    }
+}
