@@ -33,3 +33,55 @@ pub fn link(text: String, url: String) -> InlineButton {
 pub fn inline(rows: Vec<Vec<InlineButton>>) -> Keyboard {
     Keyboard::Inline(rows)
 }
+
+/// Drops the buttons a support admin may not press, so their screens show only what works.
+#[must_use]
+pub fn for_support(rows: Vec<Vec<InlineButton>>) -> Vec<Vec<InlineButton>> {
+    let allowed = |button: &InlineButton| match button {
+        InlineButton::Url { .. } => true,
+        InlineButton::Callback { data, .. } => Callback::decode(data.as_str())
+            .is_some_and(|it| !it.is_admin() || it.is_support_allowed()),
+    };
+    rows.into_iter()
+        .map(|row| row.into_iter().filter(|it| allowed(it)).collect::<Vec<_>>())
+        .filter(|row| !row.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use ajib_domain::TelegramId;
+
+    use super::*;
+
+    #[test]
+    fn support_keeps_only_what_it_may_press() {
+        let rows = vec![
+            vec![button(
+                "ban".to_owned(),
+                Callback::AdminBan(TelegramId(1), true),
+            )],
+            vec![button(
+                "message".to_owned(),
+                Callback::AdminMessage(TelegramId(1)),
+            )],
+            vec![
+                button("back".to_owned(), Callback::Admin),
+                link("site".to_owned(), "https://x".to_owned()),
+            ],
+        ];
+        let kept: Vec<Vec<String>> = for_support(rows)
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|it| match it {
+                        InlineButton::Callback { text, .. } | InlineButton::Url { text, .. } => {
+                            text.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(kept, [vec!["message"], vec!["back", "site"]]);
+    }
+}

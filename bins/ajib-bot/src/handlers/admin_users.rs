@@ -24,7 +24,7 @@ use crate::{
         admin_broadcast::{prepare_text, refuse_text},
         date, escape, notice,
     },
-    keyboards::{button, inline},
+    keyboards::{self, button, inline},
     workers::blocking,
 };
 
@@ -386,6 +386,9 @@ async fn render_profile(
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::Admin,
     )]);
+    if ctx.support_only {
+        rows = keyboards::for_support(rows);
+    }
     Ok((text, inline(rows)))
 }
 

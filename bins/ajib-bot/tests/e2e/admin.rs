@@ -551,6 +551,26 @@ async fn a_support_admin_may_look_but_not_change() {
             .unwrap()
             .is_some_and(|it| it.banned)
     );
+    // The lookup works, and the profile offers only what support may do.
+    env.say(env.user(0), "/start", |it| {
+        button_data(it, "v1:l:").is_some()
+    });
+    env.press(&support, menu.message_id, "v1:aus", |it| {
+        has_text(it, "user id") || has_text(it, "شناسه")
+    });
+    let profile = env.say(&support, "1001", |it| {
+        it.keyboard.is_some() && has_text(it, "1001")
+    });
+    assert!(
+        button_data(&profile, "v1:aban").is_none(),
+        "{:?}",
+        profile.keyboard
+    );
+    assert!(
+        button_data(&profile, "v1:amg").is_some(),
+        "{:?}",
+        profile.keyboard
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
