@@ -119,7 +119,9 @@ btn-admin-save = 💾 Save
 
 ## Broadcast
 
-admin-broadcast-ask-text = 📣 Send the message you want to broadcast:
+admin-broadcast-ask-text =
+    📣 Send the message you want to broadcast (bold, italic and links work).
+    To add a button, end it with a line like <code>[Open the shop](https://t.me/your_bot)</code>.
 admin-broadcast-ask-audience = 👥 Who should receive it?
 audience-all = 👥 Everyone
 audience-buyers = 💰 Buyers

@@ -81,7 +81,9 @@ btn-admin-save = 💾 ذخیره
 
 ## Broadcast
 
-admin-broadcast-ask-text = 📣 پیامی را که می‌خواهید برای همه ارسال شود بفرستید:
+admin-broadcast-ask-text =
+    📣 پیامی را که می‌خواهید برای همه ارسال شود بفرستید (متن پررنگ، کج و پیوند پشتیبانی می‌شود).
+    برای افزودن دکمه، پیام را با خطی مانند <code>[ورود به فروشگاه](https://t.me/your_bot)</code> تمام کنید.
 admin-broadcast-ask-audience = 👥 این پیام برای چه کسانی ارسال شود؟
 audience-all = 👥 همهٔ کاربران
 audience-buyers = 💰 خریداران

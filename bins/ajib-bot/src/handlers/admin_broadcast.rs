@@ -162,7 +162,10 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
         "admin-broadcast-preview",
         &[("count", Arg::from(count))],
     );
-    vec![ctx.say(text), ctx.say_with(preview, inline(vec![row]))]
+    vec![
+        broadcast::message(ctx.chat, &text),
+        ctx.say_with(preview, inline(vec![row])),
+    ]
 }
 
 /// Freezes the recipient list, stores the broadcast (audited) and starts sending.
@@ -255,6 +258,16 @@ pub async fn stop(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
 /// Tags must be ones Telegram knows and be closed in order; the result fits
 /// one message (the outbox would split a longer one, possibly inside a tag).
 pub fn prepare_text(text: &str) -> Result<String, TextProblem> {
+    let (body, button) = broadcast::split_button(text.trim());
+    let mut res = prepare_body(body)?;
+    if let Some((label, url)) = button {
+        res.push_str(&format!("\n[{label}]({url})"));
+    }
+    Ok(res)
+}
+
+/// Checks and normalises the HTML body of a broadcast (see [`prepare_text`]).
+fn prepare_body(text: &str) -> Result<String, TextProblem> {
     let text = text.trim();
     let mut res = String::with_capacity(text.len());
     let mut visible = 0usize;
@@ -508,6 +521,43 @@ mod tests {
                 near: near.to_owned(),
             });
         assert_eq!(got, expected, "{text:?}");
+    }
+
+    #[test]
+    fn a_last_link_line_becomes_a_button_and_keeps_its_query_string() {
+        check(
+            "<b>New plans</b> & more\n[Open the shop](https://t.me/ajib_bot?start=sale&x=1)",
+            Ok(
+                "<b>New plans</b> &amp; more\n[Open the shop](https://t.me/ajib_bot?start=sale&x=1)",
+            ),
+        );
+        let msg = broadcast::message(7, "Hi\n[Shop](https://example.com/a?b=1&c=2)");
+        let ajib_transport::Outgoing::Text {
+            text,
+            keyboard: Some(keyboard),
+            ..
+        } = msg
+        else {
+            panic!("expected a text with a keyboard");
+        };
+        assert_eq!(text, "Hi");
+        let ajib_transport::Keyboard::Inline(rows) = keyboard else {
+            panic!("inline keyboard")
+        };
+        assert!(
+            matches!(&rows[0][0], ajib_transport::InlineButton::Url { text, url }
+            if text == "Shop" && url == "https://example.com/a?b=1&c=2")
+        );
+    }
+
+    #[test]
+    fn lines_that_only_look_like_buttons_stay_text() {
+        check("[not a link](ftp://x)", Ok("[not a link](ftp://x)"));
+        check("Hi\n[a b](https://x y)", Ok("Hi\n[a b](https://x y)"));
+        assert_eq!(
+            broadcast::split_button("[Shop](https://x)"),
+            ("[Shop](https://x)", None)
+        );
     }
 
     #[test]

@@ -127,12 +127,7 @@ pub async fn send_batch(
             break;
         }
         let outbox = deps.outbox.clone();
-        let msg = Outgoing::Text {
-            chat_id: user.0,
-            text: broadcast.text.clone(),
-            keyboard: None,
-            html: true,
-        };
+        let msg = message(user.0, &broadcast.text);
         in_flight.spawn(async move { (user, outbox.send(msg, Priority::Bulk).await) });
         tried += 1;
     }
@@ -404,6 +399,52 @@ async fn location(deps: &Deps, id: BroadcastId) -> Result<Option<(i64, i32)>, aj
 fn parse_location(value: &str) -> Option<(i64, i32)> {
     let (chat, message_id) = value.split_once(':')?;
     Some((chat.parse().ok()?, message_id.parse().ok()?))
+}
+
+/// The message a recipient gets for a stored broadcast text: the HTML body, and a link
+/// button when the text ends with a `[label](https://…)` line.
+#[must_use]
+pub fn message(chat_id: i64, stored: &str) -> Outgoing {
+    let (body, button) = split_button(stored);
+    let keyboard = button.map(|(label, url)| {
+        crate::keyboards::inline(vec![vec![crate::keyboards::link(
+            label.to_owned(),
+            url.to_owned(),
+        )]])
+    });
+    Outgoing::Text {
+        chat_id,
+        text: body.to_owned(),
+        keyboard,
+        html: true,
+    }
+}
+
+/// Splits a trailing `[label](http(s)://link)` line off a broadcast text; anything else stays text.
+#[must_use]
+pub fn split_button(text: &str) -> (&str, Option<(&str, &str)>) {
+    let text = text.trim_end();
+    let (body, last) = match text.rsplit_once('\n') {
+        Some((body, last)) => (body, last.trim()),
+        None => ("", text.trim()),
+    };
+    let parsed = last
+        .strip_prefix('[')
+        .and_then(|it| it.strip_suffix(')'))
+        .and_then(|it| it.rsplit_once("]("))
+        .filter(|(label, url)| {
+            let label_ok = (1..=64).contains(&label.trim().chars().count());
+            let url_ok = (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() <= 1024
+                && !url.contains(char::is_whitespace);
+            label_ok && url_ok
+        });
+    match parsed {
+        Some((label, url)) if !body.trim().is_empty() => {
+            (body.trim_end(), Some((label.trim(), url)))
+        }
+        _ => (text, None),
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use crate::support::{Env, button_data, has_text, until};
 
 /// The broadcast every test sends; recipients get it exactly like this (HTML, `&` escaped).
 const SENT_TEXT: &str = "<b>Big sale</b> &amp; more";
+/// The link button the broadcast's last line asks for.
+const SHOP_URL: &str = "https://example.com/shop?from=broadcast&x=1";
 
 /// Users `first..first + n`: known to the bot, and to the fake Telegram if `reachable`.
 async fn add_users(env: &Env, first: i64, n: i64, reachable: bool) -> Vec<i64> {
@@ -44,9 +46,8 @@ async fn start_broadcast(env: &Env) -> (BotMessage, BroadcastId) {
     env.press(&admin, menu.message_id, "v1:abc", |it| {
         has_text(it, "broadcast")
     });
-    let picker = env.say(&admin, "<b>Big sale</b> & more", |it| {
-        button_data(it, "v1:aau:all").is_some()
-    });
+    let text = format!("<b>Big sale</b> & more\n[Shop]({SHOP_URL})");
+    let picker = env.say(&admin, &text, |it| button_data(it, "v1:aau:all").is_some());
     let preview = env.press(&admin, picker.message_id, "v1:aau:all", |it| {
         button_data(it, "v1:abs").is_some()
     });
@@ -111,6 +112,14 @@ fn copies(env: &Env, chat: i64) -> usize {
         .messages(chat)
         .iter()
         .filter(|it| it.text.as_deref() == Some(SENT_TEXT))
+        .inspect(|it| {
+            let url = crate::support::button_url(it);
+            assert_eq!(
+                url.as_deref(),
+                Some(SHOP_URL),
+                "every copy carries the link button"
+            );
+        })
         .count()
 }
 
