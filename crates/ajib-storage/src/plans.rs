@@ -1,7 +1,7 @@
 //! Plans on sale.
 
-use ajib_domain::{Plan, PlanId, PlanName, UnixTime, ValidPlan};
-use rusqlite::{Row, params};
+use ajib_domain::{NewPlan, Plan, PlanId, PlanName, UnixTime, ValidPlan};
+use rusqlite::{Row, params, params_from_iter, types::Value};
 
 use crate::{
     Error, Store,
@@ -44,18 +44,7 @@ impl Store {
                 "INSERT INTO plans (name_en, name_fa, days, traffic_gb, price_minor, currency, active, sort_order, \
                  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING {PLAN_COLUMNS}"
             );
-            let currency = plan.price.currency();
-            let params = params![
-                plan.name.en,
-                plan.name.fa,
-                plan.days,
-                plan.traffic_gb,
-                plan.price.minor(),
-                currency.code(),
-                plan.active,
-                plan.sort_order,
-                now.0
-            ];
+            let params = params_from_iter(plan_values(&plan, now));
             query_opt(conn, &sql, params, read_plan)?.ok_or(Error::NotFound { what: "plan" })
         })
         .await
@@ -71,22 +60,12 @@ impl Store {
         let plan = plan.plan().clone();
         self.with_conn(move |conn| {
             let sql = format!(
-                "UPDATE plans SET name_en = ?2, name_fa = ?3, days = ?4, traffic_gb = ?5, price_minor = ?6, \
-                 currency = ?7, active = ?8, sort_order = ?9, updated_at = ?10 WHERE id = ?1 RETURNING {PLAN_COLUMNS}"
+                "UPDATE plans SET name_en = ?1, name_fa = ?2, days = ?3, traffic_gb = ?4, price_minor = ?5, \
+                 currency = ?6, active = ?7, sort_order = ?8, updated_at = ?9 WHERE id = ?10 RETURNING {PLAN_COLUMNS}"
             );
-            let currency = plan.price.currency();
-            let params = params![
-                id.0,
-                plan.name.en,
-                plan.name.fa,
-                plan.days,
-                plan.traffic_gb,
-                plan.price.minor(),
-                currency.code(),
-                plan.active,
-                plan.sort_order,
-                now.0
-            ];
+            let mut values = plan_values(&plan, now);
+            values.push(Value::Integer(id.0));
+            let params = params_from_iter(values);
             query_opt(conn, &sql, params, read_plan)?.ok_or(Error::NotFound { what: "plan" })
         })
         .await
@@ -126,4 +105,19 @@ fn read_plan(row: &Row<'_>) -> Result<Plan, Error> {
         active: row.get("active")?,
         sort_order: row.get("sort_order")?,
     })
+}
+
+/// The stored columns of a plan, in the order insert and update both bind them (`?1`..`?9`).
+fn plan_values(plan: &NewPlan, now: UnixTime) -> Vec<Value> {
+    vec![
+        Value::Text(plan.name.en.clone()),
+        Value::Text(plan.name.fa.clone()),
+        Value::Integer(i64::from(plan.days)),
+        Value::Integer(i64::from(plan.traffic_gb)),
+        Value::Integer(plan.price.minor()),
+        Value::Text(plan.price.currency().code().to_owned()),
+        Value::Integer(i64::from(plan.active)),
+        Value::Integer(i64::from(plan.sort_order)),
+        Value::Integer(now.0),
+    ]
 }

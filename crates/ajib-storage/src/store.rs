@@ -108,20 +108,7 @@ impl Store {
             {
                 let mut out = Connection::open(&partial)?;
                 let backup = rusqlite::backup::Backup::new(conn, &mut out)?;
-                // One step of all pages copies one read snapshot, so writers cannot force restarts.
-                let mut done = false;
-                for _ in 0..BACKUP_ATTEMPTS {
-                    if backup.step(-1)? == rusqlite::backup::StepResult::Done {
-                        done = true;
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                if !done {
-                    return Err(Error::Pool {
-                        message: "backup: the database stayed locked".to_owned(),
-                    });
-                }
+                copy_all_pages(&backup, "backup")?;
             }
             std::fs::rename(&partial, &dest).map_err(|source| Error::Io {
                 path: dest.clone(),
@@ -158,19 +145,7 @@ impl Store {
                     conn,
                     rusqlite::MAIN_DB,
                 )?;
-                let mut done = false;
-                for _ in 0..BACKUP_ATTEMPTS {
-                    if backup.step(-1)? == rusqlite::backup::StepResult::Done {
-                        done = true;
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                if !done {
-                    return Err(Error::Pool {
-                        message: "restore: the database stayed locked".to_owned(),
-                    });
-                }
+                copy_all_pages(&backup, "restore")?;
             }
             check_integrity(conn)?;
             migrate(conn)
@@ -394,5 +369,20 @@ pub(crate) fn money(
     Money::from_minor(minor, currency).map_err(|_| Error::Decode {
         column: minor_column,
         raw: minor.to_string(),
+    })
+}
+
+/// Runs a backup (either direction) to completion, retrying while the database is busy.
+///
+/// One step of all pages copies one read snapshot, so writers cannot force restarts.
+fn copy_all_pages(backup: &rusqlite::backup::Backup<'_, '_>, what: &str) -> Result<(), Error> {
+    for _ in 0..BACKUP_ATTEMPTS {
+        if backup.step(-1)? == rusqlite::backup::StepResult::Done {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Err(Error::Pool {
+        message: format!("{what}: the database stayed locked"),
     })
 }

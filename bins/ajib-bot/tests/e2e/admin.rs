@@ -32,6 +32,25 @@ async fn add_users(env: &Env, first: i64, n: i64, reachable: bool) -> Vec<i64> {
     res
 }
 
+/// A plan's editable fields: (en name, fa name, days, GB, price in minor units).
+fn plan_fields(plan: &ajib_domain::Plan) -> (&str, &str, u32, u32, i64) {
+    (
+        &plan.name.en,
+        &plan.name.fa,
+        plan.days,
+        plan.traffic_gb,
+        plan.price.minor(),
+    )
+}
+
+/// Opens /admin → Plans as `owner` and waits for a list with a `wanted` button.
+fn open_plans(env: &Env, owner: &SimUser, wanted: &str) -> BotMessage {
+    let menu = env.say(owner, "/admin", |it| button_data(it, "v1:apl").is_some());
+    env.press(owner, menu.message_id, "v1:apl", |it| {
+        button_data(it, wanted).is_some()
+    })
+}
+
 /// Opens the admin menu as the sandbox's admin.
 fn admin_menu(env: &Env) -> BotMessage {
     env.say(env.user(2), "/admin", |it| {
@@ -454,11 +473,7 @@ async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
     let user = env.user(0).clone();
     env.take_test_account(&user);
     let store = &env.sandbox.app.deps.store;
-    let service = store
-        .services_of_user(TelegramId(user.id))
-        .await
-        .unwrap()
-        .remove(0);
+    let service = env.only_service(&user).await;
     let blitz = env.sandbox.blitz.as_ref().unwrap();
     let days_before = blitz.user(&service.blitz_username).unwrap().expiration_days;
 
@@ -647,10 +662,7 @@ async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
     let env = Env::start().await;
     let owner = env.user(2).clone();
     let store = &env.sandbox.app.deps.store;
-    let menu = env.say(&owner, "/admin", |it| button_data(it, "v1:apl").is_some());
-    let plans = env.press(&owner, menu.message_id, "v1:apl", |it| {
-        button_data(it, "v1:apa").is_some()
-    });
+    let plans = open_plans(&env, &owner, "v1:apa");
     env.press(&owner, plans.message_id, "v1:apa", |it| {
         has_text(it, "in English")
     });
@@ -671,21 +683,10 @@ async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
         .into_iter()
         .find(|it| it.name.en == "Weekly")
         .unwrap();
-    assert_eq!(
-        (
-            added.name.fa.as_str(),
-            added.days,
-            added.traffic_gb,
-            added.price.minor()
-        ),
-        ("هفتگی", 7, 20, 150)
-    );
+    assert_eq!(plan_fields(&added), ("Weekly", "هفتگی", 7, 20, 150));
 
     // Edit it through the same dialogue.
-    let plans = env.say(&owner, "/admin", |it| button_data(it, "v1:apl").is_some());
-    let list = env.press(&owner, plans.message_id, "v1:apl", |it| {
-        button_data(it, "v1:ape:").is_some()
-    });
+    let list = open_plans(&env, &owner, "v1:ape:");
     env.press(
         &owner,
         list.message_id,
@@ -705,21 +706,10 @@ async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
         has_text(it, "saved")
     });
     let edited = store.get_plan(added.id).await.unwrap().unwrap();
-    assert_eq!(
-        (
-            edited.name.en.as_str(),
-            edited.days,
-            edited.traffic_gb,
-            edited.price.minor()
-        ),
-        ("Weekly+", 8, 0, 200)
-    );
+    assert_eq!(plan_fields(&edited), ("Weekly+", "هفتگی+", 8, 0, 200));
 
     // Disable it: customers no longer see it.
-    let plans = env.say(&owner, "/admin", |it| button_data(it, "v1:apl").is_some());
-    let list = env.press(&owner, plans.message_id, "v1:apl", |it| {
-        button_data(it, "v1:apt:").is_some()
-    });
+    let list = open_plans(&env, &owner, "v1:apt:");
     env.press(
         &owner,
         list.message_id,

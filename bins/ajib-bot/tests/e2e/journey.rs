@@ -138,11 +138,7 @@ async fn renewal_extends_the_same_account_once() {
     let user = env.user(0).clone();
     buy_first_plan(&env, &user, "v1:l:en", "menu").await;
     let store = &env.sandbox.app.deps.store;
-    let service = store
-        .services_of_user(TelegramId(user.id))
-        .await
-        .unwrap()
-        .remove(0);
+    let service = env.only_service(&user).await;
     let blitz = env.sandbox.blitz.as_ref().unwrap();
     let days_before = blitz.user(&service.blitz_username).unwrap().expiration_days;
 

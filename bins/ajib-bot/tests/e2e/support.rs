@@ -218,6 +218,17 @@ impl Env {
         }
     }
 
+    /// The user's one service (fails the test if there is none).
+    pub async fn only_service(&self, user: &SimUser) -> ajib_domain::Service {
+        let store = &self.sandbox.app.deps.store;
+        let mut services = store
+            .services_of_user(ajib_domain::TelegramId(user.id))
+            .await
+            .unwrap();
+        assert_eq!(services.len(), 1, "exactly one service");
+        services.remove(0)
+    }
+
     /// Walks `user` (English) to the free test offer, takes it and waits for the config;
     /// returns the offer message, whose confirm button a test may replay.
     pub fn take_test_account(&self, user: &SimUser) -> BotMessage {
