@@ -60,16 +60,18 @@ admin-backup-failed =
 ## Statistics
 
 # Variables:
-#   $users, $users_today, $users_week, $active_services, $expiring, $orders_today (Number).
+#   $users, $users_today, $users_week, $users_month, $users_active, $blocked (Number).
+#   $active_services, $expiring, $orders_today, $orders_month (Number).
 #   $revenue_today, $revenue_month (String) - from format_money.
 #   $conversion (String) - share of users who bought, e.g. "12.5%".
 admin-stats =
     📊 <b>Statistics</b>
     👥 Users: { $users }
-    🆕 New: { $users_today } today, { $users_week } this week
+    🆕 New: { $users_today } today, { $users_week } in 7 days, { $users_month } in 30 days
+    🙋 Active in 7 days: { $users_active } · 🚫 blocked the bot: { $blocked }
     🟢 Active services: { $active_services }
     ⏰ Expiring soon: { $expiring }
-    🧾 Orders today: { $orders_today }
+    🧾 Paid orders: { $orders_today } today, { $orders_month } in 30 days
     💰 Revenue today: { $revenue_today }
     💰 Revenue this month: { $revenue_month }
     📈 Conversion: { $conversion }

@@ -43,10 +43,11 @@ admin-backup-failed =
 admin-stats =
     📊 <b>آمار</b>
     👥 کاربران: { $users }
-    🆕 کاربران جدید: امروز { $users_today }، این هفته { $users_week }
+    🆕 کاربران جدید: امروز { $users_today }، ۷ روز اخیر { $users_week }، ۳۰ روز اخیر { $users_month }
+    🙋 فعال در ۷ روز اخیر: { $users_active } · 🚫 ربات را مسدود کرده‌اند: { $blocked }
     🟢 سرویس‌های فعال: { $active_services }
     ⏰ رو به انقضا: { $expiring }
-    🧾 سفارش‌های امروز: { $orders_today }
+    🧾 سفارش‌های پرداخت‌شده: امروز { $orders_today }، ۳۰ روز اخیر { $orders_month }
     💰 درآمد امروز: { $revenue_today }
     💰 درآمد این ماه: { $revenue_month }
     📈 نرخ تبدیل: { $conversion }

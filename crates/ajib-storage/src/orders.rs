@@ -49,28 +49,26 @@ impl Store {
     /// Stores a new order in status `created`.
     pub async fn create_order(&self, order: &NewOrder, now: UnixTime) -> Result<Order, Error> {
         let order = order.clone();
-        self.with_conn(move |conn| {
-            let kind = match order.renews {
-                Some(_) => "renewal",
-                None => "new",
-            };
-            let sql = format!(
-                "INSERT INTO orders (user_id, plan_id, kind, renewal_service_id, amount_minor, currency, status, \
-                 created_at, updated_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'created', ?7, ?7, ?8) \
-                 RETURNING {ORDER_COLUMNS}"
-            );
-            let currency = order.amount.currency();
-            let params = params![
-                order.user.0,
-                order.plan.0,
-                kind,
-                order.renews.map(|it| it.0),
-                order.amount.minor(),
-                currency.code(),
-                now.0,
-                order.note
-            ];
-            query_opt(conn, &sql, params, read_order)?.ok_or(Error::NotFound { what: "order" })
+        self.with_conn(move |conn| insert_order(conn, &order, now))
+            .await
+    }
+
+    /// Stores an admin's free grant (`order.amount` must be zero) already paid, with its provisioning job.
+    ///
+    /// One transaction, like [`Store::create_test_order`]: the grant cannot
+    /// exist without the job that delivers it.
+    pub async fn create_granted_order(
+        &self,
+        order: &NewOrder,
+        now: UnixTime,
+    ) -> Result<(Order, JobId), Error> {
+        let order = order.clone();
+        self.with_tx(move |tx| {
+            let created = insert_order(tx, &order, now)?;
+            let paid = mark_paid(tx, &created, now)?;
+            let job = enqueue_provisioning(tx, &paid, now)?;
+            let order = get_order(tx, created.id)?.ok_or(Error::NotFound { what: "order" })?;
+            Ok((order, job))
         })
         .await
     }
@@ -372,6 +370,30 @@ pub(crate) fn get_order(conn: &Connection, id: OrderId) -> Result<Option<Order>,
 }
 
 /// Moves `order` to paid if the state machine allows it; must run inside a write transaction.
+fn insert_order(conn: &Connection, order: &NewOrder, now: UnixTime) -> Result<Order, Error> {
+    let kind = match order.renews {
+        Some(_) => "renewal",
+        None => "new",
+    };
+    let sql = format!(
+        "INSERT INTO orders (user_id, plan_id, kind, renewal_service_id, amount_minor, currency, status, \
+         created_at, updated_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'created', ?7, ?7, ?8) \
+         RETURNING {ORDER_COLUMNS}"
+    );
+    let currency = order.amount.currency();
+    let params = params![
+        order.user.0,
+        order.plan.0,
+        kind,
+        order.renews.map(|it| it.0),
+        order.amount.minor(),
+        currency.code(),
+        now.0,
+        order.note
+    ];
+    query_opt(conn, &sql, params, read_order)?.ok_or(Error::NotFound { what: "order" })
+}
+
 fn mark_paid(conn: &Connection, order: &Order, now: UnixTime) -> Result<PaidOrder, Error> {
     let to = order.status.transition(OrderStatus::Paid, order.amount)?;
     let n = conn.execute(

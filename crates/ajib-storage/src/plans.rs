@@ -71,6 +71,35 @@ impl Store {
         .await
     }
 
+    /// Moves plan `id` one place earlier (`up`) or later in the menu; false if it is already at that end.
+    ///
+    /// Every plan is renumbered 10, 20, 30… in menu order, so plans imported
+    /// or added with equal sort orders get distinct places first.
+    pub async fn move_plan(&self, id: PlanId, up: bool, now: UnixTime) -> Result<bool, Error> {
+        self.with_tx(move |tx| {
+            let mut ids = query_vec(tx, "SELECT id FROM plans ORDER BY sort_order, id", [], |row| {
+                Ok(row.get::<_, i64>(0)?)
+            })?;
+            let at = ids
+                .iter()
+                .position(|it| *it == id.0)
+                .ok_or(Error::NotFound { what: "plan" })?;
+            let Some(to) = (if up { at.checked_sub(1) } else { Some(at + 1) }).filter(|it| *it < ids.len())
+            else {
+                return Ok(false);
+            };
+            ids.swap(at, to);
+            let mut update = tx.prepare(
+                "UPDATE plans SET sort_order = ?2, updated_at = ?3 WHERE id = ?1 AND sort_order <> ?2",
+            )?;
+            for (place, plan) in (1_i64..).zip(&ids) {
+                update.execute(params![plan, place * 10, now.0])?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
     /// Offers or withdraws plan `id`.
     pub async fn set_plan_active(
         &self,

@@ -15,6 +15,8 @@ pub struct Summary {
     pub users_total: u64,
     /// Users whose first contact is at or after `since`.
     pub users_new: u64,
+    /// Users whose latest contact is at or after `since`.
+    pub users_seen: u64,
     /// Users who blocked the bot.
     pub users_blocked: u64,
     /// Services active and not yet expired at `now`.
@@ -57,6 +59,7 @@ impl Store {
             Ok(Summary {
                 users_total: query_count(conn, "SELECT COUNT(*) FROM users", [])?,
                 users_new: query_count(conn, "SELECT COUNT(*) FROM users WHERE created_at >= ?1", [since.0])?,
+                users_seen: query_count(conn, "SELECT COUNT(*) FROM users WHERE last_seen >= ?1", [since.0])?,
                 users_blocked: query_count(conn, "SELECT COUNT(*) FROM users WHERE blocked_bot = 1", [])?,
                 services_active: query_count(
                     conn,

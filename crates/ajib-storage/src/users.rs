@@ -115,6 +115,39 @@ impl Store {
         .await
     }
 
+    /// One page of users, newest first, and how many match in all.
+    ///
+    /// With a `query`, a user matches on their exact id or on a fragment
+    /// (case-insensitive for ASCII) of their @username, first name or one of
+    /// their panel usernames; a leading `@` is ignored.
+    pub async fn search_users(
+        &self,
+        query: Option<&str>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<UserRow>, u64), Error> {
+        let query = query
+            .map(|it| it.trim().trim_start_matches('@').to_lowercase())
+            .filter(|it| !it.is_empty());
+        let pattern = query.as_deref().map(like_pattern);
+        self.with_conn(move |conn| {
+            let filter = "(?1 IS NULL OR CAST(id AS TEXT) = ?1 OR lower(username) LIKE ?2 ESCAPE '\\' \
+                 OR lower(first_name) LIKE ?2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM services s \
+                 WHERE s.user_id = users.id AND lower(s.blitz_username) LIKE ?2 ESCAPE '\\'))";
+            let total = query_count(
+                conn,
+                &format!("SELECT COUNT(*) FROM users WHERE {filter}"),
+                params![query, pattern],
+            )?;
+            let sql = format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE {filter} ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
+            );
+            let page = query_vec(conn, &sql, params![query, pattern, limit, offset], read_user)?;
+            Ok((page, total))
+        })
+        .await
+    }
+
     /// Stores the user's language choice.
     pub async fn set_user_lang(&self, id: TelegramId, lang: Lang) -> Result<(), Error> {
         self.update_user(
@@ -217,6 +250,20 @@ impl Store {
         })
         .await
     }
+}
+
+/// `%fragment%` for LIKE, with the wildcards `%` and `_` (and the escape `\`) taken literally.
+fn like_pattern(fragment: &str) -> String {
+    let mut res = String::with_capacity(fragment.len() + 2);
+    res.push('%');
+    for c in fragment.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            res.push('\\');
+        }
+        res.push(c);
+    }
+    res.push('%');
+    res
 }
 
 fn read_user(row: &Row<'_>) -> Result<UserRow, Error> {

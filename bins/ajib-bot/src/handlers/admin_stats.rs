@@ -56,9 +56,13 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Reply {
             ("users", Arg::from(day.users_total)),
             ("users_today", Arg::from(day.users_new)),
             ("users_week", Arg::from(weekly.users_new)),
+            ("users_month", Arg::from(monthly.users_new)),
+            ("users_active", Arg::from(weekly.users_seen)),
+            ("blocked", Arg::from(day.users_blocked)),
             ("active_services", Arg::from(day.services_active)),
             ("expiring", Arg::from(expiring.len())),
             ("orders_today", Arg::from(day.orders_paid)),
+            ("orders_month", Arg::from(monthly.orders_paid)),
             (
                 "revenue_today",
                 Arg::from(price(ctx.lang, sum(&revenue_today)).as_str()),

@@ -260,6 +260,9 @@ async fn stats_count_revenue_by_day_and_plan() {
         ),
         (3, 4, 3)
     );
+    assert_eq!(summary.users_seen, 3);
+    let later = ok(db.store.summary(t(1_001), t(3_000)).await);
+    assert_eq!((later.users_new, later.users_seen), (0, 0));
     let by_day = ok(db.store.revenue_by_day(t(0)).await);
     let by_day: Vec<_> = by_day
         .iter()
@@ -312,4 +315,40 @@ async fn a_reset_releases_only_a_finished_test() {
         db.store.create_test_order(user_id, t(7)).await,
         Err(Error::TestAlreadyUsed { .. })
     ));
+}
+
+#[tokio::test]
+async fn a_grant_is_paid_with_its_job_in_one_step() {
+    let db = db();
+    user(&db.store, 5).await;
+    let month = plan(&db.store, 30, 500).await;
+    let grant = NewOrder {
+        user: TelegramId(5),
+        plan: month.id,
+        renews: None,
+        amount: usd(0),
+        note: Some("granted by 1: refund".to_owned()),
+    };
+    let (order, job) = ok(db.store.create_granted_order(&grant, t(2_000)).await);
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(order.paid_at, Some(t(2_000)));
+    assert!(order.amount.is_zero());
+    let claimed =
+        ok(db.store.claim_job(t(2_000), 60).await).map(|it| (it.id, it.provision_order()));
+    assert_eq!(claimed, Some((job, Some(order.id))));
+    // A priced order cannot be granted: nothing is stored.
+    let priced = NewOrder {
+        amount: month.price,
+        ..grant
+    };
+    assert!(
+        db.store
+            .create_granted_order(&priced, t(2_001))
+            .await
+            .is_err()
+    );
+    assert_eq!(ok(db.store.orders_of_user(TelegramId(5)).await).len(), 1);
+    // Grants are not revenue, but they count as bought.
+    assert!(ok(db.store.has_paid_order(TelegramId(5)).await));
+    assert!(ok(db.store.revenue_by_day(t(0)).await).is_empty());
 }

@@ -68,3 +68,43 @@ async fn plans_list_in_menu_order_and_update_in_place() {
         Err(Error::NotFound { what: "plan" })
     ));
 }
+
+#[tokio::test]
+async fn plans_move_up_and_down_in_menu_order() {
+    let db = db();
+    let names = |plans: Vec<ajib_domain::Plan>| -> Vec<String> {
+        plans.into_iter().map(|it| it.name.en).collect()
+    };
+    // Equal sort orders, as imported plans often have: id decides until a move renumbers.
+    let a = ok(db
+        .store
+        .insert_plan(&new_plan("A", 30, 0, true), t(1))
+        .await);
+    let b = ok(db
+        .store
+        .insert_plan(&new_plan("B", 30, 0, true), t(1))
+        .await);
+    let c = ok(db
+        .store
+        .insert_plan(&new_plan("C", 30, 0, false), t(1))
+        .await);
+
+    assert!(ok(db.store.move_plan(c.id, true, t(2)).await));
+    assert_eq!(names(ok(db.store.list_plans(false).await)), ["A", "C", "B"]);
+    assert!(ok(db.store.move_plan(a.id, false, t(3)).await));
+    assert_eq!(names(ok(db.store.list_plans(false).await)), ["C", "A", "B"]);
+    let orders: Vec<i32> = ok(db.store.list_plans(false).await)
+        .into_iter()
+        .map(|it| it.sort_order)
+        .collect();
+    assert_eq!(orders, [10, 20, 30]);
+
+    // At either end nothing moves.
+    assert!(!ok(db.store.move_plan(c.id, true, t(4)).await));
+    assert!(!ok(db.store.move_plan(b.id, false, t(4)).await));
+    assert_eq!(names(ok(db.store.list_plans(false).await)), ["C", "A", "B"]);
+    assert!(matches!(
+        db.store.move_plan(PlanId(999), true, t(5)).await,
+        Err(Error::NotFound { what: "plan" })
+    ));
+}

@@ -106,3 +106,68 @@ async fn audience_segments() {
     check_audience(store, Audience::Lang(Lang::Fa), &[2]).await;
     check_audience(store, Audience::Lang(Lang::En), &[1]).await;
 }
+
+#[tokio::test]
+async fn users_are_searched_and_paged_newest_first() {
+    let db = db();
+    for (id, username, name, at) in [
+        (101, Some("sara_k"), "Sara", 1),
+        (102, None, "Reza", 2),
+        (103, Some("SARAH"), "Hanna", 3),
+        (104, Some("x_y"), "100%", 4),
+    ] {
+        let seen = UserSeen {
+            id: TelegramId(id),
+            username: username.map(str::to_owned),
+            first_name: name.to_owned(),
+            now: t(at),
+        };
+        ok(db.store.upsert_user(&seen).await);
+    }
+    let ids = |page: (Vec<ajib_storage::UserRow>, u64)| -> (Vec<i64>, u64) {
+        (page.0.into_iter().map(|it| it.id.0).collect(), page.1)
+    };
+    assert_eq!(
+        ids(ok(db.store.search_users(None, 0, 10).await)),
+        (vec![104, 103, 102, 101], 4)
+    );
+    assert_eq!(
+        ids(ok(db.store.search_users(None, 1, 2).await)),
+        (vec![103, 102], 4)
+    );
+    assert_eq!(
+        ids(ok(db.store.search_users(Some("@sar"), 0, 10).await)),
+        (vec![103, 101], 2)
+    );
+    assert_eq!(
+        ids(ok(db.store.search_users(Some("102"), 0, 10).await)),
+        (vec![102], 1)
+    );
+    // Wildcards in the query are literal: "_" matches only an underscore.
+    assert_eq!(
+        ids(ok(db.store.search_users(Some("_"), 0, 10).await)),
+        (vec![104, 101], 2)
+    );
+    assert_eq!(
+        ids(ok(db.store.search_users(Some("%"), 0, 10).await)),
+        (vec![104], 1)
+    );
+    assert_eq!(
+        ids(ok(db.store.search_users(Some("nobody"), 0, 10).await)),
+        (vec![], 0)
+    );
+}
+
+#[tokio::test]
+async fn users_are_found_by_a_panel_username_fragment() {
+    let db = db();
+    user(&db.store, 1).await;
+    user(&db.store, 2).await;
+    let month = plan(&db.store, 30, 500).await;
+    let order = paid_order(&db.store, 2, &month, None).await;
+    let service = provision(&db.store, &order, t(9_000)).await;
+    let fragment = &service.blitz_username[..service.blitz_username.len() - 1];
+    let (found, total) = ok(db.store.search_users(Some(fragment), 0, 10).await);
+    assert_eq!(total, 1);
+    assert_eq!(found[0].id, TelegramId(2));
+}
