@@ -111,6 +111,9 @@ admin-plan-preview =
     Traffic: { $traffic }
     Price: { $price }
     Save it?
+# Variables:
+#   $current (String) - the plan's current value of the field asked for.
+admin-plan-keep = Now: <code>{ $current }</code> — send <code>-</code> to keep it.
 admin-plan-saved = ✅ Plan saved.
 # Variables:
 #   $reason (String) - what is wrong with the value.
@@ -173,7 +176,19 @@ admin-broadcast-bad-html =
 
 ## Users
 
-admin-users-ask = 🔎 Send a Telegram user id, @username or panel username:
+# Variables:
+#   $total (Number) - users in the list.
+#   $page, $pages (String) - this page and the number of pages, from 1.
+admin-users-list =
+    👥 <b>Users</b>: { $total } · page { $page }/{ $pages }
+    🔎 Send a Telegram id, @username, name or panel username to search, or pick a user.
+# Variables:
+#   $query (String) - what the admin searched for.
+#   $total (Number) - users found.
+#   $page, $pages (String) - this page and the number of pages, from 1.
+admin-users-results =
+    🔎 <b>{ $query }</b>: { $total } users · page { $page }/{ $pages }
+    Send another search, or pick a user.
 admin-user-not-found = No user found.
 # Variables:
 #   $id (String) - Telegram user id.
@@ -202,6 +217,34 @@ btn-admin-extend = ⏳ Extend
 btn-admin-grant = 🎁 Grant plan
 btn-admin-reset-test = 🔄 Reset test
 btn-admin-message = ✉️ Message
+# Variables:
+#   $id (String) - order id.
+#   $plan (String) - plan name, or admin-order-test.
+#   $status (String) - created, invoiced, paid, provisioned, expired, underpaid or failed.
+#   $price (String) - from format_money.
+#   $date (String) - when it was made, from format_date.
+admin-user-order = 🧾 #{ $id } { $plan } · { $status ->
+        [created] started
+        [invoiced] awaiting payment
+        [paid] paid
+        [provisioned] delivered
+        [expired] invoice expired
+        [underpaid] underpaid
+        [failed] failed
+       *[other] { $status }
+    } · { $price } · { $date }
+admin-order-test = free test
+# Variables:
+#   $user (String) - Telegram user id.
+admin-grant-pick = 🎁 Which plan should user <code>{ $user }</code> get for free?
+# Variables:
+#   $plan (String) - plan name.
+admin-grant-ask-reason = Why is <b>{ $plan }</b> granted? The reason goes to the audit log (up to 200 characters):
+# Variables:
+#   $plan (String) - plan name.
+#   $user (String) - Telegram user id.
+#   $order (String) - order id.
+admin-granted = ✅ <b>{ $plan }</b> granted to <code>{ $user }</code> (order #{ $order }); the account is on its way to them.
 admin-user-updated = ✅ User updated.
 admin-ask-days = How many days should be added? Send a number:
 admin-ask-message = Send the message for this user:

@@ -74,6 +74,7 @@ admin-plan-preview =
     حجم: { $traffic }
     قیمت: { $price }
     ذخیره شود؟
+admin-plan-keep = فعلی: <code>{ $current }</code> — برای نگه داشتن، <code>-</code> بفرستید.
 admin-plan-saved = ✅ پلن ذخیره شد.
 admin-plan-invalid =
     ⚠️ مقدار نامعتبر: { $reason }
@@ -122,7 +123,12 @@ admin-broadcast-bad-html =
 
 ## Users
 
-admin-users-ask = 🔎 شناسهٔ عددی تلگرام، @username یا نام کاربری پنل را بفرستید:
+admin-users-list =
+    👥 <b>کاربران</b>: { $total } · صفحه { $page } از { $pages }
+    🔎 برای جست‌وجو شناسه تلگرام، @نام‌کاربری، نام یا نام کاربری پنل را بفرستید، یا یک کاربر را انتخاب کنید.
+admin-users-results =
+    🔎 <b>{ $query }</b>: { $total } کاربر · صفحه { $page } از { $pages }
+    جست‌وجوی دیگری بفرستید یا یک کاربر را انتخاب کنید.
 admin-user-not-found = کاربری پیدا نشد.
 admin-user-profile =
     👤 <b>کاربر</b> <code>{ $id }</code>
@@ -143,6 +149,20 @@ btn-admin-extend = ⏳ تمدید
 btn-admin-grant = 🎁 اهدای پلن
 btn-admin-reset-test = 🔄 بازنشانی تست
 btn-admin-message = ✉️ ارسال پیام
+admin-user-order = 🧾 #{ $id } { $plan } · { $status ->
+        [created] شروع‌شده
+        [invoiced] در انتظار پرداخت
+        [paid] پرداخت‌شده
+        [provisioned] تحویل‌شده
+        [expired] فاکتور منقضی‌شده
+        [underpaid] کم‌پرداخت
+        [failed] ناموفق
+       *[other] { $status }
+    } · { $price } · { $date }
+admin-order-test = اکانت تست رایگان
+admin-grant-pick = 🎁 کاربر <code>{ $user }</code> کدام پلن را رایگان بگیرد؟
+admin-grant-ask-reason = چرا <b>{ $plan }</b> اهدا می‌شود؟ دلیل در گزارش ممیزی ثبت می‌شود (حداکثر ۲۰۰ نویسه):
+admin-granted = ✅ <b>{ $plan }</b> به <code>{ $user }</code> اهدا شد (سفارش #{ $order })؛ اکانت در راه است.
 admin-user-updated = ✅ اطلاعات کاربر به‌روز شد.
 admin-ask-days = چند روز اضافه شود؟ یک عدد بفرستید:
 admin-ask-message = پیام خود را برای این کاربر بفرستید:

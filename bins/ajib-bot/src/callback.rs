@@ -8,6 +8,8 @@
 use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId};
 
 const VERSION: &str = "v1";
+/// The highest page number a button may carry (a million users at ten a page).
+pub const MAX_PAGE: u32 = 100_000;
 
 /// What a button asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,8 @@ pub enum Callback {
     AdminPlanSave,
     /// Admin: replace an existing plan's fields through the plan dialogue.
     AdminPlanEdit(PlanId),
+    /// Admin: move a plan one place up (`true`) or down in the menu.
+    AdminPlanMove(PlanId, bool),
     /// Admin: start composing a broadcast.
     AdminBroadcast,
     /// Admin: choose a broadcast audience.
@@ -74,6 +78,12 @@ pub enum Callback {
     AdminBroadcastStop(BroadcastId),
     /// Admin: look up a user.
     AdminUsers,
+    /// Admin: one page (from 0) of the user list, filtered by the admin's last search.
+    AdminUserList(u32),
+    /// Admin: pick a plan to grant a user for free.
+    AdminGrant(TelegramId),
+    /// Admin: grant this plan to this user (asks for the reason next).
+    AdminGrantPlan(TelegramId, PlanId),
     /// Admin: ban or unban a user.
     AdminBan(TelegramId, bool),
     /// Admin: reset a user's test-account eligibility.
@@ -177,6 +187,7 @@ impl Callback {
             Self::AdminPlanAdd => ("apa", None),
             Self::AdminPlanSave => ("aps", None),
             Self::AdminPlanEdit(id) => ("ape", Some(id.0.to_string())),
+            Self::AdminPlanMove(id, up) => (if up { "apu" } else { "apd" }, Some(id.0.to_string())),
             Self::AdminBroadcast => ("abc", None),
             Self::AdminAudience(choice) => ("aau", Some(choice.code().to_owned())),
             Self::AdminBroadcastSend => ("abs", None),
@@ -184,6 +195,9 @@ impl Callback {
             Self::AdminBroadcastResume(id) => ("abr", Some(id.0.to_string())),
             Self::AdminBroadcastStop(id) => ("abx", Some(id.0.to_string())),
             Self::AdminUsers => ("aus", None),
+            Self::AdminUserList(page) => ("aul", Some(page.to_string())),
+            Self::AdminGrant(user) => ("agr", Some(user.0.to_string())),
+            Self::AdminGrantPlan(user, plan) => ("agp", Some(format!("{}:{}", user.0, plan.0))),
             Self::AdminBan(user, ban) => {
                 (if ban { "aban" } else { "aunb" }, Some(user.0.to_string()))
             }
@@ -236,6 +250,8 @@ impl Callback {
             ("apa", None) => Self::AdminPlanAdd,
             ("aps", None) => Self::AdminPlanSave,
             ("ape", Some(id)) => Self::AdminPlanEdit(PlanId(id_arg(id)?)),
+            ("apu", Some(id)) => Self::AdminPlanMove(PlanId(id_arg(id)?), true),
+            ("apd", Some(id)) => Self::AdminPlanMove(PlanId(id_arg(id)?), false),
             ("abc", None) => Self::AdminBroadcast,
             ("aau", Some(code)) => Self::AdminAudience(AudienceChoice::parse(code)?),
             ("abs", None) => Self::AdminBroadcastSend,
@@ -243,6 +259,12 @@ impl Callback {
             ("abr", Some(id)) => Self::AdminBroadcastResume(BroadcastId(id_arg(id)?)),
             ("abx", Some(id)) => Self::AdminBroadcastStop(BroadcastId(id_arg(id)?)),
             ("aus", None) => Self::AdminUsers,
+            ("aul", Some(page)) => Self::AdminUserList(page_arg(page)?),
+            ("agr", Some(id)) => Self::AdminGrant(TelegramId(id_arg(id)?)),
+            ("agp", Some(ids)) => {
+                let (user, plan) = ids.split_once(':')?;
+                Self::AdminGrantPlan(TelegramId(id_arg(user)?), PlanId(id_arg(plan)?))
+            }
             ("aban", Some(id)) => Self::AdminBan(TelegramId(id_arg(id)?), true),
             ("aunb", Some(id)) => Self::AdminBan(TelegramId(id_arg(id)?), false),
             ("art", Some(id)) => Self::AdminResetTest(TelegramId(id_arg(id)?)),
@@ -271,6 +293,7 @@ impl Callback {
                 | Self::AdminPlanAdd
                 | Self::AdminPlanSave
                 | Self::AdminPlanEdit(_)
+                | Self::AdminPlanMove(..)
                 | Self::AdminBroadcast
                 | Self::AdminAudience(_)
                 | Self::AdminBroadcastSend
@@ -278,6 +301,9 @@ impl Callback {
                 | Self::AdminBroadcastResume(_)
                 | Self::AdminBroadcastStop(_)
                 | Self::AdminUsers
+                | Self::AdminUserList(_)
+                | Self::AdminGrant(_)
+                | Self::AdminGrantPlan(..)
                 | Self::AdminBan(..)
                 | Self::AdminResetTest(_)
                 | Self::AdminUser(_)
@@ -300,21 +326,34 @@ impl Callback {
             Self::Admin
                 | Self::AdminStats
                 | Self::AdminUsers
+                | Self::AdminUserList(_)
                 | Self::AdminUser(_)
                 | Self::AdminMessage(_)
         )
     }
 }
 
-/// A positive decimal id in canonical form (no sign, no leading zeros).
+/// A page number from 0 in canonical form; pages beyond any real list are refused.
+fn page_arg(text: &str) -> Option<u32> {
+    canonical_digits(text)
+        .then(|| text.parse::<u32>().ok())
+        .flatten()
+        .filter(|it| *it <= MAX_PAGE)
+}
+
+/// A positive decimal id in canonical form.
 fn id_arg(text: &str) -> Option<i64> {
-    let canonical = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && !(text.len() > 1 && text.starts_with('0'));
-    canonical
+    canonical_digits(text)
         .then(|| text.parse::<i64>().ok())
         .flatten()
         .filter(|it| *it > 0)
+}
+
+/// Digits only, no sign and no leading zeros: each value has one spelling.
+fn canonical_digits(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && !(text.len() > 1 && text.starts_with('0'))
 }
 
 #[cfg(test)]
@@ -349,6 +388,12 @@ mod tests {
             Callback::AdminPlanAdd,
             Callback::AdminPlanSave,
             Callback::AdminPlanEdit(PlanId(big)),
+            Callback::AdminPlanMove(PlanId(big), true),
+            Callback::AdminPlanMove(PlanId(big), false),
+            Callback::AdminUserList(0),
+            Callback::AdminUserList(MAX_PAGE),
+            Callback::AdminGrant(TelegramId(big)),
+            Callback::AdminGrantPlan(TelegramId(big), PlanId(big)),
             Callback::AdminBroadcast,
             Callback::AdminBroadcastSend,
             Callback::AdminBroadcastPause(BroadcastId(big)),
@@ -398,6 +443,12 @@ mod tests {
         check_rejected("v1:b:99999999999999999999");
         check_rejected("v1:l:de");
         check_rejected("v1:nope");
+        check_rejected("v1:aul:01");
+        check_rejected("v1:aul:100001");
+        check_rejected("v1:aul:-1");
+        check_rejected("v1:agp:5");
+        check_rejected("v1:agp:5:0");
+        check_rejected("v1:agp:5:6:7");
     }
 
     #[test]

@@ -7,8 +7,10 @@
 pub mod admin;
 pub mod admin_backup;
 pub mod admin_broadcast;
+pub mod admin_grant;
 pub mod admin_staff;
 pub mod admin_stats;
+pub mod admin_user_list;
 pub mod admin_users;
 pub mod services;
 pub mod shop;

@@ -13,8 +13,8 @@ use crate::{
     callback::Callback,
     deps::{Deps, now},
     handlers::{
-        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_staff, admin_stats, admin_users,
-        notice, services, shop, start, test_account,
+        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_staff, admin_stats,
+        admin_user_list, admin_users, notice, services, shop, start, test_account,
     },
 };
 
@@ -223,6 +223,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),
         Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
         Callback::AdminPlanEdit(id) => admin::start_edit_plan(deps, ctx, id).await,
+        Callback::AdminPlanMove(id, up) => admin::move_plan(deps, ctx, id, up).await,
         Callback::AdminBackup => admin_backup::screen(deps, ctx),
         Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
         Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,
@@ -245,7 +246,12 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminBroadcastPause(id) => admin_broadcast::pause(deps, ctx, id).await,
         Callback::AdminBroadcastResume(id) => admin_broadcast::resume(deps, ctx, id).await,
         Callback::AdminBroadcastStop(id) => admin_broadcast::stop(deps, ctx, id).await,
-        Callback::AdminUsers => admin_users::start(deps, ctx),
+        Callback::AdminUsers => admin_user_list::start(deps, ctx).await,
+        Callback::AdminUserList(page) => admin_user_list::page(deps, ctx, page).await,
+        Callback::AdminGrant(user) => admin_grant::pick_plan(deps, ctx, user).await,
+        Callback::AdminGrantPlan(user, plan) => {
+            admin_grant::ask_reason(deps, ctx, user, plan).await
+        }
         Callback::AdminUser(user) => admin_users::profile(deps, ctx, user).await,
         Callback::AdminBan(user, ban) => admin_users::set_banned(deps, ctx, user, ban).await,
         Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,

@@ -3,7 +3,7 @@
 //! Every admin update is checked by the router on the server side (the
 //! button alone proves nothing) and every change is written to the audit log.
 
-use ajib_domain::{Money, NewPlan, PlanId, PlanName, TelegramId};
+use ajib_domain::{Money, NewPlan, Plan, PlanId, PlanName, TelegramId};
 use ajib_i18n::Arg;
 use ajib_storage::Actor;
 
@@ -30,8 +30,8 @@ pub enum Dialog {
 /// The fields of a plan collected so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanDraft {
-    /// The plan being edited; `None` adds a new one.
-    editing: Option<PlanId>,
+    /// The plan being edited, as it was; `None` adds a new one.
+    editing: Option<Plan>,
     name_en: Option<String>,
     name_fa: Option<String>,
     days: Option<u32>,
@@ -113,6 +113,8 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
         rows.push(vec![
             button(label, Callback::AdminPlanToggle(plan.id)),
             button(edit, Callback::AdminPlanEdit(plan.id)),
+            button("⬆️".to_owned(), Callback::AdminPlanMove(plan.id, true)),
+            button("⬇️".to_owned(), Callback::AdminPlanMove(plan.id, false)),
         ]);
     }
     rows.push(vec![button(
@@ -142,29 +144,41 @@ pub async fn toggle_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
     plans(deps, ctx).await
 }
 
-/// Starts the add-plan dialogue.
-pub fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
-    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(PlanDraft::default())));
-    vec![ctx.say_with(
-        deps.t(ctx.lang, "admin-plan-ask-name-en", &[]),
-        cancel_keyboard(deps, ctx),
-    )]
+/// Moves a plan one place up or down in the menu customers see; audited.
+pub async fn move_plan(deps: &Deps, ctx: &Ctx, id: PlanId, up: bool) -> Reply {
+    match deps.store.move_plan(id, up, now()).await {
+        Ok(true) => {
+            let after = serde_json::json!({ "plan": id.0, "up": up }).to_string();
+            audit(deps, ctx.user, "plan.move", None, &after).await;
+            plans(deps, ctx).await
+        }
+        // Already first or last: the list is unchanged.
+        Ok(false) => Vec::new(),
+        Err(ajib_storage::Error::NotFound { .. }) => notice(deps, ctx, "stale-button"),
+        Err(err) => {
+            log::error!("moving plan {id} failed: {err}");
+            notice(deps, ctx, "error-generic")
+        }
+    }
 }
 
-/// Starts the same dialogue to replace every field of an existing plan (its state and order are kept).
+/// Starts the add-plan dialogue.
+pub fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+    ask_plan_field(deps, ctx, PlanDraft::default())
+}
+
+/// Starts the same dialogue over an existing plan: each answer replaces a field, `-` keeps it.
+///
+/// The plan's on/off state and place in the menu are kept; they have buttons of their own.
 pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
-    let Ok(Some(_)) = deps.store.get_plan(id).await else {
+    let Ok(Some(plan)) = deps.store.get_plan(id).await else {
         return notice(deps, ctx, "stale-button");
     };
     let draft = PlanDraft {
-        editing: Some(id),
+        editing: Some(plan),
         ..PlanDraft::default()
     };
-    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
-    vec![ctx.say_with(
-        deps.t(ctx.lang, "admin-plan-ask-name-en", &[]),
-        cancel_keyboard(deps, ctx),
-    )]
+    ask_plan_field(deps, ctx, draft)
 }
 
 /// Takes one answer of a dialogue; `None` if the admin has no dialogue open.
@@ -191,23 +205,31 @@ pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
         Some(Dialog::AddPlan(draft)) => draft,
         _ => return notice(deps, ctx, "stale-button"),
     };
-    let Some(new_plan) = draft.complete() else {
+    let Some(mut new_plan) = draft.complete() else {
         return notice(deps, ctx, "stale-button");
     };
+    if draft.editing.is_none() {
+        // A new plan goes to the end of the menu.
+        let Ok(existing) = deps.store.list_plans(false).await else {
+            return notice(deps, ctx, "error-generic");
+        };
+        let last = existing.iter().map(|it| it.sort_order).max().unwrap_or(0);
+        new_plan.sort_order = last.saturating_add(10);
+    }
     let valid = match new_plan.validate() {
         Ok(valid) => valid,
         Err(err) => return invalid(deps, ctx, &err.to_string()),
     };
-    let (saved, before) = match draft.editing {
-        Some(id) => {
+    let (saved, before) = match &draft.editing {
+        Some(old) => {
             let before = deps
                 .store
-                .get_plan(id)
+                .get_plan(old.id)
                 .await
                 .ok()
                 .flatten()
                 .map(|it| plan_json(&it));
-            (deps.store.update_plan(id, &valid, now()).await, before)
+            (deps.store.update_plan(old.id, &valid, now()).await, before)
         }
         None => (deps.store.insert_plan(&valid, now()).await, None),
     };
@@ -245,43 +267,72 @@ pub fn cancel(deps: &Deps, user: TelegramId) {
     set_dialog(deps, user, None);
 }
 
+/// The plan field the dialogue asks for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanField {
+    NameEn,
+    NameFa,
+    Days,
+    Traffic,
+    Price,
+}
+
+impl PlanField {
+    fn question(self) -> &'static str {
+        match self {
+            Self::NameEn => "admin-plan-ask-name-en",
+            Self::NameFa => "admin-plan-ask-name-fa",
+            Self::Days => "admin-plan-ask-days",
+            Self::Traffic => "admin-plan-ask-traffic",
+            Self::Price => "admin-plan-ask-price",
+        }
+    }
+}
+
+/// Answers that keep an edited plan's current value.
+const KEEP: &[&str] = &["-", "—", "."];
+
 fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Reply {
-    let text = text.trim();
-    let digits = ascii_digits(text);
-    let ask = if draft.name_en.is_none() {
-        match name(text) {
-            Some(it) => draft.name_en = Some(it),
-            None => return invalid(deps, ctx, "1..64 characters"),
-        }
-        "admin-plan-ask-name-fa"
-    } else if draft.name_fa.is_none() {
-        match name(text) {
-            Some(it) => draft.name_fa = Some(it),
-            None => return invalid(deps, ctx, "1..64 characters"),
-        }
-        "admin-plan-ask-days"
-    } else if draft.days.is_none() {
-        match digits.parse::<u32>() {
-            Ok(days) if (1..=3650).contains(&days) => draft.days = Some(days),
-            _ => return invalid(deps, ctx, "1..3650"),
-        }
-        "admin-plan-ask-traffic"
-    } else if draft.traffic_gb.is_none() {
-        match digits.parse::<u32>() {
-            Ok(gb) if gb <= 100_000 => draft.traffic_gb = Some(gb),
-            _ => return invalid(deps, ctx, "0..100000 (0 = unlimited)"),
-        }
-        "admin-plan-ask-price"
-    } else {
-        match Money::parse(&digits, deps.settings.currency) {
-            Ok(amount) if !amount.is_zero() => draft.price = Some(amount),
-            Ok(_) => return invalid(deps, ctx, "> 0"),
-            Err(err) => return invalid(deps, ctx, &err.to_string()),
-        }
+    let Some(field) = draft.next_field() else {
         return preview(deps, ctx, draft);
     };
+    let text = text.trim();
+    if let Some(old) = draft.editing.clone()
+        && KEEP.contains(&text)
+    {
+        draft.keep(field, &old);
+    } else if let Err(reason) = draft.fill(field, text, deps.settings.currency) {
+        return invalid(deps, ctx, &reason);
+    }
+    if draft.next_field().is_none() {
+        return preview(deps, ctx, draft);
+    }
+    ask_plan_field(deps, ctx, draft)
+}
+
+/// Opens the dialogue at the draft's next field, showing an edited plan's current value.
+fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+    let Some(field) = draft.next_field() else {
+        return preview(deps, ctx, draft);
+    };
+    let mut text = deps.t(ctx.lang, field.question(), &[]);
+    if let Some(old) = &draft.editing {
+        let current = match field {
+            PlanField::NameEn => escape(&old.name.en),
+            PlanField::NameFa => escape(&old.name.fa),
+            PlanField::Days => old.days.to_string(),
+            PlanField::Traffic => old.traffic_gb.to_string(),
+            PlanField::Price => old.price.to_string(),
+        };
+        text.push('\n');
+        text.push_str(&deps.t(
+            ctx.lang,
+            "admin-plan-keep",
+            &[("current", Arg::from(current.as_str()))],
+        ));
+    }
     set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
-    vec![ctx.say_with(deps.t(ctx.lang, ask, &[]), cancel_keyboard(deps, ctx))]
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
 fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
@@ -320,6 +371,61 @@ fn plan_json(plan: &ajib_domain::Plan) -> String {
 }
 
 impl PlanDraft {
+    fn next_field(&self) -> Option<PlanField> {
+        if self.name_en.is_none() {
+            Some(PlanField::NameEn)
+        } else if self.name_fa.is_none() {
+            Some(PlanField::NameFa)
+        } else if self.days.is_none() {
+            Some(PlanField::Days)
+        } else if self.traffic_gb.is_none() {
+            Some(PlanField::Traffic)
+        } else if self.price.is_none() {
+            Some(PlanField::Price)
+        } else {
+            None
+        }
+    }
+
+    /// Takes an answer for `field`, or says why it is not acceptable.
+    fn fill(
+        &mut self,
+        field: PlanField,
+        text: &str,
+        currency: ajib_domain::Currency,
+    ) -> Result<(), String> {
+        let digits = ascii_digits(text);
+        match field {
+            PlanField::NameEn => self.name_en = Some(name(text).ok_or("1..64 characters")?),
+            PlanField::NameFa => self.name_fa = Some(name(text).ok_or("1..64 characters")?),
+            PlanField::Days => match digits.parse::<u32>() {
+                Ok(days) if (1..=3650).contains(&days) => self.days = Some(days),
+                _ => return Err("1..3650".to_owned()),
+            },
+            PlanField::Traffic => match digits.parse::<u32>() {
+                Ok(gb) if gb <= 100_000 => self.traffic_gb = Some(gb),
+                _ => return Err("0..100000 (0 = unlimited)".to_owned()),
+            },
+            PlanField::Price => match Money::parse(&digits, currency) {
+                Ok(amount) if !amount.is_zero() => self.price = Some(amount),
+                Ok(_) => return Err("> 0".to_owned()),
+                Err(err) => return Err(err.to_string()),
+            },
+        }
+        Ok(())
+    }
+
+    /// Keeps the edited plan's value of `field`.
+    fn keep(&mut self, field: PlanField, old: &Plan) {
+        match field {
+            PlanField::NameEn => self.name_en = Some(old.name.en.clone()),
+            PlanField::NameFa => self.name_fa = Some(old.name.fa.clone()),
+            PlanField::Days => self.days = Some(old.days),
+            PlanField::Traffic => self.traffic_gb = Some(old.traffic_gb),
+            PlanField::Price => self.price = Some(old.price),
+        }
+    }
+
     fn complete(&self) -> Option<NewPlan> {
         Some(NewPlan {
             name: PlanName {
@@ -329,8 +435,8 @@ impl PlanDraft {
             days: self.days?,
             traffic_gb: self.traffic_gb?,
             price: self.price?,
-            active: true,
-            sort_order: 0,
+            active: self.editing.as_ref().is_none_or(|it| it.active),
+            sort_order: self.editing.as_ref().map_or(0, |it| it.sort_order),
         })
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Every change is audited; the router has already checked that the sender is an admin.
 
-use ajib_domain::{Service, ServiceId, ServiceStatus, TelegramId, UnixTime};
+use ajib_domain::{PlanId, Service, ServiceId, ServiceStatus, TelegramId, UnixTime};
 use ajib_i18n::Arg;
 use ajib_storage::UserRow;
 use ajib_transport::{Keyboard, Outgoing, Priority, SendError};
@@ -22,7 +22,7 @@ use crate::{
         Ctx, Reply, admin,
         admin::{Dialog, set_dialog},
         admin_broadcast::{prepare_text, refuse_text},
-        date, escape, notice,
+        admin_grant, admin_user_list, date, escape, notice, price,
     },
     keyboards::{self, button, inline},
     workers::blocking,
@@ -30,23 +30,25 @@ use crate::{
 
 /// Services listed with an extend button on a profile, newest first.
 const MAX_SERVICES_SHOWN: usize = 8;
+/// Latest orders listed on a profile.
+const MAX_ORDERS_SHOWN: usize = 5;
 /// Most days one extension may add.
 const MAX_EXTEND_DAYS: u32 = 3650;
 
 /// What the users dialogue waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    /// A Telegram id, @username or panel username to look up.
-    Lookup,
+    /// A search (id, @username, name or panel username); `query` filters the list being paged.
+    Search {
+        /// The last search, `None` listing everyone.
+        query: Option<String>,
+    },
+    /// Why this plan is granted to this user.
+    GrantReason(TelegramId, PlanId),
     /// How many days to add to this service.
     Days(ServiceId),
     /// The text to send to this user.
     Message(TelegramId),
-}
-
-/// Asks who to look up.
-pub fn start(deps: &Deps, ctx: &Ctx) -> Reply {
-    ask(deps, ctx, Step::Lookup, "admin-users-ask")
 }
 
 /// Asks how many days to add to a service.
@@ -62,7 +64,8 @@ pub fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
 /// Takes the answer to the open step.
 pub async fn on_text(deps: &Deps, ctx: &Ctx, step: Step, text: &str) -> Reply {
     match step {
-        Step::Lookup => lookup(deps, ctx, text).await,
+        Step::Search { .. } => admin_user_list::search(deps, ctx, text).await,
+        Step::GrantReason(user, plan) => admin_grant::grant(deps, ctx, user, plan, text).await,
         Step::Days(service) => extend(deps, ctx, service, text).await,
         Step::Message(user) => message(deps, ctx, user, text).await,
     }
@@ -132,48 +135,6 @@ pub async fn reset_test(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
             log::error!("test reset of {user} failed: {err}");
             notice(deps, ctx, "error-generic")
         }
-    }
-}
-
-/// Finds a user by Telegram id, @username or panel username.
-async fn lookup(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
-    let query = admin::ascii_digits(text.trim());
-    let found = match find_user(deps, &query).await {
-        Ok(found) => found,
-        Err(err) => {
-            log::error!("user lookup {query:?} failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
-    let Some(row) = found else {
-        return vec![ctx.say_with(
-            deps.t(ctx.lang, "admin-user-not-found", &[]),
-            admin::cancel_keyboard(deps, ctx),
-        )];
-    };
-    set_dialog(deps, ctx.user, None);
-    match render_profile(deps, ctx, &row).await {
-        Ok((text, keyboard)) => vec![ctx.say_with(text, keyboard)],
-        Err(err) => {
-            log::error!("profile of {} failed: {err}", row.id);
-            notice(deps, ctx, "error-generic")
-        }
-    }
-}
-
-async fn find_user(deps: &Deps, query: &str) -> Result<Option<UserRow>, ajib_storage::Error> {
-    if !query.is_empty() && query.bytes().all(|b| b.is_ascii_digit()) {
-        return match query.parse::<i64>() {
-            Ok(id) => deps.store.get_user(TelegramId(id)).await,
-            Err(_) => Ok(None),
-        };
-    }
-    if query.starts_with('@') {
-        return deps.store.find_user_by_username(query).await;
-    }
-    match deps.store.find_service_by_blitz_username(query).await? {
-        Some(service) => deps.store.get_user(service.user).await,
-        None => deps.store.find_user_by_username(query).await,
     }
 }
 
@@ -351,10 +312,16 @@ async fn render_profile(
                 Callback::AdminResetTest(row.id),
             ),
         ],
-        vec![button(
-            deps.t(ctx.lang, "btn-admin-message", &[]),
-            Callback::AdminMessage(row.id),
-        )],
+        vec![
+            button(
+                deps.t(ctx.lang, "btn-admin-message", &[]),
+                Callback::AdminMessage(row.id),
+            ),
+            button(
+                deps.t(ctx.lang, "btn-admin-grant", &[]),
+                Callback::AdminGrant(row.id),
+            ),
+        ],
     ];
     for service in services.iter().take(MAX_SERVICES_SHOWN) {
         let id = service.id.to_string();
@@ -382,14 +349,41 @@ async fn render_profile(
             Callback::AdminExtend(service.id),
         )]);
     }
+    for order in orders.iter().take(MAX_ORDERS_SHOWN) {
+        text.push('\n');
+        text.push_str(&order_line(deps, ctx, order).await);
+    }
     rows.push(vec![button(
         deps.t(ctx.lang, "btn-back", &[]),
-        Callback::Admin,
+        Callback::AdminUsers,
     )]);
     if ctx.support_only {
         rows = keyboards::for_support(rows);
     }
     Ok((text, inline(rows)))
+}
+
+/// "🧾 #42 Monthly · paid · $5.00 · 27 Nov 2026" for the profile.
+async fn order_line(deps: &Deps, ctx: &Ctx, order: &ajib_domain::Order) -> String {
+    let what = match order.plan {
+        Some(plan) => match deps.store.get_plan(plan).await {
+            Ok(Some(plan)) => escape(plan.name_in(ctx.lang)),
+            _ => format!("#{plan}"),
+        },
+        None => deps.t(ctx.lang, "admin-order-test", &[]),
+    };
+    let id = order.id.to_string();
+    deps.t(
+        ctx.lang,
+        "admin-user-order",
+        &[
+            ("id", Arg::from(id.as_str())),
+            ("plan", Arg::from(what.as_str())),
+            ("status", Arg::from(order.status.as_str())),
+            ("price", Arg::from(price(ctx.lang, order.amount).as_str())),
+            ("date", Arg::from(date(ctx.lang, order.created).as_str())),
+        ],
+    )
 }
 
 fn status_id(service: &Service, at: UnixTime) -> &'static str {

@@ -410,7 +410,7 @@ async fn an_admin_looks_up_bans_and_unbans_a_user() {
     env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
     let menu = admin_menu(&env);
     env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "user id")
+        has_text(it, "to search")
     });
     env.say(&admin, "@nobody", |it| has_text(it, "No user found"));
     let profile = env.say(&admin, "@SARA", |it| has_text(it, "Banned: no"));
@@ -460,8 +460,9 @@ async fn an_admin_looks_up_bans_and_unbans_a_user() {
     assert_eq!(actions, ["user.unban", "user.ban"]);
 
     // A Telegram id in Persian digits finds the same user.
+    let menu = admin_menu(&env);
     env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "user id")
+        has_text(it, "to search")
     });
     env.say(&admin, "۱۰۰۱", |it| has_text(it, "Sara"));
 }
@@ -480,7 +481,7 @@ async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
     // Found by its panel username; the profile lists it with an extend button.
     let admin_menu = admin_menu(&env);
     env.press(&admin, admin_menu.message_id, "v1:aus", |it| {
-        has_text(it, "user id")
+        has_text(it, "to search")
     });
     let profile = env.say(&admin, &service.blitz_username, |it| has_text(it, "Banned"));
     assert!(
@@ -580,7 +581,7 @@ async fn a_support_admin_may_look_but_not_change() {
         button_data(it, "v1:l:").is_some()
     });
     env.press(&support, menu.message_id, "v1:aus", |it| {
-        has_text(it, "user id") || has_text(it, "شناسه")
+        has_text(it, "to search") || has_text(it, "جست‌وجو")
     });
     let profile = env.say(&support, "1001", |it| {
         it.keyboard.is_some() && has_text(it, "1001")
@@ -693,10 +694,11 @@ async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
         &format!("v1:ape:{}", added.id),
         |it| has_text(it, "in English"),
     );
+    // Each question shows the current value; "-" keeps it.
     for (answer, next) in [
-        ("Weekly+", "in Persian"),
-        ("هفتگی+", "days"),
-        ("8", "GB"),
+        ("Weekly+", "Now: <code>هفتگی</code>"),
+        ("-", "Now: <code>7</code>"),
+        ("8", "Now: <code>20</code>"),
         ("0", "price"),
     ] {
         env.say(&owner, answer, |it| has_text(it, next));
@@ -706,7 +708,36 @@ async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
         has_text(it, "saved")
     });
     let edited = store.get_plan(added.id).await.unwrap().unwrap();
-    assert_eq!(plan_fields(&edited), ("Weekly+", "هفتگی+", 8, 0, 200));
+    assert_eq!(plan_fields(&edited), ("Weekly+", "هفتگی", 8, 0, 200));
+    assert_eq!(
+        edited.sort_order, added.sort_order,
+        "an edit keeps the place"
+    );
+
+    // The new plan was added last; moving it up puts it before the one above it.
+    let names = async || -> Vec<String> {
+        store
+            .list_plans(false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|it| it.name.en)
+            .collect()
+    };
+    let before = names().await;
+    assert_eq!(before.last().map(String::as_str), Some("Weekly+"));
+    let list = open_plans(&env, &owner, "v1:apu:");
+    env.press(
+        &owner,
+        list.message_id,
+        &format!("v1:apu:{}", added.id),
+        |_| true,
+    );
+    until("the plan to move up", async || {
+        let now = names().await;
+        now.len() == before.len() && now[now.len() - 2] == "Weekly+"
+    })
+    .await;
 
     // Disable it: customers no longer see it.
     let list = open_plans(&env, &owner, "v1:apt:");
@@ -735,10 +766,147 @@ async fn an_admin_adds_edits_and_disables_plans_in_a_dialogue() {
         .into_iter()
         .map(|it| it.action)
         .collect();
-    for action in ["plan.add", "plan.edit", "plan.toggle"] {
+    for action in ["plan.add", "plan.edit", "plan.move", "plan.toggle"] {
         assert!(
             actions.iter().any(|it| it == action),
             "{action} not audited: {actions:?}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_pages_through_users_and_searches_by_fragment() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    add_users(&env, 5_000, 23, false).await;
+    let menu = admin_menu(&env);
+    let first = env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "page 1/")
+    });
+    // 23 simulated users plus the sandbox's own: newest first, ten a page.
+    assert!(
+        button_data(&first, "v1:au:5022").is_some(),
+        "{:?}",
+        first.keyboard
+    );
+    assert!(button_data(&first, "v1:aul:1").is_some());
+    assert!(
+        button_data(&first, "v1:aul:0").is_none(),
+        "no way back from page 1"
+    );
+    let second = env.press(&admin, first.message_id, "v1:aul:1", |it| {
+        has_text(it, "page 2/")
+    });
+    assert!(
+        button_data(&second, "v1:au:5012").is_some(),
+        "{:?}",
+        second.keyboard
+    );
+    assert!(button_data(&second, "v1:aul:0").is_some());
+    // A page past the end (an old button) shows the last page.
+    let last = env.press(&admin, first.message_id, "v1:aul:999", |it| {
+        has_text(it, "page 3/3")
+    });
+    assert!(button_data(&last, "v1:aul:2").is_none());
+
+    // A fragment lists the matches; the page buttons keep to them.
+    let found = env.say(&admin, "Sim 501", |it| {
+        has_text(it, "Sim 501</b>: 10 users")
+    });
+    assert!(button_data(&found, "v1:au:5010").is_some());
+    assert!(
+        button_data(&found, "v1:au:5001").is_none(),
+        "{:?}",
+        found.keyboard
+    );
+    let profile = env.press(&admin, found.message_id, "v1:au:5019", |it| {
+        has_text(it, "5019") && has_text(it, "Banned")
+    });
+    assert!(
+        button_data(&profile, "v1:aus").is_some(),
+        "back to the list"
+    );
+    // One match opens the profile directly.
+    env.say(&admin, "/admin", |it| button_data(it, "v1:aus").is_some());
+    let menu = admin_menu(&env);
+    env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "page 1/")
+    });
+    env.say(&admin, "Sim 5007", |it| has_text(it, "Joined"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_grants_a_plan_with_a_reason_and_the_user_gets_the_account() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let user = env.user(0).clone();
+    env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let store = &env.sandbox.app.deps.store;
+    let plan = store.list_plans(true).await.unwrap().remove(0);
+
+    let menu = admin_menu(&env);
+    env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "page 1/")
+    });
+    let profile = env.say(&admin, "1001", |it| {
+        button_data(it, "v1:agr:1001").is_some()
+    });
+    let pick = env.press(&admin, profile.message_id, "v1:agr:1001", |it| {
+        has_text(it, "for free")
+    });
+    let grant = format!("v1:agp:1001:{}", plan.id);
+    assert!(button_data(&pick, &grant).is_some(), "{:?}", pick.keyboard);
+    env.press(&admin, pick.message_id, &grant, |it| has_text(it, "Why is"));
+    let too_long = "x".repeat(201);
+    env.say(&admin, &too_long, |it| has_text(it, "1..200"));
+    env.say(&admin, "refund for the outage", |it| {
+        has_text(it, "granted to")
+    });
+
+    // The user gets the account the way a buyer does.
+    env.wait_new(&user, 0, |it| has_text(it, "hy2://"));
+    let orders = store.orders_of_user(TelegramId(user.id)).await.unwrap();
+    assert_eq!(orders.len(), 1);
+    let order = &orders[0];
+    assert!(order.amount.is_zero());
+    assert_eq!(order.plan, Some(plan.id));
+    assert_eq!(
+        order.note.as_deref(),
+        Some("granted by 1000: refund for the outage")
+    );
+    until("the grant to be provisioned", async || {
+        let order = store.get_order(order.id).await.unwrap().unwrap();
+        order.status == ajib_domain::OrderStatus::Provisioned
+    })
+    .await;
+    let service = env.only_service(&user).await;
+    assert_eq!(service.plan, Some(plan.id));
+    // A grant is not revenue.
+    assert!(
+        store
+            .revenue_by_day(ajib_domain::UnixTime(0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let audit = store.recent_audit(5).await.unwrap();
+    let entry = audit.iter().find(|it| it.action == "user.grant").unwrap();
+    assert!(
+        entry
+            .after_json
+            .as_deref()
+            .unwrap_or_default()
+            .contains("refund for the outage"),
+        "{entry:?}"
+    );
+    // The reason dialogue is closed: more text is not a second grant.
+    env.say(&admin, "again", |it| has_text(it, "didn't get that"));
+    assert_eq!(
+        store
+            .orders_of_user(TelegramId(user.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
