@@ -253,7 +253,8 @@ admin-ask-message = Send the message for this user:
 #   $username (String) - the panel username.
 #   $status (String) - one of the status-* messages.
 #   $expires (String) - from format_date.
-admin-user-service = #{ $id } <code>{ $username }</code> · { $status } · until { $expires }
+#   $used, $limit (String) - traffic used ("—" when the panel did not answer) and the limit, formatted.
+admin-user-service = #{ $id } <code>{ $username }</code> · { $status } · until { $expires } · { $used } / { $limit }
 # Variables:
 #   $id (String) - service id.
 btn-admin-extend-service = ⏳ Extend #{ $id }

@@ -168,7 +168,10 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-broadcast-bad-html", &["near"]),
     ("admin-users-list", &["total", "page", "pages"]),
     ("admin-users-results", &["query", "total", "page", "pages"]),
-    ("admin-user-order", &["id", "plan", "status", "price", "date"]),
+    (
+        "admin-user-order",
+        &["id", "plan", "status", "price", "date"],
+    ),
     ("admin-order-test", &[]),
     ("admin-grant-pick", &["user"]),
     ("admin-grant-ask-reason", &["plan"]),
@@ -191,7 +194,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-ask-message", &[]),
     (
         "admin-user-service",
-        &["id", "username", "status", "expires"],
+        &["id", "username", "status", "expires", "used", "limit"],
     ),
     ("btn-admin-extend-service", &["id"]),
     ("admin-user-extended", &["id", "expires"]),

@@ -10,7 +10,7 @@
 //!
 //! Every change is audited; the router has already checked that the sender is an admin.
 
-use ajib_domain::{PlanId, Service, ServiceId, ServiceStatus, TelegramId, UnixTime};
+use ajib_domain::{PlanId, Service, ServiceId, TelegramId, UnixTime};
 use ajib_i18n::Arg;
 use ajib_storage::UserRow;
 use ajib_transport::{Keyboard, Outgoing, Priority, SendError};
@@ -22,7 +22,7 @@ use crate::{
         Ctx, Reply, admin,
         admin::{Dialog, set_dialog},
         admin_broadcast::{prepare_text, refuse_text},
-        admin_grant, admin_user_list, date, escape, notice, price,
+        admin_grant, admin_user_list, date, escape, notice, price, services,
     },
     keyboards::{self, button, inline},
     workers::blocking,
@@ -325,7 +325,10 @@ async fn render_profile(
     ];
     for service in services.iter().take(MAX_SERVICES_SHOWN) {
         let id = service.id.to_string();
-        let status = deps.t(ctx.lang, status_id(service, at), &[]);
+        // Expired accounts are not worth a round trip to the panel.
+        let usage =
+            services::usage_view(deps, ctx.lang, service, at, !service.is_expired(at)).await;
+        let status = deps.t(ctx.lang, usage.status_id, &[]);
         let line = deps.t(
             ctx.lang,
             "admin-user-service",
@@ -337,6 +340,8 @@ async fn render_profile(
                     "expires",
                     Arg::from(date(ctx.lang, service.expires).as_str()),
                 ),
+                ("used", Arg::from(usage.used.as_str())),
+                ("limit", Arg::from(usage.limit.as_str())),
             ],
         );
         text = format!("{text}\n{line}");
@@ -384,15 +389,6 @@ async fn order_line(deps: &Deps, ctx: &Ctx, order: &ajib_domain::Order) -> Strin
             ("date", Arg::from(date(ctx.lang, order.created).as_str())),
         ],
     )
-}
-
-fn status_id(service: &Service, at: UnixTime) -> &'static str {
-    match service.status {
-        ServiceStatus::Active if service.is_expired(at) => "status-expired",
-        ServiceStatus::Active => "status-active",
-        ServiceStatus::Expired => "status-expired",
-        ServiceStatus::Disabled => "status-blocked",
-    }
 }
 
 fn ask(deps: &Deps, ctx: &Ctx, step: Step, message: &str) -> Reply {

@@ -58,30 +58,9 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
     };
     let at = now();
     let name = display_name(deps, ctx.lang, &service).await;
-    let client = deps.blitz.clone();
-    let username = service.blitz_username.clone();
-    let usage = blocking(move || client.usage(&username))
-        .await
-        .ok()
-        .and_then(Result::ok);
-    let lang = i18n_lang(ctx.lang);
-    let (status_id, used, limit) = match &usage {
-        Some(usage) => (
-            live_status_id(&service, usage, at),
-            ajib_i18n::format_bytes(lang, usage.used_bytes),
-            usage.limit_bytes.or(service.traffic_limit_bytes),
-        ),
-        None => (
-            stored_status_id(&service, at),
-            "—".to_owned(),
-            service.traffic_limit_bytes,
-        ),
-    };
-    let limit = match limit {
-        Some(bytes) => ajib_i18n::format_bytes(lang, bytes),
-        None => deps.t(ctx.lang, "traffic-unlimited", &[]),
-    };
-    let status = deps.t(ctx.lang, status_id, &[]);
+    let usage = usage_view(deps, ctx.lang, &service, at, true).await;
+    let (used, limit) = (usage.used, usage.limit);
+    let status = deps.t(ctx.lang, usage.status_id, &[]);
     let expires = date(ctx.lang, service.expires);
     let mut text = deps.t(
         ctx.lang,
@@ -96,7 +75,7 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
             ("limit", Arg::from(limit.as_str())),
         ],
     );
-    if usage.is_none() {
+    if !usage.live {
         text = format!(
             "{text}\n\n{}",
             deps.t(ctx.lang, "service-usage-unavailable", &[])
@@ -210,7 +189,64 @@ pub async fn display_name(deps: &Deps, lang: Lang, service: &Service) -> String 
     }
 }
 
-fn stored_status_id(service: &Service, at: ajib_domain::UnixTime) -> &'static str {
+/// A service's state as shown to people: live from the panel when it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageView {
+    /// The `status-*` message id.
+    pub status_id: &'static str,
+    /// Traffic used, formatted; "—" when unknown.
+    pub used: String,
+    /// Traffic limit, formatted, or "unlimited".
+    pub limit: String,
+    /// Whether the panel answered.
+    pub live: bool,
+}
+
+/// Asks the panel for a service's usage (when `ask_panel`), falling back to what is stored.
+pub async fn usage_view(
+    deps: &Deps,
+    lang: Lang,
+    service: &Service,
+    at: ajib_domain::UnixTime,
+    ask_panel: bool,
+) -> UsageView {
+    let usage = if ask_panel {
+        let client = deps.blitz.clone();
+        let username = service.blitz_username.clone();
+        blocking(move || client.usage(&username))
+            .await
+            .ok()
+            .and_then(Result::ok)
+    } else {
+        None
+    };
+    let i18n = i18n_lang(lang);
+    let (status_id, used, limit) = match &usage {
+        Some(usage) => (
+            live_status_id(service, usage, at),
+            ajib_i18n::format_bytes(i18n, usage.used_bytes),
+            usage.limit_bytes.or(service.traffic_limit_bytes),
+        ),
+        None => (
+            stored_status_id(service, at),
+            "—".to_owned(),
+            service.traffic_limit_bytes,
+        ),
+    };
+    let limit = match limit {
+        Some(bytes) => ajib_i18n::format_bytes(i18n, bytes),
+        None => deps.t(lang, "traffic-unlimited", &[]),
+    };
+    UsageView {
+        status_id,
+        used,
+        limit,
+        live: usage.is_some(),
+    }
+}
+
+/// The `status-*` message id for a service from what is stored alone.
+pub fn stored_status_id(service: &Service, at: ajib_domain::UnixTime) -> &'static str {
     match service.status {
         ServiceStatus::Active if service.is_expired(at) => "status-expired",
         ServiceStatus::Active => "status-active",

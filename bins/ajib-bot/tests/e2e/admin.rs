@@ -489,6 +489,9 @@ async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
         "{:?}",
         profile.text
     );
+    // Live usage from the panel: "used / limit", not the "—" of a silent panel.
+    let text = profile.text.clone().unwrap_or_default();
+    assert!(text.contains(" / ") && !text.contains("— /"), "{text}");
     let extend = format!("v1:aex:{}", service.id);
     assert!(button_data(&profile, &extend).is_some());
     env.press(&admin, profile.message_id, &extend, |it| {
