@@ -4,8 +4,10 @@
 //! multipart bodies) plus `/file/bot<TOKEN>/<path>` on its own thread and tokio runtime, so sync
 //! and async tests (and the in-process sandbox) can use it alike; it stops on drop.
 //!
-//! Tests inject updates from [`SimUser`]s (`send_text`, `press_button`, `send_document`, `block`),
-//! then read back what the bot sent with [`FakeTelegram::messages`] or [`FakeTelegram::wait_for`].
+//! Tests inject updates from [`SimUser`]s (`send_text`, `send_formatted_text`, `press_button`,
+//! `send_document`, `send_photo`, `block`), then read back what the bot sent with
+//! [`FakeTelegram::messages`] or [`FakeTelegram::wait_for`]. Files users sent, and photos the bot
+//! sent, keep their file ids: `getFile` downloads them and `sendPhoto` resends them by id.
 //! Every call is validated like Telegram does (text and caption lengths, `callback_data` bytes,
 //! keyboard size, unanswered callback queries, edits of missing messages); violations are recorded
 //! and answered with 400. Rate limits (30 msg/s per bot, ~1 msg/s per private chat with a burst of
@@ -16,6 +18,7 @@
 //! The limits allow 50 ms of network jitter: a sender that shapes its traffic with exactly
 //! Telegram's numbers must never see a 429 here.
 
+mod photo;
 mod server;
 mod state;
 
@@ -74,7 +77,7 @@ pub struct BotMessage {
     pub text: Option<String>,
     /// `parse_mode` as sent (`HTML`, `MarkdownV2`), if any.
     pub parse_mode: Option<String>,
-    /// Uploaded photo bytes (`None` when the photo was given by file id or URL).
+    /// Photo bytes, uploaded or resent by file id.
     pub photo: Option<Vec<u8>>,
     /// Uploaded document: file name and bytes.
     pub document: Option<(String, Vec<u8>)>,
@@ -229,6 +232,12 @@ impl FakeTelegram {
         self.push(update)
     }
 
+    /// Queues a text message carrying `entities` (`Value::Null` or `[]` for none); returns its `update_id`.
+    pub fn send_formatted_text(&self, user: &SimUser, text: &str, entities: Value) -> i64 {
+        let update = self.shared.lock().user_formatted_text(user, text, entities);
+        self.push(update)
+    }
+
     /// Queues a button press on one of the bot's messages; returns the callback query id.
     pub fn press_button(&self, user: &SimUser, message_id: i32, data: &str) -> String {
         let (callback_id, update) = self.shared.lock().user_press(user, message_id, data);
@@ -248,6 +257,24 @@ impl FakeTelegram {
             .shared
             .lock()
             .user_document(user, file_name, bytes, caption);
+        self.push(update)
+    }
+
+    /// Queues a photo from the user in 2-3 sizes, all downloadable; returns its `update_id`.
+    ///
+    /// `caption_entities` is sent as given (so tests can send odd ones); `Value::Null` or `[]`
+    /// sends none. The file ids work with `getFile` and can be resent with `sendPhoto`.
+    pub fn send_photo(
+        &self,
+        user: &SimUser,
+        png_or_jpeg: &[u8],
+        caption: Option<&str>,
+        caption_entities: Value,
+    ) -> i64 {
+        let update = self
+            .shared
+            .lock()
+            .user_photo(user, png_or_jpeg, caption, caption_entities);
         self.push(update)
     }
 

@@ -13,6 +13,9 @@
 //!   (global, per chat, per group), interactive replies ahead of bulk, 429 `retry_after` honoured
 //!   per chat, backoff on 5xx, [`SendError::Blocked`] and [`TransportEvent::UserBlocked`] on 403.
 //! - [`FloodGuard`] refuses users who send too many updates.
+//! - [`entities_to_html`] turns a message's [`MessageEntity`]s back into Telegram HTML, so an
+//!   admin's formatted text or photo caption can be resent as [`Outgoing::PhotoById`] or
+//!   [`Outgoing::Text`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), ajib_transport::Error> {
@@ -28,6 +31,7 @@
 //! ```
 
 mod api;
+mod entities;
 mod error;
 mod flood;
 mod limiter;
@@ -38,6 +42,7 @@ mod update;
 
 pub use crate::{
     api::{BotInfo, TelegramApi},
+    entities::{EntityKind, MessageEntity, entities_to_html},
     error::{Error, SendError},
     flood::{FloodGuard, FloodVerdict},
     outbox::{Limits, Outbox, Priority, Sent, TransportEvent},
@@ -47,7 +52,7 @@ pub use crate::{
     },
     polling::{UpdateHandler, WEBHOOK_PATH, run_long_polling, webhook_router},
     update::{
-        CallbackQuery, ChatMemberChange, Contact, Document, IncomingMessage, Update, UserInfo,
-        parse_update,
+        CallbackQuery, ChatMemberChange, Contact, Document, IncomingMessage, PhotoRef, Update,
+        UserInfo, parse_update,
     },
 };

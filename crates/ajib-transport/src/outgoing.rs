@@ -34,6 +34,20 @@ pub enum Outgoing {
         /// Keyboard to attach.
         keyboard: Option<Keyboard>,
     },
+    /// A photo Telegram already has (a file_id from an incoming message), with an HTML caption.
+    ///
+    /// A caption over 1024 characters (not counting tags) follows as a text message carrying
+    /// the keyboard, as with [`Outgoing::Photo`].
+    PhotoById {
+        /// Recipient chat.
+        chat_id: i64,
+        /// The photo's `file_id`, e.g. [`crate::PhotoRef::file_id`].
+        file_id: String,
+        /// Telegram HTML caption, e.g. from [`crate::entities_to_html`].
+        caption: Option<String>,
+        /// Keyboard to attach.
+        keyboard: Option<Keyboard>,
+    },
     /// A file; a caption over 1024 characters follows as a text message.
     Document {
         /// Recipient chat.
@@ -141,6 +155,7 @@ impl Outgoing {
         match self {
             Self::Text { chat_id, .. }
             | Self::Photo { chat_id, .. }
+            | Self::PhotoById { chat_id, .. }
             | Self::Document { chat_id, .. }
             | Self::EditText { chat_id, .. } => Some(*chat_id),
             Self::AnswerCallback { .. } => None,
@@ -170,6 +185,12 @@ impl Outgoing {
                 caption,
                 keyboard.as_ref(),
             ),
+            Self::PhotoById {
+                chat_id,
+                file_id,
+                caption,
+                keyboard,
+            } => photo_by_id_requests(chat_id, file_id, caption, keyboard.as_ref()),
             Self::Document {
                 chat_id,
                 bytes,
@@ -401,6 +422,57 @@ fn media_requests(
     Ok(res)
 }
 
+fn photo_by_id_requests(
+    chat_id: i64,
+    file_id: String,
+    caption: Option<String>,
+    keyboard: Option<&Keyboard>,
+) -> Result<Vec<Request>, SendError> {
+    if file_id.trim().is_empty() {
+        return Err(SendError::BadRequest("photo file_id is empty".to_owned()));
+    }
+    let method = "sendPhoto";
+    let mut params = json!({ "chat_id": chat_id, "photo": file_id });
+    let caption = caption.filter(|it| !it.is_empty());
+    if let Some(caption) = &caption
+        && html_visible_chars(caption) > MAX_CAPTION_CHARS
+    {
+        let mut res = vec![Request::Json { method, params }];
+        res.extend(text_requests(chat_id, caption, keyboard, true)?);
+        return Ok(res);
+    }
+    if let Some(caption) = caption {
+        params["caption"] = json!(caption);
+        params["parse_mode"] = json!("HTML");
+    }
+    if let Some(keyboard) = keyboard {
+        params["reply_markup"] = keyboard.to_json();
+    }
+    Ok(vec![Request::Json { method, params }])
+}
+
+/// Characters Telegram counts in HTML text: tags are dropped and `&amp;` counts as one.
+fn html_visible_chars(text: &str) -> usize {
+    let mut res = 0;
+    let mut in_tag = false;
+    let mut in_entity = false;
+    for c in text.chars() {
+        match (in_tag, in_entity, c) {
+            (false, false, '<') => in_tag = true,
+            (true, _, '>') => in_tag = false,
+            (true, _, _) => (),
+            (false, false, '&') => {
+                in_entity = true;
+                res += 1;
+            }
+            (false, true, ';') => in_entity = false,
+            (false, true, _) => (),
+            (false, false, _) => res += 1,
+        }
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +508,90 @@ mod tests {
         let parts = split_text(&text, MAX_TEXT_CHARS);
         assert!(parts.iter().all(|it| it.chars().count() <= MAX_TEXT_CHARS));
         assert_eq!(parts.concat().replace('\n', "").len(), 12 * 1000 + 9000);
+    }
+
+    fn check_visible(html: &str, expected: usize) {
+        assert_eq!(html_visible_chars(html), expected, "{html:?}");
+    }
+
+    #[test]
+    fn html_tags_do_not_count_towards_the_caption_limit() {
+        check_visible("", 0);
+        check_visible(
+            "<b>سلام</b> &amp; <a href=\"https://x/?a=1&amp;b=2\">hi</a>",
+            9,
+        );
+        check_visible("<pre><code class=\"language-rust\">x</code></pre>", 1);
+    }
+
+    fn check_photo_by_id(caption: Option<&str>, expected: &[Value]) {
+        let msg = Outgoing::PhotoById {
+            chat_id: 7,
+            file_id: "AgAC".to_owned(),
+            caption: caption.map(str::to_owned),
+            keyboard: Some(Keyboard::RemoveReply),
+        };
+        let params: Vec<Value> = msg
+            .into_requests()
+            .unwrap()
+            .into_iter()
+            .map(|it| match it {
+                Request::Json { method, mut params } => {
+                    params["method"] = json!(method);
+                    params
+                }
+                Request::Upload { .. } => panic!("nothing to upload"),
+            })
+            .collect();
+        assert_eq!(params, expected);
+    }
+
+    #[test]
+    fn photo_by_id_carries_an_html_caption() {
+        let keyboard = json!({ "remove_keyboard": true });
+        check_photo_by_id(
+            Some("<b>Sale</b> &amp; more"),
+            &[
+                json!({ "method": "sendPhoto", "chat_id": 7, "photo": "AgAC",
+                "caption": "<b>Sale</b> &amp; more", "parse_mode": "HTML",
+                "reply_markup": keyboard }),
+            ],
+        );
+        check_photo_by_id(
+            Some(""),
+            &[
+                json!({ "method": "sendPhoto", "chat_id": 7, "photo": "AgAC",
+                "reply_markup": keyboard }),
+            ],
+        );
+        // 1024 visible characters still fit, however many tags there are.
+        let fits = format!("<b>{}</b>", "&lt;".repeat(MAX_CAPTION_CHARS));
+        check_photo_by_id(
+            Some(&fits),
+            &[
+                json!({ "method": "sendPhoto", "chat_id": 7, "photo": "AgAC",
+                "caption": fits, "parse_mode": "HTML", "reply_markup": keyboard }),
+            ],
+        );
+        let long = format!("<i>{}</i>", "x".repeat(MAX_CAPTION_CHARS + 1));
+        check_photo_by_id(
+            Some(&long),
+            &[
+                json!({ "method": "sendPhoto", "chat_id": 7, "photo": "AgAC" }),
+                json!({ "method": "sendMessage", "chat_id": 7, "text": long,
+                    "parse_mode": "HTML", "reply_markup": keyboard }),
+            ],
+        );
+        let empty_id = Outgoing::PhotoById {
+            chat_id: 7,
+            file_id: " ".to_owned(),
+            caption: None,
+            keyboard: None,
+        };
+        assert!(matches!(
+            empty_id.into_requests(),
+            Err(SendError::BadRequest(_))
+        ));
     }
 
     fn check_callback_data(data: &str, ok: bool) {

@@ -3,8 +3,14 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::entities::{EntityKind, MessageEntity};
+
 /// An update the bot acts on; other kinds are skipped while parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "updates are handled one at a time and are mostly messages; a box would only add an allocation"
+)]
 pub enum Update {
     /// A message: text or command, document, or shared contact.
     Message(IncomingMessage),
@@ -38,12 +44,31 @@ pub struct IncomingMessage {
     pub from: UserInfo,
     /// Text, including `/commands`.
     pub text: Option<String>,
+    /// Formatting of `text`; entities Telegram sent in a shape we cannot read are left out.
+    pub entities: Vec<MessageEntity>,
     /// Caption of a document or photo.
     pub caption: Option<String>,
+    /// Formatting of `caption`.
+    pub caption_entities: Vec<MessageEntity>,
+    /// An attached photo, in its largest size.
+    pub photo: Option<PhotoRef>,
     /// An attached document.
     pub document: Option<Document>,
     /// A shared contact.
     pub contact: Option<Contact>,
+}
+
+/// The largest size of a photo attached to a message; resend it with `Outgoing::PhotoById`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoRef {
+    /// Id to resend or download the photo with.
+    pub file_id: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Size in bytes, if known.
+    pub size: Option<u64>,
 }
 
 /// A document attached to a message; download it with [`crate::TelegramApi::get_file_bytes`].
@@ -154,6 +179,33 @@ struct WireMessage {
     caption: Option<String>,
     document: Option<WireDocument>,
     contact: Option<WireContact>,
+    // Read leniently, element by element: one odd entry must not drop the whole message.
+    #[serde(default)]
+    entities: Value,
+    #[serde(default)]
+    caption_entities: Value,
+    #[serde(default)]
+    photo: Value,
+}
+
+#[derive(Debug, Deserialize)]
+struct WirePhotoSize {
+    file_id: String,
+    width: u32,
+    height: u32,
+    file_size: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WireEntity {
+    #[serde(rename = "type")]
+    kind: String,
+    offset: u32,
+    length: u32,
+    url: Option<String>,
+    user: Option<WireUser>,
+    language: Option<String>,
+    custom_emoji_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,7 +258,10 @@ impl WireUpdate {
                 chat_id: message.chat.id,
                 from: from.into(),
                 text: message.text,
+                entities: parse_entities(&message.entities),
                 caption: message.caption,
+                caption_entities: parse_entities(&message.caption_entities),
+                photo: largest_photo(&message.photo),
                 document: message.document.map(|it| Document {
                     file_id: it.file_id,
                     file_name: it.file_name,
@@ -244,6 +299,38 @@ impl WireUpdate {
     }
 }
 
+impl WireEntity {
+    /// Our entity; `None` when a kind lacks the field it needs.
+    fn into_entity(self) -> Option<MessageEntity> {
+        let kind = match self.kind.as_str() {
+            "bold" => EntityKind::Bold,
+            "italic" => EntityKind::Italic,
+            "underline" => EntityKind::Underline,
+            "strikethrough" => EntityKind::Strikethrough,
+            "spoiler" => EntityKind::Spoiler,
+            "code" => EntityKind::Code,
+            "pre" => EntityKind::Pre {
+                language: self.language,
+            },
+            "text_link" => EntityKind::TextLink { url: self.url? },
+            "text_mention" => EntityKind::TextMention {
+                user_id: self.user?.id,
+            },
+            "custom_emoji" => EntityKind::CustomEmoji {
+                custom_emoji_id: self.custom_emoji_id?,
+            },
+            "blockquote" => EntityKind::Blockquote,
+            "expandable_blockquote" => EntityKind::ExpandableBlockquote,
+            _ => EntityKind::Other,
+        };
+        Some(MessageEntity {
+            kind,
+            offset: self.offset,
+            length: self.length,
+        })
+    }
+}
+
 impl From<WireUser> for UserInfo {
     fn from(user: WireUser) -> Self {
         Self {
@@ -253,6 +340,63 @@ impl From<WireUser> for UserInfo {
             language_code: user.language_code,
         }
     }
+}
+
+/// The entities of a message's `entities` or `caption_entities`, skipping undecodable ones.
+fn parse_entities(raw: &Value) -> Vec<MessageEntity> {
+    let items = match raw {
+        Value::Array(items) => items.as_slice(),
+        Value::Null => &[],
+        other => {
+            log::debug!("skipping message entities that are not an array: {other}");
+            &[]
+        }
+    };
+    items
+        .iter()
+        .filter_map(|raw| {
+            let entity = WireEntity::deserialize(raw)
+                .map_err(|err| err.to_string())
+                .and_then(|it| {
+                    it.into_entity()
+                        .ok_or_else(|| "a field is missing".to_owned())
+                });
+            match entity {
+                Ok(it) => Some(it),
+                Err(err) => {
+                    log::debug!("skipping undecodable message entity {raw}: {err}");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// The largest size of a message's `photo` (by area, then bytes), skipping undecodable sizes.
+fn largest_photo(raw: &Value) -> Option<PhotoRef> {
+    let sizes = match raw {
+        Value::Array(sizes) => sizes.as_slice(),
+        _ => return None,
+    };
+    sizes
+        .iter()
+        .filter_map(|raw| match WirePhotoSize::deserialize(raw) {
+            Ok(it) => Some(it),
+            Err(err) => {
+                log::debug!("skipping undecodable photo size {raw}: {err}");
+                None
+            }
+        })
+        .max_by_key(|it| {
+            let area = u64::from(it.width) * u64::from(it.height);
+            (area, it.file_size.unwrap_or(0))
+        })
+        .map(|it| PhotoRef {
+            file_id: it.file_id,
+            width: it.width,
+            height: it.height,
+            size: it.file_size,
+        })
 }
 
 #[cfg(test)]
@@ -277,8 +421,134 @@ mod tests {
             Some(
                 "Message(IncomingMessage { message_id: 3, chat_id: 5, from: UserInfo { id: 5, \
                  username: None, first_name: \"Ali\", language_code: Some(\"fa\") }, text: \
-                 Some(\"/start\"), caption: None, document: None, contact: None })",
+                 Some(\"/start\"), entities: [], caption: None, caption_entities: [], photo: \
+                 None, document: None, contact: None })",
             ),
+        );
+    }
+
+    /// Parses a private-chat message from user 5 with the given extra fields.
+    fn message(fields: Value) -> IncomingMessage {
+        let mut message = json!({"message_id": 3, "date": 1,
+            "from": {"id": 5, "is_bot": false, "first_name": "Ali"},
+            "chat": {"id": 5, "type": "private"}});
+        if let (Some(message), Value::Object(fields)) = (message.as_object_mut(), fields) {
+            message.extend(fields);
+        }
+        match parse_update(&json!({ "update_id": 1, "message": message })) {
+            (_, Some(Update::Message(it))) => it,
+            other => panic!("not a message: {other:?}"),
+        }
+    }
+
+    fn entity(kind: EntityKind, offset: u32, length: u32) -> MessageEntity {
+        MessageEntity {
+            kind,
+            offset,
+            length,
+        }
+    }
+
+    #[test]
+    fn photo_with_a_formatted_caption() {
+        let parsed = message(json!({
+            "photo": [
+                {"file_id": "s", "file_unique_id": "us", "width": 90, "height": 67, "file_size": 1200},
+                {"file_id": "y", "file_unique_id": "uy", "width": 1280, "height": 960, "file_size": 98_000},
+                {"file_id": "m", "file_unique_id": "um", "width": 320, "height": 240, "file_size": 14_000},
+            ],
+            "caption": "😀 Sale #vpn t.me/x",
+            "caption_entities": [
+                {"type": "bold", "offset": 3, "length": 4},
+                {"type": "text_link", "offset": 3, "length": 4, "url": "https://ajib.example/"},
+                {"type": "hashtag", "offset": 8, "length": 4},
+                {"type": "url", "offset": 13, "length": 6},
+                {"type": "custom_emoji", "offset": 0, "length": 2, "custom_emoji_id": "5368"},
+                {"type": "pre", "offset": 0, "length": 2, "language": "rust"},
+                {"type": "text_mention", "offset": 0, "length": 2,
+                    "user": {"id": 9, "is_bot": false, "first_name": "Bo"}},
+            ],
+        }));
+        let expected = PhotoRef {
+            file_id: "y".to_owned(),
+            width: 1280,
+            height: 960,
+            size: Some(98_000),
+        };
+        assert_eq!(parsed.photo, Some(expected));
+        assert_eq!(parsed.caption.as_deref(), Some("😀 Sale #vpn t.me/x"));
+        let link = EntityKind::TextLink {
+            url: "https://ajib.example/".to_owned(),
+        };
+        let emoji = EntityKind::CustomEmoji {
+            custom_emoji_id: "5368".to_owned(),
+        };
+        let pre = EntityKind::Pre {
+            language: Some("rust".to_owned()),
+        };
+        let expected = [
+            entity(EntityKind::Bold, 3, 4),
+            entity(link, 3, 4),
+            entity(EntityKind::Other, 8, 4),
+            entity(EntityKind::Other, 13, 6),
+            entity(emoji, 0, 2),
+            entity(pre, 0, 2),
+            entity(EntityKind::TextMention { user_id: 9 }, 0, 2),
+        ];
+        assert_eq!(parsed.caption_entities, expected);
+        assert_eq!((parsed.text, parsed.entities), (None, Vec::new()));
+    }
+
+    #[test]
+    fn undecodable_entities_are_skipped() {
+        let parsed = message(json!({
+            "text": "/start now",
+            "entities": [
+                "garbage",
+                {"type": "bold", "offset": -1, "length": 2},
+                {"type": "italic", "length": 2},
+                {"type": "underline", "offset": 0, "length": "2"},
+                {"type": "text_link", "offset": 0, "length": 1},
+                {"type": "text_mention", "offset": 0, "length": 1, "user": {"first_name": "x"}},
+                {"type": "custom_emoji", "offset": 0, "length": 1},
+                {"type": "pre", "offset": 0, "length": 1, "language": 5},
+                {"offset": 0, "length": 1},
+                {"type": "bot_command", "offset": 0, "length": 6},
+                {"type": "date_time", "offset": 7, "length": 3, "unix_time": 1},
+                {"type": "expandable_blockquote", "offset": 7, "length": 3},
+            ],
+            "caption_entities": {"type": "bold"},
+        }));
+        assert_eq!(parsed.text.as_deref(), Some("/start now"));
+        let expected = [
+            entity(EntityKind::Other, 0, 6),
+            entity(EntityKind::Other, 7, 3),
+            entity(EntityKind::ExpandableBlockquote, 7, 3),
+        ];
+        assert_eq!(parsed.entities, expected);
+        assert_eq!(parsed.caption_entities, Vec::new());
+    }
+
+    fn check_photo(photo: Value, expected_file_id: Option<&str>) {
+        let parsed = message(json!({ "photo": photo }));
+        let file_id = parsed.photo.as_ref().map(|it| it.file_id.as_str());
+        assert_eq!(file_id, expected_file_id, "{photo}");
+    }
+
+    #[test]
+    fn odd_photo_arrays() {
+        check_photo(json!([]), None);
+        check_photo(json!("garbage"), None);
+        check_photo(json!([{"file_id": "a", "width": -1, "height": 1}]), None);
+        // Bad sizes are skipped; equal areas are told apart by their bytes.
+        check_photo(
+            json!([
+                {"file_id": "bad", "width": 9000},
+                {"file_id": "small", "width": 10, "height": 20, "file_size": 50},
+                {"file_id": "big", "width": 20, "height": 10, "file_size": 60},
+                {"file_id": "unknown", "width": 20, "height": 10},
+            ]),
+            Some("big"),
         );
     }
 

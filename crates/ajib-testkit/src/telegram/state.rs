@@ -5,6 +5,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use crate::telegram::photo;
 use crate::telegram::{BotMessage, CallbackAnswer, MessageKind, SimUser, TelegramFault};
 
 /// The fake bot's own user id (the numeric part of the token).
@@ -29,6 +30,8 @@ pub(super) struct State {
     next_callback: u64,
     pub(super) callback_answers: Vec<CallbackAnswer>,
     files: HashMap<String, StoredFile>,
+    /// The `PhotoSize` array of every photo file id, so a resent photo keeps its ids.
+    photos: HashMap<String, Value>,
     next_file: u64,
     pub(super) violations: Vec<String>,
     pub(super) count_429: u64,
@@ -116,6 +119,7 @@ impl State {
             next_callback: 1,
             callback_answers: Vec::new(),
             files: HashMap::new(),
+            photos: HashMap::new(),
             next_file: 1,
             violations: Vec::new(),
             count_429: 0,
@@ -145,6 +149,23 @@ impl State {
                 "entities".to_owned(),
                 json!([{ "type": "bot_command", "offset": 0, "length": len }]),
             );
+        }
+        json!({ "message": message })
+    }
+
+    /// A text message with the given `entities` (none for `null` or `[]`).
+    pub(super) fn user_formatted_text(
+        &mut self,
+        user: &SimUser,
+        text: &str,
+        entities: Value,
+    ) -> Value {
+        self.add_user(user);
+        let message_id = self.next_message_id(user.id);
+        let mut message = user_message(user, message_id);
+        message.insert("text".to_owned(), json!(text));
+        if has_entities(&entities) {
+            message.insert("entities".to_owned(), entities);
         }
         json!({ "message": message })
     }
@@ -214,6 +235,28 @@ impl State {
         );
         if let Some(caption) = caption {
             message.insert("caption".to_owned(), json!(caption));
+        }
+        json!({ "message": message })
+    }
+
+    /// A photo in the sizes Telegram makes, every size downloadable, with an optional caption.
+    pub(super) fn user_photo(
+        &mut self,
+        user: &SimUser,
+        bytes: &[u8],
+        caption: Option<&str>,
+        caption_entities: Value,
+    ) -> Value {
+        self.add_user(user);
+        let sizes = self.store_photo(photo::file_name(bytes), bytes);
+        let message_id = self.next_message_id(user.id);
+        let mut message = user_message(user, message_id);
+        message.insert("photo".to_owned(), sizes);
+        if let Some(caption) = caption {
+            message.insert("caption".to_owned(), json!(caption));
+        }
+        if has_entities(&caption_entities) {
+            message.insert("caption_entities".to_owned(), caption_entities);
         }
         json!({ "message": message })
     }
@@ -413,10 +456,11 @@ impl State {
         }
         let keyboard = params.json("reply_markup");
         self.check_markup(method, keyboard.as_ref())?;
-        let upload = match (params.files.get(field), params.str(field)) {
-            (Some((name, bytes)), _) => (name.clone(), bytes.clone()),
+        // File name and bytes, and the file id when the bot resends a file Telegram has.
+        let (upload, known_id) = match (params.files.get(field), params.str(field)) {
+            (Some((name, bytes)), _) => ((name.clone(), bytes.clone()), None),
             (None, Some(file_id)) => match self.files.get(&file_id) {
-                Some(file) => (file_id, file.bytes.clone()),
+                Some(file) => ((file_id.clone(), file.bytes.clone()), Some(file_id)),
                 None => {
                     return Err(
                         self.bad_request(method, "wrong file identifier/HTTP URL specified")
@@ -429,11 +473,10 @@ impl State {
                 );
             }
         };
-        if kind == MessageKind::Photo && !is_image(&upload.1) {
+        if kind == MessageKind::Photo && !photo::is_image(&upload.1) {
             return Err(self.bad_request(method, "IMAGE_PROCESS_FAILED"));
         }
         self.check_rate(chat_id, now)?;
-        let file_id = self.store_file(&format!("{field}s"), &upload.0, upload.1.clone());
         let message = BotMessage {
             message_id: self.next_message_id(chat_id),
             kind,
@@ -446,25 +489,34 @@ impl State {
             deleted: false,
         };
         let mut res = self.record(chat_id, message);
-        let file = json!({
-            "file_id": file_id,
-            "file_unique_id": format!("u{file_id}"),
-            "file_size": upload.1.len(),
-        });
         match kind {
             MessageKind::Photo => {
-                let mut size = file;
-                size["width"] = json!(512);
-                size["height"] = json!(512);
-                res["photo"] = json!([size]);
+                res["photo"] = self.photo_sizes(known_id, &upload.0, &upload.1);
             }
             _ => {
-                let mut document = file;
-                document["file_name"] = json!(upload.0);
-                res["document"] = document;
+                let file_id = self.store_file("documents", &upload.0, upload.1.clone());
+                res["document"] = json!({
+                    "file_id": file_id,
+                    "file_unique_id": format!("u{file_id}"),
+                    "file_size": upload.1.len(),
+                    "file_name": upload.0,
+                });
             }
         }
         Ok(res)
+    }
+
+    /// The sizes of a sent photo: those it already has when resent by id, else new ones.
+    fn photo_sizes(&mut self, known_id: Option<String>, file_name: &str, bytes: &[u8]) -> Value {
+        if let Some(sizes) = known_id.as_ref().and_then(|it| self.photos.get(it)) {
+            return sizes.clone();
+        }
+        let sizes = self.store_photo(file_name, bytes);
+        // A document resent as a photo: later resends of its id get the same sizes.
+        if let Some(file_id) = known_id {
+            self.photos.insert(file_id, sizes.clone());
+        }
+        sizes
     }
 
     fn edit_text(&mut self, params: &Params) -> Reply {
@@ -758,6 +810,30 @@ impl State {
         res
     }
 
+    /// Stores every size of a photo (all with the same bytes); returns the `PhotoSize` array.
+    fn store_photo(&mut self, file_name: &str, bytes: &[u8]) -> Value {
+        let sizes: Vec<Value> = photo::sizes(bytes)
+            .into_iter()
+            .map(|(width, height)| {
+                let file_id = self.store_file("photos", file_name, bytes.to_vec());
+                json!({
+                    "file_id": file_id,
+                    "file_unique_id": format!("u{file_id}"),
+                    "file_size": bytes.len(),
+                    "width": width,
+                    "height": height,
+                })
+            })
+            .collect();
+        let sizes = Value::Array(sizes);
+        for size in sizes.as_array().into_iter().flatten() {
+            if let Some(file_id) = size["file_id"].as_str() {
+                self.photos.insert(file_id.to_owned(), sizes.clone());
+            }
+        }
+        sizes
+    }
+
     fn store_file(&mut self, dir: &str, file_name: &str, bytes: Vec<u8>) -> String {
         let n = self.next_file;
         self.next_file += 1;
@@ -963,8 +1039,13 @@ fn visible_len(text: &str, parse_mode: Option<&str>) -> usize {
     len
 }
 
-fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff])
+/// Whether an `entities` value given by a test should be sent: Telegram omits empty ones.
+fn has_entities(entities: &Value) -> bool {
+    match entities {
+        Value::Null => false,
+        Value::Array(items) => !items.is_empty(),
+        _ => true,
+    }
 }
 
 #[cfg(test)]

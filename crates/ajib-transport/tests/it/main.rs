@@ -1,5 +1,6 @@
 //! Integration tests of ajib-transport against the fake Bot API over real HTTP.
 
+mod photos;
 mod polling;
 mod sender;
 mod webhook;

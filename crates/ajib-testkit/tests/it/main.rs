@@ -1,0 +1,3 @@
+//! Integration tests of the fakes over real HTTP, called the way the bot's clients call them.
+
+mod telegram;
