@@ -125,7 +125,7 @@ btn-admin-save = 💾 Save
 ## Broadcast
 
 admin-broadcast-ask-text =
-    📣 Send the message you want to broadcast (bold, italic and links work).
+    📣 Send the message you want to broadcast: text formatted in Telegram (bold, italic, links…) or a photo with a caption.
     To add a button, end it with a line like <code>[Open the shop](https://t.me/your_bot)</code>.
 admin-broadcast-ask-audience = 👥 Who should receive it?
 audience-all = 👥 Everyone
@@ -167,7 +167,8 @@ admin-broadcast-paused = ⏸ Broadcast paused.
 admin-broadcast-cancelled = ⏹ Broadcast cancelled.
 # Variables:
 #   $length (Number) - characters in the text the admin sent.
-admin-broadcast-too-long = ⚠️ This message is { $length } characters long, but Telegram allows at most 4096. Please send a shorter one.
+#   $max (Number) - the most Telegram accepts: 4096 for a text, 1024 for a photo caption.
+admin-broadcast-too-long = ⚠️ This message is { $length } characters long, but Telegram allows at most { $max } here. Please send a shorter one.
 # Variables:
 #   $near (String) - the text around the problem, already escaped.
 admin-broadcast-bad-html =

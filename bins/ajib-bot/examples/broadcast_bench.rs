@@ -53,7 +53,7 @@ async fn bench(n_users: i64) -> anyhow::Result<()> {
     let deps = sandbox.app.deps.clone();
     let id = deps
         .store
-        .create_broadcast(TEXT, "bench", &recipients, TelegramId(1000), now())
+        .create_broadcast(TEXT, None, "bench", &recipients, TelegramId(1000), now())
         .await?;
     deps.broadcasts.wake.notify_one();
     drop(deps);

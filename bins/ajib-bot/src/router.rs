@@ -93,7 +93,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
     let text = message.text.as_deref().unwrap_or_default();
     let reply = match Command::parse(text) {
         Some(command) => on_command(deps, &ctx, &row, &message.from, command).await,
-        None => on_text(deps, &ctx, text).await,
+        None => on_input(deps, &ctx, &admin::Input::of(&message)).await,
     };
     send(deps, reply);
 }
@@ -133,9 +133,10 @@ async fn on_command(
     }
 }
 
-async fn on_text(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
+/// Text (or a photo) that is not a command: an answer to an admin's dialogue, or not understood.
+async fn on_input(deps: &Deps, ctx: &Ctx, input: &admin::Input<'_>) -> Reply {
     if ctx.is_admin
-        && let Some(reply) = admin::on_dialog_text(deps, ctx, text).await
+        && let Some(reply) = admin::on_dialog_input(deps, ctx, input).await
     {
         return reply;
     }

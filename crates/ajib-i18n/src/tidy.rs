@@ -164,7 +164,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("btn-stop", &[]),
     ("admin-broadcast-paused", &[]),
     ("admin-broadcast-cancelled", &[]),
-    ("admin-broadcast-too-long", &["length"]),
+    ("admin-broadcast-too-long", &["length", "max"]),
     ("admin-broadcast-bad-html", &["near"]),
     ("admin-users-list", &["total", "page", "pages"]),
     ("admin-users-results", &["query", "total", "page", "pages"]),

@@ -41,8 +41,10 @@ pub enum RecipientStatus {
 pub struct Broadcast {
     /// Its id.
     pub id: BroadcastId,
-    /// The message.
+    /// The message: Telegram HTML, the photo's caption when there is one.
     pub text: String,
+    /// The Telegram file_id of a photo to send with it.
+    pub photo: Option<String>,
     /// A label of who it was for, e.g. `buyers`.
     pub audience: String,
     /// Whether it is being sent.
@@ -66,7 +68,7 @@ pub struct BroadcastProgress {
     pub blocked: u64,
 }
 
-const BROADCAST_COLUMNS: &str = "id, text, audience, status, created_by, created_at";
+const BROADCAST_COLUMNS: &str = "id, text, photo_file_id, audience, status, created_by, created_at";
 
 impl BroadcastStatus {
     /// Every status.
@@ -116,18 +118,23 @@ impl Store {
     pub async fn create_broadcast(
         &self,
         text: &str,
+        photo: Option<&str>,
         audience: &str,
         recipients: &[TelegramId],
         created_by: TelegramId,
         now: UnixTime,
     ) -> Result<BroadcastId, Error> {
-        let (text, audience, recipients) =
-            (text.to_owned(), audience.to_owned(), recipients.to_vec());
+        let (text, photo, audience, recipients) = (
+            text.to_owned(),
+            photo.map(str::to_owned),
+            audience.to_owned(),
+            recipients.to_vec(),
+        );
         self.with_tx(move |tx| {
             let id: i64 = tx.query_row(
-                "INSERT INTO broadcasts (text, audience, status, created_by, created_at, updated_at) \
-                 VALUES (?1, ?2, 'running', ?3, ?4, ?4) RETURNING id",
-                params![text, audience, created_by.0, now.0],
+                "INSERT INTO broadcasts (text, photo_file_id, audience, status, created_by, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?5) RETURNING id",
+                params![text, photo, audience, created_by.0, now.0],
                 |row| row.get(0),
             )?;
             let mut insert = tx.prepare_cached(
@@ -265,6 +272,7 @@ fn read_broadcast(row: &Row<'_>) -> Result<Broadcast, Error> {
     Ok(Broadcast {
         id: BroadcastId(row.get("id")?),
         text: row.get("text")?,
+        photo: row.get("photo_file_id")?,
         audience: row.get("audience")?,
         status,
         created_by: TelegramId(row.get("created_by")?),

@@ -18,6 +18,7 @@ pub const CURRENT_SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_test_reset.sql"),
+    include_str!("../migrations/0003_broadcast_photo.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

@@ -27,6 +27,36 @@ pub enum Dialog {
     RestoreBackup,
 }
 
+/// What an admin sent while a dialogue is open: a text, or a photo with its caption.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The text, or the photo's caption (empty when there is none).
+    pub text: &'a str,
+    /// Telegram's formatting of `text`.
+    pub entities: &'a [ajib_transport::MessageEntity],
+    /// The photo, if one was sent.
+    pub photo: Option<&'a ajib_transport::PhotoRef>,
+}
+
+impl<'a> Input<'a> {
+    /// The parts of an incoming message a dialogue can use.
+    #[must_use]
+    pub fn of(message: &'a ajib_transport::IncomingMessage) -> Self {
+        match &message.photo {
+            Some(photo) => Self {
+                text: message.caption.as_deref().unwrap_or_default(),
+                entities: &message.caption_entities,
+                photo: Some(photo),
+            },
+            None => Self {
+                text: message.text.as_deref().unwrap_or_default(),
+                entities: &message.entities,
+                photo: None,
+            },
+        }
+    }
+}
+
 /// The fields of a plan collected so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanDraft {
@@ -182,13 +212,13 @@ pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
 }
 
 /// Takes one answer of a dialogue; `None` if the admin has no dialogue open.
-pub async fn on_dialog_text(deps: &Deps, ctx: &Ctx, text: &str) -> Option<Reply> {
+pub async fn on_dialog_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Option<Reply> {
     let dialog = deps.dialogs.lock().ok()?.get(&ctx.user.0).cloned()?;
     match dialog {
-        Dialog::AddPlan(draft) => Some(add_plan_step(deps, ctx, draft, text)),
-        Dialog::Broadcast(_) => Some(crate::handlers::admin_broadcast::on_text(deps, ctx, text)),
+        Dialog::AddPlan(draft) => Some(add_plan_step(deps, ctx, draft, input.text)),
+        Dialog::Broadcast(_) => Some(crate::handlers::admin_broadcast::on_input(deps, ctx, input)),
         Dialog::Users(step) => {
-            Some(crate::handlers::admin_users::on_text(deps, ctx, step, text).await)
+            Some(crate::handlers::admin_users::on_input(deps, ctx, step, input).await)
         }
         Dialog::RestoreBackup => Some(crate::handlers::admin_backup::still_waiting(deps, ctx)),
     }

@@ -1,27 +1,29 @@
-//! Admin broadcasts: compose (text, audience, preview), then start, pause, resume and stop.
+//! Admin broadcasts: compose (text or photo, audience, preview), then start, pause, resume and stop.
 //!
 //! ```text
 //! admin: 📣 Broadcast            bot: Send the message you want to broadcast:
-//! admin: <b>Sale</b> today!      bot: Who should receive it?  [Everyone] [Buyers] …
+//! admin: **Sale** today!         bot: Who should receive it?  [Everyone] [Buyers] …
 //! admin: [Buyers]                bot: Sale today!   (exactly as recipients see it)
 //!                                bot: It will go to 120 users. Send it?  [Send] [Cancel]
 //! admin: [Send]                  bot: (the preview turns into the live progress message)
 //! ```
 //!
-//! The recipient list is frozen when the admin presses send; the sender in
-//! [`crate::workers::broadcast`] does the rest.
+//! The message may be formatted with Telegram's own tools (bold, links… arrive
+//! as entities and become HTML) or typed as Telegram HTML; a photo with a
+//! caption is sent again by its file id. The recipient list is frozen when the
+//! admin presses send; the sender in [`crate::workers::broadcast`] does the rest.
 
 use ajib_domain::{BroadcastId, Lang};
 use ajib_i18n::Arg;
 use ajib_storage::{Audience, BroadcastStatus};
-use ajib_transport::MAX_TEXT_CHARS;
+use ajib_transport::{EntityKind, MAX_CAPTION_CHARS, MAX_TEXT_CHARS, MessageEntity};
 
 use crate::{
     callback::{AudienceChoice, Callback},
     deps::{Deps, now},
     handlers::{
         Ctx, Reply, admin,
-        admin::{Dialog, set_dialog},
+        admin::{Dialog, Input, set_dialog},
         escape, notice,
     },
     keyboards::{button, inline},
@@ -33,27 +35,39 @@ use crate::{
 pub enum Draft {
     /// Waiting for the message text.
     Text,
-    /// Text accepted; waiting for the audience.
+    /// Message accepted; waiting for the audience.
     Audience {
         /// The message, ready to send.
-        text: String,
+        message: Composed,
     },
     /// Previewed; waiting for send or cancel.
     Preview {
         /// The message, ready to send.
-        text: String,
+        message: Composed,
         /// Who gets it.
         choice: AudienceChoice,
     },
 }
 
+/// A broadcast message ready to send: checked Telegram HTML (a last link line
+/// becomes a button) and an optional photo it is the caption of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// The text, or the photo's caption (may then be empty).
+    pub text: String,
+    /// The Telegram file id of the photo.
+    pub photo: Option<String>,
+}
+
 /// Why an admin's text cannot be sent as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextProblem {
-    /// Longer than one Telegram message.
+    /// Longer than one Telegram message, or one photo caption.
     TooLong {
         /// Its length in characters.
         length: usize,
+        /// The most Telegram takes here.
+        max: usize,
     },
     /// A tag Telegram does not know, one left open, or nothing visible at all.
     BadHtml {
@@ -91,16 +105,16 @@ pub fn start(deps: &Deps, ctx: &Ctx) -> Reply {
     )]
 }
 
-/// Takes the admin's text: at any step it becomes the message, then the audience is asked.
-pub fn on_text(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
-    let text = match prepare_text(text) {
-        Ok(text) => text,
+/// Takes the admin's text or photo: at any step it becomes the message, then the audience is asked.
+pub fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
+    let message = match compose(input) {
+        Ok(message) => message,
         Err(problem) => return refuse_text(deps, ctx, &problem),
     };
     set_dialog(
         deps,
         ctx.user,
-        Some(Dialog::Broadcast(Draft::Audience { text })),
+        Some(Dialog::Broadcast(Draft::Audience { message })),
     );
     let mut rows: Vec<_> = AudienceChoice::ALL
         .chunks(2)
@@ -127,8 +141,8 @@ pub fn on_text(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
 
 /// Shows the message exactly as recipients will see it, and how many will get it.
 pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> Reply {
-    let text = match current(deps, ctx) {
-        Some(Draft::Audience { text } | Draft::Preview { text, .. }) => text,
+    let message = match current(deps, ctx) {
+        Some(Draft::Audience { message } | Draft::Preview { message, .. }) => message,
         Some(Draft::Text) | None => return stale(deps, ctx),
     };
     let count = match deps.store.audience(audience(choice)).await {
@@ -142,7 +156,7 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
         deps,
         ctx.user,
         Some(Dialog::Broadcast(Draft::Preview {
-            text: text.clone(),
+            message: message.clone(),
             choice,
         })),
     );
@@ -163,7 +177,7 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
         &[("count", Arg::from(count))],
     );
     vec![
-        broadcast::message(ctx.chat, &text),
+        broadcast::message(ctx.chat, &message.text, message.photo.as_deref()),
         ctx.say_with(preview, inline(vec![row])),
     ]
 }
@@ -173,7 +187,7 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
 /// The preview message becomes the progress message. The draft is taken
 /// out of the dialogue first, so a double press starts one broadcast.
 pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
-    let Some((text, choice)) = take_preview(deps, ctx) else {
+    let Some((message, choice)) = take_preview(deps, ctx) else {
         return stale(deps, ctx);
     };
     let recipients = match deps.store.audience(audience(choice)).await {
@@ -195,7 +209,14 @@ pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
     let at = now();
     let id = match deps
         .store
-        .create_broadcast(&text, label, &recipients, ctx.user, at)
+        .create_broadcast(
+            &message.text,
+            message.photo.as_deref(),
+            label,
+            &recipients,
+            ctx.user,
+            at,
+        )
         .await
     {
         Ok(id) => id,
@@ -205,7 +226,8 @@ pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
         }
     };
     let after = serde_json::json!({
-        "broadcast": id.0, "audience": label, "recipients": recipients.len(), "text": text,
+        "broadcast": id.0, "audience": label, "recipients": recipients.len(),
+        "text": message.text, "photo": message.photo,
     })
     .to_string();
     admin::audit(deps, ctx.user, "broadcast.create", None, &after).await;
@@ -253,21 +275,56 @@ pub async fn stop(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
     change(deps, ctx, id, &from, BroadcastStatus::Cancelled).await
 }
 
-/// Checks an admin's Telegram-HTML text and escapes stray `<`, `>` and `&`; the text to send.
+/// The broadcast an admin's text or photo makes; a photo's caption may be empty.
+pub fn compose(input: &Input<'_>) -> Result<Composed, TextProblem> {
+    let Some(photo) = input.photo else {
+        return Ok(Composed {
+            text: prepare_text(input.text, input.entities)?,
+            photo: None,
+        });
+    };
+    let text = match input.text.trim() {
+        "" => String::new(),
+        caption => prepare(caption, input.entities, MAX_CAPTION_CHARS)?,
+    };
+    Ok(Composed {
+        text,
+        photo: Some(photo.file_id.clone()),
+    })
+}
+
+/// The Telegram-HTML text to send for an admin's message that fits one Telegram message.
 ///
-/// Tags must be ones Telegram knows and be closed in order; the result fits
-/// one message (the outbox would split a longer one, possibly inside a tag).
-pub fn prepare_text(text: &str) -> Result<String, TextProblem> {
-    let (body, button) = broadcast::split_button(text.trim());
-    let mut res = prepare_body(body)?;
+/// See [`prepare`].
+pub fn prepare_text(text: &str, entities: &[MessageEntity]) -> Result<String, TextProblem> {
+    prepare(text, entities, MAX_TEXT_CHARS)
+}
+
+/// Turns an admin's message into checked Telegram HTML of at most `max` characters.
+///
+/// Formatting made in the Telegram app arrives as entities and is turned into
+/// HTML; without any, the text is read as typed Telegram HTML: tags must be
+/// ones Telegram knows and be closed in order, stray `<`, `>` and `&` are
+/// escaped. A last `[label](https://…)` line is kept apart for the button, so
+/// its URL is never escaped. The limit keeps the outbox from splitting a
+/// message, possibly inside a tag.
+fn prepare(text: &str, entities: &[MessageEntity], max: usize) -> Result<String, TextProblem> {
+    // Offsets count from the start of the message, so the trim must only ever cut the end.
+    let (body, button) = broadcast::split_button(text.trim_end());
+    let formatted = entities.iter().any(|it| it.kind != EntityKind::Other);
+    let body = match formatted {
+        true => ajib_transport::entities_to_html(body, entities),
+        false => body.to_owned(),
+    };
+    let mut res = prepare_body(&body, max)?;
     if let Some((label, url)) = button {
         res.push_str(&format!("\n[{label}]({url})"));
     }
     Ok(res)
 }
 
-/// Checks and normalises the HTML body of a broadcast (see [`prepare_text`]).
-fn prepare_body(text: &str) -> Result<String, TextProblem> {
+/// Checks and normalises the HTML body of a broadcast (see [`prepare`]).
+fn prepare_body(text: &str, max: usize) -> Result<String, TextProblem> {
     let text = text.trim();
     let mut res = String::with_capacity(text.len());
     let mut visible = 0usize;
@@ -341,8 +398,8 @@ fn prepare_body(text: &str) -> Result<String, TextProblem> {
         return Err(bad_html(text));
     }
     let length = res.chars().count();
-    if length > MAX_TEXT_CHARS {
-        return Err(TextProblem::TooLong { length });
+    if length > max {
+        return Err(TextProblem::TooLong { length, max });
     }
     Ok(res)
 }
@@ -350,10 +407,10 @@ fn prepare_body(text: &str) -> Result<String, TextProblem> {
 /// Tells the admin why their text was refused; the dialogue stays where it was.
 pub fn refuse_text(deps: &Deps, ctx: &Ctx, problem: &TextProblem) -> Reply {
     let text = match problem {
-        TextProblem::TooLong { length } => deps.t(
+        TextProblem::TooLong { length, max } => deps.t(
             ctx.lang,
             "admin-broadcast-too-long",
-            &[("length", Arg::from(*length))],
+            &[("length", Arg::from(*length)), ("max", Arg::from(*max))],
         ),
         TextProblem::BadHtml { near } => {
             let near = match near.trim() {
@@ -430,14 +487,14 @@ fn current(deps: &Deps, ctx: &Ctx) -> Option<Draft> {
 }
 
 /// Removes and returns a previewed draft, atomically.
-fn take_preview(deps: &Deps, ctx: &Ctx) -> Option<(String, AudienceChoice)> {
+fn take_preview(deps: &Deps, ctx: &Ctx) -> Option<(Composed, AudienceChoice)> {
     let mut dialogs = deps.dialogs.lock().ok()?;
     match dialogs.get(&ctx.user.0) {
         Some(Dialog::Broadcast(Draft::Preview { .. })) => (),
         _ => return None,
     }
     match dialogs.remove(&ctx.user.0) {
-        Some(Dialog::Broadcast(Draft::Preview { text, choice })) => Some((text, choice)),
+        Some(Dialog::Broadcast(Draft::Preview { message, choice })) => Some((message, choice)),
         _ => None,
     }
 }
@@ -514,7 +571,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expected: Result<&str, &str>) {
-        let got = prepare_text(text);
+        let got = prepare_text(text, &[]);
         let expected = expected
             .map(str::to_owned)
             .map_err(|near| TextProblem::BadHtml {
@@ -531,7 +588,7 @@ mod tests {
                 "<b>New plans</b> &amp; more\n[Open the shop](https://t.me/ajib_bot?start=sale&x=1)",
             ),
         );
-        let msg = broadcast::message(7, "Hi\n[Shop](https://example.com/a?b=1&c=2)");
+        let msg = broadcast::message(7, "Hi\n[Shop](https://example.com/a?b=1&c=2)", None);
         let ajib_transport::Outgoing::Text {
             text,
             keyboard: Some(keyboard),
@@ -592,14 +649,99 @@ mod tests {
     #[test]
     fn a_message_must_fit_one_telegram_message() {
         let longest = "x".repeat(MAX_TEXT_CHARS);
-        assert_eq!(prepare_text(&longest), Ok(longest.clone()));
+        assert_eq!(prepare_text(&longest, &[]), Ok(longest.clone()));
         let escaped = format!("{}&", "x".repeat(MAX_TEXT_CHARS - 1));
         assert_eq!(
-            prepare_text(&escaped),
+            prepare_text(&escaped, &[]),
             Err(TextProblem::TooLong {
-                length: MAX_TEXT_CHARS + 4
+                length: MAX_TEXT_CHARS + 4,
+                max: MAX_TEXT_CHARS
             })
         );
+    }
+
+    fn entity(kind: EntityKind, offset: u32, length: u32) -> MessageEntity {
+        MessageEntity {
+            kind,
+            offset,
+            length,
+        }
+    }
+
+    #[test]
+    fn telegram_formatting_becomes_html_and_the_button_url_stays_raw() {
+        let text = "🎉 Sale & more\n[Shop](https://x.y/?a=1&b=2)";
+        // UTF-16 offsets: the emoji is two units, so "Sale" starts at 3.
+        let entities = [
+            entity(EntityKind::Bold, 3, 4),
+            entity(
+                EntityKind::TextLink {
+                    url: "https://x.y/more".to_owned(),
+                },
+                10,
+                4,
+            ),
+            entity(EntityKind::Other, 22, 21),
+        ];
+        assert_eq!(
+            prepare_text(text, &entities).as_deref(),
+            Ok(
+                "🎉 <b>Sale</b> &amp; <a href=\"https://x.y/more\">more</a>\n[Shop](https://x.y/?a=1&b=2)"
+            )
+        );
+    }
+
+    #[test]
+    fn typed_html_is_kept_when_telegram_only_detected_links() {
+        let text = "<b>Hi</b> https://x.y";
+        let detected = [entity(EntityKind::Other, 10, 11)];
+        assert_eq!(prepare_text(text, &detected).as_deref(), Ok(text));
+    }
+
+    #[test]
+    fn a_photo_caption_may_be_empty_but_must_fit_a_caption() {
+        let photo = ajib_transport::PhotoRef {
+            file_id: "AgACAgI".to_owned(),
+            width: 1280,
+            height: 720,
+            size: None,
+        };
+        let input = |text| Input {
+            text,
+            entities: &[],
+            photo: Some(&photo),
+        };
+        assert_eq!(
+            compose(&input("  ")),
+            Ok(Composed {
+                text: String::new(),
+                photo: Some("AgACAgI".to_owned())
+            })
+        );
+        assert_eq!(
+            compose(&input("<i>New</i>")).map(|it| it.text).as_deref(),
+            Ok("<i>New</i>")
+        );
+        let long = "x".repeat(MAX_CAPTION_CHARS + 1);
+        assert_eq!(
+            compose(&input(&long)),
+            Err(TextProblem::TooLong {
+                length: MAX_CAPTION_CHARS + 1,
+                max: MAX_CAPTION_CHARS
+            })
+        );
+        // Without a photo an empty message is refused.
+        let empty = Input {
+            text: " ",
+            entities: &[],
+            photo: None,
+        };
+        assert!(matches!(compose(&empty), Err(TextProblem::BadHtml { .. })));
+        let msg = broadcast::message(7, "", Some("AgACAgI"));
+        assert!(matches!(
+            msg,
+            ajib_transport::Outgoing::PhotoById { caption: None, .. }
+        ));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::{
     deps::{Deps, now},
     handlers::{
         Ctx, Reply, admin,
-        admin::{Dialog, set_dialog},
+        admin::{Dialog, Input, set_dialog},
         admin_broadcast::{prepare_text, refuse_text},
         admin_grant, admin_user_list, date, escape, notice, price, services,
     },
@@ -62,12 +62,13 @@ pub fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
 }
 
 /// Takes the answer to the open step.
-pub async fn on_text(deps: &Deps, ctx: &Ctx, step: Step, text: &str) -> Reply {
+pub async fn on_input(deps: &Deps, ctx: &Ctx, step: Step, input: &Input<'_>) -> Reply {
+    let text = input.text;
     match step {
         Step::Search { .. } => admin_user_list::search(deps, ctx, text).await,
         Step::GrantReason(user, plan) => admin_grant::grant(deps, ctx, user, plan, text).await,
         Step::Days(service) => extend(deps, ctx, service, text).await,
-        Step::Message(user) => message(deps, ctx, user, text).await,
+        Step::Message(user) => message(deps, ctx, user, input).await,
     }
 }
 
@@ -226,8 +227,8 @@ async fn extend_on_panel(
 }
 
 /// Sends the admin's text to the user and says whether it arrived; audited.
-async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, text: &str) -> Reply {
-    let text = match prepare_text(text) {
+async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) -> Reply {
+    let text = match prepare_text(input.text, input.entities) {
         Ok(text) => text,
         Err(problem) => return refuse_text(deps, ctx, &problem),
     };

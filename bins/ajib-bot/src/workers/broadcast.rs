@@ -127,7 +127,7 @@ pub async fn send_batch(
             break;
         }
         let outbox = deps.outbox.clone();
-        let msg = message(user.0, &broadcast.text);
+        let msg = message(user.0, &broadcast.text, broadcast.photo.as_deref());
         in_flight.spawn(async move { (user, outbox.send(msg, Priority::Bulk).await) });
         tried += 1;
     }
@@ -401,10 +401,10 @@ fn parse_location(value: &str) -> Option<(i64, i32)> {
     Some((chat.parse().ok()?, message_id.parse().ok()?))
 }
 
-/// The message a recipient gets for a stored broadcast text: the HTML body, and a link
-/// button when the text ends with a `[label](https://…)` line.
+/// The message a recipient gets for a stored broadcast: the HTML body (a photo's caption
+/// when there is a photo), and a link button when the text ended with one.
 #[must_use]
-pub fn message(chat_id: i64, stored: &str) -> Outgoing {
+pub fn message(chat_id: i64, stored: &str, photo: Option<&str>) -> Outgoing {
     let (body, button) = split_button(stored);
     let keyboard = button.map(|(label, url)| {
         crate::keyboards::inline(vec![vec![crate::keyboards::link(
@@ -412,11 +412,19 @@ pub fn message(chat_id: i64, stored: &str) -> Outgoing {
             url.to_owned(),
         )]])
     });
-    Outgoing::Text {
-        chat_id,
-        text: body.to_owned(),
-        keyboard,
-        html: true,
+    match photo {
+        Some(file_id) => Outgoing::PhotoById {
+            chat_id,
+            file_id: file_id.to_owned(),
+            caption: (!body.is_empty()).then(|| body.to_owned()),
+            keyboard,
+        },
+        None => Outgoing::Text {
+            chat_id,
+            text: body.to_owned(),
+            keyboard,
+            html: true,
+        },
     }
 }
 

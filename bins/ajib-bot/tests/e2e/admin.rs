@@ -913,3 +913,111 @@ async fn an_admin_grants_a_plan_with_a_reason_and_the_user_gets_the_account() {
         1
     );
 }
+
+/// Stands in for a picture: the fake keeps the bytes, it does not decode them.
+const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
+/// The caption the admin writes, and the HTML its bold entity becomes.
+const CAPTION: &str = "New servers in Frankfurt";
+const CAPTION_HTML: &str = "<b>New servers</b> in Frankfurt";
+
+fn is_photo_broadcast(message: &BotMessage) -> bool {
+    message.kind == ajib_testkit::telegram::MessageKind::Photo
+        && message.text.as_deref() == Some(CAPTION_HTML)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_broadcast_with_a_formatted_caption_arrives_as_that_photo() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let users = add_users(&env, 5001, 3, true).await;
+    let menu = admin_menu(&env);
+    env.press(&admin, menu.message_id, "v1:abc", |it| {
+        has_text(it, "photo with a caption")
+    });
+    let before = env.sandbox.telegram.messages(admin.id).len();
+    let bold = serde_json::json!([{ "type": "bold", "offset": 0, "length": 11 }]);
+    env.sandbox
+        .telegram
+        .send_photo(&admin, PHOTO, Some(CAPTION), bold);
+    let picker = env.wait_new(&admin, before, |it| button_data(it, "v1:aau:all").is_some());
+    let preview = env.press(&admin, picker.message_id, "v1:aau:all", |it| {
+        button_data(it, "v1:abs").is_some()
+    });
+    let shown = env.wait_new(&admin, before, is_photo_broadcast);
+    assert_eq!(
+        shown.photo.as_deref(),
+        Some(PHOTO),
+        "the preview is the photo"
+    );
+    assert_eq!(shown.parse_mode.as_deref(), Some("HTML"));
+
+    env.press(&admin, preview.message_id, "v1:abs", |it| {
+        button_data(it, "v1:abp:").is_some() || has_text(it, "finished")
+    });
+    let id = env
+        .sandbox
+        .app
+        .deps
+        .store
+        .recent_broadcasts(1)
+        .await
+        .unwrap()[0]
+        .id;
+    wait_done(&env, id).await;
+    for chat in &users {
+        let got: Vec<_> = env
+            .sandbox
+            .telegram
+            .messages(*chat)
+            .into_iter()
+            .filter(is_photo_broadcast)
+            .collect();
+        assert_eq!(got.len(), 1, "user {chat}");
+        assert_eq!(got[0].photo.as_deref(), Some(PHOTO), "user {chat}");
+    }
+    let stored = env
+        .sandbox
+        .app
+        .deps
+        .store
+        .get_broadcast(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.photo.is_some());
+    assert_eq!(stored.text, CAPTION_HTML);
+    assert_eq!(env.sandbox.telegram.violations(), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_formatted_in_telegram_reaches_the_user_with_its_formatting() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let user = env.user(0).clone();
+    env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = admin_menu(&env);
+    env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "page 1/")
+    });
+    let profile = env.say(&admin, "1001", |it| {
+        button_data(it, "v1:amg:1001").is_some()
+    });
+    env.press(&admin, profile.message_id, "v1:amg:1001", |it| {
+        has_text(it, "message for this user")
+    });
+    let before = env.sandbox.telegram.messages(admin.id).len();
+    let entities = serde_json::json!([
+        { "type": "italic", "offset": 0, "length": 5 },
+        { "type": "text_link", "offset": 11, "length": 4, "url": "https://example.com/a?b=1&c=2" },
+    ]);
+    env.sandbox
+        .telegram
+        .send_formatted_text(&admin, "Hello, see here <3", entities);
+    env.wait_new(&admin, before, |it| has_text(it, "delivered"));
+    let got = env.wait_new(&user, 0, |it| has_text(it, "Hello"));
+    assert_eq!(
+        got.text.as_deref(),
+        Some("<i>Hello</i>, see <a href=\"https://example.com/a?b=1&amp;c=2\">here</a> &lt;3")
+    );
+    assert_eq!(got.parse_mode.as_deref(), Some("HTML"));
+}

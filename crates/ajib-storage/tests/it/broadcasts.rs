@@ -14,7 +14,7 @@ async fn a_broadcast_resumes_where_it_stopped() {
     let recipients: Vec<_> = [3, 1, 2, 5, 4, 1].into_iter().map(TelegramId).collect();
     let id = ok(db
         .store
-        .create_broadcast("hello", "all", &recipients, TelegramId(99), t(1))
+        .create_broadcast("hello", None, "all", &recipients, TelegramId(99), t(1))
         .await);
     let batch = |limit| db.store.next_broadcast_batch(id, limit);
     assert_eq!(ok(batch(2).await), [TelegramId(1), TelegramId(2)]);
@@ -64,4 +64,33 @@ async fn a_broadcast_resumes_where_it_stopped() {
         ))
     );
     assert_eq!(ok(db.store.recent_broadcasts(5).await).len(), 1);
+}
+
+#[tokio::test]
+async fn a_broadcast_keeps_its_photo() {
+    let db = db();
+    user(&db.store, 1).await;
+    let id = ok(db
+        .store
+        .create_broadcast(
+            "<b>New</b>",
+            Some("AgACAgIAAxkBAAIB"),
+            "all",
+            &[TelegramId(1)],
+            TelegramId(99),
+            t(1),
+        )
+        .await);
+    let stored = ok(db.store.get_broadcast(id).await).map(|it| (it.text, it.photo));
+    assert_eq!(
+        stored,
+        Some(("<b>New</b>".to_owned(), Some("AgACAgIAAxkBAAIB".to_owned())))
+    );
+    // An empty file id is refused by the schema and nothing is stored.
+    let refused = db
+        .store
+        .create_broadcast("x", Some(""), "all", &[TelegramId(1)], TelegramId(99), t(2))
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(ok(db.store.recent_broadcasts(10).await).len(), 1);
 }

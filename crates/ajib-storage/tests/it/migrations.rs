@@ -202,7 +202,7 @@ async fn version_1_database_gets_test_resets_and_keeps_its_test_orders() {
     }
     let store = ok(Store::open(&path));
     assert_eq!(ok(store.schema_version().await), CURRENT_SCHEMA_VERSION);
-    assert_eq!(user_version(&path), 2);
+    assert_eq!(user_version(&path), i64::from(CURRENT_SCHEMA_VERSION));
     let user = ajib_domain::TelegramId(7);
     assert!(ok(store.has_test_order(user).await));
     assert!(matches!(
