@@ -323,8 +323,9 @@ admin-staff-not-found = { $id } is not in the staff list (owners come from TELEG
 
 ## Statistics breakdown
 
+admin-stats-by-day = <b>Paid orders, last 7 days</b>
 admin-stats-by-plan = <b>By plan, last 30 days</b>
-# Variables: $name (plan name), $orders (number), $revenue (formatted money)
+# Variables: $name (plan name, or a date in the by-day list), $orders (number), $revenue (formatted money)
 admin-stats-plan-line = • { $name }: { $orders ->
         [one] { $orders } order
        *[other] { $orders } orders

@@ -213,6 +213,7 @@ admin-staff-not-found = { $id } در فهرست کارکنان نیست (مال�
 
 ## جزئیات آمار
 
+admin-stats-by-day = <b>سفارش‌های پرداخت‌شده، ۷ روز گذشته</b>
 admin-stats-by-plan = <b>به تفکیک پلن، ۳۰ روز گذشته</b>
 admin-stats-plan-line = • { $name }: { $orders } سفارش، { $revenue }
 admin-stats-outcomes =

@@ -215,6 +215,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-owner-only", &[]),
     ("admin-staff-list", &["list"]),
     ("admin-stats-by-plan", &[]),
+    ("admin-stats-by-day", &[]),
     ("btn-admin-plan-edit", &["id"]),
     ("admin-stats-plan-line", &["name", "orders", "revenue"]),
     (

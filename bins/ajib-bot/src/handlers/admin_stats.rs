@@ -8,7 +8,7 @@ use ajib_transport::Outgoing;
 use crate::{
     chart::bar_chart_png,
     deps::{Deps, i18n_lang, now},
-    handlers::{Ctx, Reply, admin::back_to_admin, escape, notice, price},
+    handlers::{Ctx, Reply, admin::back_to_admin, date, escape, notice, price},
 };
 
 /// Days the chart and the breakdown cover.
@@ -82,6 +82,33 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Reply {
     reply
 }
 
+/// Days listed one by one under the headline figures.
+const RECENT_DAYS: i64 = 7;
+
+/// Paid orders and revenue of each of the last days, today first, days without sales included.
+fn last_days(deps: &Deps, ctx: &Ctx, revenue: &[DayRevenue]) -> String {
+    let currency = deps.settings.currency;
+    let today = now();
+    let mut text = deps.t(ctx.lang, "admin-stats-by-day", &[]);
+    for back in 0..RECENT_DAYS {
+        let day = today.plus_days(-back).date();
+        let (orders, amount) = revenue
+            .iter()
+            .find(|it| it.day == day && it.revenue.currency() == currency)
+            .map_or((0, Money::zero(currency)), |it| (it.orders, it.revenue));
+        let label = date(ctx.lang, UnixTime::from_date(day));
+        let amount = price(ctx.lang, amount);
+        let args = [
+            ("name", Arg::from(label.as_str())),
+            ("orders", Arg::from(orders)),
+            ("revenue", Arg::from(amount.as_str())),
+        ];
+        text.push('\n');
+        text.push_str(&deps.t(ctx.lang, "admin-stats-plan-line", &args));
+    }
+    text
+}
+
 /// Revenue by plan, how orders ended, and the daily revenue chart (when there was revenue).
 async fn breakdown(
     deps: &Deps,
@@ -111,6 +138,8 @@ async fn breakdown(
             text.push_str(&deps.t(ctx.lang, "admin-stats-plan-line", &args));
         }
     }
+    text.push_str("\n\n");
+    text.push_str(&last_days(deps, ctx, revenue));
     if let Ok(outcomes) = deps.store.order_outcomes(since).await {
         let count = |wanted: &[OrderStatus]| -> u64 {
             outcomes

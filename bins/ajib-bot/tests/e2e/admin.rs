@@ -653,6 +653,21 @@ async fn statistics_show_the_purchase_by_plan_with_a_revenue_chart() {
         stats.text
     );
     assert!(has_text(&stats, "paid: 1"), "{:?}", stats.text);
+    // Today heads the last seven days; yesterday had no sales.
+    let today = ajib_bot::handlers::date(ajib_domain::Lang::En, ajib_bot::deps::now());
+    let yesterday =
+        ajib_bot::handlers::date(ajib_domain::Lang::En, ajib_bot::deps::now().plus_days(-1));
+    assert!(
+        has_text(
+            &stats,
+            &format!(
+                "Paid orders, last 7 days</b>\n• {today}: 1 order, 3.00 USD\n• {yesterday}: 0 orders, 0.00 USD"
+            )
+        ),
+        "{:?}",
+        stats.text
+    );
+    assert!(has_text(&stats, "in 30 days"), "{:?}", stats.text);
     let chart = env.wait_new(&owner, before, |it| it.photo.is_some());
     assert!(
         has_text(&chart, "3.00 USD"),
