@@ -51,6 +51,14 @@ fn open_plans(env: &Env, owner: &SimUser, wanted: &str) -> BotMessage {
     })
 }
 
+/// Opens a fresh admin menu as the sandbox's admin, then its user list (which takes a search).
+fn open_users(env: &Env) -> BotMessage {
+    let menu = admin_menu(env);
+    env.press(env.user(2), menu.message_id, "v1:aus", |it| {
+        has_text(it, "page 1/") && has_text(it, "to search")
+    })
+}
+
 /// Opens the admin menu as the sandbox's admin.
 fn admin_menu(env: &Env) -> BotMessage {
     env.say(env.user(2), "/admin", |it| {
@@ -408,10 +416,7 @@ async fn an_admin_looks_up_bans_and_unbans_a_user() {
     let admin = env.user(2).clone();
     let user = env.user(0).clone();
     env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = admin_menu(&env);
-    env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "to search")
-    });
+    open_users(&env);
     env.say(&admin, "@nobody", |it| has_text(it, "No user found"));
     let profile = env.say(&admin, "@SARA", |it| has_text(it, "Banned: no"));
     assert!(has_text(&profile, "1001"), "{:?}", profile.text);
@@ -460,10 +465,7 @@ async fn an_admin_looks_up_bans_and_unbans_a_user() {
     assert_eq!(actions, ["user.unban", "user.ban"]);
 
     // A Telegram id in Persian digits finds the same user.
-    let menu = admin_menu(&env);
-    env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "to search")
-    });
+    open_users(&env);
     env.say(&admin, "۱۰۰۱", |it| has_text(it, "Sara"));
 }
 
@@ -479,10 +481,7 @@ async fn an_admin_extends_a_service_resets_the_test_and_messages_the_user() {
     let days_before = blitz.user(&service.blitz_username).unwrap().expiration_days;
 
     // Found by its panel username; the profile lists it with an extend button.
-    let admin_menu = admin_menu(&env);
-    env.press(&admin, admin_menu.message_id, "v1:aus", |it| {
-        has_text(it, "to search")
-    });
+    open_users(&env);
     let profile = env.say(&admin, &service.blitz_username, |it| has_text(it, "Banned"));
     assert!(
         has_text(&profile, &service.blitz_username),
@@ -797,10 +796,7 @@ async fn an_admin_pages_through_users_and_searches_by_fragment() {
     let env = Env::start().await;
     let admin = env.user(2).clone();
     add_users(&env, 5_000, 23, false).await;
-    let menu = admin_menu(&env);
-    let first = env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "page 1/")
-    });
+    let first = open_users(&env);
     // 23 simulated users plus the sandbox's own: newest first, ten a page.
     assert!(
         button_data(&first, "v1:au:5022").is_some(),
@@ -845,11 +841,7 @@ async fn an_admin_pages_through_users_and_searches_by_fragment() {
         "back to the list"
     );
     // One match opens the profile directly.
-    env.say(&admin, "/admin", |it| button_data(it, "v1:aus").is_some());
-    let menu = admin_menu(&env);
-    env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "page 1/")
-    });
+    open_users(&env);
     env.say(&admin, "Sim 5007", |it| has_text(it, "Joined"));
 }
 
@@ -862,10 +854,7 @@ async fn an_admin_grants_a_plan_with_a_reason_and_the_user_gets_the_account() {
     let store = &env.sandbox.app.deps.store;
     let plan = store.list_plans(true).await.unwrap().remove(0);
 
-    let menu = admin_menu(&env);
-    env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "page 1/")
-    });
+    open_users(&env);
     let profile = env.say(&admin, "1001", |it| {
         button_data(it, "v1:agr:1001").is_some()
     });
@@ -1010,10 +999,7 @@ async fn a_message_formatted_in_telegram_reaches_the_user_with_its_formatting() 
     let admin = env.user(2).clone();
     let user = env.user(0).clone();
     env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
-    let menu = admin_menu(&env);
-    env.press(&admin, menu.message_id, "v1:aus", |it| {
-        has_text(it, "page 1/")
-    });
+    open_users(&env);
     let profile = env.say(&admin, "1001", |it| {
         button_data(it, "v1:amg:1001").is_some()
     });
