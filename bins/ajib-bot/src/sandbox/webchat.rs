@@ -1,12 +1,14 @@
 //! Web chat for `ajib-bot sandbox`: a browser page that plays Telegram users against the fake Bot API.
 //!
 //! [`router`] serves one page (`/`, with `chat.css` and `chat.js`, all embedded) and a small
-//! JSON API under `/api/` that the page polls. Sending a text or pressing a button injects an
-//! update into [`FakeTelegram`]; what the bot sent is read back from the fake and merged with
-//! the user's own texts, which the fake does not keep, into one ordered chat per user.
+//! JSON API under `/api/` that the page polls. Sending a text or a file, or pressing a button,
+//! injects an update into [`FakeTelegram`]; what the bot sent is read back from the fake and
+//! merged with the user's own texts and files, which the fake does not keep, into one ordered
+//! chat per user.
 //!
 //! It is not a Telegram client: only texts, button presses, photos and documents are shown, and
-//! a text injected into the fake by someone else (a test, another page) is not in the chat.
+//! a message injected into the fake by someone else (a test, another page) is not in the chat.
+//! A file goes up as `POST /api/upload` with its raw bytes as the body (see `upload`).
 //! The bot's HTML is sanitised here (`html::telegram_html`), so the page may use `innerHTML`.
 //!
 //! Each message and notice carries a revision (`rev`); `GET /api/messages?after=<rev>` returns
@@ -14,6 +16,8 @@
 
 mod chat;
 mod html;
+mod upload;
+
 #[cfg(test)]
 mod tests;
 
@@ -21,7 +25,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ajib_testkit::telegram::{BotMessage, FakeTelegram, SimUser};
-use axum::extract::{Path, Query, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -30,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::sandbox::webchat::chat::{Chat, inline_buttons};
+use crate::sandbox::webchat::upload::MAX_UPLOAD_BYTES;
 
 /// The longest text a user may send, as in Telegram.
 const MAX_TEXT_CHARS: usize = 4096;
@@ -49,6 +55,12 @@ pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>) -> Router {
         .route("/api/messages", get(list_messages))
         .route("/api/send", post(send))
         .route("/api/press", post(press))
+        .route(
+            "/api/upload",
+            // Above axum's default 2 MB; a bigger body gets a JSON 413 from `upload`.
+            post(upload::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/api/upload/{user}/{seq}", get(upload::uploaded))
         .route("/api/photo/{user}/{message_id}", get(photo))
         .route("/api/document/{user}/{message_id}", get(document))
         .with_state(webchat)
@@ -262,11 +274,7 @@ async fn photo(
             &format!("message {message_id} has no uploaded photo"),
         ));
     };
-    let content_type = match bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        true => "image/jpeg",
-        false => "image/png",
-    };
-    Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
+    Ok(photo_response(Bytes::from(bytes)))
 }
 
 async fn document(
@@ -281,15 +289,29 @@ async fn document(
             &format!("message {message_id} has no uploaded document"),
         ));
     };
-    let disposition = format!("attachment; filename=\"{}\"", header_safe_name(&name));
-    Ok((
+    Ok(document_response(&name, Bytes::from(bytes)))
+}
+
+/// A photo's bytes with the image type they start with.
+fn photo_response(bytes: Bytes) -> Response {
+    let content_type = match bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        true => "image/jpeg",
+        false => "image/png",
+    };
+    ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
+}
+
+/// A document's bytes as a download under its (made header-safe) name.
+fn document_response(name: &str, bytes: Bytes) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", header_safe_name(name));
+    (
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// A file name fit for a quoted `Content-Disposition` parameter: ASCII, no quotes or controls.

@@ -4,11 +4,16 @@
 
 (function () {
   const POLL_MS = 700;
+  // What the server allows (sandbox/webchat/upload.rs), checked here too so a big file is not sent for nothing.
+  const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+  const MAX_CAPTION_CHARS = 1024;
   const $ = (selector) => document.querySelector(selector);
   const els = {
     messages: $('#messages'),
     user: $('#user'),
     text: $('#text'),
+    attach: $('#attach'),
+    file: $('#file'),
     composer: $('#composer'),
     replykb: $('#replykb'),
     status: $('#status'),
@@ -26,14 +31,19 @@
   let again = false;
   let toastTimer = null;
 
-  async function api(path, body) {
-    const init = body === undefined
-      ? { cache: 'no-store' }
-      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  // Fetches and decodes JSON; a refusal throws with the server's {"error": ..} message.
+  async function request(path, init) {
     const res = await fetch(path, init);
     const data = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(data.error || res.status + ' ' + res.statusText);
     return data;
+  }
+
+  function api(path, body) {
+    const init = body === undefined
+      ? { cache: 'no-store' }
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    return request(path, init);
   }
 
   function el(tag, className, text) {
@@ -63,11 +73,23 @@
   }
 
   function toast(text, alert) {
+    showToast(text, alert ? 'alert' : 'info', 2500);
+  }
+
+  // A refused send or upload: red, and up long enough to read.
+  function showError(text) {
+    showToast(text, 'error', 6000);
+  }
+
+  // kind: 'info', 'error', or 'alert' (stays until clicked).
+  function showToast(text, kind, ms) {
     clearTimeout(toastTimer);
     els.toast.textContent = text;
-    els.toast.classList.toggle('alert', !!alert);
+    els.toast.classList.toggle('alert', kind === 'alert');
+    els.toast.classList.toggle('error', kind === 'error');
+    els.toast.dataset.kind = kind;
     els.toast.hidden = false;
-    if (!alert) toastTimer = setTimeout(() => { els.toast.hidden = true; }, 2500);
+    if (kind !== 'alert') toastTimer = setTimeout(() => { els.toast.hidden = true; }, ms);
   }
 
   function time(at) {
@@ -104,11 +126,20 @@
       bubble.append(img);
     }
     if (m.document) {
-      const a = el('a', 'doc', m.document.name + ' · ' + formatSize(m.document.size));
-      a.href = m.document.url;
-      a.download = m.document.name;
-      a.dataset.testid = 'document';
-      bubble.append(a);
+      const label = m.document.name + ' · ' + formatSize(m.document.size);
+      if (m.document.url !== null) {
+        const a = el('a', 'doc', label);
+        a.href = m.document.url;
+        a.download = m.document.name;
+        a.dataset.testid = 'document';
+        bubble.append(a);
+      } else {
+        // One of the user's older files: the web chat no longer keeps its bytes.
+        const span = el('span', 'doc gone', label);
+        span.title = 'Sent; no longer kept by the web chat';
+        span.dataset.testid = 'document';
+        bubble.append(span);
+      }
     }
     if (m.html) {
       const text = el('div', 'text');
@@ -228,11 +259,54 @@
     try {
       await api('api/send', { user, text });
     } catch (err) {
-      toast('Not sent: ' + err.message, false);
+      showError('Not sent: ' + err.message);
       return false;
     }
     poll();
     return true;
+  }
+
+  // Sends a file as the user, as a photo or a document (the server decides by its bytes).
+  async function upload(file, caption) {
+    if (user === null) return false;
+    caption = caption.trim();
+    let problem = null;
+    if (file.size === 0) problem = file.name + ' is empty';
+    else if (file.size > MAX_UPLOAD_BYTES) {
+      problem = file.name + ' is ' + formatSize(file.size) + '; a bot can download at most ' + formatSize(MAX_UPLOAD_BYTES);
+    } else if ([...caption].length > MAX_CAPTION_CHARS) {
+      problem = 'the caption is longer than ' + MAX_CAPTION_CHARS + ' characters';
+    }
+    if (problem !== null) {
+      showError('Not sent: ' + problem);
+      return false;
+    }
+    const params = new URLSearchParams({ user: String(user), name: file.name });
+    if (caption) params.set('caption', caption);
+    els.attach.classList.add('pending');
+    els.attach.disabled = true;
+    try {
+      await request('api/upload?' + params, {
+        method: 'POST',
+        headers: { 'content-type': file.type || 'application/octet-stream' },
+        body: file,
+      });
+    } catch (err) {
+      showError('Not sent: ' + err.message);
+      return false;
+    } finally {
+      els.attach.classList.remove('pending');
+      els.attach.disabled = false;
+    }
+    poll();
+    return true;
+  }
+
+  // The text in the box becomes the caption, and is cleared once the file is sent.
+  async function sendFile(file) {
+    const caption = els.text.value;
+    if ((await upload(file, caption)) && els.text.value === caption) els.text.value = '';
+    els.text.focus();
   }
 
   async function press(messageId, data, button) {
@@ -266,6 +340,27 @@
     els.text.value = '';
     if ((await send(text)) === false) els.text.value = text;
     els.text.focus();
+  });
+  els.attach.addEventListener('click', () => els.file.click());
+  els.file.addEventListener('change', () => {
+    const file = els.file.files[0];
+    els.file.value = ''; // So picking the same file again fires 'change' again.
+    if (file) sendFile(file);
+  });
+  // Dropping a file on the chat sends it too.
+  const carriesFiles = (event) => Array.from(event.dataTransfer.types).includes('Files');
+  els.messages.addEventListener('dragover', (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    els.messages.classList.add('dropping');
+  });
+  els.messages.addEventListener('dragleave', () => els.messages.classList.remove('dropping'));
+  els.messages.addEventListener('drop', (event) => {
+    els.messages.classList.remove('dropping');
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (file) sendFile(file);
   });
   for (const button of document.querySelectorAll('.quick button')) {
     button.addEventListener('click', () => send(button.dataset.text));

@@ -1,13 +1,23 @@
-//! One user's chat: the bot's messages merged with the user's own texts, each with a revision.
+//! One user's chat: the bot's messages merged with the user's own texts and files, each with a revision.
+//!
+//! The bytes of the user's own files are kept only for the newest few ([`MAX_KEPT_FILES`],
+//! [`MAX_KEPT_BYTES`]), so a long session does not grow without bound; an older file is then
+//! listed by name and size only.
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ajib_testkit::telegram::{BotMessage, FakeTelegram, MessageKind};
+use axum::body::Bytes;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::sandbox::webchat::html;
+
+/// How many of the user's own files a chat keeps the bytes of, newest first.
+pub(crate) const MAX_KEPT_FILES: usize = 8;
+/// How many bytes of the user's own files a chat keeps; the newest file is kept whatever its size.
+pub(crate) const MAX_KEPT_BYTES: usize = 40 * 1024 * 1024;
 
 /// One user's chat as the page shows it.
 #[derive(Debug, Default)]
@@ -32,9 +42,33 @@ struct Entry {
     body: Body,
 }
 
+/// How a file the user sent went to the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// A `photo` update, shown inline.
+    Photo,
+    /// A `document` update, shown as a chip with its name and size.
+    Document,
+}
+
+/// A file the user sent.
+#[derive(Debug)]
+pub(crate) struct UserFile {
+    /// Photo or document.
+    pub(crate) kind: FileKind,
+    /// The file name the user picked.
+    pub(crate) name: String,
+    size: usize,
+    caption: String,
+    /// The file's bytes, until newer files push them out.
+    pub(crate) bytes: Option<Bytes>,
+}
+
 #[derive(Debug)]
 enum Body {
     User(String),
+    /// A file the user sent.
+    UserFile(UserFile),
     /// The bot message as last seen in the fake.
     Bot(BotMessage),
 }
@@ -68,7 +102,9 @@ struct MessageJson {
     html: String,
     /// `"rtl"` or `"auto"`.
     dir: &'static str,
+    /// Where the photo's bytes are served.
     photo: Option<String>,
+    /// A document; also a photo of the user's whose bytes are no longer kept (without a `url`).
     document: Option<DocumentJson>,
     keyboard: Option<Vec<Vec<ButtonJson>>>,
     edited: bool,
@@ -79,7 +115,8 @@ struct MessageJson {
 struct DocumentJson {
     name: String,
     size: usize,
-    url: String,
+    /// Where to download it; `None` for a file of the user's whose bytes are no longer kept.
+    url: Option<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -145,9 +182,61 @@ impl Chat {
         self.push(Body::User(text.to_owned()));
     }
 
+    /// Records a file the user sent, after everything seen so far; returns its `seq`.
+    ///
+    /// Forgets the bytes of older files beyond [`MAX_KEPT_FILES`] or [`MAX_KEPT_BYTES`].
+    pub(crate) fn push_user_file(
+        &mut self,
+        kind: FileKind,
+        name: &str,
+        caption: Option<&str>,
+        bytes: Bytes,
+    ) -> usize {
+        let seq = self.entries.len();
+        self.push(Body::UserFile(UserFile {
+            kind,
+            name: name.to_owned(),
+            size: bytes.len(),
+            caption: caption.unwrap_or_default().to_owned(),
+            bytes: Some(bytes),
+        }));
+        self.forget_old_files();
+        seq
+    }
+
+    /// The file the user sent as message `seq`, if that message is one.
+    #[must_use]
+    pub(crate) fn user_file(&self, seq: usize) -> Option<&UserFile> {
+        match &self.entries.get(seq)?.body {
+            Body::UserFile(file) => Some(file),
+            Body::User(_) | Body::Bot(_) => None,
+        }
+    }
+
     /// Remembers a callback query pressed here, to show its answer's text when it comes.
     pub(crate) fn expect_answer(&mut self, callback_id: String) {
         self.pending_callbacks.push(callback_id);
+    }
+
+    /// Drops the bytes of all but the newest files that fit the limits; each such message changes.
+    fn forget_old_files(&mut self) {
+        let mut n_kept = 0;
+        let mut kept_bytes = 0;
+        for entry in self.entries.iter_mut().rev() {
+            let Body::UserFile(file) = &mut entry.body else {
+                continue;
+            };
+            let Some(bytes) = &file.bytes else {
+                continue;
+            };
+            n_kept += 1;
+            kept_bytes += bytes.len();
+            if n_kept > MAX_KEPT_FILES || (n_kept > 1 && kept_bytes > MAX_KEPT_BYTES) {
+                file.bytes = None;
+                self.rev += 1;
+                entry.rev = self.rev;
+            }
+        }
     }
 
     fn push(&mut self, body: Body) {
@@ -182,7 +271,7 @@ impl Chat {
         let mut one_time = false;
         for entry in &self.entries {
             let markup = match &entry.body {
-                Body::User(_) => {
+                Body::User(_) | Body::UserFile(_) => {
                     if one_time {
                         res = None;
                     }
@@ -241,6 +330,7 @@ fn message_json(chat_id: i64, seq: usize, entry: &Entry) -> MessageJson {
                 deleted: false,
             };
         }
+        Body::UserFile(file) => return user_file_json(chat_id, seq, entry.rev, entry.at, file),
         Body::Bot(message) => message,
     };
     let text = message.text.as_deref().unwrap_or_default();
@@ -281,11 +371,43 @@ fn message_json(chat_id: i64, seq: usize, entry: &Entry) -> MessageJson {
         document: message.document.as_ref().map(|(name, bytes)| DocumentJson {
             name: name.clone(),
             size: bytes.len(),
-            url: format!("api/document/{chat_id}/{id}"),
+            url: Some(format!("api/document/{chat_id}/{id}")),
         }),
         keyboard,
         edited: message.edited > 0,
         deleted: message.deleted,
+    }
+}
+
+/// A file the user sent: a photo inline while its bytes are kept, else a chip with name and size.
+fn user_file_json(chat_id: i64, seq: usize, rev: u64, at: u64, file: &UserFile) -> MessageJson {
+    let url = file
+        .bytes
+        .as_ref()
+        .map(|_| format!("api/upload/{chat_id}/{seq}"));
+    let (kind, photo, document) = match (file.kind, url) {
+        (FileKind::Photo, Some(url)) => ("photo", Some(url), None),
+        (FileKind::Photo, None) => ("photo", None, Some(None)),
+        (FileKind::Document, url) => ("document", None, Some(url)),
+    };
+    MessageJson {
+        seq,
+        rev,
+        at,
+        from: "user",
+        message_id: None,
+        kind,
+        html: html::escape(&file.caption),
+        dir: html::direction(&file.caption),
+        photo,
+        document: document.map(|url| DocumentJson {
+            name: file.name.clone(),
+            size: file.size,
+            url,
+        }),
+        keyboard: None,
+        edited: false,
+        deleted: false,
     }
 }
 

@@ -7,13 +7,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ajib_testkit::telegram::{FakeTelegram, SimUser};
+use axum::body::Bytes;
 use serde_json::{Value, json};
 
+use crate::sandbox::webchat::chat::{Chat, FileKind, MAX_KEPT_BYTES, MAX_KEPT_FILES};
 use crate::sandbox::webchat::router;
+use crate::sandbox::webchat::upload::MAX_UPLOAD_BYTES;
 
 const ALICE: i64 = 1001;
 const BOB: i64 = 1002;
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-a-qr-code-";
+const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0-rest-of-a-jpeg-";
+const GIF: &[u8] = b"GIF89a\x01\0\x01\0-rest-of-a-gif-";
+const WEBP: &[u8] = b"RIFF\x24\0\0\0WEBPVP8 -rest-of-a-webp-";
+/// The start of a gzip stream, as an AJIB backup archive begins.
+const TAR_GZ: &[u8] = b"\x1f\x8b\x08\0\0\0\0\0\0\x03-rest-of-a-backup-";
 
 /// The web chat served on a random port, the fake behind it, and the test playing the bot.
 struct Sandbox {
@@ -140,6 +148,36 @@ impl Sandbox {
         res
     }
 
+    /// `POST /api/upload?<query>` with the bytes as the body.
+    fn upload(&self, query: &[(&str, &str)], bytes: &[u8]) -> Reply {
+        let query: Vec<String> = query
+            .iter()
+            .map(|(key, value)| format!("{key}={}", url_encode(value)))
+            .collect();
+        http(
+            &self.web,
+            "POST",
+            &format!("/api/upload?{}", query.join("&")),
+            "application/octet-stream",
+            bytes,
+        )
+    }
+
+    /// The bytes of a file the fake holds, fetched as the bot would (`getFile`, then download).
+    fn download(&self, file_id: &Value) -> Vec<u8> {
+        let file = self.bot("getFile", &json!({ "file_id": file_id }));
+        let path = file["file_path"].as_str().unwrap();
+        let reply = http(
+            &self.telegram_addr(),
+            "GET",
+            &format!("/file/bot{}/{path}", self.telegram.token()),
+            "text/plain",
+            b"",
+        );
+        assert_eq!(reply.status, 200, "download {path}: {}", reply.text());
+        reply.body
+    }
+
     fn send_to_alice(&self, text: &str, markup: Value) -> i64 {
         let mut params = json!({ "chat_id": ALICE, "text": text, "parse_mode": "HTML" });
         if !markup.is_null() {
@@ -207,6 +245,18 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
 
 fn messages(sandbox: &Sandbox, user: i64, after: u64) -> Value {
     sandbox.get_json(&format!("/api/messages?user={user}&after={after}"))
+}
+
+/// Percent-encodes everything but unreserved URL characters.
+fn url_encode(text: &str) -> String {
+    let mut res = String::new();
+    for byte in text.bytes() {
+        match byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            true => res.push(char::from(byte)),
+            false => res.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    res
 }
 
 #[test]
@@ -432,6 +482,8 @@ fn page_has_the_elements_a_browser_test_drives() {
         "id=\"messages\"",
         "id=\"text\"",
         "id=\"send\"",
+        "id=\"attach\"",
+        "id=\"file\"",
         "id=\"replykb\"",
         "data-text=\"/start\"",
         "data-text=\"/help\"",
@@ -452,6 +504,7 @@ fn page_has_the_elements_a_browser_test_drives() {
         "api/messages",
         "api/send",
         "api/press",
+        "api/upload",
         "innerHTML = m.html",
     ] {
         assert!(script.text().contains(needle), "chat.js lacks {needle}");
@@ -466,4 +519,267 @@ fn page_has_the_elements_a_browser_test_drives() {
         !css.text().contains("url(") && !page.contains("http"),
         "the page must not need the network"
     );
+}
+
+#[test]
+fn png_upload_with_caption_is_a_photo_update_and_the_users_photo_in_the_chat() {
+    let sandbox = Sandbox::start();
+    sandbox.send_to_alice("Send the photo to broadcast", json!(null));
+    let reply = sandbox.upload(
+        &[
+            ("user", "1001"),
+            ("name", "promo.png"),
+            ("caption", "  Spring <sale> & more  "),
+        ],
+        PNG,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let reply: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(
+        (&reply["kind"], &reply["seq"]),
+        (&json!("photo"), &json!(1))
+    );
+
+    let updates = sandbox.updates();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    let message = &updates[0]["message"];
+    assert_eq!(message["from"]["id"], ALICE);
+    assert_eq!(message["caption"], "Spring <sale> & more");
+    assert_eq!(message["caption_entities"], Value::Null);
+    assert_eq!(message["document"], Value::Null);
+    let sizes = message["photo"].as_array().unwrap();
+    assert!(sizes.len() >= 2, "{sizes:?}");
+    assert_eq!(sandbox.download(&sizes[sizes.len() - 1]["file_id"]), PNG);
+
+    let chat = messages(&sandbox, ALICE, 0);
+    let list = chat["messages"].as_array().unwrap();
+    let from: Vec<&str> = list.iter().map(|it| it["from"].as_str().unwrap()).collect();
+    assert_eq!(from, ["bot", "user"]);
+    let mine = &list[1];
+    assert_eq!(mine["kind"], "photo");
+    assert_eq!(mine["photo"], format!("api/upload/{ALICE}/1"));
+    assert_eq!(mine["document"], Value::Null);
+    assert_eq!(mine["html"], "Spring &lt;sale&gt; &amp; more");
+    assert_eq!(mine["dir"], "auto");
+
+    let png = sandbox.get(&format!("/api/upload/{ALICE}/1"));
+    assert_eq!(png.status, 200, "{}", png.text());
+    assert!(
+        png.headers.contains("content-type: image/png"),
+        "{}",
+        png.headers
+    );
+    assert_eq!(png.body, PNG);
+    // Only the user's own files are served here, and only their own.
+    assert_eq!(sandbox.get(&format!("/api/upload/{ALICE}/0")).status, 404);
+    assert_eq!(sandbox.get(&format!("/api/upload/{BOB}/1")).status, 404);
+}
+
+#[test]
+fn tar_gz_upload_is_a_document_update_with_its_name_and_bytes() {
+    let sandbox = Sandbox::start();
+    let name = "ajib-backup-2025-03-01.tar.gz";
+    let reply = sandbox.upload(
+        &[
+            ("user", "1002"),
+            ("name", name),
+            ("caption", "پشتیبان دیروز"),
+        ],
+        TAR_GZ,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+
+    let updates = sandbox.updates();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    let message = &updates[0]["message"];
+    assert_eq!(message["from"]["id"], BOB);
+    assert_eq!(message["photo"], Value::Null);
+    assert_eq!(message["caption"], "پشتیبان دیروز");
+    let document = &message["document"];
+    assert_eq!(document["file_name"], name);
+    assert_eq!(document["file_size"], TAR_GZ.len());
+    assert_eq!(sandbox.download(&document["file_id"]), TAR_GZ);
+
+    let chat = messages(&sandbox, BOB, 0);
+    let mine = &chat["messages"][0];
+    assert_eq!(
+        (&mine["from"], &mine["kind"]),
+        (&json!("user"), &json!("document"))
+    );
+    assert_eq!(
+        mine["document"],
+        json!({ "name": name, "size": TAR_GZ.len(), "url": format!("api/upload/{BOB}/0") })
+    );
+    assert_eq!(mine["photo"], Value::Null);
+    assert_eq!(mine["dir"], "rtl");
+    assert_eq!(messages(&sandbox, ALICE, 0)["messages"], json!([]));
+
+    let file = sandbox.get(&format!("/api/upload/{BOB}/0"));
+    assert_eq!(file.status, 200, "{}", file.text());
+    assert!(
+        file.headers.contains(
+            "content-disposition: attachment; filename=\"ajib-backup-2025-03-01.tar.gz\""
+        ),
+        "{}",
+        file.headers
+    );
+    assert_eq!(file.body, TAR_GZ);
+}
+
+/// Uploads `bytes` as `name` and checks what kind of update the fake got.
+fn check_upload_kind(name: &str, bytes: &[u8], expected: &str) {
+    let sandbox = Sandbox::start();
+    let reply = sandbox.upload(&[("user", "1001"), ("name", name)], bytes);
+    assert_eq!(reply.status, 200, "{name}: {}", reply.text());
+    let updates = sandbox.updates();
+    assert_eq!(updates.len(), 1, "{name}: {updates:?}");
+    let message = &updates[0]["message"];
+    let kind = match (message["photo"].is_array(), message["document"].is_object()) {
+        (true, false) => "photo",
+        (false, true) => "document",
+        _ => panic!("{name}: neither photo nor document: {message}"),
+    };
+    assert_eq!(kind, expected, "{name}");
+    assert_eq!(
+        messages(&sandbox, ALICE, 0)["messages"][0]["kind"],
+        expected,
+        "{name}"
+    );
+}
+
+#[test]
+fn upload_kind_follows_the_bytes_not_the_name() {
+    check_upload_kind("scan.bin", JPEG, "photo");
+    check_upload_kind("photo.png", TAR_GZ, "document");
+    check_upload_kind("notes.txt", b"plain text", "document");
+    // Telegram makes a GIF an animation (a document to bots); the fake resends only PNG and
+    // JPEG as photos, so a WebP goes as a document too.
+    check_upload_kind("funny.gif", GIF, "document");
+    check_upload_kind("sticker.webp", WEBP, "document");
+}
+
+/// Checks that the upload is refused with `status` and a JSON error containing `error`.
+fn check_refused(
+    sandbox: &Sandbox,
+    query: &[(&str, &str)],
+    bytes: &[u8],
+    status: u16,
+    error: &str,
+) {
+    let reply = sandbox.upload(query, bytes);
+    assert_eq!(reply.status, status, "{query:?}: {}", reply.text());
+    let body: Value = serde_json::from_slice(&reply.body)
+        .unwrap_or_else(|err| panic!("{query:?}: not JSON ({err}): {}", reply.text()));
+    let message = body["error"].as_str().unwrap_or_default();
+    assert!(message.contains(error), "{query:?}: {body}");
+}
+
+#[test]
+fn bad_uploads_are_refused_and_nothing_is_queued() {
+    let sandbox = Sandbox::start();
+    let long_name = format!("{}.png", "n".repeat(252));
+    let long_caption = "c".repeat(1025);
+    let refused = |query: &[(&str, &str)], bytes: &[u8], status: u16, error: &str| {
+        check_refused(&sandbox, query, bytes, status, error);
+    };
+    refused(&[("user", "7"), ("name", "a.png")], PNG, 404, "no user 7");
+    refused(&[("user", "1001"), ("name", "a.png")], b"", 400, "empty");
+    refused(&[("user", "1001")], PNG, 400, "name");
+    refused(&[("user", "x"), ("name", "a.png")], PNG, 400, "bad query");
+    refused(&[("user", "1001"), ("name", "")], PNG, 400, "name is empty");
+    refused(&[("user", "1001"), ("name", &long_name)], PNG, 400, "255");
+    refused(
+        &[("user", "1001"), ("name", "../etc/passwd")],
+        PNG,
+        400,
+        "/",
+    );
+    refused(&[("user", "1001"), ("name", "c:\\a.png")], PNG, 400, "/");
+    refused(
+        &[("user", "1001"), ("name", "a\nb.png")],
+        PNG,
+        400,
+        "control",
+    );
+    refused(
+        &[("user", "1001"), ("name", "..")],
+        PNG,
+        400,
+        "not a file name",
+    );
+    let caption = [
+        ("user", "1001"),
+        ("name", "a.png"),
+        ("caption", &long_caption),
+    ];
+    refused(&caption, PNG, 400, "1024");
+    let mut huge = PNG.to_vec();
+    huge.resize(MAX_UPLOAD_BYTES + 1, 0);
+    refused(
+        &[("user", "1001"), ("name", "huge.png")],
+        &huge,
+        413,
+        "20 MiB",
+    );
+
+    assert_eq!(sandbox.updates(), Vec::<Value>::new());
+    assert_eq!(messages(&sandbox, ALICE, 0)["messages"], json!([]));
+
+    // The edges themselves pass: 255 characters of name, 1024 of caption, exactly 20 MiB.
+    let name = format!("{}.png", "n".repeat(251));
+    let caption = "c".repeat(1024);
+    huge.truncate(MAX_UPLOAD_BYTES);
+    let reply = sandbox.upload(
+        &[("user", "1001"), ("name", &name), ("caption", &caption)],
+        &huge,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(sandbox.updates().len(), 1);
+}
+
+#[test]
+fn only_the_newest_files_keep_their_bytes() {
+    let sandbox = Sandbox::start();
+    for idx in 0..=MAX_KEPT_FILES {
+        let name = format!("photo-{idx}.png");
+        let reply = sandbox.upload(&[("user", "1001"), ("name", &name)], PNG);
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+    let chat = messages(&sandbox, ALICE, 0);
+    let list = chat["messages"].as_array().unwrap();
+    assert_eq!(list.len(), MAX_KEPT_FILES + 1);
+    assert_eq!(list[0]["kind"], "photo");
+    assert_eq!(list[0]["photo"], Value::Null);
+    assert_eq!(
+        list[0]["document"],
+        json!({ "name": "photo-0.png", "size": PNG.len(), "url": null })
+    );
+    assert_eq!(sandbox.get(&format!("/api/upload/{ALICE}/0")).status, 404);
+    assert_eq!(list[1]["photo"], format!("api/upload/{ALICE}/1"));
+    assert_eq!(sandbox.get(&format!("/api/upload/{ALICE}/1")).status, 200);
+}
+
+#[test]
+fn kept_bytes_stay_under_the_budget_but_the_newest_file_is_kept() {
+    let mut chat = Chat::default();
+    let big = Bytes::from(vec![0u8; MAX_UPLOAD_BYTES]);
+    let seqs: Vec<usize> = (0..3)
+        .map(|_| chat.push_user_file(FileKind::Document, "big.bin", None, big.clone()))
+        .collect();
+    let kept: Vec<bool> = seqs
+        .iter()
+        .map(|&seq| chat.user_file(seq).unwrap().bytes.is_some())
+        .collect();
+    const { assert!(2 * MAX_UPLOAD_BYTES <= MAX_KEPT_BYTES && 3 * MAX_UPLOAD_BYTES > MAX_KEPT_BYTES) };
+    assert_eq!(kept, [false, true, true]);
+
+    let huge = Bytes::from(vec![0u8; MAX_KEPT_BYTES + 1]);
+    let seq = chat.push_user_file(
+        FileKind::Document,
+        "huge.bin",
+        Some("too big to share"),
+        huge,
+    );
+    assert!(chat.user_file(seq).unwrap().bytes.is_some());
+    assert!(chat.user_file(seqs[2]).unwrap().bytes.is_none());
 }
