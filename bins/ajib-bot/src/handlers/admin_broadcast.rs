@@ -295,7 +295,8 @@ pub fn compose(input: &Input<'_>) -> Result<Composed, TextProblem> {
 
 /// The Telegram-HTML text to send for an admin's message that fits one Telegram message.
 ///
-/// See [`prepare`].
+/// Telegram's formatting entities become HTML; without them the text is
+/// checked as typed Telegram HTML, and a last link line is kept for a button.
 pub fn prepare_text(text: &str, entities: &[MessageEntity]) -> Result<String, TextProblem> {
     prepare(text, entities, MAX_TEXT_CHARS)
 }
