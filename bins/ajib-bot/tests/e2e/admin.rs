@@ -175,7 +175,13 @@ async fn a_non_admin_pressing_admin_buttons_is_refused_and_nothing_changes() {
         "v1:art:1002",
         "v1:aex:1",
         "v1:amg:1002",
+        "v1:aul:1",
+        "v1:agr:1002",
+        "v1:agp:1002:1",
+        "v1:apu:2",
+        "v1:apd:1",
     ];
+    let plans_before = env.sandbox.app.deps.store.list_plans(false).await.unwrap();
     for data in forged {
         let reply = env.press(&user, menu.message_id, data, |it| {
             has_text(it, "not allowed")
@@ -191,6 +197,12 @@ async fn a_non_admin_pressing_admin_buttons_is_refused_and_nothing_changes() {
     let store = &env.sandbox.app.deps.store;
     assert_eq!(store.recent_broadcasts(5).await.unwrap(), []);
     assert_eq!(audit_actions(&env).await, Vec::<String>::new());
+    assert_eq!(store.list_plans(false).await.unwrap(), plans_before);
+    assert_eq!(
+        store.orders_of_user(TelegramId(other.id)).await.unwrap(),
+        [],
+        "no grant"
+    );
     let target = store.get_user(TelegramId(other.id)).await.unwrap().unwrap();
     assert!(!target.banned);
     assert_eq!(copies(&env, other.id), 0);
@@ -558,7 +570,15 @@ async fn a_support_admin_may_look_but_not_change() {
         has_text(it, "Statistics") || has_text(it, "آمار")
     });
     assert!(stats.text.is_some());
-    for forged in ["v1:abc", "v1:apt:1", "v1:aban:1001", "v1:abkn"] {
+    for forged in [
+        "v1:abc",
+        "v1:apt:1",
+        "v1:aban:1001",
+        "v1:abkn",
+        "v1:agr:1001",
+        "v1:agp:1001:1",
+        "v1:apu:2",
+    ] {
         env.press(&support, menu.message_id, forged, |it| {
             has_text(it, "not allowed") || has_text(it, "اجازه")
         });
@@ -597,6 +617,16 @@ async fn a_support_admin_may_look_but_not_change() {
         button_data(&profile, "v1:amg").is_some(),
         "{:?}",
         profile.keyboard
+    );
+    assert!(
+        button_data(&profile, "v1:agr").is_none(),
+        "no grant for support: {:?}",
+        profile.keyboard
+    );
+    assert_eq!(
+        store.orders_of_user(TelegramId(1001)).await.unwrap(),
+        [],
+        "the forged grant made no order"
     );
 }
 
