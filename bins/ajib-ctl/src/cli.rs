@@ -411,7 +411,7 @@ pub struct UsersArgs {
 #[derive(FromArgs, Debug)]
 #[argh(subcommand)]
 pub enum UsersCommand {
-    /// Find users by Telegram id or @username.
+    /// Find users by Telegram id, @username or a fragment of a name.
     Find(UsersFind),
 }
 
@@ -419,7 +419,7 @@ pub enum UsersCommand {
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "find")]
 pub struct UsersFind {
-    /// telegram id or @username
+    /// telegram id or @username (one profile), or part of a name, @username or panel username (a list)
     #[argh(positional)]
     pub query: String,
     /// machine-readable output

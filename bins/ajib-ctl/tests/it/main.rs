@@ -3,6 +3,7 @@
 mod backup;
 mod config;
 mod deploy;
+mod users;
 
 use std::{
     os::unix::fs::PermissionsExt,
