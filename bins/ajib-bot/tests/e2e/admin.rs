@@ -51,6 +51,16 @@ fn open_plans(env: &Env, owner: &SimUser, wanted: &str) -> BotMessage {
     })
 }
 
+/// Whether the store says the user is banned.
+async fn is_banned(store: &ajib_storage::Store, id: i64) -> bool {
+    store
+        .get_user(TelegramId(id))
+        .await
+        .unwrap()
+        .unwrap()
+        .banned
+}
+
 /// Opens a fresh admin menu as the sandbox's admin, then its user list (which takes a search).
 fn open_users(env: &Env) -> BotMessage {
     let menu = admin_menu(env);
@@ -438,41 +448,20 @@ async fn an_admin_looks_up_bans_and_unbans_a_user() {
     });
     assert!(button_data(&banned, "v1:aunb:1001").is_some());
     let store = &env.sandbox.app.deps.store;
-    assert!(
-        store
-            .get_user(TelegramId(user.id))
-            .await
-            .unwrap()
-            .unwrap()
-            .banned
-    );
+    assert!(is_banned(store, user.id).await);
     env.say(&user, "/menu", |it| has_text(it, "restricted"));
 
     env.press(&admin, profile.message_id, "v1:aunb:1001", |it| {
         has_text(it, "Banned: no")
     });
-    assert!(
-        !store
-            .get_user(TelegramId(user.id))
-            .await
-            .unwrap()
-            .unwrap()
-            .banned
-    );
+    assert!(!is_banned(store, user.id).await);
     env.say(&user, "/menu", |it| button_data(it, "v1:ps").is_some());
 
     // Admins cannot be banned, even by another admin's button.
     env.press(&admin, profile.message_id, "v1:aban:1000", |it| {
         has_text(it, "cannot be banned")
     });
-    assert!(
-        !store
-            .get_user(TelegramId(admin.id))
-            .await
-            .unwrap()
-            .unwrap()
-            .banned
-    );
+    assert!(!is_banned(store, admin.id).await);
     let actions = audit_actions(&env).await;
     assert_eq!(actions, ["user.unban", "user.ban"]);
 
