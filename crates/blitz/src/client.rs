@@ -88,13 +88,35 @@ impl Client {
     ///
     /// Fails with [`Error::Conflict`] if the name is taken; see
     /// [`Client::ensure_user`] for the idempotent form.
+    ///
+    /// Blitz (every 2.x seen, up to 2.5.3) cannot take a note and a creation
+    /// date in one create: its `cli_api.add_user` then passes the IP flag
+    /// twice and `add_user.py` fails with its usage text (400). So when both
+    /// are set this creates the user with the date and without the note, then
+    /// sets the note with a `PATCH`: two requests, and if the second fails the
+    /// user exists without its note and the error is returned.
     pub fn create_user(&self, new_user: &NewUser) -> Result<(), Error> {
+        let note = self.post_user(new_user)?;
+        match note {
+            Some(note) => self.set_note(&new_user.username, note),
+            None => Ok(()),
+        }
+    }
+
+    /// Sends the create; returns the note still to be set when the panel
+    /// could not take it in the same request.
+    pub(crate) fn post_user<'a>(&self, new_user: &'a NewUser) -> Result<Option<&'a str>, Error> {
         let username = validate_username(&new_user.username)?;
+        let note = new_user.note.as_deref().filter(|it| !it.is_empty());
+        let (note_now, note_later) = match (note, new_user.creation_date) {
+            (Some(note), Some(_)) => (None, Some(note)),
+            (note, _) => (note, None),
+        };
         let body = CreateBody {
             username: &username,
             traffic_limit: new_user.traffic_limit_gb,
             expiration_days: new_user.expiration_days,
-            note: new_user.note.as_deref(),
+            note: note_now,
             creation_date: new_user.creation_date,
             password: new_user.password.as_deref(),
             unlimited: new_user.unlimited_ip,
@@ -102,7 +124,16 @@ impl Client {
         let body = to_json(&body)?;
         self.send(Endpoint::CreateUser, Method::Post, "/users/", Some(body))?
             .success(Endpoint::CreateUser)?;
-        Ok(())
+        Ok(note_later)
+    }
+
+    /// Sets the user's note (`""` clears it) with a `PATCH`.
+    pub fn set_note(&self, username: &str, note: &str) -> Result<(), Error> {
+        let edit = UserEdit {
+            note: Some(note.to_owned()),
+            ..UserEdit::default()
+        };
+        self.edit_user(username, &edit)
     }
 
     /// `GET /users/{name}`: one user.
@@ -152,8 +183,9 @@ impl Client {
         Ok(())
     }
 
-    /// `GET /users/{name}/reset`: zeroes usage, unblocks and restarts the
-    /// expiry clock.
+    /// `GET /users/{name}/reset`: zeroes usage, unblocks, and puts the user
+    /// back on hold (the panel clears the creation date, so the days start
+    /// again at the next connection; see [`Client::start_new_period`]).
     pub fn reset_user(&self, username: &str) -> Result<(), Error> {
         let path = format!("/users/{}/reset", validate_username(username)?);
         self.send(Endpoint::ResetUser, Method::Get, &path, None)?

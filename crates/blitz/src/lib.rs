@@ -38,6 +38,20 @@
 //!   `expiration_days`, and no date at all while the user is on hold ([`Usage`]).
 //! - `expiration_days` is a total counted from the creation date, not days to
 //!   add ([`Client::extend_days`] does the reading and adding).
+//! - A create with both a note and a creation date fails on every 2.x panel
+//!   seen, up to 2.5.3 (`core/cli_api.py` passes the IP flag twice and
+//!   `add_user.py` prints its usage): [`Client::create_user`] creates with the
+//!   date and sets the note with a second request.
+//! - Reset clears the creation date (the user goes back on hold):
+//!   [`Client::start_new_period`] resets first and sets the date after.
+//!
+//! # Panel versions
+//!
+//! Written against ReturnFI/Blitz 2.5.3 (commit fff8c06) and its API as its
+//! source reads; see `docs/blitz-compat.md` for every endpoint and case.
+//! [`support`] says what the client knows of a version and the
+//! [`Quirk`]s it works around. Panels before 2.0 kept users in a JSON file
+//! behind another API and are not supported.
 //!
 //! # Example
 //!
@@ -74,6 +88,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod compat;
 mod date;
 mod error;
 mod ops;
@@ -84,6 +99,7 @@ mod wire;
 
 pub use crate::{
     client::Client,
+    compat::{NEWEST_KNOWN_VERSION, Quirk, Support, support},
     date::{Date, ParseDateError},
     error::Error,
     units::{BYTES_PER_GB, bytes_to_gb, gb_to_bytes},

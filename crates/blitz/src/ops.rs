@@ -11,12 +11,36 @@ impl Client {
     ///
     /// Idempotent: with a deterministic username, a retried call after a lost
     /// answer finds the user the first call created. An existing user is
-    /// returned as it is; its limits are not compared with `new_user` or changed.
-    /// Two requests: `POST /users/`, then `GET /users/{name}`.
+    /// returned as it is; its limits are not compared with `new_user` or
+    /// changed, but a missing note is set.
+    ///
+    /// Two requests (`POST /users/`, then `GET /users/{name}`), and a third
+    /// (`PATCH`) when `new_user` has both a note and a creation date, which the
+    /// panel cannot take in one create (see [`Client::create_user`]). The note
+    /// is only a label: if setting it fails the user is returned anyway and the
+    /// failure is logged.
     pub fn ensure_user(&self, new_user: &NewUser) -> Result<User, Error> {
-        match self.create_user(new_user) {
-            Ok(()) | Err(Error::Conflict { .. }) => self.get_user(&new_user.username),
-            Err(err) => Err(err),
+        match self.post_user(new_user) {
+            Ok(_) | Err(Error::Conflict { .. }) => (),
+            Err(err) => return Err(err),
+        }
+        let user = self.get_user(&new_user.username)?;
+        let wanted = new_user.note.as_deref().unwrap_or_default();
+        if wanted.is_empty() || user.note == wanted {
+            return Ok(user);
+        }
+        match self.set_note(&user.username, wanted) {
+            Ok(()) => Ok(User {
+                note: wanted.to_owned(),
+                ..user
+            }),
+            Err(err) => {
+                log::warn!(
+                    "user {} created, but its note was not set: {err}",
+                    user.username
+                );
+                Ok(user)
+            }
         }
     }
 
@@ -54,18 +78,22 @@ impl Client {
         self.edit_user(username, &edit)
     }
 
-    /// Starts a fresh period: creation date := today, `days` total days,
-    /// `traffic_gb` limit, unblocked, and usage zeroed.
+    /// Starts a fresh period: usage zeroed, unblocked, creation date :=
+    /// today, `days` total days and a `traffic_gb` limit.
     ///
-    /// Two requests: a `PATCH`, then `GET /users/{name}/reset`. Both are
-    /// idempotent, so after a failure the whole call can be repeated, though
-    /// a repeat on a later day moves the start to that day.
+    /// Two requests, in this order: `GET /users/{name}/reset`, then a
+    /// `PATCH`. The panel's reset also clears the creation date (the user goes
+    /// back on hold, its days waiting for the first connection), so the
+    /// `PATCH` that sets the date today must come after it. Both are
+    /// idempotent, so after a failure the whole call can be repeated, though a
+    /// repeat on a later day moves the start to that day.
     pub fn start_new_period(
         &self,
         username: &str,
         days: u64,
         traffic_gb: u64,
     ) -> Result<(), Error> {
+        self.reset_user(username)?;
         let edit = UserEdit {
             renew_creation_date: true,
             new_expiration_days: Some(days),
@@ -73,8 +101,7 @@ impl Client {
             blocked: Some(false),
             ..UserEdit::default()
         };
-        self.edit_user(username, &edit)?;
-        self.reset_user(username)
+        self.edit_user(username, &edit)
     }
 
     /// The user's traffic used and limit, expiry and blocked state.
