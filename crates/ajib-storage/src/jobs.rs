@@ -1,15 +1,44 @@
 //! The durable job queue: at-least-once work with leases, retries and dead letters.
 
-use ajib_domain::{JobId, OrderId, UnixTime};
+use ajib_domain::{JobId, Order, OrderId, UnixTime};
 use rusqlite::{Connection, Row, params};
 
 use crate::{
     Error, Store,
+    orders::{ORDER_COLUMNS_O, read_order},
     store::{one_row, query_count, query_opt, query_vec, time, to_u32},
 };
 
 /// The kind of the job [`Store::confirm_paid`] queues; its payload is `{"order_id": <id>}`.
 pub const PROVISION_JOB: &str = "provision";
+
+/// A paid order whose provisioning was given up, as [`Store::stuck_orders`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StuckOrder {
+    /// The order, still `paid`.
+    pub order: Order,
+    /// Its provisioning job.
+    pub job: JobId,
+    /// How many attempts were made.
+    pub attempts: u32,
+    /// The last attempt's error, as the worker recorded it.
+    pub error: String,
+    /// When the job was given up.
+    pub since: UnixTime,
+}
+
+/// What [`Store::retry_provisioning`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryOutcome {
+    /// The job is queued again and due now.
+    Queued(JobId),
+    /// The job is still queued or running; nothing changed.
+    AlreadyQueued(JobId),
+    /// The order was provisioned meanwhile; nothing to do.
+    AlreadyProvisioned,
+    /// The order is not paid; there is nothing to provision.
+    NotPaid,
+}
 
 /// A claimed (or dead) job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +147,85 @@ impl Store {
                 "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')",
                 [],
             )
+        })
+        .await
+    }
+
+    /// Paid orders whose provisioning job was given up (a permanent panel
+    /// error, or too many attempts), oldest first: each needs a person.
+    pub async fn stuck_orders(&self, limit: u32) -> Result<Vec<StuckOrder>, Error> {
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "SELECT j.id AS job_id, j.attempts AS job_attempts, j.last_error AS job_error, \
+                 j.updated_at AS job_updated_at, {ORDER_COLUMNS_O} \
+                 FROM jobs j JOIN orders o ON o.id = json_extract(j.payload, '$.order_id') \
+                 WHERE j.kind = ?1 AND j.status = 'dead' AND o.status = 'paid' \
+                 ORDER BY o.id LIMIT ?2"
+            );
+            query_vec(conn, &sql, params![PROVISION_JOB, limit], |row| {
+                Ok(StuckOrder {
+                    order: read_order(row)?,
+                    job: JobId(row.get("job_id")?),
+                    attempts: to_u32("jobs.attempts", row.get("job_attempts")?)?,
+                    error: row
+                        .get::<_, Option<String>>("job_error")?
+                        .unwrap_or_default(),
+                    since: time(row, "job_updated_at")?,
+                })
+            })
+        })
+        .await
+    }
+
+    /// Queues the provisioning of a paid order again, at once, with a fresh
+    /// count of attempts.
+    ///
+    /// Only a given-up job is revived; a job still queued or running is left
+    /// alone, so a double tap on "Retry" never runs the work twice at once.
+    pub async fn retry_provisioning(
+        &self,
+        order: OrderId,
+        now: UnixTime,
+    ) -> Result<RetryOutcome, Error> {
+        self.with_tx(move |tx| {
+            let status: Option<String> = query_opt(
+                tx,
+                "SELECT status FROM orders WHERE id = ?1",
+                [order.0],
+                |row| Ok(row.get(0)?),
+            )?;
+            match status.as_deref() {
+                None => return Err(Error::NotFound { what: "order" }),
+                Some("paid") => (),
+                Some("provisioned") => return Ok(RetryOutcome::AlreadyProvisioned),
+                Some(_) => return Ok(RetryOutcome::NotPaid),
+            }
+            let job: Option<(i64, String)> = query_opt(
+                tx,
+                "SELECT id, status FROM jobs WHERE kind = ?1 \
+                 AND json_extract(payload, '$.order_id') = ?2 ORDER BY id DESC LIMIT 1",
+                params![PROVISION_JOB, order.0],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            match job {
+                Some((id, status)) if status == "dead" => {
+                    tx.execute(
+                        "UPDATE jobs SET status = 'pending', attempts = 0, lease_until = NULL, \
+                         run_at = ?2, updated_at = ?2 WHERE id = ?1",
+                        params![id, now.0],
+                    )?;
+                    Ok(RetryOutcome::Queued(JobId(id)))
+                }
+                Some((id, _)) => Ok(RetryOutcome::AlreadyQueued(JobId(id))),
+                // A paid order always has its job (they are written together);
+                // queue one rather than leave the order stranded.
+                None => Ok(RetryOutcome::Queued(insert_job(
+                    tx,
+                    PROVISION_JOB,
+                    &provision_payload(order),
+                    now,
+                )?)),
+            }
         })
         .await
     }

@@ -36,7 +36,7 @@ pub use crate::{
     admin::{Actor, Admin, AdminRole, AuditEntry},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
     error::{Error, SqliteError},
-    jobs::{Job, PROVISION_JOB},
+    jobs::{Job, PROVISION_JOB, RetryOutcome, StuckOrder},
     orders::{NewOrder, PaidOutcome},
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},

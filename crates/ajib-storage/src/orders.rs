@@ -45,6 +45,12 @@ pub(crate) const ORDER_COLUMNS: &str = "id, user_id, plan_id, kind, renewal_serv
      status, invoice_uuid, invoice_url, invoice_expires_at, next_poll_at, paid_at, provisioned_at, service_id, \
      renewal_target_days, created_at, updated_at, note";
 
+/// [`ORDER_COLUMNS`] of a table aliased `o`, for joins.
+pub(crate) const ORDER_COLUMNS_O: &str = "o.id, o.user_id, o.plan_id, o.kind, o.renewal_service_id, \
+     o.amount_minor, o.currency, o.status, o.invoice_uuid, o.invoice_url, o.invoice_expires_at, \
+     o.next_poll_at, o.paid_at, o.provisioned_at, o.service_id, o.renewal_target_days, o.created_at, \
+     o.updated_at, o.note";
+
 impl Store {
     /// Stores a new order in status `created`.
     pub async fn create_order(&self, order: &NewOrder, now: UnixTime) -> Result<Order, Error> {
@@ -106,6 +112,15 @@ impl Store {
     /// The order with this id.
     pub async fn get_order(&self, id: OrderId) -> Result<Option<Order>, Error> {
         self.with_conn(move |conn| get_order(conn, id)).await
+    }
+
+    /// The latest `limit` orders of everyone, newest first.
+    pub async fn recent_orders(&self, limit: u32) -> Result<Vec<Order>, Error> {
+        self.with_conn(move |conn| {
+            let sql = format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY id DESC LIMIT ?1");
+            query_vec(conn, &sql, [limit], read_order)
+        })
+        .await
     }
 
     /// The user's orders, newest first.

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use ajib_domain::JobId;
-use ajib_storage::Error;
+use ajib_domain::{JobId, OrderId};
+use ajib_storage::{Error, RetryOutcome};
 
 use crate::{db, ok, t};
 
@@ -107,4 +107,60 @@ async fn retry_and_dead_letters() {
         db.store.complete_job(JobId(999)).await,
         Err(Error::NotFound { what: "job" })
     ));
+}
+
+#[tokio::test]
+async fn a_given_up_provisioning_is_listed_and_queued_again_once() {
+    let db = db();
+    let plan = crate::plan(&db.store, 30, 500).await;
+    crate::user(&db.store, 1001).await;
+    let order = crate::paid_order(&db.store, 1001, &plan, None).await;
+    assert_eq!(ok(db.store.stuck_orders(10).await), []);
+
+    let job = ok(db.store.claim_job(t(3_000), 60).await).expect("the order's job");
+    ok(db.store.fail_job(job.id, "panel answered 400: usage").await);
+    let stuck = ok(db.store.stuck_orders(10).await);
+    assert_eq!(stuck.len(), 1);
+    assert_eq!(stuck[0].order.id, order.id);
+    assert_eq!(stuck[0].job, job.id);
+    assert_eq!(stuck[0].attempts, 1);
+    assert_eq!(stuck[0].error, "panel answered 400: usage");
+
+    let first = ok(db.store.retry_provisioning(order.id, t(3_100)).await);
+    assert_eq!(first, RetryOutcome::Queued(job.id));
+    // A second tap while the job waits changes nothing.
+    let second = ok(db.store.retry_provisioning(order.id, t(3_101)).await);
+    assert_eq!(second, RetryOutcome::AlreadyQueued(job.id));
+    assert_eq!(ok(db.store.stuck_orders(10).await), []);
+    let again = ok(db.store.claim_job(t(3_100), 60).await).expect("queued again");
+    assert_eq!((again.id, again.attempts), (job.id, 1));
+    assert_eq!(ok(db.store.claim_job(t(3_100), 60).await), None);
+}
+
+#[tokio::test]
+async fn retry_refuses_orders_that_need_no_provisioning() {
+    let db = db();
+    let plan = crate::plan(&db.store, 30, 500).await;
+    crate::user(&db.store, 1001).await;
+    crate::user(&db.store, 1002).await;
+    let unpaid = crate::invoiced_order(&db.store, 1001, &plan, None).await;
+    assert_eq!(
+        ok(db.store.retry_provisioning(unpaid.id, t(3_100)).await),
+        RetryOutcome::NotPaid
+    );
+    let paid = crate::paid_order(&db.store, 1002, &plan, None).await;
+    crate::provision(&db.store, &paid, t(1000)).await;
+    assert_eq!(
+        ok(db.store.retry_provisioning(paid.id, t(3_100)).await),
+        RetryOutcome::AlreadyProvisioned
+    );
+    assert!(matches!(
+        db.store.retry_provisioning(OrderId(999), t(3_100)).await,
+        Err(Error::NotFound { what: "order" })
+    ));
+    assert_eq!(
+        ok(db.store.pending_jobs_count().await),
+        1,
+        "only paid's own job"
+    );
 }

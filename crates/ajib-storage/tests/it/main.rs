@@ -37,10 +37,10 @@ fn db() -> Db {
 }
 
 /// The value, or a panic naming the error (tests only).
-fn ok<T, E: std::fmt::Display>(res: Result<T, E>) -> T {
+fn ok<T, E: std::fmt::Debug>(res: Result<T, E>) -> T {
     match res {
         Ok(it) => it,
-        Err(e) => panic!("unexpected error: {e}"),
+        Err(e) => panic!("unexpected error: {e:?}"),
     }
 }
 
