@@ -46,6 +46,29 @@ admin-provision-failed =
     Error: <code>{ $error }</code>
     The order is paid; please check it.
 # Variables:
+#   $order (String) - order id.
+#   $user (String) - who paid.
+#   $error (String) - the panel's answer, HTML-escaped.
+admin-provision-stuck =
+    🛑 <b>Provisioning stopped</b> for paid order #{ $order }
+    User: { $user }
+    The panel refused the request, so retrying by itself cannot help:
+    <code>{ $error }</code>
+    Fix the cause, then press Retry (or run <code>ajib-ctl orders retry { $order }</code>). The customer was told the payment is safe.
+admin-retry-button = 🔁 Retry
+# Variables:
+#   $order (String) - order id.
+admin-retry-queued = 🔁 Order #{ $order } is queued again; the customer gets the config as soon as the panel accepts it.
+# Variables:
+#   $order (String) - order id.
+admin-retry-already-queued = ⏳ Order #{ $order } is already queued; nothing changed.
+# Variables:
+#   $order (String) - order id.
+admin-retry-done-already = ✅ Order #{ $order } was already delivered; nothing changed.
+# Variables:
+#   $order (String) - order id.
+admin-retry-not-paid = Order #{ $order } is not paid, so there is nothing to set up.
+# Variables:
 #   $error (String) - what went wrong.
 admin-blitz-down =
     🚨 <b>Blitz panel unreachable</b>

@@ -99,6 +99,7 @@ payment-expired = ⌛ This invoice has expired. If you still want the plan, plea
 payment-underpaid = ⚠️ We received { $paid }, but the invoice was for { $price }. Please contact support and we'll sort it out.
 payment-failed = ❌ The payment didn't go through, so no service was created. You can try again or contact support.
 provisioning-delayed = ⏳ Your payment is confirmed. Setting up your service is taking a little longer than usual; we'll send your config here as soon as it's ready. No need to pay again.
+provisioning-stuck = 🛟 Your payment is confirmed and safe. Setting up your service hit a problem that needs a person, and our team has been told. You will get your config here as soon as it is fixed. No need to pay again.
 btn-retry-purchase = 🔁 Try again
 
 ## Configs

@@ -30,6 +30,17 @@ admin-provision-failed =
     کاربر: { $user }
     خطا: <code>{ $error }</code>
     این سفارش پرداخت شده است؛ لطفاً بررسی کنید.
+admin-provision-stuck =
+    🛑 <b>ساخت سرویس متوقف شد</b> — سفارش پرداخت‌شده #{ $order }
+    کاربر: { $user }
+    پنل درخواست را رد کرد، پس تلاش خودکار فایده‌ای ندارد:
+    <code>{ $error }</code>
+    علت را برطرف کنید و سپس «تلاش دوباره» را بزنید (یا <code>ajib-ctl orders retry { $order }</code>). به مشتری گفته شد که پرداختش محفوظ است.
+admin-retry-button = 🔁 تلاش دوباره
+admin-retry-queued = 🔁 سفارش #{ $order } دوباره در صف قرار گرفت؛ به محض پذیرش پنل، کانفیگ برای مشتری ارسال می‌شود.
+admin-retry-already-queued = ⏳ سفارش #{ $order } از قبل در صف است؛ چیزی تغییر نکرد.
+admin-retry-done-already = ✅ سفارش #{ $order } قبلاً تحویل شده است؛ چیزی تغییر نکرد.
+admin-retry-not-paid = سفارش #{ $order } پرداخت نشده است، پس چیزی برای ساخت نیست.
 admin-blitz-down =
     🚨 <b>پنل Blitz در دسترس نیست</b>
     <code>{ $error }</code>

@@ -102,6 +102,8 @@ pub enum Callback {
     AdminBackupWithSecrets,
     /// Owner: start the restore dialogue (waits for an uploaded archive).
     AdminBackupRestore,
+    /// Admin: queue the provisioning of a stuck paid order again.
+    AdminRetryProvision(OrderId),
     /// Cancel the current dialogue.
     Cancel,
 }
@@ -209,6 +211,7 @@ impl Callback {
             Self::AdminBackupNow => ("abkn", None),
             Self::AdminBackupWithSecrets => ("abks", None),
             Self::AdminBackupRestore => ("abkr", None),
+            Self::AdminRetryProvision(id) => ("apv", Some(id.0.to_string())),
             Self::Cancel => ("x", None),
         };
         match arg {
@@ -275,6 +278,7 @@ impl Callback {
             ("abkn", None) => Self::AdminBackupNow,
             ("abks", None) => Self::AdminBackupWithSecrets,
             ("abkr", None) => Self::AdminBackupRestore,
+            ("apv", Some(id)) => Self::AdminRetryProvision(OrderId(id_arg(id)?)),
             ("x", None) => Self::Cancel,
             _ => return None,
         };
@@ -313,6 +317,7 @@ impl Callback {
                 | Self::AdminBackupNow
                 | Self::AdminBackupWithSecrets
                 | Self::AdminBackupRestore
+                | Self::AdminRetryProvision(_)
         )
     }
 }
@@ -410,6 +415,7 @@ mod tests {
             Callback::AdminBackupNow,
             Callback::AdminBackupWithSecrets,
             Callback::AdminBackupRestore,
+            Callback::AdminRetryProvision(OrderId(big)),
             Callback::Cancel,
         ];
         res.extend(AudienceChoice::ALL.map(Callback::AdminAudience));

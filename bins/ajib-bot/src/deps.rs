@@ -138,13 +138,30 @@ impl Deps {
 
     /// Everyone to alert: owners and stored admins.
     pub async fn admin_chats(&self) -> Vec<i64> {
-        let mut res = self.settings.owner_ids.clone();
-        if let Ok(admins) = self.store.list_admins().await {
-            for admin in admins {
-                if !res.contains(&admin.id.0) {
-                    res.push(admin.id.0);
+        self.staff_chats()
+            .await
+            .into_iter()
+            .map(|(chat, _)| chat)
+            .collect()
+    }
+
+    /// Owners and stored admins with their roles, each once.
+    pub async fn staff_chats(&self) -> Vec<(i64, AdminRole)> {
+        let mut res: Vec<(i64, AdminRole)> = self
+            .settings
+            .owner_ids
+            .iter()
+            .map(|id| (*id, AdminRole::Owner))
+            .collect();
+        match self.store.list_admins().await {
+            Ok(admins) => {
+                for admin in admins {
+                    if !res.iter().any(|(chat, _)| *chat == admin.id.0) {
+                        res.push((admin.id.0, admin.role));
+                    }
                 }
             }
+            Err(err) => log::error!("cannot list admins to alert: {err}"),
         }
         res
     }

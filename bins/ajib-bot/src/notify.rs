@@ -2,9 +2,10 @@
 
 use ajib_domain::{Lang, TelegramId};
 use ajib_i18n::Arg;
-use ajib_transport::{Keyboard, Outgoing, Priority};
+use ajib_storage::AdminRole;
+use ajib_transport::{InlineButton, Keyboard, Outgoing, Priority};
 
-use crate::deps::Deps;
+use crate::{deps::Deps, keyboards};
 
 /// The language a user chose, else the default.
 pub async fn lang_of(deps: &Deps, user: TelegramId) -> Lang {
@@ -47,6 +48,34 @@ pub async fn admins(deps: &Deps, id: &str, args: &[(&str, Arg<'_>)]) {
                 chat_id: chat,
                 text,
                 keyboard: None,
+                html: true,
+            },
+        )
+        .await;
+    }
+}
+
+/// Sends message `id` to every owner and admin with the buttons of
+/// `keyboard`; support staff get the message without the buttons they may not press.
+pub async fn admins_with_buttons(
+    deps: &Deps,
+    id: &str,
+    args: &[(&str, Arg<'_>)],
+    keyboard: &(dyn Fn(&Deps, Lang) -> Vec<Vec<InlineButton>> + Sync),
+) {
+    for (chat, role) in deps.staff_chats().await {
+        let lang = lang_of(deps, TelegramId(chat)).await;
+        let text = deps.t(lang, id, args);
+        let rows = match role {
+            AdminRole::Support => keyboards::for_support(keyboard(deps, lang)),
+            AdminRole::Owner | AdminRole::Admin => keyboard(deps, lang),
+        };
+        send(
+            deps,
+            Outgoing::Text {
+                chat_id: chat,
+                text,
+                keyboard: (!rows.is_empty()).then(|| keyboards::inline(rows)),
                 html: true,
             },
         )

@@ -13,8 +13,8 @@ use crate::{
     callback::Callback,
     deps::{Deps, now},
     handlers::{
-        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_staff, admin_stats,
-        admin_user_list, admin_users, notice, services, shop, start, test_account,
+        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_orders, admin_staff,
+        admin_stats, admin_user_list, admin_users, notice, services, shop, start, test_account,
     },
 };
 
@@ -258,6 +258,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,
         Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id),
         Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user),
+        Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
     }
 }
 

@@ -16,17 +16,20 @@ use tokio::sync::watch;
 
 use crate::{
     alerts,
+    callback::Callback,
     deps::{Deps, Health, i18n_lang, now},
-    handlers::{date, services},
-    notify,
+    handlers::{date, escape, services},
+    keyboards, notify,
     workers::blocking,
 };
 
 /// How long a claimed job is ours before another worker may take it over.
 const LEASE_SECS: u32 = 300;
-/// Attempts before a job is given up and left to an admin (about two days of retries).
+/// Attempts before a retryable failure is given up and left to a person
+/// (about two days of retries).
 const MAX_ATTEMPTS: u32 = 600;
-/// Longest wait between two attempts.
+/// Longest wait between two attempts: a panel back from an outage is used
+/// within five minutes.
 const MAX_BACKOFF_SECS: i64 = 300;
 /// How often the worker looks for due jobs when nobody wakes it.
 const IDLE_ROUND: Duration = Duration::from_secs(2);
@@ -103,6 +106,7 @@ async fn process(deps: &Deps, job: &Job) {
                 log::error!("could not complete job {}: {err}", job.id);
             }
         }
+        Err(err) if is_permanent(&err) => give_up(deps, job, &order, &format!("{err:#}")).await,
         Err(err) => {
             if alerts::is_blitz_down(&err) {
                 alerts::blitz_down(deps, &format!("{err:#}")).await;
@@ -110,6 +114,16 @@ async fn process(deps: &Deps, job: &Job) {
             retry(deps, job, Some(&order), &format!("{err:#}")).await
         }
     }
+}
+
+/// Whether trying the same job again cannot help: the panel understood the
+/// request and refused it (a usage or validation error, a name it will not
+/// take, a rejected token). Timeouts, refused connections and 5xx are not.
+fn is_permanent(err: &anyhow::Error) -> bool {
+    err.chain().any(|it| {
+        it.downcast_ref::<blitz::Error>()
+            .is_some_and(|it| !it.is_retryable())
+    })
 }
 
 async fn provision(deps: &Deps, order: &Order) -> anyhow::Result<Provisioned> {
@@ -139,6 +153,9 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<Service> {
     };
     let at = now();
     let username = blitz_username(order.user, order.id);
+    // The creation date makes the days count from today, the day of payment
+    // (or of delivery, if the panel was down), not from the first connection
+    // as an on-hold account would; our own expiry below counts the same way.
     let new_user = blitz::NewUser {
         username: username.clone(),
         traffic_limit_gb: u64::from(traffic_gb),
@@ -186,14 +203,10 @@ async fn renew(
     let username = service.blitz_username.clone();
     let client = deps.blitz.clone();
     if service.is_expired(at) {
-        // A fresh period from today: repeating it the same day sets the same values.
+        // A fresh period from today, usage zeroed: repeating it the same day
+        // sets the same values.
         let (days, gb) = (u64::from(plan.days), u64::from(plan.traffic_gb));
-        blocking(move || {
-            client
-                .start_new_period(&username, days, gb)
-                .and_then(|()| client.reset_user(&username))
-        })
-        .await??;
+        blocking(move || client.start_new_period(&username, days, gb)).await??;
     } else {
         let target = match order.renewal_target_days {
             Some(target) => target,
@@ -259,30 +272,65 @@ async fn retry(deps: &Deps, job: &Job, order: Option<&Order>, error: &str) {
         job.id,
         job.attempts
     );
-    if let Some(order) = order {
-        if job.attempts == 1 {
-            notify::user(deps, order.user, "provisioning-delayed", &[], None).await;
-        }
-        if job.attempts == deps.settings.provision_alert_after || job.attempts == MAX_ATTEMPTS {
-            let (order_ref, user) = (order.id.to_string(), order.user.to_string());
-            let args = [
-                ("order", Arg::from(order_ref.as_str())),
-                ("user", Arg::from(user.as_str())),
-                ("error", Arg::from(error)),
-            ];
-            notify::admins(deps, "admin-provision-failed", &args).await;
-        }
-    }
-    let res = if job.attempts >= MAX_ATTEMPTS {
-        deps.store.fail_job(job.id, error).await
-    } else {
-        deps.store
-            .retry_job(job.id, now().plus_secs(backoff_secs(job.attempts)), error)
-            .await
+    let Some(order) = order else {
+        return reschedule(deps, job, error).await;
     };
-    if let Err(err) = res {
+    if job.attempts >= MAX_ATTEMPTS {
+        return give_up(deps, job, order, error).await;
+    }
+    if job.attempts == 1 {
+        notify::user(deps, order.user, "provisioning-delayed", &[], None).await;
+    }
+    if job.attempts == deps.settings.provision_alert_after {
+        let (order_ref, user) = (order.id.to_string(), order.user.to_string());
+        let error = escape(error);
+        let args = [
+            ("order", Arg::from(order_ref.as_str())),
+            ("user", Arg::from(user.as_str())),
+            ("error", Arg::from(error.as_str())),
+        ];
+        notify::admins(deps, "admin-provision-failed", &args).await;
+    }
+    reschedule(deps, job, error).await;
+}
+
+async fn reschedule(deps: &Deps, job: &Job, error: &str) {
+    let run_at = now().plus_secs(backoff_secs(job.attempts));
+    if let Err(err) = deps.store.retry_job(job.id, run_at, error).await {
         log::error!("could not reschedule job {}: {err}", job.id);
     }
+}
+
+/// Stops automatic retries: the order stays paid and is listed as stuck
+/// (`ajib-ctl orders list --stuck`) until a person retries it; the customer
+/// hears that the payment is safe, the owners and admins get the panel's
+/// words and a Retry button.
+async fn give_up(deps: &Deps, job: &Job, order: &Order, error: &str) {
+    log::error!(
+        "provisioning of order {} stopped after attempt {}: {error}",
+        order.id,
+        job.attempts
+    );
+    if let Err(err) = deps.store.fail_job(job.id, error).await {
+        // The job stays leased and comes back when the lease runs out.
+        return log::error!("could not record job {} as stuck: {err}", job.id);
+    }
+    notify::user(deps, order.user, "provisioning-stuck", &[], None).await;
+    let (order_ref, user) = (order.id.to_string(), order.user.to_string());
+    let error = escape(error);
+    let args = [
+        ("order", Arg::from(order_ref.as_str())),
+        ("user", Arg::from(user.as_str())),
+        ("error", Arg::from(error.as_str())),
+    ];
+    let order_id = order.id;
+    let buttons = move |deps: &Deps, lang| {
+        vec![vec![keyboards::button(
+            deps.t(lang, "admin-retry-button", &[]),
+            Callback::AdminRetryProvision(order_id),
+        )]]
+    };
+    notify::admins_with_buttons(deps, "admin-provision-stuck", &args, &buttons).await;
 }
 
 /// 2, 4, 8 … seconds, capped at five minutes.
@@ -299,6 +347,45 @@ fn blitz_date(at: UnixTime) -> Option<blitz::Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check_permanent(err: blitz::Error, expected: bool) {
+        let shown = err.to_string();
+        let err = anyhow::Error::new(err).context("provisioning order 7");
+        assert_eq!(is_permanent(&err), expected, "{shown}");
+    }
+
+    #[test]
+    fn only_refusals_by_the_panel_stop_the_retries() {
+        let usage = "Failed to add user u: Command '...' failed with exit code 1: Usage: ...";
+        check_permanent(
+            blitz::Error::Panel {
+                status: 400,
+                detail: usage.to_owned(),
+            },
+            true,
+        );
+        check_permanent(
+            blitz::Error::NotFound {
+                detail: "User 'u' not found in the database.".to_owned(),
+            },
+            true,
+        );
+        check_permanent(
+            blitz::Error::Unauthorized {
+                detail: "Invalid API token.".to_owned(),
+            },
+            true,
+        );
+        check_permanent(blitz::Error::Validation { fields: Vec::new() }, true);
+        check_permanent(
+            blitz::Error::Transient {
+                reason: "panel answered 502".to_owned(),
+                source: None,
+            },
+            false,
+        );
+        assert!(!is_permanent(&anyhow::anyhow!("database is locked")));
+    }
 
     #[test]
     fn backoff_grows_then_caps() {

@@ -3,7 +3,7 @@
 use ajib_domain::{OrderId, OrderStatus, TelegramId};
 use ajib_testkit::{heleket::PayOutcome, telegram::SimUser};
 
-use crate::support::{Env, OpenInvoice, button_data, button_url, has_text};
+use crate::support::{Env, OpenInvoice, button_data, has_text};
 
 /// Walks one user from /start to a delivered config; returns the order id.
 pub async fn buy_first_plan(
@@ -142,36 +142,8 @@ async fn renewal_extends_the_same_account_once() {
     let blitz = env.sandbox.blitz.as_ref().unwrap();
     let days_before = blitz.user(&service.blitz_username).unwrap().expiration_days;
 
-    let menu = env.say(&user, "/menu", |it| button_data(it, "v1:ss").is_some());
-    let list = env.press(&user, menu.message_id, "v1:ss", |it| {
-        button_data(it, "v1:s:").is_some()
-    });
-    let details = env.press(
-        &user,
-        list.message_id,
-        &format!("v1:s:{}", service.id),
-        |it| button_data(it, "v1:r:").is_some(),
-    );
-    let offer = env.press(
-        &user,
-        details.message_id,
-        &format!("v1:r:{}", service.id),
-        |it| button_data(it, "v1:rb:").is_some(),
-    );
-    let invoice = env.press(
-        &user,
-        offer.message_id,
-        &format!("v1:rb:{}", service.id),
-        |it| button_url(it).is_some(),
-    );
+    let (fake_invoice, order) = env.open_renewal_invoice(&user, service.id);
     let heleket = env.sandbox.heleket.as_ref().unwrap();
-    let url = button_url(&invoice).unwrap();
-    let fake_invoice = heleket
-        .invoices()
-        .into_iter()
-        .find(|it| it.url == url)
-        .unwrap();
-    let order = OrderId::from_invoice_ref(&fake_invoice.order_id).unwrap();
     let before = env.sandbox.telegram.messages(user.id).len();
     heleket.pay(&fake_invoice.uuid, PayOutcome::Paid);
     env.wait_new(&user, before, |it| {

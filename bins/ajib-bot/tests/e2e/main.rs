@@ -6,6 +6,7 @@
 
 mod admin;
 mod backup;
+mod blitz_real;
 mod journey;
 mod payments;
 mod support;

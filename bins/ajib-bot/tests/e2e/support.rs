@@ -218,6 +218,37 @@ impl Env {
         }
     }
 
+    /// Walks `user` from /menu through My services to the renewal invoice of
+    /// `service`; returns the invoice as the fake Heleket holds it, and our order.
+    pub fn open_renewal_invoice(
+        &self,
+        user: &SimUser,
+        service: ajib_domain::ServiceId,
+    ) -> (ajib_testkit::heleket::FakeInvoice, ajib_domain::OrderId) {
+        let menu = self.say(user, "/menu", |it| button_data(it, "v1:ss").is_some());
+        let list = self.press(user, menu.message_id, "v1:ss", |it| {
+            button_data(it, "v1:s:").is_some()
+        });
+        let details = self.press(user, list.message_id, &format!("v1:s:{service}"), |it| {
+            button_data(it, "v1:r:").is_some()
+        });
+        let offer = self.press(user, details.message_id, &format!("v1:r:{service}"), |it| {
+            button_data(it, "v1:rb:").is_some()
+        });
+        let invoice = self.press(user, offer.message_id, &format!("v1:rb:{service}"), |it| {
+            button_url(it).is_some()
+        });
+        let url = button_url(&invoice).unwrap();
+        let heleket = self.sandbox.heleket.as_ref().unwrap();
+        let invoice = heleket
+            .invoices()
+            .into_iter()
+            .find(|it| it.url == url)
+            .expect("invoice behind the pay button");
+        let order = ajib_domain::OrderId::from_invoice_ref(&invoice.order_id).unwrap();
+        (invoice, order)
+    }
+
     /// The user's one service (fails the test if there is none).
     pub async fn only_service(&self, user: &SimUser) -> ajib_domain::Service {
         let store = &self.sandbox.app.deps.store;
