@@ -46,6 +46,8 @@ pub enum Command {
     Admins(AdminsArgs),
     /// Look up users.
     Users(UsersArgs),
+    /// List orders, find stuck ones and retry their provisioning.
+    Orders(OrdersArgs),
     /// Check the installation and print the exact fix for each problem.
     Doctor(DoctorArgs),
     /// Update from a release tarball (backup, swap, health check, roll back on failure).
@@ -425,6 +427,49 @@ pub struct UsersFind {
     /// machine-readable output
     #[argh(switch)]
     pub json: bool,
+}
+
+/// List orders and retry stuck provisioning.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "orders")]
+pub struct OrdersArgs {
+    /// the orders command
+    #[argh(subcommand)]
+    pub command: OrdersCommand,
+}
+
+/// Orders commands.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand)]
+pub enum OrdersCommand {
+    /// List the latest orders, or the stuck ones.
+    List(OrdersList),
+    /// Queue a stuck order's provisioning again.
+    Retry(OrdersRetry),
+}
+
+/// List the latest orders, or with --stuck the paid orders whose provisioning stopped.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "list")]
+pub struct OrdersList {
+    /// only paid orders whose provisioning stopped and needs a person
+    #[argh(switch)]
+    pub stuck: bool,
+    /// how many orders to show (default 50)
+    #[argh(option, default = "50")]
+    pub limit: u32,
+    /// machine-readable output
+    #[argh(switch)]
+    pub json: bool,
+}
+
+/// Queue the provisioning of a stuck paid order again; the running bot picks it up within seconds.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "retry")]
+pub struct OrdersRetry {
+    /// the order number, as in the alert (#42 or 42)
+    #[argh(positional)]
+    pub order: String,
 }
 
 /// Check config, Telegram, Blitz, Heleket, database, disk, permissions, clock and service.

@@ -11,6 +11,9 @@ use serde::Serialize;
 use crate::{cli::DoctorArgs, envfile::EnvFile, paths::Paths, service, system};
 
 /// The outcome of one check.
+/// How long one network check may take.
+const NET_TIMEOUT: Duration = Duration::from_secs(10);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 enum Level {
@@ -97,10 +100,11 @@ pub fn run(paths: &Paths, args: &DoctorArgs) -> anyhow::Result<()> {
     {
         let agent = agent();
         checks.extend(telegram(&agent, config));
-        checks.push(blitz(&agent, config));
+        checks.push(blitz(config));
         checks.push(heleket(&agent, config));
     }
     checks.push(database(paths, &env));
+    checks.push(stuck_orders(paths, &env));
     checks.push(disk(paths, &env));
     checks.push(backups(paths, &env));
     checks.push(service_check(paths));
@@ -162,7 +166,7 @@ fn permissions(paths: &Paths) -> Check {
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
+        .timeout_global(Some(NET_TIMEOUT))
         .http_status_as_error(false)
         .build()
         .into()
@@ -262,39 +266,80 @@ fn telegram(agent: &ureq::Agent, config: &Config) -> Vec<Check> {
     res
 }
 
-fn blitz(agent: &ureq::Agent, config: &Config) -> Check {
+fn blitz(config: &Config) -> Check {
     let Some(blitz) = &config.blitz else {
         return fail("blitz", "BLITZ_API_BASE/BLITZ_API_KEY not set".to_owned(), "ajib-ctl config set BLITZ_API_BASE https://panel.example/api && ajib-ctl config set BLITZ_API_KEY".to_owned());
     };
-    let url = format!("{}/server/version", blitz.api_base.trim_end_matches('/'));
-    match send(
-        agent
-            .get(&url)
-            .header("Authorization", blitz.api_key.expose())
-            .call(),
-    ) {
-        Err(e) => fail(
+    // The bot's own client: the same URL rules, auth and error reading.
+    let client = match blitz::Client::new(&blitz.api_base, blitz.api_key.expose(), NET_TIMEOUT) {
+        Ok(client) => client,
+        Err(e) => {
+            return fail(
+                "blitz",
+                e.to_string(),
+                "ajib-ctl config set BLITZ_API_BASE https://panel.example:PORT/ROOT_PATH/api/v1"
+                    .to_owned(),
+            );
+        }
+    };
+    match client.version() {
+        Ok(version) => blitz_version_check(&version),
+        Err(blitz::Error::Unauthorized { detail }) => fail(
             "blitz",
-            format!("cannot reach {url}: {e}"),
+            format!("API token rejected: {detail}"),
+            "create a token in the Blitz panel, then: ajib-ctl config set BLITZ_API_KEY".to_owned(),
+        ),
+        Err(e @ blitz::Error::Transient { .. }) => fail(
+            "blitz",
+            format!("cannot reach {}: {e}", client.base_url()),
             "check BLITZ_API_BASE and that the panel is up: curl -s <base>/server/version"
                 .to_owned(),
         ),
-        Ok(reply) if reply.status == 200 => ok(
+        Err(e) => fail(
             "blitz",
-            format!(
-                "reachable, token valid ({})",
-                reply.body.trim().chars().take(80).collect::<String>()
-            ),
-        ),
-        Ok(reply) if reply.status == 401 || reply.status == 403 => fail(
-            "blitz",
-            format!("HTTP {}: API token rejected", reply.status),
-            "create a token in the Blitz panel, then: ajib-ctl config set BLITZ_API_KEY".to_owned(),
-        ),
-        Ok(reply) => fail(
-            "blitz",
-            format!("HTTP {} from {url}", reply.status),
+            format!("{}: {e}", client.base_url()),
             "check BLITZ_API_BASE (it must end with the API prefix, e.g. /api/v1)".to_owned(),
+        ),
+    }
+}
+
+/// Reports the panel version and what AJIB knows of it.
+fn blitz_version_check(version: &blitz::Version) -> Check {
+    let shown = format!(
+        "reachable, token valid, panel {} (core {})",
+        version.current_version,
+        if version.core_version.is_empty() {
+            "unknown"
+        } else {
+            &version.core_version
+        }
+    );
+    let (major, minor, patch) = blitz::NEWEST_KNOWN_VERSION;
+    let newest = format!("{major}.{minor}.{patch}");
+    match blitz::support(&version.current_version) {
+        blitz::Support::Known { quirks: [] } => ok("blitz", shown),
+        blitz::Support::Known { quirks } => {
+            let quirks: Vec<String> = quirks.iter().map(ToString::to_string).collect();
+            warn(
+                "blitz",
+                format!("{shown}; known panel defects: {}", quirks.join("; ")),
+                "nothing to do: AJIB works around them (docs/blitz-compat.md)".to_owned(),
+            )
+        }
+        blitz::Support::Newer => warn(
+            "blitz",
+            format!("{shown}: newer than {newest}, the newest AJIB was checked against"),
+            "take a test account in the bot to confirm provisioning works".to_owned(),
+        ),
+        blitz::Support::TooOld => fail(
+            "blitz",
+            format!("{shown}: panels before 2.0 are not supported"),
+            "upgrade the Blitz panel (its menu: Update panel)".to_owned(),
+        ),
+        blitz::Support::Unrecognised => warn(
+            "blitz",
+            format!("{shown}: version not recognised"),
+            "take a test account in the bot to confirm provisioning works".to_owned(),
         ),
     }
 }
@@ -380,6 +425,35 @@ fn database(paths: &Paths, env: &EnvFile) -> Check {
         Ok(v) if v < known => warn("database", format!("integrity ok, schema {v} < {known}: migrations pending"), "they run at the next start: ajib-ctl restart".to_owned()),
         Ok(v) => ok("database", format!("integrity ok, schema {v}, migrations up to date")),
         Err(e) => fail("database", e.to_string(), "restore the latest good backup: ajib-ctl backup list && ajib-ctl backup restore <file>".to_owned()),
+    }
+}
+
+/// Paid orders whose provisioning stopped: money taken, nothing delivered yet.
+fn stuck_orders(paths: &Paths, env: &EnvFile) -> Check {
+    if !paths.db(env).exists() {
+        return ok("orders", "no database yet".to_owned());
+    }
+    let stuck = crate::db::Db::open_existing(paths, env)
+        .and_then(|db| Ok(db.block(db.store().stuck_orders(100))?));
+    match stuck {
+        Ok(stuck) if stuck.is_empty() => ok("orders", "no stuck paid orders".to_owned()),
+        Ok(stuck) => {
+            let ids: Vec<String> = stuck.iter().map(|it| format!("#{}", it.order.id)).collect();
+            fail(
+                "orders",
+                format!(
+                    "{} paid order(s) not provisioned: {}",
+                    stuck.len(),
+                    ids.join(", ")
+                ),
+                "see why: ajib-ctl orders list --stuck; fix the cause, then: ajib-ctl orders retry <order>".to_owned(),
+            )
+        }
+        Err(e) => warn(
+            "orders",
+            format!("cannot read orders: {e:#}"),
+            "see the database check above".to_owned(),
+        ),
     }
 }
 

@@ -12,6 +12,7 @@ mod db;
 mod doctor;
 mod envfile;
 mod exit;
+mod orders;
 mod paths;
 mod plans;
 mod scripts;
@@ -54,6 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plans(args) => plans::run(&paths, args.command),
         Command::Admins(args) => admins::run(&paths, args.command),
         Command::Users(args) => users::run(&paths, args.command),
+        Command::Orders(args) => orders::run(&paths, args.command),
         Command::Doctor(args) => doctor::run(&paths, &args),
         Command::Update(args) => scripts::update(&paths, &args),
         Command::Uninstall(args) => scripts::uninstall(&paths, &args),

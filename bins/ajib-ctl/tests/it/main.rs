@@ -3,6 +3,7 @@
 mod backup;
 mod config;
 mod deploy;
+mod orders;
 mod users;
 
 use std::{
