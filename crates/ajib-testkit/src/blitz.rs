@@ -1,5 +1,5 @@
-//! A fake Blitz panel: a real HTTP server on `127.0.0.1` speaking the panel's
-//! `/api/v1` API, with its quirks, over users kept in memory.
+//! A fake Blitz panel, modelling ReturnFI/Blitz 2.5.3: a real HTTP server on
+//! `127.0.0.1` speaking the panel's `/api/v1` API over users kept in memory.
 //!
 //! Start one with [`FakeBlitz::start`], aim a client at
 //! [`FakeBlitz::base_url`] with [`FakeBlitz::token`], and inspect or change
@@ -8,50 +8,70 @@
 //! own tokio runtime, so sync tests and async tests (on any runtime) can both
 //! use it; it stops when the `FakeBlitz` is dropped.
 //!
-//! What it reproduces (see `shared/specs/blitz.md`):
-//! - Raw-token `Authorization`: no header → 401 `Unauthorized.`, any other
-//!   value (including `Bearer <token>`) → 401 `Invalid API token.`.
-//! - `/users` → 307 to `/users/`.
-//! - Usernames stored lower-cased; lookups by path are exact, so a client
-//!   that forgets to lower-case finds nothing.
-//! - `GET /users/` with no users → 400 `Error: 404: No users found.`;
-//!   `POST /users/` → 201, duplicate → 409; bad bodies → FastAPI-shaped 422
-//!   (pattern mismatch, negative numbers, wrong types, missing fields, bad JSON).
-//! - Missing user: 500 "… not found." on `GET /users/{name}`, 400 on
-//!   `PATCH`/`DELETE`/reset, 404 `User not found or password not set` on `/uri`.
-//! - Traffic limits in GB stored as `GB × 2^30` bytes; 32-character generated
-//!   passwords; `renew_creation_date` and reset set the creation date to
-//!   "today" (the system date in UTC, or the one given to [`FakeBlitz::set_today`]).
-//! - `/users/{name}/uri` and `/users/uri/bulk` links (IPv4 `hy2://` URI,
-//!   `ipv6: null`, one node, a `normal_sub` link), `/server/status`,
-//!   `/server/services/status` and `/server/version`.
+//! # A model of the panel, not a table of answers
 //!
-//! The panel's periodic blocking of expired and over-quota users does not
-//! run by itself: call [`FakeBlitz::enforce_limits`] where a test wants it.
+//! The real panel is a FastAPI app whose handlers call `core/cli_api.py`,
+//! which runs Python scripts over MongoDB and turns their failures into
+//! exception texts that the handlers wrap once more.
+//! The fake has the same layers, so its answers come out of the same structure:
+//!
+//! - `api`: the auth middleware, Starlette's routing (307 slash redirects,
+//!   404, 405), the pydantic models (`schema`), and each handler's
+//!   `try`/`except` wrapping into `{"status": N, "detail": ...}`.
+//! - `cli_api`: the argument list each call builds (with 2.5.3's `add_user`
+//!   bug: a create with both a note and a creation date fails with
+//!   `add_user.py`'s usage text), `run_cmd`'s error text, the kick.
+//! - `scripts`: `add_user.py`, `get_user.py`, `edit_user.py`,
+//!   `reset_user.py`, `remove_user.py`, `list_users.py`, `wrapper_uri.py`,
+//!   `kickuser.py` and `core/traffic.py`, as functions of `sys.argv`.
+//! - `state`: the users collection, keyed by the lower-cased name.
+//!
+//! [`FakeBlitz::commands`] lists every script command line the panel ran.
+//! The panel's periodic traffic and expiry pass does not run by itself: call
+//! [`FakeBlitz::enforce_limits`] where a test wants it.
+//!
+//! # Sources
+//!
+//! ReturnFI/Blitz's own 2.x files were not in any index we could read, so
+//! each module cites the fork or copy it follows (Jackchen0514/Blitz,
+//! 0xd5f/ANY, YerdosNar/Blitz, Asgaroth-SG/AsgarothGate), with commits.
+//! The user router is identical in four forks and `add_user.py`'s argv
+//! handling in two; the spec (`shared/specs/blitz.md`) records the `add_user`
+//! bug as seen on a running 2.5.3.
+//!
+//! # Not verified against 2.5.3
+//!
+//! - Every router, `cli_api` and script text: read from forks and older copies, not from ReturnFI/Blitz at 2.5.3.
+//! - That 2.5.3's `add_user.py` takes at most 8 argv, so the bug prints the usage line (Swaeami/iridium-blitz takes 9, where it would be a traceback).
+//! - Raw-token auth and "Unauthorized." with its full stop (the older ReturnFI/Hysteria2 used `Bearer` and no full stop); "The session is invalid." for any session cookie, API or not.
+//! - Status "On-hold" at create (0xd5f/ANY writes "Offline"); `reset_user.py`'s success text (0xd5f/ANY also has "already in a reset state").
+//! - `generate_password` with `secrets` (YerdosNar/Blitz uses `pwgen`); both give 32 characters of `[A-Za-z0-9]`.
+//! - FastAPI and pydantic details: the 422 `json_invalid` position and message (serde's stand in for Python's), pydantic's `str` to `int` rules, integers beyond `i64` (422 here, accepted by pydantic), no `url` key in errors, the 307 `Location` (from the Host header, without ROOT_PATH).
+//! - `str(HTTPException)` being `"404: ..."` (Starlette's `__str__`), behind "Error: 404: No users found.".
+//! - argparse's usage wrapping (80 columns assumed) and how it classifies values that start with `-`.
+//! - `wrapper_uri.py`'s parameters in 2.5.x (2.5.2 changed `insecure`; the fake's host has `insecure` false, where both agree); names starting with `-` and `--all` are not modelled.
+//! - The database never fails here, so its error texts are not modelled; pymongo's "MongoDB can only handle up to 8-byte ints" is from memory.
+//! - `traffic.py`: there is no live traffic API (a user's `online_count` stands for it), no traffic coefficient, and the kick before an edit disconnects nobody; [`FakeBlitz::enforce_limits`] stands for the scheduler running `traffic.py --no-gui`.
+//! - "Today" is the UTC date (or the one given to [`FakeBlitz::set_today`]); the panel uses its host's local date, for `renew_creation_date` too.
+//! - `/server/status` and `/server/services/status` are canned, not parsed from `server_info.py` and `services_status.sh`; `/server/version/check` and `POST /users/bulk/` are not modelled and answer as missing routes.
+//! - Lists come in MongoDB's natural order, taken to be insertion order (a rename moves the user last); MongoDB does not promise it.
+//! - A `null` creation date (`edit_user.py --creation-date null`, which the API never sends) is stored as absent.
 //!
 //! Faults ([`FakeBlitz::set_fault`]) imitate an unhealthy panel; see [`BlitzFault`].
 
 mod api;
+mod cli_api;
+mod python;
 mod schema;
+mod scripts;
+mod server;
 mod state;
 
-use std::{
-    io,
-    net::SocketAddr,
-    pin::Pin,
-    sync::Arc,
-    task::{Context, Poll},
-    thread,
-    time::Duration,
-};
+use std::{sync::Arc, thread, time::Duration};
 
-use tokio::{
-    io::{AsyncRead, AsyncWrite, ReadBuf},
-    net::{TcpListener, TcpStream},
-    sync::oneshot,
-};
+use tokio::sync::oneshot;
 
-use crate::blitz::state::Shared;
+use crate::blitz::{scripts::traffic, state::Shared};
 
 /// A running fake panel; stops when dropped.
 #[derive(Debug)]
@@ -78,8 +98,13 @@ pub enum BlitzFault {
     /// Hold every request for ten minutes before answering (past any sane
     /// client timeout); the fake's drop cuts the wait short.
     Hang,
-    /// Answer `PATCH` and `DELETE` on an existing user with the panel's 400
-    /// "failed to kick user" and change nothing.
+    /// `kickuser.py` fails, as when the Hysteria2 traffic API is out of
+    /// reach. The kick runs first in `PATCH` and bulk delete (before anything
+    /// checks that the user exists) and right after the lookup in `DELETE`;
+    /// they answer 400 `Error: Failed to execute kick user script: Command
+    /// '['python3', '/etc/hysteria/core/scripts/hysteria2/kickuser.py',
+    /// '<name>']' returned non-zero exit status 1.` and change nothing.
+    /// Reads and reset (which does not kick) still work.
     KickFailure,
 }
 
@@ -90,9 +115,11 @@ pub struct FakeUser {
     pub username: String,
     /// The Hysteria2 password.
     pub password: String,
-    /// Traffic limit in bytes; `0` is unlimited.
+    /// Traffic limit in bytes; `0` is unlimited. The panel can hold a
+    /// negative limit (a create with a negative `traffic_limit`); it reads as
+    /// `0` here.
     pub max_download_bytes: u64,
-    /// Total days from the creation date; `0` is unlimited.
+    /// Total days from the creation date; `0` is unlimited. Negative reads as `0`.
     pub expiration_days: u64,
     /// `YYYY-MM-DD`, or `None` while on hold.
     pub account_creation_date: Option<String>,
@@ -100,13 +127,16 @@ pub struct FakeUser {
     pub blocked: bool,
     /// The IP-count limiter is lifted.
     pub unlimited_user: bool,
-    /// The note; an empty note is `None`.
+    /// The note: `None` if none was given at create, `Some("")` once an edit cleared it.
     pub note: Option<String>,
-    /// `None` until the user has traffic (or is reset).
+    /// The stored status: "On-hold" from create and reset, "Online" or
+    /// "Offline" once the traffic pass has seen the user active.
+    pub status: String,
+    /// `None` until the user has traffic, and again after a reset.
     pub upload_bytes: Option<u64>,
-    /// `None` until the user has traffic (or is reset).
+    /// `None` until the user has traffic, and again after a reset.
     pub download_bytes: Option<u64>,
-    /// Open connections; `> 0` shows as `Online`.
+    /// Open connections, as the Hysteria2 traffic API reports them.
     pub online_count: u32,
 }
 
@@ -134,7 +164,7 @@ impl FakeBlitz {
         let server_shared = shared.clone();
         let thread = thread::Builder::new()
             .name(format!("fake-blitz-{}", addr.port()))
-            .spawn(move || serve(std_listener, server_shared, shutdown_rx, ready))?;
+            .spawn(move || server::serve(std_listener, server_shared, shutdown_rx, ready))?;
         ready_rx
             .recv_timeout(Duration::from_secs(10))
             .map_err(|_| {
@@ -166,52 +196,80 @@ impl FakeBlitz {
     /// Every user, ordered by name.
     #[must_use]
     pub fn users(&self) -> Vec<FakeUser> {
-        self.shared.lock().users.values().cloned().collect()
+        let mut res: Vec<FakeUser> = self
+            .shared
+            .lock()
+            .users
+            .iter()
+            .map(|it| it.to_fake_user())
+            .collect();
+        res.sort_by(|a, b| a.username.cmp(&b.username));
+        res
     }
 
     /// One user by its exact (lower-case) name.
     #[must_use]
     pub fn user(&self, name: &str) -> Option<FakeUser> {
-        self.shared.lock().users.get(name).cloned()
+        let panel = self.shared.lock();
+        let doc = panel.users.iter().find(|it| it.id == name)?;
+        Some(doc.to_fake_user())
     }
 
-    /// Sets the user's traffic in this period. Panics if there is no such user.
+    /// Every script command line the panel ran, in order, as `run_cmd`
+    /// prints it: `python3 /etc/hysteria/core/scripts/hysteria2/add_user.py ...`
+    /// (arguments joined by spaces, unquoted; passwords included).
+    #[must_use]
+    pub fn commands(&self) -> Vec<String> {
+        self.shared.lock().commands.clone()
+    }
+
+    /// Sets the user's traffic in this period, as the panel's traffic pass
+    /// records it: a user on hold with traffic starts its clock today.
+    /// Panics if there is no such user.
     #[track_caller]
     pub fn set_usage(&self, name: &str, upload_bytes: u64, download_bytes: u64) {
-        self.with_user(name, |user| {
-            user.upload_bytes = Some(upload_bytes);
-            user.download_bytes = Some(download_bytes);
+        self.with_user(name, |doc, today| {
+            doc.upload_bytes = Some(upload_bytes);
+            doc.download_bytes = Some(download_bytes);
+            traffic::account(doc, today, upload_bytes > 0 || download_bytes > 0);
         });
     }
 
     /// Sets the creation date (`YYYY-MM-DD`), starting the expiry clock of a
-    /// user on hold. Panics if there is no such user or the date is not one.
+    /// user on hold, as `edit_user.py --creation-date` does (the status
+    /// follows at the next traffic pass). Panics if there is no such user or
+    /// the date is not one.
     #[track_caller]
     pub fn set_creation_date(&self, name: &str, date: &str) {
         assert!(
             state::is_date(date),
             "fake blitz: {date:?} is not a YYYY-MM-DD date"
         );
-        self.with_user(name, |user| {
-            user.account_creation_date = Some(date.to_owned())
+        self.with_user(name, |doc, _| {
+            doc.account_creation_date = Some(date.to_owned());
         });
     }
 
     /// Blocks or unblocks the user. Panics if there is no such user.
     #[track_caller]
     pub fn set_blocked(&self, name: &str, blocked: bool) {
-        self.with_user(name, |user| user.blocked = blocked);
+        self.with_user(name, |doc, _| doc.blocked = blocked);
     }
 
-    /// Sets the user's open connections (`> 0` shows as `Online`). Panics if
+    /// Sets the user's open connections, as the traffic pass sees them:
+    /// `> 0` is Online, and a user on hold starts its clock today. Panics if
     /// there is no such user.
     #[track_caller]
     pub fn set_online_count(&self, name: &str, online_count: u32) {
-        self.with_user(name, |user| user.online_count = online_count);
+        self.with_user(name, |doc, today| {
+            doc.online_count = online_count;
+            traffic::account(doc, today, false);
+        });
     }
 
-    /// Freezes the fake's "today" (`YYYY-MM-DD`) used by `renew_creation_date`,
-    /// reset and [`FakeBlitz::enforce_limits`]. Panics if it is not a date.
+    /// Freezes the panel host's "today" (`YYYY-MM-DD`), used by
+    /// `renew_creation_date`, the traffic pass and
+    /// [`FakeBlitz::enforce_limits`]. Panics if it is not a date.
     #[track_caller]
     pub fn set_today(&self, date: &str) {
         assert!(
@@ -227,11 +285,22 @@ impl FakeBlitz {
         self.shared.lock().today()
     }
 
-    /// Runs the panel's periodic check once: blocks users whose quota is
-    /// used up (`used >= limit`) or whose creation date + days is today or
-    /// earlier. Never unblocks, like the panel.
+    /// Sets the panel version `/server/version` reports (default "2.5.3").
+    ///
+    /// Only the reported version changes: the fake keeps behaving as 2.5.3.
+    pub fn set_version(&self, current: &str) {
+        current.clone_into(&mut self.shared.lock().version);
+    }
+
+    /// Runs the panel's periodic pass once (`traffic.py --no-gui`): statuses
+    /// follow the online state, then users whose quota is used up
+    /// (`used >= limit`) or whose creation date + days is today or earlier
+    /// are blocked. Users on hold and blocked users are skipped; nobody is
+    /// unblocked.
     pub fn enforce_limits(&self) {
-        self.shared.lock().enforce_limits();
+        let mut panel = self.shared.lock();
+        traffic::traffic_status(&mut panel);
+        traffic::kick_expired_users(&mut panel);
     }
 
     /// Switches how the fake misbehaves from the next request on.
@@ -247,10 +316,11 @@ impl FakeBlitz {
     }
 
     #[track_caller]
-    fn with_user(&self, name: &str, change: impl FnOnce(&mut FakeUser)) {
-        let mut state = self.shared.lock();
-        match state.users.get_mut(name) {
-            Some(user) => change(user),
+    fn with_user(&self, name: &str, change: impl FnOnce(&mut state::Doc, &str)) {
+        let mut panel = self.shared.lock();
+        let today = panel.today();
+        match panel.users.iter_mut().find(|it| it.id == name) {
+            Some(doc) => change(doc, &today),
             None => panic!("fake blitz: no user {name:?}"),
         }
     }
@@ -264,126 +334,6 @@ impl Drop for FakeBlitz {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-/// The server thread: runs until `shutdown` fires, then drops the runtime,
-/// which cancels every connection and hanging request.
-fn serve(
-    std_listener: std::net::TcpListener,
-    shared: Arc<Shared>,
-    shutdown: oneshot::Receiver<()>,
-    ready: std::sync::mpsc::Sender<()>,
-) {
-    // On failure `ready` is dropped unsent, and `try_start` reports that the server did not start.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => return log::error!("fake blitz: no tokio runtime: {err}"),
-    };
-    runtime.block_on(async move {
-        let listener = match TcpListener::from_std(std_listener) {
-            Ok(listener) => listener,
-            Err(err) => return log::error!("fake blitz: no tokio listener: {err}"),
-        };
-        let listener = GatedListener {
-            inner: listener,
-            shared: shared.clone(),
-        };
-        let app = api::router(shared);
-        tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, app).await {
-                log::error!("fake blitz: server stopped: {err}");
-            }
-        });
-        let _ = ready.send(());
-        // A dropped sender (the FakeBlitz leaked or panicked) also stops us.
-        let _ = shutdown.await;
-    });
-}
-
-/// A listener that closes new connections while the fault is `Refuse`.
-struct GatedListener {
-    inner: TcpListener,
-    shared: Arc<Shared>,
-}
-
-impl axum::serve::Listener for GatedListener {
-    type Io = GatedStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.inner.accept().await {
-                Ok((_, _)) if self.shared.refusing() => (),
-                Ok((stream, addr)) => {
-                    let stream = GatedStream {
-                        inner: stream,
-                        shared: self.shared.clone(),
-                    };
-                    return (stream, addr);
-                }
-                // Out of file descriptors and the like: wait and go on.
-                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.inner.local_addr()
-    }
-}
-
-/// A connection that reads as closed while the fault is `Refuse`, so a
-/// client's kept-alive connection fails too.
-struct GatedStream {
-    inner: TcpStream,
-    shared: Arc<Shared>,
-}
-
-impl AsyncRead for GatedStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        if self.shared.refusing() {
-            // End of stream: the server closes the connection without answering.
-            return Poll::Ready(Ok(()));
-        }
-        Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for GatedStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
     }
 }
 

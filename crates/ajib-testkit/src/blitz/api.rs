@@ -1,375 +1,369 @@
-//! The fake panel's HTTP routes, answering with the real panel's status codes and bodies.
+//! The web panel's FastAPI layer: the auth middleware, Starlette's routing
+//! (slash redirects, 404, 405), and the user and server routers' handlers
+//! with their `try`/`except` wrapping into `{"status": N, "detail": ...}`.
+//!
+//! Sources: `routers/api/v1/user.py` as in Jackchen0514/Blitz @58e9d62e
+//! (identical in Swaeami/iridium-blitz and two more forks),
+//! `middleware/auth.py` and `exception_handler/handler.py` as in 0xd5f/ANY
+//! @ba36dca2, `routers/api/v1/server.py` as in 0xd5f/ANY.
 
-use std::{sync::Arc, time::Duration};
+mod server;
+mod users;
+
+use std::{fmt, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
-    body::Bytes,
-    extract::{Path, Request, State},
+    extract::{Request, State},
     http::{HeaderMap, StatusCode, header},
-    middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{any, get, post},
 };
 use serde_json::{Value, json};
 
 use crate::blitz::{
-    BlitzFault, FakeUser,
+    BlitzFault, cli_api,
     schema::{self, Errors},
-    state::{BYTES_PER_GB, Shared},
+    state::{Panel, Shared},
 };
 
 /// How long a request waits under [`BlitzFault::Hang`]: longer than any
 /// sensible client timeout, and cut short when the fake is dropped.
 const HANG: Duration = Duration::from_secs(600);
 
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/api/v1/users", any(redirect_to_slash))
-        .route("/api/v1/users/", get(list_users).post(create_user))
-        .route("/api/v1/users/uri/bulk", post(bulk_links))
-        .route(
-            "/api/v1/users/{name}",
-            get(get_user).patch(edit_user).delete(delete_user),
-        )
-        .route("/api/v1/users/{name}/reset", get(reset_user))
-        .route("/api/v1/users/{name}/uri", get(user_links))
-        .route("/api/v1/server/status", get(server_status))
-        .route("/api/v1/server/services/status", get(services_status))
-        .route("/api/v1/server/version", get(version))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(shared.clone(), gate))
-        .with_state(shared)
+/// The routes in the order the app includes them (`user.router` under
+/// `/api/v1/users`, then `server.router` under `/api/v1/server`).
+const ROUTES: [(&str, &str, Endpoint); 12] = [
+    ("GET", "/api/v1/users/", Endpoint::ListUsers),
+    ("POST", "/api/v1/users/", Endpoint::AddUser),
+    ("POST", "/api/v1/users/uri/bulk", Endpoint::UriBulk),
+    ("POST", "/api/v1/users/bulk-delete", Endpoint::BulkDelete),
+    ("GET", "/api/v1/users/{username}", Endpoint::GetUser),
+    ("PATCH", "/api/v1/users/{username}", Endpoint::EditUser),
+    ("DELETE", "/api/v1/users/{username}", Endpoint::RemoveUser),
+    ("GET", "/api/v1/users/{username}/reset", Endpoint::ResetUser),
+    ("GET", "/api/v1/users/{username}/uri", Endpoint::UserUri),
+    ("GET", "/api/v1/server/status", Endpoint::ServerStatus),
+    (
+        "GET",
+        "/api/v1/server/services/status",
+        Endpoint::ServicesStatus,
+    ),
+    ("GET", "/api/v1/server/version", Endpoint::Version),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Endpoint {
+    ListUsers,
+    AddUser,
+    UriBulk,
+    BulkDelete,
+    GetUser,
+    EditUser,
+    RemoveUser,
+    ResetUser,
+    UserUri,
+    ServerStatus,
+    ServicesStatus,
+    Version,
 }
 
-/// Counts the request, applies the fault switch, then checks the raw token.
-async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+/// What a handler answers.
+enum Reply {
+    /// A response model with its status code.
+    Json(StatusCode, Value),
+    /// A raised `HTTPException`, rendered by the panel's handler.
+    Http(HttpException),
+    /// FastAPI's own 422 for a body that fails validation.
+    Validation(Errors),
+    /// An exception nothing caught: Starlette's plain-text 500.
+    Crash,
+}
+
+/// `fastapi.HTTPException(status_code, detail)`.
+#[derive(Debug)]
+struct HttpException {
+    status: u16,
+    detail: String,
+}
+
+/// What a handler's `try` block can raise.
+enum Raised {
+    Cli(cli_api::Error),
+    Http(HttpException),
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(handle).with_state(shared)
+}
+
+/// Every request: the fault switch, the auth middleware, then routing.
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     shared.count_request();
     match shared.fault() {
         BlitzFault::ServerError => {
             // What a reverse proxy in front of a dead panel answers: not JSON.
             let body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-            return (
-                StatusCode::BAD_GATEWAY,
-                [(header::CONTENT_TYPE, "text/html")],
-                body,
-            )
-                .into_response();
+            let content_type = [(header::CONTENT_TYPE, "text/html")];
+            return (StatusCode::BAD_GATEWAY, content_type, body).into_response();
         }
         BlitzFault::Hang => tokio::time::sleep(HANG).await,
         BlitzFault::None | BlitzFault::Refuse | BlitzFault::KickFailure => (),
     }
-    match request.headers().get(header::AUTHORIZATION) {
-        None => return detail(StatusCode::UNAUTHORIZED, "Unauthorized."),
-        Some(value) if value.as_bytes() != shared.token.as_bytes() => {
-            return detail(StatusCode::UNAUTHORIZED, "Invalid API token.");
-        }
-        Some(_) => (),
+    let (parts, body) = request.into_parts();
+    // Starlette matches routes on the percent-decoded path.
+    let path = percent_decode(parts.uri.path());
+    if let Some(denied) = authenticate(&shared.token, &parts.headers, &path) {
+        return denied;
     }
-    next.run(request).await
+    let Ok(bytes) = axum::body::to_bytes(body, 16 << 20).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut partial = None;
+    for (method, pattern, endpoint) in ROUTES {
+        let Some(username) = match_path(pattern, &path) else {
+            continue;
+        };
+        if parts.method.as_str() != method {
+            partial.get_or_insert(method);
+            continue;
+        }
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|it| it.to_str().ok());
+        let mut panel = shared.lock();
+        return respond(&mut panel, endpoint, &username, content_type, &bytes);
+    }
+    if let Some(allow) = partial {
+        let body = Json(json!({"detail": "Method Not Allowed"}));
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, allow)],
+            body,
+        )
+            .into_response();
+    }
+    redirect_slashes(&parts.headers, &path, parts.uri.query()).unwrap_or_else(|| {
+        (StatusCode::NOT_FOUND, Json(json!({"detail": "Not Found"}))).into_response()
+    })
 }
 
-async fn redirect_to_slash(headers: HeaderMap) -> Response {
+/// `AuthMiddleware.dispatch`: a raw-token `Authorization` header for
+/// `/api/v1/` paths, else a session cookie. The fake has no ROOT_PATH and
+/// no sessions.
+fn authenticate(token: &str, headers: &HeaderMap, path: &str) -> Option<Response> {
+    if ["/login", "/robots.txt"].contains(&path) {
+        return None;
+    }
+    let is_api_request = path.contains("/api/v1/");
+    // `if api_key := request.headers.get('Authorization')`: empty counts as absent.
+    let api_key = headers
+        .get(header::AUTHORIZATION)
+        .filter(|it| !it.is_empty());
+    if let (true, Some(api_key)) = (is_api_request, api_key) {
+        if api_key.as_bytes() == token.as_bytes() {
+            return None;
+        }
+        return Some(http_exception(401, "Invalid API token."));
+    }
+    let has_session = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|it| it.to_str().ok())
+        .flat_map(|it| it.split(';'))
+        .any(|it| {
+            it.trim()
+                .strip_prefix("session_id=")
+                .is_some_and(|id| !id.is_empty())
+        });
+    match (has_session, is_api_request) {
+        (true, _) => Some(http_exception(401, "The session is invalid.")),
+        (false, true) => Some(http_exception(401, "Unauthorized.")),
+        (false, false) => Some((StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response()),
+    }
+}
+
+/// Starlette's `redirect_slashes`: a path that matches no route but would
+/// with the trailing slash added (or removed) gets a 307 there.
+fn redirect_slashes(headers: &HeaderMap, path: &str, query: Option<&str>) -> Option<Response> {
+    if path == "/" {
+        return None;
+    }
+    let other = match path.strip_suffix('/') {
+        Some(_) => path.trim_end_matches('/').to_owned(),
+        None => format!("{path}/"),
+    };
+    if !ROUTES
+        .iter()
+        .any(|(_, pattern, _)| match_path(pattern, &other).is_some())
+    {
+        return None;
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|it| it.to_str().ok())
         .unwrap_or("127.0.0.1");
-    let location = format!("http://{host}/api/v1/users/");
-    (
-        StatusCode::TEMPORARY_REDIRECT,
-        [(header::LOCATION, location)],
+    let query = query.map(|it| format!("?{it}")).unwrap_or_default();
+    let location = quote(&format!("http://{host}{other}{query}"));
+    Some(
+        (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location)],
+        )
+            .into_response(),
     )
-        .into_response()
 }
 
-async fn list_users(State(shared): State<Arc<Shared>>) -> Response {
-    let state = shared.lock();
-    if state.users.is_empty() {
-        return detail(StatusCode::BAD_REQUEST, "Error: 404: No users found.");
-    }
-    let users: Vec<Value> = state.users.values().map(FakeUser::to_json).collect();
-    Json(users).into_response()
-}
-
-async fn create_user(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let new_user = match schema::create_user(&body) {
-        Ok(it) => it,
-        Err(errors) => return unprocessable(errors),
-    };
-    let username = new_user.username.to_ascii_lowercase();
-    let mut state = shared.lock();
-    if state.users.contains_key(&username) {
-        return detail(
-            StatusCode::CONFLICT,
-            &format!("User {username} already exists."),
-        );
-    }
-    let password = match new_user.password {
-        Some(password) => password,
-        None => state.new_password(),
-    };
-    let user = FakeUser {
-        username: username.clone(),
-        password,
-        max_download_bytes: new_user.traffic_limit.saturating_mul(BYTES_PER_GB),
-        expiration_days: new_user.expiration_days,
-        account_creation_date: new_user.creation_date,
-        blocked: false,
-        unlimited_user: new_user.unlimited,
-        note: new_user.note.filter(|it| !it.is_empty()),
-        upload_bytes: None,
-        download_bytes: None,
-        online_count: 0,
-    };
-    state.users.insert(username.clone(), user);
-    let message = format!("User {username} has been added.");
-    (StatusCode::CREATED, Json(json!({ "detail": message }))).into_response()
-}
-
-async fn get_user(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
-    match shared.lock().users.get(&name) {
-        Some(user) => Json(user.to_json()).into_response(),
-        // The panel wraps its own 404 in a 500.
-        None => detail(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &format!("Error: 404: User {name} not found."),
-        ),
-    }
-}
-
-async fn edit_user(
-    State(shared): State<Arc<Shared>>,
-    Path(name): Path<String>,
-    body: Bytes,
+/// Runs one endpoint; FastAPI validates the body before the handler.
+fn respond(
+    panel: &mut Panel,
+    endpoint: Endpoint,
+    username: &str,
+    content_type: Option<&str>,
+    bytes: &[u8],
 ) -> Response {
-    let edit = match schema::edit_user(&body) {
-        Ok(it) => it,
-        Err(errors) => return unprocessable(errors),
+    let body = || schema::body(content_type, bytes);
+    let reply = match endpoint {
+        Endpoint::ListUsers => users::list_users_api(panel),
+        Endpoint::AddUser => match body().and_then(schema::add_user) {
+            Ok(body) => users::add_user_api(panel, &body),
+            Err(errors) => Reply::Validation(errors),
+        },
+        Endpoint::UriBulk => match body().and_then(schema::usernames_request) {
+            Ok(usernames) => users::show_multiple_user_uris_api(panel, &usernames),
+            Err(errors) => Reply::Validation(errors),
+        },
+        Endpoint::BulkDelete => match body().and_then(schema::usernames_request) {
+            Ok(usernames) => users::bulk_remove_users_api(panel, &usernames),
+            Err(errors) => Reply::Validation(errors),
+        },
+        Endpoint::GetUser => users::get_user_api(panel, username),
+        Endpoint::EditUser => match body().and_then(schema::edit_user) {
+            Ok(body) => users::edit_user_api(panel, username, &body),
+            Err(errors) => Reply::Validation(errors),
+        },
+        Endpoint::RemoveUser => users::remove_user_api(panel, username),
+        Endpoint::ResetUser => users::reset_user_api(panel, username),
+        Endpoint::UserUri => users::show_user_uri_api(panel, username),
+        Endpoint::ServerStatus => server::server_status_api(panel),
+        Endpoint::ServicesStatus => server::services_status_api(),
+        Endpoint::Version => server::version_api(panel),
     };
-    let mut state = shared.lock();
-    if !state.users.contains_key(&name) {
-        return missing_for_change(&name);
-    }
-    if state.fault == BlitzFault::KickFailure {
-        return kick_failed(&name);
-    }
-    let new_name = edit.new_username.map(|it| it.to_ascii_lowercase());
-    if let Some(new_name) = &new_name
-        && *new_name != name
-        && state.users.contains_key(new_name)
-    {
-        return detail(
-            StatusCode::BAD_REQUEST,
-            &format!("Error: User {new_name} already exists."),
-        );
-    }
-    let today = state.today();
-    let generated = edit.renew_password.then(|| state.new_password());
-    let Some(mut user) = state.users.remove(&name) else {
-        return missing_for_change(&name);
-    };
-    if let Some(password) = edit.new_password {
-        user.password = password;
-    }
-    if let Some(password) = generated {
-        user.password = password;
-    }
-    if let Some(gb) = edit.new_traffic_limit {
-        user.max_download_bytes = gb.saturating_mul(BYTES_PER_GB);
-    }
-    if let Some(days) = edit.new_expiration_days {
-        user.expiration_days = days;
-    }
-    if edit.renew_creation_date {
-        user.account_creation_date = Some(today);
-    }
-    if let Some(blocked) = edit.blocked {
-        user.blocked = blocked;
-    }
-    if let Some(unlimited) = edit.unlimited_ip {
-        user.unlimited_user = unlimited;
-    }
-    if let Some(note) = edit.note {
-        user.note = Some(note).filter(|it| !it.is_empty());
-    }
-    if let Some(new_name) = new_name {
-        user.username = new_name;
-    }
-    state.users.insert(user.username.clone(), user);
-    detail_ok(&format!("User {name} has been edited."))
+    reply.into_response()
 }
 
-async fn delete_user(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
-    let mut state = shared.lock();
-    if !state.users.contains_key(&name) {
-        return missing_for_change(&name);
+impl Reply {
+    fn http(status: u16, detail: &str) -> Self {
+        Self::Http(HttpException {
+            status,
+            detail: detail.to_owned(),
+        })
     }
-    if state.fault == BlitzFault::KickFailure {
-        return kick_failed(&name);
-    }
-    state.users.remove(&name);
-    detail_ok(&format!("User {name} has been removed."))
-}
 
-async fn reset_user(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
-    let mut state = shared.lock();
-    let today = state.today();
-    let Some(user) = state.users.get_mut(&name) else {
-        return missing_for_change(&name);
-    };
-    user.upload_bytes = Some(0);
-    user.download_bytes = Some(0);
-    user.blocked = false;
-    // Restart a running clock; a user on hold stays on hold.
-    if user.account_creation_date.is_some() {
-        user.account_creation_date = Some(today);
-    }
-    detail_ok(&format!("User {name} has been reset."))
-}
-
-async fn user_links(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
-    match shared.lock().users.get(&name) {
-        Some(user) => Json(links(user)).into_response(),
-        None => detail(StatusCode::NOT_FOUND, "User not found or password not set"),
+    /// `DetailResponse(detail=...)`.
+    fn detail(status: StatusCode, text: &str) -> Self {
+        Self::Json(status, json!({ "detail": text }))
     }
 }
 
-async fn bulk_links(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let names = match schema::bulk_usernames(&body) {
-        Ok(it) => it,
-        Err(errors) => return unprocessable(errors),
-    };
-    let state = shared.lock();
-    let res: Vec<Value> = names
-        .iter()
-        .filter_map(|name| state.users.get(name))
-        .map(links)
-        .collect();
-    Json(res).into_response()
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Json(status, value) => (status, Json(value)).into_response(),
+            Self::Http(err) => http_exception(err.status, &err.detail),
+            Self::Validation(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({ "detail": errors })),
+            )
+                .into_response(),
+            Self::Crash => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+            }
+        }
+    }
 }
 
-async fn server_status(State(shared): State<Arc<Shared>>) -> Response {
-    let state = shared.lock();
-    let online = state
-        .users
-        .values()
-        .filter(|it| it.online_count > 0)
-        .count();
-    let uploaded: u64 = state
-        .users
-        .values()
-        .map(|it| it.upload_bytes.unwrap_or(0))
-        .sum();
-    let downloaded: u64 = state
-        .users
-        .values()
-        .map(|it| it.download_bytes.unwrap_or(0))
-        .sum();
-    Json(json!({
-        "uptime": "3 days, 4:05:06",
-        "boot_time": "2026-01-01 00:00:00",
-        "server_ipv4": "203.0.113.7",
-        "server_ipv6": "None",
-        "cpu_usage": "12%",
-        "total_ram": "2048MB",
-        "ram_usage": "512MB",
-        "ram_usage_percent": "25%",
-        "online_users": online,
-        "upload_speed": "1.00 KB/s",
-        "download_speed": "2.00 KB/s",
-        "tcp_connections": 10,
-        "udp_connections": 4,
-        "reboot_uploaded_traffic": human_bytes(uploaded),
-        "reboot_downloaded_traffic": human_bytes(downloaded),
-        "reboot_total_traffic": human_bytes(uploaded + downloaded),
-        "user_uploaded_traffic": human_bytes(uploaded),
-        "user_downloaded_traffic": human_bytes(downloaded),
-        "user_total_traffic": human_bytes(uploaded + downloaded),
-    }))
-    .into_response()
+impl Raised {
+    fn http(status: u16, detail: &str) -> Self {
+        Self::Http(HttpException {
+            status,
+            detail: detail.to_owned(),
+        })
+    }
 }
 
-async fn services_status() -> Response {
-    Json(json!({
-        "hysteria_server": true,
-        "hysteria_webpanel": true,
-        "hysteria_iplimit": false,
-        "hysteria_normal_sub": true,
-        "hysteria_telegram_bot": false,
-        "hysteria_warp": false,
-    }))
-    .into_response()
+impl From<cli_api::Error> for Raised {
+    fn from(err: cli_api::Error) -> Self {
+        Self::Cli(err)
+    }
 }
 
-async fn version() -> Response {
-    Json(json!({"current_version": "1.18.1", "core_version": "v2.6.2"})).into_response()
+/// `str(e)`; Starlette's `HTTPException.__str__` is `"{status_code}: {detail}"`.
+impl fmt::Display for Raised {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Cli(err) => write!(f, "{err}"),
+            Self::Http(err) => write!(f, "{}: {}", err.status, err.detail),
+        }
+    }
 }
 
-async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, Json(json!({"detail": "Not Found"}))).into_response()
+/// The panel's `HTTPException` handler: `{"status": N, "detail": text}` with status N.
+fn http_exception(status: u16, detail: &str) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (code, Json(json!({"status": status, "detail": detail}))).into_response()
 }
 
-async fn method_not_allowed() -> Response {
-    (
-        StatusCode::METHOD_NOT_ALLOWED,
-        Json(json!({"detail": "Method Not Allowed"})),
-    )
-        .into_response()
+/// Starlette's path match: `{username}` is one non-empty segment (`[^/]+`).
+fn match_path(pattern: &str, path: &str) -> Option<String> {
+    let mut username = String::new();
+    let mut pattern_parts = pattern.split('/');
+    let mut path_parts = path.split('/');
+    loop {
+        match (pattern_parts.next(), path_parts.next()) {
+            (None, None) => return Some(username),
+            (Some("{username}"), Some(part)) if !part.is_empty() => part.clone_into(&mut username),
+            (Some(expected), Some(part)) if expected == part => (),
+            _ => return None,
+        }
+    }
 }
 
-/// The `/uri` object for `user`, in the panel's shape.
-fn links(user: &FakeUser) -> Value {
-    let FakeUser {
-        username, password, ..
-    } = user;
-    let query = "sni=example.com&obfs=salamander&obfs-password=fakeobfs&pinSHA256=AB:CD:EF";
-    json!({
-        "username": username,
-        "ipv4": format!("hy2://{username}:{password}@203.0.113.7:8443?{query}#IPv4"),
-        "ipv6": null,
-        "nodes": [{
-            "name": "de-1",
-            "uri": format!("hy2://{username}:{password}@198.51.100.9:8443?{query}#de-1"),
-        }],
-        "normal_sub": format!("https://example.com:8443/fakesub/{password}#Hysteria2"),
-        "error": null,
-    })
+/// `%XX` sequences to bytes, read as UTF-8.
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut res = Vec::with_capacity(bytes.len());
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let hex = bytes
+            .get(idx + 1..idx + 3)
+            .and_then(|it| std::str::from_utf8(it).ok());
+        match (
+            bytes[idx],
+            hex.and_then(|it| u8::from_str_radix(it, 16).ok()),
+        ) {
+            (b'%', Some(byte)) => {
+                res.push(byte);
+                idx += 3;
+            }
+            (byte, _) => {
+                res.push(byte);
+                idx += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&res).into_owned()
 }
 
-fn human_bytes(bytes: u64) -> String {
-    format!("{:.2} GB", bytes as f64 / BYTES_PER_GB as f64)
-}
-
-/// `{"status": N, "detail": text}`, the panel's error body.
-fn detail(status: StatusCode, text: &str) -> Response {
-    let body = json!({"status": status.as_u16(), "detail": text});
-    (status, Json(body)).into_response()
-}
-
-fn detail_ok(text: &str) -> Response {
-    Json(json!({ "detail": text })).into_response()
-}
-
-fn unprocessable(errors: Errors) -> Response {
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(json!({ "detail": errors })),
-    )
-        .into_response()
-}
-
-/// A missing user on `PATCH`, `DELETE` or reset: the panel says 400.
-fn missing_for_change(name: &str) -> Response {
-    detail(
-        StatusCode::BAD_REQUEST,
-        &format!("Error: User {name} not found."),
-    )
-}
-
-fn kick_failed(name: &str) -> Response {
-    detail(
-        StatusCode::BAD_REQUEST,
-        &format!("Error: failed to kick user {name}: traffic API unreachable, nothing changed."),
-    )
+/// `urllib.parse.quote(url, safe=":/%#?=@[]!$&'()*+,;")`, as `RedirectResponse` applies it.
+fn quote(url: &str) -> String {
+    let mut res = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_alphanumeric() || b"_.-~:/%#?=@[]!$&'()*+,;".contains(&byte) {
+            res.push(char::from(byte));
+        } else {
+            res.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    res
 }

@@ -1,32 +1,34 @@
-//! Request bodies checked the way the panel's FastAPI/pydantic models do,
-//! with its 422 error shape.
+//! The router's pydantic models (`routers/api/v1/schema/user.py`): request
+//! bodies checked the way FastAPI and pydantic v2 check them (lax mode, the
+//! 422 shape), and the response models that shape what the scripts printed.
+//!
+//! Source: Jackchen0514/Blitz `schema/user.py` @58e9d62e. The request models
+//! have no range checks on the limits and no format check on
+//! `creation_date`: the scripts and `cli_api` do those.
 
 use serde_json::{Map, Value, json};
 
-use crate::blitz::state::is_date;
+use crate::blitz::python;
 
-/// The username pattern of the panel's models.
-pub(crate) const USERNAME_PATTERN: &str = "^[a-zA-Z0-9_]+$";
-
-/// `POST /users/` body.
+/// `AddUserInputBody`.
 #[derive(Debug)]
-pub(crate) struct CreateUser {
+pub(crate) struct AddUserInputBody {
     pub(crate) username: String,
-    pub(crate) traffic_limit: u64,
-    pub(crate) expiration_days: u64,
-    pub(crate) note: Option<String>,
-    pub(crate) creation_date: Option<String>,
+    pub(crate) traffic_limit: i64,
+    pub(crate) expiration_days: i64,
     pub(crate) password: Option<String>,
+    pub(crate) creation_date: Option<String>,
     pub(crate) unlimited: bool,
+    pub(crate) note: Option<String>,
 }
 
-/// `PATCH /users/{name}` body.
+/// `EditUserInputBody`.
 #[derive(Debug, Default)]
-pub(crate) struct EditUser {
+pub(crate) struct EditUserInputBody {
     pub(crate) new_username: Option<String>,
     pub(crate) new_password: Option<String>,
-    pub(crate) new_traffic_limit: Option<u64>,
-    pub(crate) new_expiration_days: Option<u64>,
+    pub(crate) new_traffic_limit: Option<i64>,
+    pub(crate) new_expiration_days: Option<i64>,
     pub(crate) renew_password: bool,
     pub(crate) renew_creation_date: bool,
     pub(crate) blocked: Option<bool>,
@@ -37,114 +39,166 @@ pub(crate) struct EditUser {
 /// FastAPI's 422 `detail` list.
 pub(crate) type Errors = Vec<Value>;
 
-pub(crate) fn create_user(body: &[u8]) -> Result<CreateUser, Errors> {
-    let mut fields = Fields::parse(body)?;
-    let res = CreateUser {
-        username: fields.username("username", true).unwrap_or_default(),
+const USERNAME_ERROR: &str = "Username can only contain letters, numbers, and underscores.";
+
+/// The request body as FastAPI hands it to validation: JSON when the
+/// content type is absent or `application/json` (or `+json`), the raw bytes
+/// otherwise, and `None` when empty.
+pub(crate) fn body(content_type: Option<&str>, bytes: &[u8]) -> Result<Option<Value>, Errors> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let is_json = match content_type {
+        None => true,
+        Some(content_type) => {
+            let mime = content_type.split(';').next().unwrap_or_default().trim();
+            let mime = mime.to_ascii_lowercase();
+            mime.strip_prefix("application/")
+                .is_some_and(|subtype| subtype == "json" || subtype.ends_with("+json"))
+        }
+    };
+    if !is_json {
+        return Ok(Some(Value::String(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )));
+    }
+    serde_json::from_slice(bytes).map(Some).map_err(|err| {
+        // FastAPI reports `json.JSONDecodeError.pos` and `.msg`; serde's
+        // position and wording stand in for Python's.
+        let pos = char_offset(bytes, err.line(), err.column());
+        vec![json!({
+            "type": "json_invalid",
+            "loc": ["body", pos],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": python_json_message(&err)},
+        })]
+    })
+}
+
+pub(crate) fn add_user(body: Option<Value>) -> Result<AddUserInputBody, Errors> {
+    let mut fields = Fields::new(body)?;
+    let username = fields.required("username", Fields::string);
+    // `@field_validator('username')`, run as soon as the field is a string:
+    // `re.match(r"^[a-zA-Z0-9_]+$", v)`.
+    if username
+        .as_deref()
+        .is_some_and(|it| !python::is_username(it))
+    {
+        fields.value_error("username", USERNAME_ERROR);
+    }
+    let res = AddUserInputBody {
+        username: username.unwrap_or_default(),
         traffic_limit: fields
-            .non_negative_int("traffic_limit", true)
+            .required("traffic_limit", Fields::int)
             .unwrap_or_default(),
         expiration_days: fields
-            .non_negative_int("expiration_days", true)
+            .required("expiration_days", Fields::int)
             .unwrap_or_default(),
-        note: fields.string("note"),
-        creation_date: fields.date("creation_date"),
-        password: fields.string("password"),
-        unlimited: fields.boolean("unlimited").unwrap_or(false),
+        password: fields.optional("password", Fields::string),
+        creation_date: fields.optional("creation_date", Fields::string),
+        unlimited: fields.defaulted("unlimited", Fields::boolean, false),
+        note: fields.optional("note", Fields::string),
     };
     fields.finish(res)
 }
 
-pub(crate) fn edit_user(body: &[u8]) -> Result<EditUser, Errors> {
-    let mut fields = Fields::parse(body)?;
-    let res = EditUser {
-        new_username: fields.username("new_username", false),
-        new_password: fields.string("new_password"),
-        new_traffic_limit: fields.non_negative_int("new_traffic_limit", false),
-        new_expiration_days: fields.non_negative_int("new_expiration_days", false),
-        renew_password: fields.boolean("renew_password").unwrap_or(false),
-        renew_creation_date: fields.boolean("renew_creation_date").unwrap_or(false),
-        blocked: fields.boolean("blocked"),
-        unlimited_ip: fields.boolean("unlimited_ip"),
-        note: fields.string("note"),
+pub(crate) fn edit_user(body: Option<Value>) -> Result<EditUserInputBody, Errors> {
+    let mut fields = Fields::new(body)?;
+    let new_username = fields.optional("new_username", Fields::string);
+    // `if v and not re.match(...)`: an empty new name is no rename.
+    if new_username
+        .as_deref()
+        .is_some_and(|it| !it.is_empty() && !python::is_username(it))
+    {
+        fields.value_error("new_username", USERNAME_ERROR);
+    }
+    let res = EditUserInputBody {
+        new_username,
+        new_password: fields.optional("new_password", Fields::string),
+        new_traffic_limit: fields.optional("new_traffic_limit", Fields::int),
+        new_expiration_days: fields.optional("new_expiration_days", Fields::int),
+        renew_password: fields.defaulted("renew_password", Fields::boolean, false),
+        renew_creation_date: fields.defaulted("renew_creation_date", Fields::boolean, false),
+        blocked: fields.optional("blocked", Fields::boolean),
+        unlimited_ip: fields.optional("unlimited_ip", Fields::boolean),
+        note: fields.optional("note", Fields::string),
     };
     fields.finish(res)
 }
 
-pub(crate) fn bulk_usernames(body: &[u8]) -> Result<Vec<String>, Errors> {
-    let mut fields = Fields::parse(body)?;
-    let res = match fields.object.get("usernames") {
-        None => {
-            fields.error(
-                "missing",
-                "usernames",
-                "Field required",
-                Value::Object(fields.object.clone()),
-                None,
-            );
-            Vec::new()
-        }
-        Some(Value::Array(items)) => {
-            let mut names = Vec::new();
-            for (idx, item) in items.iter().enumerate() {
-                match item {
-                    Value::String(name) => names.push(name.clone()),
-                    other => fields.errors.push(json!({
-                        "type": "string_type",
-                        "loc": ["body", "usernames", idx],
-                        "msg": "Input should be a valid string",
-                        "input": other,
-                    })),
-                }
-            }
-            names
-        }
-        Some(other) => {
-            let other = other.clone();
-            fields.error(
-                "list_type",
-                "usernames",
-                "Input should be a valid list",
-                other,
-                None,
-            );
-            Vec::new()
-        }
-    };
+/// `UsernamesRequest`: `usernames: List[str]`.
+pub(crate) fn usernames_request(body: Option<Value>) -> Result<Vec<String>, Errors> {
+    let mut fields = Fields::new(body)?;
+    let res = fields.string_list("usernames").unwrap_or_default();
     fields.finish(res)
 }
 
-/// A JSON object being checked field by field, collecting every error like pydantic.
+/// `UserInfoResponse` from a script's user dict, `None` if it does not
+/// validate. Responses use the alias `unlimited_user` and fill every field.
+pub(crate) fn user_info(user: &Map<String, Value>) -> Option<Value> {
+    let field = |key: &str| user.get(key).cloned().unwrap_or(Value::Null);
+    for (key, check) in [
+        ("username", Value::is_string as fn(&Value) -> bool),
+        ("password", Value::is_string),
+        ("max_download_bytes", Value::is_i64),
+        ("expiration_days", Value::is_i64),
+        ("blocked", Value::is_boolean),
+    ] {
+        if !user.get(key).is_some_and(check) {
+            return None;
+        }
+    }
+    Some(json!({
+        "username": field("username"),
+        "password": field("password"),
+        "max_download_bytes": field("max_download_bytes"),
+        "expiration_days": field("expiration_days"),
+        "account_creation_date": field("account_creation_date"),
+        "blocked": field("blocked"),
+        "unlimited_user": user.get("unlimited_user").cloned().unwrap_or(json!(false)),
+        "note": field("note"),
+        "status": field("status"),
+        "upload_bytes": field("upload_bytes"),
+        "download_bytes": field("download_bytes"),
+        "online_count": user.get("online_count").cloned().unwrap_or(json!(0)),
+    }))
+}
+
+/// `UserUriResponse` from one `wrapper_uri.py` object.
+pub(crate) fn user_uri(links: &Map<String, Value>) -> Value {
+    let field = |key: &str| links.get(key).cloned().unwrap_or(Value::Null);
+    json!({
+        "username": field("username"),
+        "ipv4": field("ipv4"),
+        "ipv6": field("ipv6"),
+        "nodes": links.get("nodes").cloned().unwrap_or(json!([])),
+        "normal_sub": field("normal_sub"),
+        "error": field("error"),
+    })
+}
+
+/// A request body being validated field by field, collecting every error
+/// like pydantic, in declaration order.
 struct Fields {
     object: Map<String, Value>,
     errors: Errors,
 }
 
+/// A field's check: `Err((type, msg))` on failure.
+type Check<T> = fn(&Value) -> Result<T, (&'static str, &'static str)>;
+
 impl Fields {
-    fn parse(body: &[u8]) -> Result<Self, Errors> {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(vec![json!({
+    fn new(body: Option<Value>) -> Result<Self, Errors> {
+        match body {
+            None => Err(vec![json!({
                 "type": "missing", "loc": ["body"], "msg": "Field required", "input": null,
-            })]);
-        }
-        let value: Value = match serde_json::from_slice(body) {
-            Ok(value) => value,
-            Err(err) => {
-                return Err(vec![json!({
-                    "type": "json_invalid",
-                    "loc": ["body", err.column()],
-                    "msg": "JSON decode error",
-                    "input": {},
-                    "ctx": {"error": err.to_string()},
-                })]);
-            }
-        };
-        match value {
-            Value::Object(object) => Ok(Self {
+            })]),
+            Some(Value::Object(object)) => Ok(Self {
                 object,
                 errors: Vec::new(),
             }),
-            other => Err(vec![json!({
+            Some(other) => Err(vec![json!({
                 "type": "model_attributes_type",
                 "loc": ["body"],
                 "msg": "Input should be a valid dictionary or object to extract fields from",
@@ -161,6 +215,57 @@ impl Fields {
         }
     }
 
+    /// A field with no default: absent is "missing", `null` fails the type.
+    fn required<T>(&mut self, field: &str, check: Check<T>) -> Option<T> {
+        match self.object.get(field).cloned() {
+            None => {
+                let input = Value::Object(self.object.clone());
+                self.error("missing", field, "Field required", input, None);
+                None
+            }
+            Some(value) => self.checked(field, value, check),
+        }
+    }
+
+    /// `Optional[T] = None`: absent or `null` is `None`.
+    fn optional<T>(&mut self, field: &str, check: Check<T>) -> Option<T> {
+        match self.object.get(field).cloned() {
+            None | Some(Value::Null) => None,
+            Some(value) => self.checked(field, value, check),
+        }
+    }
+
+    /// `T = default` (not `Optional`): absent is the default, `null` fails the type.
+    fn defaulted<T>(&mut self, field: &str, check: Check<T>, default: T) -> T {
+        match self.object.get(field).cloned() {
+            None => default,
+            Some(value) => self.checked(field, value, check).unwrap_or(default),
+        }
+    }
+
+    fn checked<T>(&mut self, field: &str, value: Value, check: Check<T>) -> Option<T> {
+        match check(&value) {
+            Ok(it) => Some(it),
+            Err((kind, msg)) => {
+                self.error(kind, field, msg, value, None);
+                None
+            }
+        }
+    }
+
+    /// A `ValueError` from a `field_validator`.
+    fn value_error(&mut self, field: &str, text: &str) {
+        let input = self.object.get(field).cloned().unwrap_or(Value::Null);
+        let msg = format!("Value error, {text}");
+        self.error(
+            "value_error",
+            field,
+            &msg,
+            input,
+            Some(json!({"error": {}})),
+        );
+    }
+
     fn error(&mut self, kind: &str, field: &str, msg: &str, input: Value, ctx: Option<Value>) {
         let mut error = json!({"type": kind, "loc": ["body", field], "msg": msg, "input": input});
         if let Some(ctx) = ctx {
@@ -169,268 +274,135 @@ impl Fields {
         self.errors.push(error);
     }
 
-    /// The field's value; `None` for absent or `null` (recording "missing" if required).
-    fn present(&mut self, field: &str, required: bool) -> Option<Value> {
-        match self.object.get(field) {
-            None if required => {
+    fn string(value: &Value) -> Result<String, (&'static str, &'static str)> {
+        match value {
+            Value::String(text) => Ok(text.clone()),
+            _ => Err(("string_type", "Input should be a valid string")),
+        }
+    }
+
+    /// Lax `int`: integers, integral floats, booleans and numeric strings.
+    fn int(value: &Value) -> Result<i64, (&'static str, &'static str)> {
+        const FRACTION: (&str, &str) = (
+            "int_from_float",
+            "Input should be a valid integer, got a number with a fractional part",
+        );
+        match value {
+            Value::Bool(it) => Ok(i64::from(*it)),
+            Value::Number(number) => match (number.as_i64(), number.as_f64()) {
+                (Some(it), _) => Ok(it),
+                (None, Some(it)) if it.fract() != 0.0 => Err(FRACTION),
+                (None, Some(it)) if it.abs() < 9.2e18 => Ok(it as i64),
+                _ => Err((
+                    "int_parsing_size",
+                    "Unable to parse input string as an integer, exceeded maximum size",
+                )),
+            },
+            Value::String(text) => {
+                // Surrounding whitespace and a zero fraction ("5.0") are tolerated.
+                let text = text.trim();
+                let whole = match text.split_once('.') {
+                    Some((whole, fraction)) if fraction.bytes().all(|it| it == b'0') => whole,
+                    _ => text,
+                };
+                let unsigned = whole.strip_prefix(['+', '-']).unwrap_or(whole);
+                let digits = !unsigned.is_empty() && unsigned.bytes().all(|it| it.is_ascii_digit());
+                match whole.parse::<i64>() {
+                    Ok(it) if digits => Ok(it),
+                    _ => Err((
+                        "int_parsing",
+                        "Input should be a valid integer, unable to parse string as an integer",
+                    )),
+                }
+            }
+            _ => Err(("int_type", "Input should be a valid integer")),
+        }
+    }
+
+    /// Lax `bool`: booleans, 0/1 and the usual words.
+    fn boolean(value: &Value) -> Result<bool, (&'static str, &'static str)> {
+        const PARSING: (&str, &str) = (
+            "bool_parsing",
+            "Input should be a valid boolean, unable to interpret input",
+        );
+        match value {
+            Value::Bool(it) => Ok(*it),
+            Value::Number(number) => match number.as_f64() {
+                Some(0.0) => Ok(false),
+                Some(1.0) => Ok(true),
+                _ => Err(PARSING),
+            },
+            Value::String(text) => match text.to_ascii_lowercase().as_str() {
+                "0" | "off" | "f" | "false" | "n" | "no" => Ok(false),
+                "1" | "on" | "t" | "true" | "y" | "yes" => Ok(true),
+                _ => Err(PARSING),
+            },
+            _ => Err(("bool_type", "Input should be a valid boolean")),
+        }
+    }
+
+    /// A required `List[str]`; a bad element is reported at its index.
+    fn string_list(&mut self, field: &str) -> Option<Vec<String>> {
+        let items = match self.object.get(field).cloned() {
+            None => {
                 let input = Value::Object(self.object.clone());
                 self.error("missing", field, "Field required", input, None);
-                None
+                return None;
             }
-            None | Some(Value::Null) => None,
-            Some(value) => Some(value.clone()),
-        }
-    }
-
-    fn string(&mut self, field: &str) -> Option<String> {
-        match self.present(field, false)? {
-            Value::String(text) => Some(text),
-            other => {
+            Some(Value::Array(items)) => items,
+            Some(other) => {
                 self.error(
-                    "string_type",
+                    "list_type",
                     field,
-                    "Input should be a valid string",
-                    other,
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    fn username(&mut self, field: &str, required: bool) -> Option<String> {
-        let text = match self.present(field, required)? {
-            Value::String(text) => text,
-            other => {
-                self.error(
-                    "string_type",
-                    field,
-                    "Input should be a valid string",
+                    "Input should be a valid list",
                     other,
                     None,
                 );
                 return None;
             }
         };
-        let valid =
-            !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !valid {
-            self.error(
-                "string_pattern_mismatch",
-                field,
-                &format!("String should match pattern '{USERNAME_PATTERN}'"),
-                Value::String(text),
-                Some(json!({"pattern": USERNAME_PATTERN})),
-            );
-            return None;
-        }
-        Some(text)
-    }
-
-    fn date(&mut self, field: &str) -> Option<String> {
-        let text = self.string(field)?;
-        if !is_date(&text) {
-            self.error(
-                "value_error",
-                field,
-                "Value error, Invalid date format. Expected YYYY-MM-DD",
-                Value::String(text),
-                Some(json!({"error": {}})),
-            );
-            return None;
-        }
-        Some(text)
-    }
-
-    /// An integer ≥ 0, accepting what pydantic's lax mode accepts
-    /// (integral floats, numeric strings).
-    fn non_negative_int(&mut self, field: &str, required: bool) -> Option<u64> {
-        let value = self.present(field, required)?;
-        let number: i128 = match &value {
-            Value::Number(number) => match (number.as_i64(), number.as_u64(), number.as_f64()) {
-                (Some(it), _, _) => i128::from(it),
-                (None, Some(it), _) => i128::from(it),
-                (None, None, Some(it)) if it.fract() == 0.0 && it.abs() < 1e18 => it as i128,
-                _ => {
-                    self.error(
-                        "int_from_float",
-                        field,
-                        "Input should be a valid integer, got a number with a fractional part",
-                        value,
-                        None,
-                    );
-                    return None;
-                }
-            },
-            Value::String(text) => match text.trim().parse::<i128>() {
-                Ok(it) => it,
-                Err(_) => {
-                    self.error(
-                        "int_parsing",
-                        field,
-                        "Input should be a valid integer, unable to parse string as an integer",
-                        value,
-                        None,
-                    );
-                    return None;
-                }
-            },
-            _ => {
-                self.error(
-                    "int_type",
-                    field,
-                    "Input should be a valid integer",
-                    value,
-                    None,
-                );
-                return None;
-            }
-        };
-        if number < 0 {
-            self.error(
-                "greater_than_equal",
-                field,
-                "Input should be greater than or equal to 0",
-                value,
-                Some(json!({"ge": 0})),
-            );
-            return None;
-        }
-        match u64::try_from(number) {
-            Ok(it) => Some(it),
-            Err(_) => {
-                self.error(
-                    "int_parsing_size",
-                    field,
-                    "Unable to parse input string as an integer, exceeded maximum size",
-                    value,
-                    None,
-                );
-                None
+        let mut res = Vec::new();
+        for (idx, item) in items.into_iter().enumerate() {
+            match item {
+                Value::String(text) => res.push(text),
+                other => self.errors.push(json!({
+                    "type": "string_type",
+                    "loc": ["body", field, idx],
+                    "msg": "Input should be a valid string",
+                    "input": other,
+                })),
             }
         }
+        Some(res)
     }
+}
 
-    fn boolean(&mut self, field: &str) -> Option<bool> {
-        match self.present(field, false)? {
-            Value::Bool(it) => Some(it),
-            other => {
-                self.error(
-                    "bool_type",
-                    field,
-                    "Input should be a valid boolean",
-                    other,
-                    None,
-                );
-                None
-            }
-        }
+/// The character offset of serde's 1-based `line`/`column`.
+fn char_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let text = String::from_utf8_lossy(bytes);
+    let before: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(|it| it.chars().count())
+        .sum();
+    before + column
+}
+
+/// A likely `json.JSONDecodeError.msg` for serde's error.
+fn python_json_message(err: &serde_json::Error) -> &'static str {
+    let text = err.to_string();
+    if text.starts_with("trailing characters") {
+        "Extra data"
+    } else if text.starts_with("key must be a string") || text.contains("while parsing an object") {
+        "Expecting property name enclosed in double quotes"
+    } else if text.starts_with("expected `,` or") {
+        "Expecting ',' delimiter"
+    } else if text.starts_with("expected `:`") {
+        "Expecting ':' delimiter"
+    } else {
+        "Expecting value"
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::Value;
-
-    use crate::blitz::schema::{Errors, bulk_usernames, create_user, edit_user};
-
-    fn types(errors: &Errors) -> Vec<(String, String)> {
-        errors
-            .iter()
-            .map(|it| {
-                let loc: Vec<String> = it["loc"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|part| match part {
-                        Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    })
-                    .collect();
-                (loc.join("."), it["type"].as_str().unwrap().to_owned())
-            })
-            .collect()
-    }
-
-    fn check_create_errors(body: &str, expected: &[(&str, &str)]) {
-        let errors = create_user(body.as_bytes()).unwrap_err();
-        let expected: Vec<(String, String)> = expected
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect();
-        assert_eq!(types(&errors), expected, "{body}");
-    }
-
-    #[test]
-    fn create_accepts_the_documented_body() {
-        let body = r#"{"username":"tg_12345","traffic_limit":30,"expiration_days":30,
-            "note":"ajib order 42","creation_date":null,"password":null,"unlimited":false}"#;
-        let it = create_user(body.as_bytes()).unwrap();
-        assert_eq!(
-            (it.username.as_str(), it.traffic_limit, it.expiration_days),
-            ("tg_12345", 30, 30)
-        );
-        assert_eq!(it.creation_date, None);
-        let lax = r#"{"username":"A","traffic_limit":"5","expiration_days":7.0}"#;
-        let it = create_user(lax.as_bytes()).unwrap();
-        assert_eq!((it.traffic_limit, it.expiration_days), (5, 7));
-    }
-
-    #[test]
-    fn create_errors() {
-        check_create_errors("", &[("body", "missing")]);
-        check_create_errors("{", &[("body.1", "json_invalid")]);
-        check_create_errors("[1]", &[("body", "model_attributes_type")]);
-        check_create_errors(
-            "{}",
-            &[
-                ("body.username", "missing"),
-                ("body.traffic_limit", "missing"),
-                ("body.expiration_days", "missing"),
-            ],
-        );
-        check_create_errors(
-            r#"{"username":"bad name","traffic_limit":-1,"expiration_days":"abc"}"#,
-            &[
-                ("body.username", "string_pattern_mismatch"),
-                ("body.traffic_limit", "greater_than_equal"),
-                ("body.expiration_days", "int_parsing"),
-            ],
-        );
-        check_create_errors(
-            r#"{"username":5,"traffic_limit":1.5,"expiration_days":[],"note":1,"unlimited":"x","creation_date":"2026-02-30"}"#,
-            &[
-                ("body.username", "string_type"),
-                ("body.traffic_limit", "int_from_float"),
-                ("body.expiration_days", "int_type"),
-                ("body.note", "string_type"),
-                ("body.creation_date", "value_error"),
-                ("body.unlimited", "bool_type"),
-            ],
-        );
-    }
-
-    #[test]
-    fn edit_and_bulk() {
-        let it = edit_user(br#"{"new_expiration_days":40,"blocked":false}"#).unwrap();
-        assert_eq!(
-            (it.new_expiration_days, it.blocked),
-            (Some(40), Some(false))
-        );
-        let errors =
-            edit_user(br#"{"new_traffic_limit":-5,"renew_creation_date":"yes"}"#).unwrap_err();
-        assert_eq!(errors.len(), 2);
-        assert_eq!(
-            bulk_usernames(br#"{"usernames":["a","b"]}"#).unwrap(),
-            ["a", "b"]
-        );
-        assert_eq!(
-            types(&bulk_usernames(br#"{"usernames":["a",1]}"#).unwrap_err()),
-            [("body.usernames.1".to_owned(), "string_type".to_owned())]
-        );
-        assert_eq!(
-            types(&bulk_usernames(b"{}").unwrap_err()),
-            [("body.usernames".to_owned(), "missing".to_owned())]
-        );
-    }
-}
+mod tests;

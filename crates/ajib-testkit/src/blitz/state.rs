@@ -1,7 +1,8 @@
-//! The fake panel's memory: users, the fault switch, the clock and counters.
+//! The fake panel's memory: the users collection ("MongoDB"), the clock, the
+//! fault switch and what the panel ran.
 
 use std::{
-    collections::{BTreeMap, hash_map::RandomState},
+    collections::hash_map::RandomState,
     hash::{BuildHasher, Hasher},
     sync::{
         Mutex, MutexGuard,
@@ -10,30 +11,60 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::blitz::{BlitzFault, FakeUser};
+use crate::blitz::{BlitzFault, FakeUser, python};
 
-/// Bytes in one panel "GB" (a GiB).
-pub(crate) const BYTES_PER_GB: u64 = 1 << 30;
+/// The panel version `/server/version` reports unless a test sets another.
+pub(crate) const PANEL_VERSION: &str = "2.5.3";
 
 /// Everything the server thread and the test thread share.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) token: String,
-    state: Mutex<State>,
-    /// Mirrors `state.fault == Refuse` so the socket layer can check it without locking.
+    panel: Mutex<Panel>,
+    /// Mirrors `panel.fault == Refuse` so the socket layer can check it without locking.
     refusing: AtomicBool,
     requests: AtomicU64,
 }
 
+/// The panel host: its database, its clock and what it has run.
 #[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) users: BTreeMap<String, FakeUser>,
+pub(crate) struct Panel {
+    /// The `blitz_panel.users` collection in natural (insertion) order, as
+    /// `find({})` returns it (0xd5f/ANY `core/scripts/db/database.py`).
+    pub(crate) users: Vec<Doc>,
     pub(crate) fault: BlitzFault,
     /// A frozen "today" (`YYYY-MM-DD`); `None` reads the system clock (UTC).
     pub(crate) today: Option<String>,
+    /// What `version.py show-version` prints as "Panel Version".
+    pub(crate) version: String,
+    /// Every script command line, `' '.join(argv)`, in order.
+    pub(crate) commands: Vec<String>,
     rng: u64,
+}
+
+/// One user document. Field presence follows the scripts: `add_user.py`
+/// writes `note` and `account_creation_date` only when given,
+/// `reset_user.py` unsets the date and the byte counters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Doc {
+    /// `_id`: the lower-cased username.
+    pub(crate) id: String,
+    pub(crate) password: String,
+    /// May be negative: `add_user.py` stores whatever `int(float(gb) * 2**30)` gives.
+    pub(crate) max_download_bytes: i64,
+    /// May be negative, like `max_download_bytes`.
+    pub(crate) expiration_days: i64,
+    pub(crate) account_creation_date: Option<String>,
+    pub(crate) blocked: bool,
+    pub(crate) unlimited_user: bool,
+    pub(crate) note: Option<String>,
+    pub(crate) status: String,
+    pub(crate) upload_bytes: Option<u64>,
+    pub(crate) download_bytes: Option<u64>,
+    /// Open connections as the Hysteria2 traffic API reports them.
+    pub(crate) online_count: u32,
 }
 
 impl Shared {
@@ -41,10 +72,12 @@ impl Shared {
         let seed = RandomState::new().build_hasher().finish() | 1;
         Self {
             token: token.to_owned(),
-            state: Mutex::new(State {
-                users: BTreeMap::new(),
+            panel: Mutex::new(Panel {
+                users: Vec::new(),
                 fault: BlitzFault::None,
                 today: None,
+                version: PANEL_VERSION.to_owned(),
+                commands: Vec::new(),
                 rng: seed,
             }),
             refusing: AtomicBool::new(false),
@@ -52,17 +85,17 @@ impl Shared {
         }
     }
 
-    /// Locks the state, shrugging off poisoning: a panicking test must not
+    /// Locks the panel, shrugging off poisoning: a panicking test must not
     /// take the next assertion down with it.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Panel> {
+        self.panel
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn set_fault(&self, fault: BlitzFault) {
-        let mut state = self.lock();
-        state.fault = fault;
+        let mut panel = self.lock();
+        panel.fault = fault;
         self.refusing
             .store(fault == BlitzFault::Refuse, Ordering::SeqCst);
     }
@@ -84,7 +117,35 @@ impl Shared {
     }
 }
 
-impl State {
+impl Panel {
+    /// `db.get_user(name)`: `find_one({"_id": name.lower()})`.
+    pub(crate) fn get_user(&self, name: &str) -> Option<&Doc> {
+        let id = name.to_lowercase();
+        self.users.iter().find(|it| it.id == id)
+    }
+
+    pub(crate) fn get_user_mut(&mut self, name: &str) -> Option<&mut Doc> {
+        let id = name.to_lowercase();
+        self.users.iter_mut().find(|it| it.id == id)
+    }
+
+    /// `db.add_user(doc)`: inserts unless the `_id` is taken.
+    pub(crate) fn add_user(&mut self, doc: Doc) -> bool {
+        if self.users.iter().any(|it| it.id == doc.id) {
+            return false;
+        }
+        self.users.push(doc);
+        true
+    }
+
+    /// `db.delete_users(ids)`: `delete_many({"_id": {"$in": ids}})`; the count deleted.
+    pub(crate) fn delete_users(&mut self, ids: &[String]) -> usize {
+        let before = self.users.len();
+        self.users.retain(|it| !ids.contains(&it.id));
+        before - self.users.len()
+    }
+
+    /// The panel host's date as `YYYY-MM-DD`.
     pub(crate) fn today(&self) -> String {
         match &self.today {
             Some(today) => today.clone(),
@@ -97,36 +158,72 @@ impl State {
         }
     }
 
-    /// A fresh 32-character alphanumeric password, like the panel's.
+    /// 32 characters from `[A-Za-z0-9]`, like `secrets.choice` in
+    /// `cli_api.generate_password` and `add_user.py`.
     pub(crate) fn new_password(&mut self) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         (0..32)
-            .map(|_| {
-                // xorshift64*: plenty for test passwords.
-                self.rng ^= self.rng >> 12;
-                self.rng ^= self.rng << 25;
-                self.rng ^= self.rng >> 27;
-                let value = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
-                char::from(ALPHABET[(value >> 32) as usize % ALPHABET.len()])
-            })
+            .map(|_| char::from(ALPHABET[self.random_below(ALPHABET.len() as u64) as usize]))
             .collect()
     }
 
-    /// The panel's periodic check: block users that are expired or over quota.
-    pub(crate) fn enforce_limits(&mut self) {
-        let today = parse_days(&self.today());
-        for user in self.users.values_mut() {
-            let over_quota =
-                user.max_download_bytes > 0 && user.used_bytes() >= user.max_download_bytes;
-            let expired = match (user.expiration_days, &user.account_creation_date, today) {
-                (0, _, _) | (_, None, _) | (_, _, None) => false,
-                (days, Some(created), Some(today)) => parse_days(created).is_some_and(|created| {
-                    today >= created + i64::try_from(days).unwrap_or(i64::MAX / 2)
-                }),
-            };
-            if over_quota || expired {
-                user.blocked = true;
+    /// A number in `0..bound` (xorshift64*: plenty for a fake).
+    pub(crate) fn random_below(&mut self, bound: u64) -> u64 {
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32) % bound.max(1)
+    }
+}
+
+impl Doc {
+    /// The document as `json.dumps` prints it, `_id` and all; absent fields stay absent.
+    pub(crate) fn to_json(&self) -> Map<String, Value> {
+        let mut res = Map::new();
+        res.insert("_id".to_owned(), json!(self.id));
+        res.insert("password".to_owned(), json!(self.password));
+        res.insert(
+            "max_download_bytes".to_owned(),
+            json!(self.max_download_bytes),
+        );
+        res.insert("expiration_days".to_owned(), json!(self.expiration_days));
+        res.insert("blocked".to_owned(), json!(self.blocked));
+        res.insert("unlimited_user".to_owned(), json!(self.unlimited_user));
+        res.insert("status".to_owned(), json!(self.status));
+        let optional = [
+            ("note", self.note.as_ref().map(|it| json!(it))),
+            (
+                "account_creation_date",
+                self.account_creation_date.as_ref().map(|it| json!(it)),
+            ),
+            ("upload_bytes", self.upload_bytes.map(|it| json!(it))),
+            ("download_bytes", self.download_bytes.map(|it| json!(it))),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                res.insert(key.to_owned(), value);
             }
+        }
+        res.insert("online_count".to_owned(), json!(self.online_count));
+        res
+    }
+
+    /// The test-facing view. Negative limits (possible in the panel, see
+    /// [`Doc::max_download_bytes`]) read as `0` here.
+    pub(crate) fn to_fake_user(&self) -> FakeUser {
+        FakeUser {
+            username: self.id.clone(),
+            password: self.password.clone(),
+            max_download_bytes: u64::try_from(self.max_download_bytes).unwrap_or(0),
+            expiration_days: u64::try_from(self.expiration_days).unwrap_or(0),
+            account_creation_date: self.account_creation_date.clone(),
+            blocked: self.blocked,
+            unlimited_user: self.unlimited_user,
+            note: self.note.clone(),
+            status: self.status.clone(),
+            upload_bytes: self.upload_bytes,
+            download_bytes: self.download_bytes,
+            online_count: self.online_count,
         }
     }
 }
@@ -139,62 +236,24 @@ impl FakeUser {
             .unwrap_or(0)
             .saturating_add(self.download_bytes.unwrap_or(0))
     }
-
-    /// `On-hold` without a creation date, else `Online` or `Offline`.
-    #[must_use]
-    pub fn status(&self) -> &'static str {
-        match (&self.account_creation_date, self.online_count) {
-            (None, _) => "On-hold",
-            (Some(_), 0) => "Offline",
-            (Some(_), _) => "Online",
-        }
-    }
-
-    /// The user object as the panel's `GET /users/{name}` shows it.
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "username": self.username,
-            "password": self.password,
-            "max_download_bytes": self.max_download_bytes,
-            "expiration_days": self.expiration_days,
-            "account_creation_date": self.account_creation_date,
-            "blocked": self.blocked,
-            "unlimited_user": self.unlimited_user,
-            "note": self.note,
-            "status": self.status(),
-            "upload_bytes": self.upload_bytes,
-            "download_bytes": self.download_bytes,
-            "online_count": self.online_count,
-        })
-    }
 }
 
-/// Whether `text` is a real `YYYY-MM-DD` date.
+/// Whether `text` is a real `YYYY-MM-DD` date (strictly that shape).
 pub(crate) fn is_date(text: &str) -> bool {
     parse_days(text).is_some()
 }
 
 /// `YYYY-MM-DD` to days since 1970-01-01, or `None` if it is not a date.
 pub(crate) fn parse_days(text: &str) -> Option<i64> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    if !python::is_date_shape(text) || text.ends_with('\n') {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = &text[range];
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let month_len = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
+    let (year, month, day): (i64, i64, i64) = (
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    );
+    let month_len = python::days_in_month(year, month)?;
     if day < 1 || day > month_len {
         return None;
     }
@@ -244,6 +303,7 @@ mod tests {
             "2026-1-01",
             "yesterday",
             "2026-00-10",
+            "2026-01-10\n",
         ] {
             assert_eq!(parse_days(bad), None, "{bad}");
         }

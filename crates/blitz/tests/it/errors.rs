@@ -115,7 +115,7 @@ fn duplicate_is_conflict() {
 #[test]
 fn panel_422_is_a_validation_error() {
     // The typed API cannot build a body the panel rejects (bad names fail
-    // locally, limits are unsigned), so take the fake's real 422 for a bad
+    // locally, limits are integers), so take the fake's real 422 for a bad
     // body and replay it to the client.
     let (fake, _) = start();
     let mut answer = ureq::Agent::config_builder()
@@ -125,7 +125,7 @@ fn panel_422_is_a_validation_error() {
         .post(format!("{}/users/", fake.base_url()))
         .header("Authorization", fake.token())
         .header("Content-Type", "application/json")
-        .send(r#"{"username":"a b","traffic_limit":-1,"expiration_days":"x"}"#)
+        .send(r#"{"username":"a b","traffic_limit":1.5,"expiration_days":"x"}"#)
         .unwrap();
     assert_eq!(answer.status(), 422);
     let body = answer.body_mut().read_to_string().unwrap();
@@ -136,7 +136,10 @@ fn panel_422_is_a_validation_error() {
         Err(Error::Validation { fields }) => {
             let names: Vec<&str> = fields.iter().map(|(field, _)| field.as_str()).collect();
             assert_eq!(names, ["username", "traffic_limit", "expiration_days"]);
-            assert_eq!(fields[1].1, "Input should be greater than or equal to 0");
+            assert_eq!(
+                fields[1].1,
+                "Input should be a valid integer, got a number with a fractional part"
+            );
         }
         other => panic!("{other:?}"),
     }

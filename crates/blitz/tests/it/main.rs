@@ -2,6 +2,7 @@
 
 mod calls;
 mod canned;
+mod compat;
 mod deps;
 mod errors;
 mod faults;
