@@ -4,6 +4,12 @@
 //! `v1:<tag>[:<arg>]`; anything that does not parse — an old menu from a
 //! previous version, a forged or truncated value — decodes to `None`, and the
 //! router answers with "this button has expired" and changes nothing.
+//!
+//! The set is declared once, in the [`callbacks!`] table below: each row
+//! gives the variant, its argument type, its wire tag and the [`Role`] it
+//! needs, and encode, decode, the access check and the test list of every
+//! variant all come from that one row, so a button cannot be added without
+//! all of them.
 
 use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId};
 
@@ -11,101 +17,271 @@ const VERSION: &str = "v1";
 /// The highest page number a button may carry (a million users at ten a page).
 pub const MAX_PAGE: u32 = 100_000;
 
-/// What a button asks for.
+pub use crate::role::Role;
+
+/// A value a button carries after its tag: one spelling per value, parsed strictly.
+pub trait CallbackArg: Sized + Copy {
+    /// The wire form, without separators around it.
+    fn encode(self) -> String;
+    /// Parses the wire form; `None` for anything [`CallbackArg::encode`] would not write.
+    fn decode(text: &str) -> Option<Self>;
+    /// Values at the edges of the range, for the round-trip tests.
+    fn samples() -> Vec<Self>;
+}
+
+/// A page number from 0, at most [`MAX_PAGE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Callback {
+pub struct Page(pub u32);
+
+macro_rules! id_args {
+    ($($id:ident),*) => {$(
+        impl CallbackArg for $id {
+            fn encode(self) -> String {
+                self.0.to_string()
+            }
+            fn decode(text: &str) -> Option<Self> {
+                id_arg(text).map(Self)
+            }
+            fn samples() -> Vec<Self> {
+                vec![Self(1), Self(i64::MAX)]
+            }
+        }
+    )*};
+}
+
+id_args!(PlanId, OrderId, ServiceId, TelegramId, BroadcastId);
+
+impl CallbackArg for Page {
+    fn encode(self) -> String {
+        self.0.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        page_arg(text).map(Self)
+    }
+    fn samples() -> Vec<Self> {
+        vec![Self(0), Self(MAX_PAGE)]
+    }
+}
+
+impl CallbackArg for Lang {
+    fn encode(self) -> String {
+        self.code().to_owned()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        Lang::parse(text).filter(|it| it.code() == text)
+    }
+    fn samples() -> Vec<Self> {
+        vec![Lang::En, Lang::Fa]
+    }
+}
+
+impl CallbackArg for AudienceChoice {
+    fn encode(self) -> String {
+        self.code().to_owned()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+    fn samples() -> Vec<Self> {
+        Self::ALL.to_vec()
+    }
+}
+
+/// Two values as `a:b`.
+impl<A: CallbackArg, B: CallbackArg> CallbackArg for (A, B) {
+    fn encode(self) -> String {
+        format!("{}:{}", self.0.encode(), self.1.encode())
+    }
+    fn decode(text: &str) -> Option<Self> {
+        let (a, b) = text.split_once(':')?;
+        Some((A::decode(a)?, B::decode(b)?))
+    }
+    fn samples() -> Vec<Self> {
+        let mut res = Vec::new();
+        for a in A::samples() {
+            for b in B::samples() {
+                res.push((a, b));
+            }
+        }
+        res
+    }
+}
+
+/// Declares [`Callback`] and derives everything else from one row per button:
+/// `Variant(ArgType) = "tag", Access;` (the argument is optional).
+macro_rules! callbacks {
+    ($( $(#[doc = $doc:literal])* $name:ident $(($arg:ty))? = $tag:literal, $access:ident; )*) => {
+        /// What a button asks for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Callback {
+            $( $(#[doc = $doc])* $name $(($arg))?, )*
+        }
+
+        impl Callback {
+            /// Every wire tag, in declaration order.
+            pub const TAGS: &[&str] = &[$($tag),*];
+
+            /// The wire form, at most 64 bytes.
+            #[must_use]
+            pub fn encode(self) -> String {
+                match self {
+                    $( callbacks!(@pattern $name value $(($arg))?) => {
+                        callbacks!(@encode $tag value $(($arg))?)
+                    } )*
+                }
+            }
+
+            /// Parses the wire form; `None` for anything this version did not make.
+            #[must_use]
+            pub fn decode(data: &str) -> Option<Self> {
+                let rest = data.strip_prefix(VERSION)?.strip_prefix(':')?;
+                let (tag, arg) = match rest.split_once(':') {
+                    Some((tag, arg)) => (tag, Some(arg)),
+                    None => (rest, None),
+                };
+                match tag {
+                    $( $tag => callbacks!(@decode $name arg $(($arg))?), )*
+                    _ => None,
+                }
+            }
+
+            /// The least role that may press it.
+            #[must_use]
+            pub fn access(self) -> Role {
+                match self {
+                    $( callbacks!(@pattern_any $name $(($arg))?) => Role::$access, )*
+                }
+            }
+
+            /// Every variant with arguments at the edges of their range, for tests.
+            #[must_use]
+            pub fn samples() -> Vec<Self> {
+                let mut res = Vec::new();
+                $( callbacks!(@samples res $name $(($arg))?); )*
+                res
+            }
+        }
+    };
+    (@pattern $name:ident $value:ident ($arg:ty)) => { Callback::$name($value) };
+    (@pattern $name:ident $value:ident) => { Callback::$name };
+    (@pattern_any $name:ident ($arg:ty)) => { Callback::$name(_) };
+    (@pattern_any $name:ident) => { Callback::$name };
+    (@encode $tag:literal $value:ident ($arg:ty)) => {
+        format!("{VERSION}:{}:{}", $tag, CallbackArg::encode($value))
+    };
+    (@encode $tag:literal $value:ident) => { format!("{VERSION}:{}", $tag) };
+    (@decode $name:ident $wire:ident ($arg:ty)) => {
+        <$arg as CallbackArg>::decode($wire?).map(Callback::$name)
+    };
+    (@decode $name:ident $wire:ident) => {
+        match $wire {
+            None => Some(Callback::$name),
+            Some(_) => None,
+        }
+    };
+    (@samples $res:ident $name:ident ($arg:ty)) => {
+        $res.extend(<$arg as CallbackArg>::samples().into_iter().map(Callback::$name))
+    };
+    (@samples $res:ident $name:ident) => { $res.push(Callback::$name) };
+}
+
+callbacks! {
     /// Switch the interface language.
-    SetLang(Lang),
+    SetLang(Lang) = "l", Customer;
     /// Show the main menu.
-    Menu,
+    Menu = "m", Customer;
     /// Show the language picker.
-    Language,
+    Language = "lg", Customer;
     /// List the plans on sale.
-    Plans,
+    Plans = "ps", Customer;
     /// Show one plan with a buy button.
-    Plan(PlanId),
+    Plan(PlanId) = "p", Customer;
     /// Buy a plan: create the order and its invoice.
-    Buy(PlanId),
+    Buy(PlanId) = "b", Customer;
     /// Ask again whether an order's invoice was paid.
-    CheckPayment(OrderId),
+    CheckPayment(OrderId) = "c", Customer;
     /// List the user's services.
-    Services,
+    Services = "ss", Customer;
     /// Show one service with usage.
-    Service(ServiceId),
+    Service(ServiceId) = "s", Customer;
     /// Send a service's configs (URI, link, QR) again.
-    Config(ServiceId),
+    Config(ServiceId) = "cf", Customer;
     /// Show the renewal offer for a service.
-    Renew(ServiceId),
+    Renew(ServiceId) = "r", Customer;
     /// Renew a service: create the renewal order and its invoice.
-    RenewBuy(ServiceId),
+    RenewBuy(ServiceId) = "rb", Customer;
     /// Show the free test offer.
-    TestOffer,
+    TestOffer = "t", Customer;
     /// Take the free test account.
-    TestConfirm,
+    TestConfirm = "tc", Customer;
     /// Client download links.
-    Apps,
+    Apps = "a", Customer;
     /// Support contact.
-    Support,
+    Support = "su", Customer;
     /// Help text.
-    Help,
-    /// The admin menu.
-    Admin,
-    /// Admin: statistics.
-    AdminStats,
-    /// Admin: list plans.
-    AdminPlans,
-    /// Admin: toggle a plan's active flag.
-    AdminPlanToggle(PlanId),
-    /// Admin: start the add-plan dialogue.
-    AdminPlanAdd,
-    /// Admin: save the plan previewed in the dialogue.
-    AdminPlanSave,
-    /// Admin: replace an existing plan's fields through the plan dialogue.
-    AdminPlanEdit(PlanId),
-    /// Admin: move a plan one place up (`true`) or down in the menu.
-    AdminPlanMove(PlanId, bool),
-    /// Admin: start composing a broadcast.
-    AdminBroadcast,
-    /// Admin: choose a broadcast audience.
-    AdminAudience(AudienceChoice),
-    /// Admin: send the previewed broadcast.
-    AdminBroadcastSend,
-    /// Admin: pause a running broadcast.
-    AdminBroadcastPause(BroadcastId),
-    /// Admin: resume a paused broadcast.
-    AdminBroadcastResume(BroadcastId),
-    /// Admin: stop a broadcast for good.
-    AdminBroadcastStop(BroadcastId),
-    /// Admin: look up a user.
-    AdminUsers,
-    /// Admin: one page (from 0) of the user list, filtered by the admin's last search.
-    AdminUserList(u32),
-    /// Admin: pick a plan to grant a user for free.
-    AdminGrant(TelegramId),
-    /// Admin: grant this plan to this user (asks for the reason next).
-    AdminGrantPlan(TelegramId, PlanId),
-    /// Admin: ban or unban a user.
-    AdminBan(TelegramId, bool),
-    /// Admin: reset a user's test-account eligibility.
-    AdminResetTest(TelegramId),
-    /// Admin: show a user's profile.
-    AdminUser(TelegramId),
-    /// Admin: ask how many days to add to a service.
-    AdminExtend(ServiceId),
-    /// Admin: ask for a message to send to a user.
-    AdminMessage(TelegramId),
-    /// Admin: back up now.
-    AdminBackup,
-    /// Owner: write a backup with the config's secrets masked and send it.
-    AdminBackupNow,
-    /// Owner: write a backup that keeps the config's secrets and send it.
-    AdminBackupWithSecrets,
-    /// Owner: start the restore dialogue (waits for an uploaded archive).
-    AdminBackupRestore,
-    /// Admin: queue the provisioning of a stuck paid order again.
-    AdminRetryProvision(OrderId),
+    Help = "h", Customer;
     /// Cancel the current dialogue.
-    Cancel,
+    Cancel = "x", Customer;
+    /// The admin menu.
+    Admin = "ad", Support;
+    /// Admin: statistics.
+    AdminStats = "ast", Support;
+    /// Admin: look up a user.
+    AdminUsers = "aus", Support;
+    /// Admin: one page (from 0) of the user list, filtered by the admin's last search.
+    AdminUserList(Page) = "aul", Support;
+    /// Admin: show a user's profile.
+    AdminUser(TelegramId) = "au", Support;
+    /// Admin: ask for a message to send to a user.
+    AdminMessage(TelegramId) = "amg", Support;
+    /// Admin: list plans.
+    AdminPlans = "apl", Admin;
+    /// Admin: toggle a plan's active flag.
+    AdminPlanToggle(PlanId) = "apt", Admin;
+    /// Admin: start the add-plan dialogue.
+    AdminPlanAdd = "apa", Admin;
+    /// Admin: save the plan previewed in the dialogue.
+    AdminPlanSave = "aps", Admin;
+    /// Admin: replace an existing plan's fields through the plan dialogue.
+    AdminPlanEdit(PlanId) = "ape", Admin;
+    /// Admin: move a plan one place up in the menu.
+    AdminPlanUp(PlanId) = "apu", Admin;
+    /// Admin: move a plan one place down in the menu.
+    AdminPlanDown(PlanId) = "apd", Admin;
+    /// Admin: start composing a broadcast.
+    AdminBroadcast = "abc", Admin;
+    /// Admin: choose a broadcast audience.
+    AdminAudience(AudienceChoice) = "aau", Admin;
+    /// Admin: send the previewed broadcast.
+    AdminBroadcastSend = "abs", Admin;
+    /// Admin: pause a running broadcast.
+    AdminBroadcastPause(BroadcastId) = "abp", Admin;
+    /// Admin: resume a paused broadcast.
+    AdminBroadcastResume(BroadcastId) = "abr", Admin;
+    /// Admin: stop a broadcast for good.
+    AdminBroadcastStop(BroadcastId) = "abx", Admin;
+    /// Admin: pick a plan to grant a user for free.
+    AdminGrant(TelegramId) = "agr", Admin;
+    /// Admin: grant this plan to this user (asks for the reason next).
+    AdminGrantPlan((TelegramId, PlanId)) = "agp", Admin;
+    /// Admin: ban a user.
+    AdminBan(TelegramId) = "aban", Admin;
+    /// Admin: lift a user's ban.
+    AdminUnban(TelegramId) = "aunb", Admin;
+    /// Admin: reset a user's test-account eligibility.
+    AdminResetTest(TelegramId) = "art", Admin;
+    /// Admin: ask how many days to add to a service.
+    AdminExtend(ServiceId) = "aex", Admin;
+    /// Admin: queue the provisioning of a stuck paid order again.
+    AdminRetryProvision(OrderId) = "apv", Admin;
+    /// Admin: back up now.
+    AdminBackup = "abk", Owner;
+    /// Owner: write a backup with the config's secrets masked and send it.
+    AdminBackupNow = "abkn", Owner;
+    /// Owner: write a backup that keeps the config's secrets and send it.
+    AdminBackupWithSecrets = "abks", Owner;
+    /// Owner: start the restore dialogue (waits for an uploaded archive).
+    AdminBackupRestore = "abkr", Owner;
 }
 
 /// Broadcast audiences an admin can pick.
@@ -160,184 +336,6 @@ impl AudienceChoice {
     }
 }
 
-impl Callback {
-    /// The wire form, at most 64 bytes.
-    #[must_use]
-    pub fn encode(self) -> String {
-        let (tag, arg): (&str, Option<String>) = match self {
-            Self::SetLang(lang) => ("l", Some(lang.code().to_owned())),
-            Self::Menu => ("m", None),
-            Self::Language => ("lg", None),
-            Self::Plans => ("ps", None),
-            Self::Plan(id) => ("p", Some(id.0.to_string())),
-            Self::Buy(id) => ("b", Some(id.0.to_string())),
-            Self::CheckPayment(id) => ("c", Some(id.0.to_string())),
-            Self::Services => ("ss", None),
-            Self::Service(id) => ("s", Some(id.0.to_string())),
-            Self::Config(id) => ("cf", Some(id.0.to_string())),
-            Self::Renew(id) => ("r", Some(id.0.to_string())),
-            Self::RenewBuy(id) => ("rb", Some(id.0.to_string())),
-            Self::TestOffer => ("t", None),
-            Self::TestConfirm => ("tc", None),
-            Self::Apps => ("a", None),
-            Self::Support => ("su", None),
-            Self::Help => ("h", None),
-            Self::Admin => ("ad", None),
-            Self::AdminStats => ("ast", None),
-            Self::AdminPlans => ("apl", None),
-            Self::AdminPlanToggle(id) => ("apt", Some(id.0.to_string())),
-            Self::AdminPlanAdd => ("apa", None),
-            Self::AdminPlanSave => ("aps", None),
-            Self::AdminPlanEdit(id) => ("ape", Some(id.0.to_string())),
-            Self::AdminPlanMove(id, up) => (if up { "apu" } else { "apd" }, Some(id.0.to_string())),
-            Self::AdminBroadcast => ("abc", None),
-            Self::AdminAudience(choice) => ("aau", Some(choice.code().to_owned())),
-            Self::AdminBroadcastSend => ("abs", None),
-            Self::AdminBroadcastPause(id) => ("abp", Some(id.0.to_string())),
-            Self::AdminBroadcastResume(id) => ("abr", Some(id.0.to_string())),
-            Self::AdminBroadcastStop(id) => ("abx", Some(id.0.to_string())),
-            Self::AdminUsers => ("aus", None),
-            Self::AdminUserList(page) => ("aul", Some(page.to_string())),
-            Self::AdminGrant(user) => ("agr", Some(user.0.to_string())),
-            Self::AdminGrantPlan(user, plan) => ("agp", Some(format!("{}:{}", user.0, plan.0))),
-            Self::AdminBan(user, ban) => {
-                (if ban { "aban" } else { "aunb" }, Some(user.0.to_string()))
-            }
-            Self::AdminResetTest(user) => ("art", Some(user.0.to_string())),
-            Self::AdminUser(user) => ("au", Some(user.0.to_string())),
-            Self::AdminExtend(id) => ("aex", Some(id.0.to_string())),
-            Self::AdminMessage(user) => ("amg", Some(user.0.to_string())),
-            Self::AdminBackup => ("abk", None),
-            Self::AdminBackupNow => ("abkn", None),
-            Self::AdminBackupWithSecrets => ("abks", None),
-            Self::AdminBackupRestore => ("abkr", None),
-            Self::AdminRetryProvision(id) => ("apv", Some(id.0.to_string())),
-            Self::Cancel => ("x", None),
-        };
-        match arg {
-            Some(arg) => format!("{VERSION}:{tag}:{arg}"),
-            None => format!("{VERSION}:{tag}"),
-        }
-    }
-
-    /// Parses the wire form; `None` for anything this version did not make.
-    #[must_use]
-    pub fn decode(data: &str) -> Option<Self> {
-        let rest = data.strip_prefix(VERSION)?.strip_prefix(':')?;
-        let (tag, arg) = match rest.split_once(':') {
-            Some((tag, arg)) => (tag, Some(arg)),
-            None => (rest, None),
-        };
-        let res = match (tag, arg) {
-            ("l", Some(code)) => Self::SetLang(Lang::parse(code)?),
-            ("m", None) => Self::Menu,
-            ("lg", None) => Self::Language,
-            ("ps", None) => Self::Plans,
-            ("p", Some(id)) => Self::Plan(PlanId(id_arg(id)?)),
-            ("b", Some(id)) => Self::Buy(PlanId(id_arg(id)?)),
-            ("c", Some(id)) => Self::CheckPayment(OrderId(id_arg(id)?)),
-            ("ss", None) => Self::Services,
-            ("s", Some(id)) => Self::Service(ServiceId(id_arg(id)?)),
-            ("cf", Some(id)) => Self::Config(ServiceId(id_arg(id)?)),
-            ("r", Some(id)) => Self::Renew(ServiceId(id_arg(id)?)),
-            ("rb", Some(id)) => Self::RenewBuy(ServiceId(id_arg(id)?)),
-            ("t", None) => Self::TestOffer,
-            ("tc", None) => Self::TestConfirm,
-            ("a", None) => Self::Apps,
-            ("su", None) => Self::Support,
-            ("h", None) => Self::Help,
-            ("ad", None) => Self::Admin,
-            ("ast", None) => Self::AdminStats,
-            ("apl", None) => Self::AdminPlans,
-            ("apt", Some(id)) => Self::AdminPlanToggle(PlanId(id_arg(id)?)),
-            ("apa", None) => Self::AdminPlanAdd,
-            ("aps", None) => Self::AdminPlanSave,
-            ("ape", Some(id)) => Self::AdminPlanEdit(PlanId(id_arg(id)?)),
-            ("apu", Some(id)) => Self::AdminPlanMove(PlanId(id_arg(id)?), true),
-            ("apd", Some(id)) => Self::AdminPlanMove(PlanId(id_arg(id)?), false),
-            ("abc", None) => Self::AdminBroadcast,
-            ("aau", Some(code)) => Self::AdminAudience(AudienceChoice::parse(code)?),
-            ("abs", None) => Self::AdminBroadcastSend,
-            ("abp", Some(id)) => Self::AdminBroadcastPause(BroadcastId(id_arg(id)?)),
-            ("abr", Some(id)) => Self::AdminBroadcastResume(BroadcastId(id_arg(id)?)),
-            ("abx", Some(id)) => Self::AdminBroadcastStop(BroadcastId(id_arg(id)?)),
-            ("aus", None) => Self::AdminUsers,
-            ("aul", Some(page)) => Self::AdminUserList(page_arg(page)?),
-            ("agr", Some(id)) => Self::AdminGrant(TelegramId(id_arg(id)?)),
-            ("agp", Some(ids)) => {
-                let (user, plan) = ids.split_once(':')?;
-                Self::AdminGrantPlan(TelegramId(id_arg(user)?), PlanId(id_arg(plan)?))
-            }
-            ("aban", Some(id)) => Self::AdminBan(TelegramId(id_arg(id)?), true),
-            ("aunb", Some(id)) => Self::AdminBan(TelegramId(id_arg(id)?), false),
-            ("art", Some(id)) => Self::AdminResetTest(TelegramId(id_arg(id)?)),
-            ("au", Some(id)) => Self::AdminUser(TelegramId(id_arg(id)?)),
-            ("aex", Some(id)) => Self::AdminExtend(ServiceId(id_arg(id)?)),
-            ("amg", Some(id)) => Self::AdminMessage(TelegramId(id_arg(id)?)),
-            ("abk", None) => Self::AdminBackup,
-            ("abkn", None) => Self::AdminBackupNow,
-            ("abks", None) => Self::AdminBackupWithSecrets,
-            ("abkr", None) => Self::AdminBackupRestore,
-            ("apv", Some(id)) => Self::AdminRetryProvision(OrderId(id_arg(id)?)),
-            ("x", None) => Self::Cancel,
-            _ => return None,
-        };
-        Some(res)
-    }
-
-    /// Whether only admins may press this button.
-    #[must_use]
-    pub fn is_admin(self) -> bool {
-        matches!(
-            self,
-            Self::Admin
-                | Self::AdminStats
-                | Self::AdminPlans
-                | Self::AdminPlanToggle(_)
-                | Self::AdminPlanAdd
-                | Self::AdminPlanSave
-                | Self::AdminPlanEdit(_)
-                | Self::AdminPlanMove(..)
-                | Self::AdminBroadcast
-                | Self::AdminAudience(_)
-                | Self::AdminBroadcastSend
-                | Self::AdminBroadcastPause(_)
-                | Self::AdminBroadcastResume(_)
-                | Self::AdminBroadcastStop(_)
-                | Self::AdminUsers
-                | Self::AdminUserList(_)
-                | Self::AdminGrant(_)
-                | Self::AdminGrantPlan(..)
-                | Self::AdminBan(..)
-                | Self::AdminResetTest(_)
-                | Self::AdminUser(_)
-                | Self::AdminExtend(_)
-                | Self::AdminMessage(_)
-                | Self::AdminBackup
-                | Self::AdminBackupNow
-                | Self::AdminBackupWithSecrets
-                | Self::AdminBackupRestore
-                | Self::AdminRetryProvision(_)
-        )
-    }
-}
-
-impl Callback {
-    /// Whether the support role may press it: read-only screens, lookups and messages to users.
-    #[must_use]
-    pub fn is_support_allowed(self) -> bool {
-        matches!(
-            self,
-            Self::Admin
-                | Self::AdminStats
-                | Self::AdminUsers
-                | Self::AdminUserList(_)
-                | Self::AdminUser(_)
-                | Self::AdminMessage(_)
-        )
-    }
-}
-
 /// A page number from 0 in canonical form; pages beyond any real list are refused.
 fn page_arg(text: &str) -> Option<u32> {
     canonical_digits(text)
@@ -363,72 +361,41 @@ fn canonical_digits(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::collections::BTreeSet;
 
-    fn every_callback() -> Vec<Callback> {
-        let big = i64::MAX;
-        let mut res = vec![
-            Callback::SetLang(Lang::En),
-            Callback::SetLang(Lang::Fa),
-            Callback::Menu,
-            Callback::Language,
-            Callback::Plans,
-            Callback::Plan(PlanId(big)),
-            Callback::Buy(PlanId(big)),
-            Callback::CheckPayment(OrderId(big)),
-            Callback::Services,
-            Callback::Service(ServiceId(big)),
-            Callback::Config(ServiceId(big)),
-            Callback::Renew(ServiceId(big)),
-            Callback::RenewBuy(ServiceId(big)),
-            Callback::TestOffer,
-            Callback::TestConfirm,
-            Callback::Apps,
-            Callback::Support,
-            Callback::Help,
-            Callback::Admin,
-            Callback::AdminStats,
-            Callback::AdminPlans,
-            Callback::AdminPlanToggle(PlanId(big)),
-            Callback::AdminPlanAdd,
-            Callback::AdminPlanSave,
-            Callback::AdminPlanEdit(PlanId(big)),
-            Callback::AdminPlanMove(PlanId(big), true),
-            Callback::AdminPlanMove(PlanId(big), false),
-            Callback::AdminUserList(0),
-            Callback::AdminUserList(MAX_PAGE),
-            Callback::AdminGrant(TelegramId(big)),
-            Callback::AdminGrantPlan(TelegramId(big), PlanId(big)),
-            Callback::AdminBroadcast,
-            Callback::AdminBroadcastSend,
-            Callback::AdminBroadcastPause(BroadcastId(big)),
-            Callback::AdminBroadcastResume(BroadcastId(big)),
-            Callback::AdminBroadcastStop(BroadcastId(big)),
-            Callback::AdminUsers,
-            Callback::AdminBan(TelegramId(big), true),
-            Callback::AdminBan(TelegramId(big), false),
-            Callback::AdminResetTest(TelegramId(big)),
-            Callback::AdminUser(TelegramId(big)),
-            Callback::AdminExtend(ServiceId(big)),
-            Callback::AdminMessage(TelegramId(big)),
-            Callback::AdminBackup,
-            Callback::AdminBackupNow,
-            Callback::AdminBackupWithSecrets,
-            Callback::AdminBackupRestore,
-            Callback::AdminRetryProvision(OrderId(big)),
-            Callback::Cancel,
-        ];
-        res.extend(AudienceChoice::ALL.map(Callback::AdminAudience));
-        res
-    }
+    use super::*;
 
     #[test]
     fn every_callback_round_trips_within_64_bytes() {
-        for callback in every_callback() {
+        let samples = Callback::samples();
+        let variants: BTreeSet<&str> = samples
+            .iter()
+            .map(|it| it.encode())
+            .map(|wire| {
+                let tag = wire.split(':').nth(1).unwrap_or_default().to_owned();
+                Callback::TAGS
+                    .iter()
+                    .copied()
+                    .find(|it| **it == tag)
+                    .unwrap_or("?")
+            })
+            .collect();
+        assert_eq!(
+            variants.len(),
+            Callback::TAGS.len(),
+            "a sample of every variant"
+        );
+        for callback in samples {
             let wire = callback.encode();
             assert!(wire.len() <= 64, "{wire} is {} bytes", wire.len());
             assert_eq!(Callback::decode(&wire), Some(callback), "{wire}");
         }
+    }
+
+    #[test]
+    fn tags_are_unique() {
+        let unique: BTreeSet<&str> = Callback::TAGS.iter().copied().collect();
+        assert_eq!(unique.len(), Callback::TAGS.len());
     }
 
     fn check_rejected(data: &str) {
@@ -448,6 +415,7 @@ mod tests {
         check_rejected("v1:b:0");
         check_rejected("v1:b:99999999999999999999");
         check_rejected("v1:l:de");
+        check_rejected("v1:l:EN");
         check_rejected("v1:nope");
         check_rejected("v1:aul:01");
         check_rejected("v1:aul:100001");
@@ -455,25 +423,35 @@ mod tests {
         check_rejected("v1:agp:5");
         check_rejected("v1:agp:5:0");
         check_rejected("v1:agp:5:6:7");
+        check_rejected("v1:aau:everyone");
     }
 
     #[test]
-    fn admin_buttons_are_marked() {
-        let admin: Vec<_> = every_callback()
-            .into_iter()
-            .filter(|it| it.is_admin())
-            .collect();
-        assert!(
-            admin
-                .iter()
-                .all(|it| it.encode().starts_with("v1:a") && it.encode() != "v1:a")
+    fn staff_buttons_look_like_staff_buttons() {
+        for callback in Callback::samples() {
+            let wire = callback.encode();
+            let looks_staff = wire.starts_with("v1:a") && callback != Callback::Apps;
+            assert_eq!(
+                looks_staff,
+                callback.access() > Role::Customer,
+                "{wire}: admin-looking buttons must be staff-only and only those"
+            );
+        }
+    }
+
+    #[test]
+    fn the_wire_form_of_each_kind_is_stable() {
+        assert_eq!(Callback::SetLang(Lang::Fa).encode(), "v1:l:fa");
+        assert_eq!(Callback::Menu.encode(), "v1:m");
+        assert_eq!(
+            Callback::AdminGrantPlan((TelegramId(5), PlanId(6))).encode(),
+            "v1:agp:5:6"
         );
-        assert!(!Callback::Apps.is_admin());
-        let unmarked: Vec<_> = every_callback()
-            .into_iter()
-            .filter(|it| it.encode().starts_with("v1:a") && *it != Callback::Apps)
-            .filter(|it| !it.is_admin())
-            .collect();
-        assert_eq!(unmarked, [], "admin-looking buttons must be admin-only");
+        assert_eq!(Callback::AdminUserList(Page(0)).encode(), "v1:aul:0");
+        assert_eq!(
+            Callback::AdminAudience(AudienceChoice::NeverBought).encode(),
+            "v1:aau:nb"
+        );
+        assert_eq!(Callback::AdminPlanDown(PlanId(3)).encode(), "v1:apd:3");
     }
 }

@@ -9,7 +9,7 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use ajib_domain::{Currency, Lang, TelegramId, UnixTime};
+use ajib_domain::{Currency, Lang, UnixTime};
 use ajib_i18n::{Arg, Catalog};
 use ajib_storage::{AdminRole, Store};
 use ajib_transport::{FloodGuard, Outbox, TelegramApi};
@@ -115,25 +115,6 @@ impl Deps {
     #[must_use]
     pub fn t(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
         self.texts.text(i18n_lang(lang), id, args)
-    }
-
-    /// Whether `user` is an owner from configuration or an admin added later.
-    pub async fn is_admin(&self, user: TelegramId) -> bool {
-        self.staff_role(user).await.is_some()
-    }
-
-    /// The user's staff role: owners come from configuration, others from the admins table.
-    pub async fn staff_role(&self, user: TelegramId) -> Option<AdminRole> {
-        if self.settings.owner_ids.contains(&user.0) {
-            return Some(AdminRole::Owner);
-        }
-        match self.store.get_admin(user).await {
-            Ok(admin) => admin.map(|it| it.role),
-            Err(err) => {
-                log::error!("admin lookup failed: {err}");
-                None
-            }
-        }
     }
 
     /// Everyone to alert: owners and stored admins.

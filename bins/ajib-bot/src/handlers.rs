@@ -26,6 +26,7 @@ use crate::{
     callback::Callback,
     deps::{Deps, i18n_lang},
     keyboards::{button, inline},
+    role::Role,
 };
 
 /// The messages a handler wants sent, in order.
@@ -42,10 +43,8 @@ pub struct Ctx {
     pub lang: Lang,
     /// The message whose button was pressed, to edit in place.
     pub message_id: Option<i32>,
-    /// Whether the user is an admin.
-    pub is_admin: bool,
-    /// Whether the user's role is support: read-only lookups and messages to users.
-    pub support_only: bool,
+    /// What the user may do.
+    pub role: Role,
 }
 
 impl Ctx {

@@ -2,7 +2,7 @@
 
 use ajib_transport::{CallbackData, InlineButton, Keyboard};
 
-use crate::callback::Callback;
+use crate::{callback::Callback, role::Role};
 
 /// A callback button for `callback`.
 #[must_use]
@@ -39,8 +39,9 @@ pub fn inline(rows: Vec<Vec<InlineButton>>) -> Keyboard {
 pub fn for_support(rows: Vec<Vec<InlineButton>>) -> Vec<Vec<InlineButton>> {
     let allowed = |button: &InlineButton| match button {
         InlineButton::Url { .. } => true,
-        InlineButton::Callback { data, .. } => Callback::decode(data.as_str())
-            .is_some_and(|it| !it.is_admin() || it.is_support_allowed()),
+        InlineButton::Callback { data, .. } => {
+            Callback::decode(data.as_str()).is_some_and(|it| Role::Support.allows(it.access()))
+        }
     };
     rows.into_iter()
         .map(|row| row.into_iter().filter(|it| allowed(it)).collect::<Vec<_>>())
@@ -57,10 +58,7 @@ mod tests {
     #[test]
     fn support_keeps_only_what_it_may_press() {
         let rows = vec![
-            vec![button(
-                "ban".to_owned(),
-                Callback::AdminBan(TelegramId(1), true),
-            )],
+            vec![button("ban".to_owned(), Callback::AdminBan(TelegramId(1)))],
             vec![button(
                 "message".to_owned(),
                 Callback::AdminMessage(TelegramId(1)),

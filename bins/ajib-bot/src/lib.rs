@@ -20,6 +20,7 @@ pub mod logging;
 pub mod notify;
 pub mod payments;
 pub mod qr;
+pub mod role;
 pub mod router;
 pub mod sandbox;
 pub mod workers;

@@ -16,6 +16,7 @@ use crate::{
         Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_orders, admin_staff,
         admin_stats, admin_user_list, admin_users, notice, services, shop, start, test_account,
     },
+    role::Role,
 };
 
 /// A text command the bot understands.
@@ -83,7 +84,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
         return;
     }
     // An owner restoring a backup uploads it as a document; anything else falls through.
-    if ctx.is_admin
+    if ctx.role.is_staff()
         && let Some(document) = &message.document
         && let Some(reply) = admin_backup::on_document(deps, &ctx, document).await
     {
@@ -124,18 +125,18 @@ async fn on_command(
             admin::cancel(deps, ctx.user);
             start::main_menu(deps, ctx)
         }
-        Command::Admin if ctx.is_admin => admin::menu(deps, ctx),
-        Command::Admin => refuse_admin(deps, ctx, "/admin"),
-        Command::Admins(args) if deps.settings.owner_ids.contains(&ctx.user.0) => {
+        Command::Admin if ctx.role.is_staff() => admin::menu(deps, ctx),
+        Command::Admin => refuse(deps, ctx, Role::Support, "/admin"),
+        Command::Admins(args) if ctx.role == Role::Owner => {
             admin_staff::admins(deps, ctx, args.as_deref()).await
         }
-        Command::Admins(_) => refuse_admin(deps, ctx, "/admins"),
+        Command::Admins(_) => refuse(deps, ctx, Role::Owner, "/admins"),
     }
 }
 
 /// Text (or a photo) that is not a command: an answer to an admin's dialogue, or not understood.
 async fn on_input(deps: &Deps, ctx: &Ctx, input: &admin::Input<'_>) -> Reply {
-    if ctx.is_admin
+    if ctx.role.is_staff()
         && let Some(reply) = admin::on_dialog_input(deps, ctx, input).await
     {
         return reply;
@@ -175,13 +176,8 @@ async fn on_callback(deps: &Deps, query: CallbackQuery) {
             };
             notice(deps, &ctx, "stale-button")
         }
-        Some(callback)
-            if callback.is_admin() && ctx.support_only && !callback.is_support_allowed() =>
-        {
-            refuse_admin(deps, &ctx, &query.data)
-        }
-        Some(callback) if callback.is_admin() && !ctx.is_admin => {
-            refuse_admin(deps, &ctx, &query.data)
+        Some(callback) if !ctx.role.allows(callback.access()) => {
+            refuse(deps, &ctx, callback.access(), &query.data)
         }
         Some(callback) => on_button(deps, &ctx, callback).await,
     };
@@ -224,7 +220,8 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),
         Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
         Callback::AdminPlanEdit(id) => admin::start_edit_plan(deps, ctx, id).await,
-        Callback::AdminPlanMove(id, up) => admin::move_plan(deps, ctx, id, up).await,
+        Callback::AdminPlanUp(id) => admin::move_plan(deps, ctx, id, true).await,
+        Callback::AdminPlanDown(id) => admin::move_plan(deps, ctx, id, false).await,
         Callback::AdminBackup => admin_backup::screen(deps, ctx),
         Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
         Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,
@@ -248,13 +245,14 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminBroadcastResume(id) => admin_broadcast::resume(deps, ctx, id).await,
         Callback::AdminBroadcastStop(id) => admin_broadcast::stop(deps, ctx, id).await,
         Callback::AdminUsers => admin_user_list::start(deps, ctx).await,
-        Callback::AdminUserList(page) => admin_user_list::page(deps, ctx, page).await,
+        Callback::AdminUserList(page) => admin_user_list::page(deps, ctx, page.0).await,
         Callback::AdminGrant(user) => admin_grant::pick_plan(deps, ctx, user).await,
-        Callback::AdminGrantPlan(user, plan) => {
+        Callback::AdminGrantPlan((user, plan)) => {
             admin_grant::ask_reason(deps, ctx, user, plan).await
         }
         Callback::AdminUser(user) => admin_users::profile(deps, ctx, user).await,
-        Callback::AdminBan(user, ban) => admin_users::set_banned(deps, ctx, user, ban).await,
+        Callback::AdminBan(user) => admin_users::set_banned(deps, ctx, user, true).await,
+        Callback::AdminUnban(user) => admin_users::set_banned(deps, ctx, user, false).await,
         Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,
         Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id),
         Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user),
@@ -305,9 +303,7 @@ async fn enter(
         .lang
         .or_else(|| from.language_code.as_deref().and_then(Lang::parse))
         .unwrap_or(deps.settings.default_lang);
-    let role = deps.staff_role(user).await;
-    let is_admin = role.is_some();
-    let support_only = role == Some(ajib_storage::AdminRole::Support);
+    let role = Role::of(deps, user).await;
     Some((
         row,
         Ctx {
@@ -315,8 +311,7 @@ async fn enter(
             chat,
             lang,
             message_id,
-            is_admin,
-            support_only,
+            role,
         },
     ))
 }
@@ -342,15 +337,25 @@ async fn admit(deps: &Deps, row: &UserRow, ctx: &Ctx) -> bool {
     true
 }
 
-fn refuse_admin(deps: &Deps, ctx: &Ctx, what: &str) -> Reply {
-    log::warn!("non-admin {} tried an admin action: {what:?}", ctx.user);
+/// Turns away a user whose role is below `needed`; logged, nothing changes.
+fn refuse(deps: &Deps, ctx: &Ctx, needed: Role, what: &str) -> Reply {
+    log::warn!(
+        "{} ({:?}) tried {what:?}, which needs {needed:?}",
+        ctx.user,
+        ctx.role
+    );
+    // An admin is told the thing is the owner's; anyone else just that it is not theirs.
+    let id = match (ctx.role, needed) {
+        (Role::Admin, Role::Owner) => "admin-owner-only",
+        _ => "admin-only",
+    };
     notice(
         deps,
         &Ctx {
             message_id: None,
             ..*ctx
         },
-        "admin-only",
+        id,
     )
 }
 

@@ -12,6 +12,7 @@ use crate::{
     deps::{Deps, now},
     handlers::{Ctx, Reply, escape, notice, price, traffic},
     keyboards::{button, inline},
+    role::Role,
 };
 
 /// A multi-step admin dialogue in progress.
@@ -73,7 +74,7 @@ pub struct PlanDraft {
 #[must_use]
 pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
-    if ctx.support_only {
+    if ctx.role == Role::Support {
         let keyboard = inline(vec![
             vec![
                 button(t("btn-admin-stats"), Callback::AdminStats),
@@ -95,7 +96,7 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
         vec![button(t("btn-menu"), Callback::Menu)],
     ];
     // Backups are for owners only, so other admins do not see the button.
-    if deps.settings.owner_ids.contains(&ctx.user.0) {
+    if ctx.role == Role::Owner {
         let backup = vec![button(t("btn-admin-backup"), Callback::AdminBackup)];
         rows.insert(rows.len() - 1, backup);
     }
@@ -143,8 +144,8 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
         rows.push(vec![
             button(label, Callback::AdminPlanToggle(plan.id)),
             button(edit, Callback::AdminPlanEdit(plan.id)),
-            button("⬆️".to_owned(), Callback::AdminPlanMove(plan.id, true)),
-            button("⬇️".to_owned(), Callback::AdminPlanMove(plan.id, false)),
+            button("⬆️".to_owned(), Callback::AdminPlanUp(plan.id)),
+            button("⬇️".to_owned(), Callback::AdminPlanDown(plan.id)),
         ]);
     }
     rows.push(vec![button(

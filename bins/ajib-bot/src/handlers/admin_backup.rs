@@ -22,6 +22,7 @@ use crate::{
         escape, notice,
     },
     keyboards::{button, inline},
+    role::Role,
     workers::{
         backup::{self, Secrets},
         blocking,
@@ -37,7 +38,7 @@ const MAX_UNPACKED_BYTES: u64 = 1 << 30;
 
 /// The backup screen: schedule, "back up now", "with secrets", "restore".
 pub fn screen(deps: &Deps, ctx: &Ctx) -> Reply {
-    if !is_owner(deps, ctx) {
+    if !is_owner(ctx) {
         return owner_only(deps, ctx);
     }
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
@@ -76,7 +77,7 @@ pub async fn back_up_with_secrets(deps: &Deps, ctx: &Ctx) -> Reply {
 
 /// Opens the restore dialogue: the next document the owner sends is the archive.
 pub fn ask_restore(deps: &Deps, ctx: &Ctx) -> Reply {
-    if !is_owner(deps, ctx) {
+    if !is_owner(ctx) {
         return owner_only(deps, ctx);
     }
     admin::set_dialog(deps, ctx.user, Some(Dialog::RestoreBackup));
@@ -109,7 +110,7 @@ pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<
         message_id: None,
         ..*ctx
     };
-    if !is_owner(deps, ctx) {
+    if !is_owner(ctx) {
         admin::set_dialog(deps, ctx.user, None);
         return Some(owner_only(deps, ctx));
     }
@@ -117,7 +118,7 @@ pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<
 }
 
 async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
-    if !is_owner(deps, ctx) {
+    if !is_owner(ctx) {
         return owner_only(deps, ctx);
     }
     let ctx = &Ctx {
@@ -274,8 +275,8 @@ fn too_large() -> String {
     format!("the file is larger than {} MB", MAX_UPLOAD_BYTES >> 20)
 }
 
-fn is_owner(deps: &Deps, ctx: &Ctx) -> bool {
-    deps.settings.owner_ids.contains(&ctx.user.0)
+fn is_owner(ctx: &Ctx) -> bool {
+    ctx.role == Role::Owner
 }
 
 fn owner_only(deps: &Deps, ctx: &Ctx) -> Reply {

@@ -45,7 +45,7 @@ pub async fn pick_plan(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
         .map(|plan| {
             let mark = if plan.active { "🟢" } else { "⚪" };
             let label = format!("{mark} {} · {} d", plan.name_in(ctx.lang), plan.days);
-            vec![button(label, Callback::AdminGrantPlan(user, plan.id))]
+            vec![button(label, Callback::AdminGrantPlan((user, plan.id)))]
         })
         .collect();
     rows.push(vec![button(

@@ -14,7 +14,7 @@ use ajib_storage::UserRow;
 use ajib_transport::InlineButton;
 
 use crate::{
-    callback::{Callback, MAX_PAGE},
+    callback::{Callback, MAX_PAGE, Page},
     deps::Deps,
     handlers::{
         Ctx, Reply, admin,
@@ -23,6 +23,7 @@ use crate::{
         escape, notice,
     },
     keyboards::{self, button, inline},
+    role::Role,
 };
 
 /// Users per page: ten buttons keep the list on one phone screen.
@@ -143,10 +144,16 @@ async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Reply
         .collect();
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(button("◀️".to_owned(), Callback::AdminUserList(page - 1)));
+        nav.push(button(
+            "◀️".to_owned(),
+            Callback::AdminUserList(Page(page - 1)),
+        ));
     }
     if page + 1 < pages {
-        nav.push(button("▶️".to_owned(), Callback::AdminUserList(page + 1)));
+        nav.push(button(
+            "▶️".to_owned(),
+            Callback::AdminUserList(Page(page + 1)),
+        ));
     }
     if !nav.is_empty() {
         keyboard.push(nav);
@@ -155,7 +162,7 @@ async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Reply
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::Admin,
     )]);
-    if ctx.support_only {
+    if ctx.role == Role::Support {
         keyboard = keyboards::for_support(keyboard);
     }
     vec![ctx.screen(text, inline(keyboard))]

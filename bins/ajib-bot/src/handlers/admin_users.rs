@@ -25,6 +25,7 @@ use crate::{
         admin_grant, admin_user_list, date, escape, notice, price, services,
     },
     keyboards::{self, button, inline},
+    role::Role,
     workers::blocking,
 };
 
@@ -101,7 +102,7 @@ pub async fn set_banned(deps: &Deps, ctx: &Ctx, user: TelegramId, ban: bool) -> 
             return notice(deps, ctx, "error-generic");
         }
     };
-    if ban && deps.is_admin(user).await {
+    if ban && Role::of(deps, user).await.is_staff() {
         return notice(deps, ctx, "admin-user-is-admin");
     }
     if row.banned != ban {
@@ -301,11 +302,11 @@ async fn render_profile(
             match row.banned {
                 true => button(
                     deps.t(ctx.lang, "btn-admin-unban", &[]),
-                    Callback::AdminBan(row.id, false),
+                    Callback::AdminUnban(row.id),
                 ),
                 false => button(
                     deps.t(ctx.lang, "btn-admin-ban", &[]),
-                    Callback::AdminBan(row.id, true),
+                    Callback::AdminBan(row.id),
                 ),
             },
             button(
@@ -363,7 +364,7 @@ async fn render_profile(
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::AdminUsers,
     )]);
-    if ctx.support_only {
+    if ctx.role == Role::Support {
         rows = keyboards::for_support(rows);
     }
     Ok((text, inline(rows)))

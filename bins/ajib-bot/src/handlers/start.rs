@@ -91,7 +91,7 @@ fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
         ],
         vec![button(t("btn-language"), Callback::Language)],
     ];
-    if ctx.is_admin {
+    if ctx.role.is_staff() {
         rows.push(vec![button(t("btn-admin"), Callback::Admin)]);
     }
     inline(rows)
