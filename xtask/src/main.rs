@@ -104,15 +104,18 @@ fn dist(root: &Path) -> anyhow::Result<()> {
         .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
         .context("rustc -vV printed no host triple")?;
     println!("== building ajib {version} for {triple}");
+    // No default features: the sandbox and its fake servers stay out of releases.
     run(Command::new(cargo()).current_dir(root).args([
         "build",
         "--release",
         "--locked",
+        "--no-default-features",
         "-p",
         "ajib-bot",
         "-p",
         "ajib-ctl",
     ]))?;
+    check_no_fakes(root)?;
 
     let name = format!("ajib-{version}-{triple}");
     let dist_dir = root.join("target/dist");
@@ -133,6 +136,7 @@ fn dist(root: &Path) -> anyhow::Result<()> {
             ),
         }
     }
+    check_sandbox_hint(&stage.join("ajib-bot"))?;
     for dir in ["locales", "deploy"] {
         copy_dir(&root.join(dir), &stage.join(dir))?;
     }
@@ -183,6 +187,38 @@ fn dist(root: &Path) -> anyhow::Result<()> {
         );
     }
     println!("Debian package: not built (install.sh covers Ubuntu/Debian).");
+    Ok(())
+}
+
+/// Fails if the release build of `ajib-bot` would link the test kit's fake servers.
+fn check_no_fakes(root: &Path) -> anyhow::Result<()> {
+    println!("== checking that ajib-bot links no fake server");
+    let tree = output(Command::new(cargo()).current_dir(root).args([
+        "tree",
+        "--locked",
+        "-p",
+        "ajib-bot",
+        "--no-default-features",
+        "-e",
+        "normal",
+    ]))?;
+    if tree.contains("ajib-testkit") || tree.contains("ajib-sandbox") {
+        anyhow::bail!("the release ajib-bot depends on ajib-testkit or ajib-sandbox:\n{tree}");
+    }
+    Ok(())
+}
+
+/// Fails unless the staged binary answers `sandbox` with the from-source hint.
+fn check_sandbox_hint(bot: &Path) -> anyhow::Result<()> {
+    let out = Command::new(bot)
+        .arg("sandbox")
+        .output()
+        .with_context(|| format!("cannot run {}", bot.display()))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() || !stderr.contains("cargo run -p ajib-bot -- sandbox") {
+        anyhow::bail!("the release ajib-bot does not explain how to run the sandbox:\n{stderr}");
+    }
+    println!("ajib-bot sandbox in the release explains how to run it from source");
     Ok(())
 }
 

@@ -1,11 +1,16 @@
 //! The AJIB bot service: `ajib-bot run` in production, `ajib-bot sandbox` to try it locally.
 //!
 //! This file stays small: parse the command line, load configuration, start
-//! logging, hand over to [`app`], and turn an error into a message and an exit code.
+//! logging, hand over to `ajib_app` (or `ajib_sandbox`), and turn an error
+//! into a message and an exit code.
+//!
+//! The sandbox is behind the default `sandbox` feature: `cargo run -p
+//! ajib-bot -- sandbox` has it, release archives (`cargo xtask dist`) do not,
+//! and a binary without it explains how to run the sandbox from source.
 
 use std::{path::PathBuf, process::ExitCode};
 
-use ajib_bot::{app, logging, sandbox};
+use ajib_app::{app, logging};
 use argh::FromArgs;
 
 /// AJIB: a Telegram bot that sells VPN plans (Heleket payments, Blitz panel).
@@ -80,11 +85,7 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
             logging::init(&config.log_level, config.log_json);
             app::run_production(config)
         }
-        Command::Sandbox(cmd) => {
-            let config = load_config(None, None)?;
-            logging::init(&config.log_level, config.log_json);
-            sandbox::run(config, cmd.data_dir, cmd.port)
-        }
+        Command::Sandbox(cmd) => sandbox(cmd),
         Command::CheckConfig(cmd) => {
             let config = load_config(cmd.env_file, None)?;
             println!("{config:#?}");
@@ -99,6 +100,24 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+#[cfg(feature = "sandbox")]
+fn sandbox(cmd: SandboxCmd) -> anyhow::Result<()> {
+    let config = load_config(None, None)?;
+    logging::init(&config.log_level, config.log_json);
+    ajib_sandbox::run(config, cmd.data_dir, cmd.port)
+}
+
+#[cfg(not(feature = "sandbox"))]
+fn sandbox(cmd: SandboxCmd) -> anyhow::Result<()> {
+    let SandboxCmd { data_dir, port } = cmd;
+    let _ = (data_dir, port);
+    anyhow::bail!(
+        "this build has no sandbox (release builds leave the fake servers out).\n\
+         Try AJIB from source instead, no tokens needed:\n\
+         \n    git clone https://github.com/ajib-bot/ajib && cd ajib\n    cargo run -p ajib-bot -- sandbox\n"
+    )
 }
 
 fn load_config(

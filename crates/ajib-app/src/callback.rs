@@ -1,0 +1,457 @@
+//! Typed, versioned callback data for inline buttons (≤ 64 bytes on the wire).
+//!
+//! Every button the bot draws carries one [`Callback`]. The wire form is
+//! `v1:<tag>[:<arg>]`; anything that does not parse — an old menu from a
+//! previous version, a forged or truncated value — decodes to `None`, and the
+//! router answers with "this button has expired" and changes nothing.
+//!
+//! The set is declared once, in the [`callbacks!`] table below: each row
+//! gives the variant, its argument type, its wire tag and the [`Role`] it
+//! needs, and encode, decode, the access check and the test list of every
+//! variant all come from that one row, so a button cannot be added without
+//! all of them.
+
+use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId};
+
+const VERSION: &str = "v1";
+/// The highest page number a button may carry (a million users at ten a page).
+pub const MAX_PAGE: u32 = 100_000;
+
+pub use crate::role::Role;
+
+/// A value a button carries after its tag: one spelling per value, parsed strictly.
+pub trait CallbackArg: Sized + Copy {
+    /// The wire form, without separators around it.
+    fn encode(self) -> String;
+    /// Parses the wire form; `None` for anything [`CallbackArg::encode`] would not write.
+    fn decode(text: &str) -> Option<Self>;
+    /// Values at the edges of the range, for the round-trip tests.
+    fn samples() -> Vec<Self>;
+}
+
+/// A page number from 0, at most [`MAX_PAGE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page(pub u32);
+
+macro_rules! id_args {
+    ($($id:ident),*) => {$(
+        impl CallbackArg for $id {
+            fn encode(self) -> String {
+                self.0.to_string()
+            }
+            fn decode(text: &str) -> Option<Self> {
+                id_arg(text).map(Self)
+            }
+            fn samples() -> Vec<Self> {
+                vec![Self(1), Self(i64::MAX)]
+            }
+        }
+    )*};
+}
+
+id_args!(PlanId, OrderId, ServiceId, TelegramId, BroadcastId);
+
+impl CallbackArg for Page {
+    fn encode(self) -> String {
+        self.0.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        page_arg(text).map(Self)
+    }
+    fn samples() -> Vec<Self> {
+        vec![Self(0), Self(MAX_PAGE)]
+    }
+}
+
+impl CallbackArg for Lang {
+    fn encode(self) -> String {
+        self.code().to_owned()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        Lang::parse(text).filter(|it| it.code() == text)
+    }
+    fn samples() -> Vec<Self> {
+        vec![Lang::En, Lang::Fa]
+    }
+}
+
+impl CallbackArg for AudienceChoice {
+    fn encode(self) -> String {
+        self.code().to_owned()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+    fn samples() -> Vec<Self> {
+        Self::ALL.to_vec()
+    }
+}
+
+/// Two values as `a:b`.
+impl<A: CallbackArg, B: CallbackArg> CallbackArg for (A, B) {
+    fn encode(self) -> String {
+        format!("{}:{}", self.0.encode(), self.1.encode())
+    }
+    fn decode(text: &str) -> Option<Self> {
+        let (a, b) = text.split_once(':')?;
+        Some((A::decode(a)?, B::decode(b)?))
+    }
+    fn samples() -> Vec<Self> {
+        let mut res = Vec::new();
+        for a in A::samples() {
+            for b in B::samples() {
+                res.push((a, b));
+            }
+        }
+        res
+    }
+}
+
+/// Declares [`Callback`] and derives everything else from one row per button:
+/// `Variant(ArgType) = "tag", Access;` (the argument is optional).
+macro_rules! callbacks {
+    ($( $(#[doc = $doc:literal])* $name:ident $(($arg:ty))? = $tag:literal, $access:ident; )*) => {
+        /// What a button asks for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Callback {
+            $( $(#[doc = $doc])* $name $(($arg))?, )*
+        }
+
+        impl Callback {
+            /// Every wire tag, in declaration order.
+            pub const TAGS: &[&str] = &[$($tag),*];
+
+            /// The wire form, at most 64 bytes.
+            #[must_use]
+            pub fn encode(self) -> String {
+                match self {
+                    $( callbacks!(@pattern $name value $(($arg))?) => {
+                        callbacks!(@encode $tag value $(($arg))?)
+                    } )*
+                }
+            }
+
+            /// Parses the wire form; `None` for anything this version did not make.
+            #[must_use]
+            pub fn decode(data: &str) -> Option<Self> {
+                let rest = data.strip_prefix(VERSION)?.strip_prefix(':')?;
+                let (tag, arg) = match rest.split_once(':') {
+                    Some((tag, arg)) => (tag, Some(arg)),
+                    None => (rest, None),
+                };
+                match tag {
+                    $( $tag => callbacks!(@decode $name arg $(($arg))?), )*
+                    _ => None,
+                }
+            }
+
+            /// The least role that may press it.
+            #[must_use]
+            pub fn access(self) -> Role {
+                match self {
+                    $( callbacks!(@pattern_any $name $(($arg))?) => Role::$access, )*
+                }
+            }
+
+            /// Every variant with arguments at the edges of their range, for tests.
+            #[must_use]
+            pub fn samples() -> Vec<Self> {
+                let mut res = Vec::new();
+                $( callbacks!(@samples res $name $(($arg))?); )*
+                res
+            }
+        }
+    };
+    (@pattern $name:ident $value:ident ($arg:ty)) => { Callback::$name($value) };
+    (@pattern $name:ident $value:ident) => { Callback::$name };
+    (@pattern_any $name:ident ($arg:ty)) => { Callback::$name(_) };
+    (@pattern_any $name:ident) => { Callback::$name };
+    (@encode $tag:literal $value:ident ($arg:ty)) => {
+        format!("{VERSION}:{}:{}", $tag, CallbackArg::encode($value))
+    };
+    (@encode $tag:literal $value:ident) => { format!("{VERSION}:{}", $tag) };
+    (@decode $name:ident $wire:ident ($arg:ty)) => {
+        <$arg as CallbackArg>::decode($wire?).map(Callback::$name)
+    };
+    (@decode $name:ident $wire:ident) => {
+        match $wire {
+            None => Some(Callback::$name),
+            Some(_) => None,
+        }
+    };
+    (@samples $res:ident $name:ident ($arg:ty)) => {
+        $res.extend(<$arg as CallbackArg>::samples().into_iter().map(Callback::$name))
+    };
+    (@samples $res:ident $name:ident) => { $res.push(Callback::$name) };
+}
+
+callbacks! {
+    /// Switch the interface language.
+    SetLang(Lang) = "l", Customer;
+    /// Show the main menu.
+    Menu = "m", Customer;
+    /// Show the language picker.
+    Language = "lg", Customer;
+    /// List the plans on sale.
+    Plans = "ps", Customer;
+    /// Show one plan with a buy button.
+    Plan(PlanId) = "p", Customer;
+    /// Buy a plan: create the order and its invoice.
+    Buy(PlanId) = "b", Customer;
+    /// Ask again whether an order's invoice was paid.
+    CheckPayment(OrderId) = "c", Customer;
+    /// List the user's services.
+    Services = "ss", Customer;
+    /// Show one service with usage.
+    Service(ServiceId) = "s", Customer;
+    /// Send a service's configs (URI, link, QR) again.
+    Config(ServiceId) = "cf", Customer;
+    /// Show the renewal offer for a service.
+    Renew(ServiceId) = "r", Customer;
+    /// Renew a service: create the renewal order and its invoice.
+    RenewBuy(ServiceId) = "rb", Customer;
+    /// Show the free test offer.
+    TestOffer = "t", Customer;
+    /// Take the free test account.
+    TestConfirm = "tc", Customer;
+    /// Client download links.
+    Apps = "a", Customer;
+    /// Support contact.
+    Support = "su", Customer;
+    /// Help text.
+    Help = "h", Customer;
+    /// Cancel the current dialogue.
+    Cancel = "x", Customer;
+    /// The admin menu.
+    Admin = "ad", Support;
+    /// Admin: statistics.
+    AdminStats = "ast", Support;
+    /// Admin: look up a user.
+    AdminUsers = "aus", Support;
+    /// Admin: one page (from 0) of the user list, filtered by the admin's last search.
+    AdminUserList(Page) = "aul", Support;
+    /// Admin: show a user's profile.
+    AdminUser(TelegramId) = "au", Support;
+    /// Admin: ask for a message to send to a user.
+    AdminMessage(TelegramId) = "amg", Support;
+    /// Admin: list plans.
+    AdminPlans = "apl", Admin;
+    /// Admin: toggle a plan's active flag.
+    AdminPlanToggle(PlanId) = "apt", Admin;
+    /// Admin: start the add-plan dialogue.
+    AdminPlanAdd = "apa", Admin;
+    /// Admin: save the plan previewed in the dialogue.
+    AdminPlanSave = "aps", Admin;
+    /// Admin: replace an existing plan's fields through the plan dialogue.
+    AdminPlanEdit(PlanId) = "ape", Admin;
+    /// Admin: move a plan one place up in the menu.
+    AdminPlanUp(PlanId) = "apu", Admin;
+    /// Admin: move a plan one place down in the menu.
+    AdminPlanDown(PlanId) = "apd", Admin;
+    /// Admin: start composing a broadcast.
+    AdminBroadcast = "abc", Admin;
+    /// Admin: choose a broadcast audience.
+    AdminAudience(AudienceChoice) = "aau", Admin;
+    /// Admin: send the previewed broadcast.
+    AdminBroadcastSend = "abs", Admin;
+    /// Admin: pause a running broadcast.
+    AdminBroadcastPause(BroadcastId) = "abp", Admin;
+    /// Admin: resume a paused broadcast.
+    AdminBroadcastResume(BroadcastId) = "abr", Admin;
+    /// Admin: stop a broadcast for good.
+    AdminBroadcastStop(BroadcastId) = "abx", Admin;
+    /// Admin: pick a plan to grant a user for free.
+    AdminGrant(TelegramId) = "agr", Admin;
+    /// Admin: grant this plan to this user (asks for the reason next).
+    AdminGrantPlan((TelegramId, PlanId)) = "agp", Admin;
+    /// Admin: ban a user.
+    AdminBan(TelegramId) = "aban", Admin;
+    /// Admin: lift a user's ban.
+    AdminUnban(TelegramId) = "aunb", Admin;
+    /// Admin: reset a user's test-account eligibility.
+    AdminResetTest(TelegramId) = "art", Admin;
+    /// Admin: ask how many days to add to a service.
+    AdminExtend(ServiceId) = "aex", Admin;
+    /// Admin: queue the provisioning of a stuck paid order again.
+    AdminRetryProvision(OrderId) = "apv", Admin;
+    /// Admin: back up now.
+    AdminBackup = "abk", Owner;
+    /// Owner: write a backup with the config's secrets masked and send it.
+    AdminBackupNow = "abkn", Owner;
+    /// Owner: write a backup that keeps the config's secrets and send it.
+    AdminBackupWithSecrets = "abks", Owner;
+    /// Owner: start the restore dialogue (waits for an uploaded archive).
+    AdminBackupRestore = "abkr", Owner;
+}
+
+/// Broadcast audiences an admin can pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceChoice {
+    /// Every reachable user.
+    All,
+    /// Users who paid at least once.
+    Buyers,
+    /// Users who never paid.
+    NeverBought,
+    /// Users with an active service.
+    Active,
+    /// Users whose services all expired.
+    Expired,
+    /// Users who only had a test account.
+    TestOnly,
+    /// Users who chose English.
+    LangEn,
+    /// Users who chose Persian.
+    LangFa,
+}
+
+impl AudienceChoice {
+    /// Every choice, in menu order.
+    pub const ALL: [Self; 8] = [
+        Self::All,
+        Self::Buyers,
+        Self::NeverBought,
+        Self::Active,
+        Self::Expired,
+        Self::TestOnly,
+        Self::LangEn,
+        Self::LangFa,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Buyers => "buy",
+            Self::NeverBought => "nb",
+            Self::Active => "act",
+            Self::Expired => "exp",
+            Self::TestOnly => "tst",
+            Self::LangEn => "en",
+            Self::LangFa => "fa",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|it| it.code() == code)
+    }
+}
+
+/// A page number from 0 in canonical form; pages beyond any real list are refused.
+fn page_arg(text: &str) -> Option<u32> {
+    canonical_digits(text)
+        .then(|| text.parse::<u32>().ok())
+        .flatten()
+        .filter(|it| *it <= MAX_PAGE)
+}
+
+/// A positive decimal id in canonical form.
+fn id_arg(text: &str) -> Option<i64> {
+    canonical_digits(text)
+        .then(|| text.parse::<i64>().ok())
+        .flatten()
+        .filter(|it| *it > 0)
+}
+
+/// Digits only, no sign and no leading zeros: each value has one spelling.
+fn canonical_digits(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && !(text.len() > 1 && text.starts_with('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_callback_round_trips_within_64_bytes() {
+        let samples = Callback::samples();
+        let variants: BTreeSet<&str> = samples
+            .iter()
+            .map(|it| it.encode())
+            .map(|wire| {
+                let tag = wire.split(':').nth(1).unwrap_or_default().to_owned();
+                Callback::TAGS
+                    .iter()
+                    .copied()
+                    .find(|it| **it == tag)
+                    .unwrap_or("?")
+            })
+            .collect();
+        assert_eq!(
+            variants.len(),
+            Callback::TAGS.len(),
+            "a sample of every variant"
+        );
+        for callback in samples {
+            let wire = callback.encode();
+            assert!(wire.len() <= 64, "{wire} is {} bytes", wire.len());
+            assert_eq!(Callback::decode(&wire), Some(callback), "{wire}");
+        }
+    }
+
+    #[test]
+    fn tags_are_unique() {
+        let unique: BTreeSet<&str> = Callback::TAGS.iter().copied().collect();
+        assert_eq!(unique.len(), Callback::TAGS.len());
+    }
+
+    fn check_rejected(data: &str) {
+        assert_eq!(Callback::decode(data), None, "{data:?} should not decode");
+    }
+
+    #[test]
+    fn stale_and_forged_data_is_rejected() {
+        check_rejected("");
+        check_rejected("m");
+        check_rejected("v0:m");
+        check_rejected("v1:");
+        check_rejected("v1:m:extra");
+        check_rejected("v1:b");
+        check_rejected("v1:b:-3");
+        check_rejected("v1:b:03");
+        check_rejected("v1:b:0");
+        check_rejected("v1:b:99999999999999999999");
+        check_rejected("v1:l:de");
+        check_rejected("v1:l:EN");
+        check_rejected("v1:nope");
+        check_rejected("v1:aul:01");
+        check_rejected("v1:aul:100001");
+        check_rejected("v1:aul:-1");
+        check_rejected("v1:agp:5");
+        check_rejected("v1:agp:5:0");
+        check_rejected("v1:agp:5:6:7");
+        check_rejected("v1:aau:everyone");
+    }
+
+    #[test]
+    fn staff_buttons_look_like_staff_buttons() {
+        for callback in Callback::samples() {
+            let wire = callback.encode();
+            let looks_staff = wire.starts_with("v1:a") && callback != Callback::Apps;
+            assert_eq!(
+                looks_staff,
+                callback.access() > Role::Customer,
+                "{wire}: admin-looking buttons must be staff-only and only those"
+            );
+        }
+    }
+
+    #[test]
+    fn the_wire_form_of_each_kind_is_stable() {
+        assert_eq!(Callback::SetLang(Lang::Fa).encode(), "v1:l:fa");
+        assert_eq!(Callback::Menu.encode(), "v1:m");
+        assert_eq!(
+            Callback::AdminGrantPlan((TelegramId(5), PlanId(6))).encode(),
+            "v1:agp:5:6"
+        );
+        assert_eq!(Callback::AdminUserList(Page(0)).encode(), "v1:aul:0");
+        assert_eq!(
+            Callback::AdminAudience(AudienceChoice::NeverBought).encode(),
+            "v1:aau:nb"
+        );
+        assert_eq!(Callback::AdminPlanDown(PlanId(3)).encode(), "v1:apd:3");
+    }
+}

@@ -1,0 +1,19 @@
+//! The business side of the bot: payments, provisioning, reminders,
+//! broadcasts, backups and notifications — no Telegram UI.
+//!
+//! Workers here are loops that do one round, record a heartbeat for
+//! `/healthz`, then wait for their next round, a wake-up or shutdown.
+//! Nothing here imports [`crate::ui`]: the UI calls into the core, never the
+//! other way round. Notifications the core sends on its own (configs,
+//! reminders, alerts) are built here, from the shared [`crate::format`],
+//! [`crate::callback`] and [`crate::keyboards`].
+
+pub mod alerts;
+pub mod backup;
+pub mod broadcast;
+pub mod delivery;
+pub mod notify;
+pub mod payments;
+pub mod poller;
+pub mod provision;
+pub mod reminders;

@@ -1,0 +1,401 @@
+//! The provisioning worker: paid orders become Blitz accounts, exactly once.
+//!
+//! Every step is idempotent so a job can be retried after any failure or a
+//! crash: the Blitz username is derived from the order (`ensure_user` finds
+//! the account a previous attempt made), the service row and the
+//! `paid → provisioned` move are one transaction that returns the existing
+//! service when repeated, and a renewal records its target total days before
+//! touching the panel so a retry sets the same total instead of adding twice.
+
+use std::{sync::Arc, time::Duration};
+
+use ajib_domain::{Order, OrderKind, Service, UnixTime, blitz_username};
+use ajib_i18n::Arg;
+use ajib_storage::{Job, NewService};
+use tokio::sync::watch;
+
+use crate::{
+    blocking::blocking,
+    callback::Callback,
+    core::{
+        alerts,
+        delivery::{config_messages, display_name},
+        notify,
+    },
+    deps::{Deps, Health, i18n_lang, now},
+    format::{date, escape},
+    keyboards,
+};
+
+/// How long a claimed job is ours before another worker may take it over.
+const LEASE_SECS: u32 = 300;
+/// Attempts before a retryable failure is given up and left to a person
+/// (about two days of retries).
+const MAX_ATTEMPTS: u32 = 600;
+/// Longest wait between two attempts: a panel back from an outage is used
+/// within five minutes.
+const MAX_BACKOFF_SECS: i64 = 300;
+/// How often the worker looks for due jobs when nobody wakes it.
+const IDLE_ROUND: Duration = Duration::from_secs(2);
+
+/// What a finished job did.
+#[derive(Debug)]
+enum Provisioned {
+    /// A new or test service.
+    Created(Service),
+    /// A renewed service.
+    Renewed(Service),
+}
+
+/// Runs until shutdown; wakes early when a job is queued.
+pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        Health::beat(&deps.health.provision);
+        drain(&deps).await;
+        tokio::select! {
+            () = deps.provision_wake.notified() => (),
+            () = tokio::time::sleep(IDLE_ROUND) => (),
+            res = shutdown.changed() => if res.is_err() || *shutdown.borrow() { return },
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+/// Processes every due job.
+pub async fn drain(deps: &Deps) {
+    loop {
+        let job = match deps.store.claim_job(now(), LEASE_SECS).await {
+            Ok(Some(job)) => job,
+            Ok(None) => return,
+            Err(err) => {
+                log::error!("cannot claim jobs: {err}");
+                return;
+            }
+        };
+        process(deps, &job).await;
+    }
+}
+
+async fn process(deps: &Deps, job: &Job) {
+    let Some(order_id) = job.provision_order() else {
+        log::error!(
+            "job {} of kind {:?} is not a provisioning job; giving up on it",
+            job.id,
+            job.kind
+        );
+        if let Err(err) = deps
+            .store
+            .fail_job(job.id, "unknown job kind or payload")
+            .await
+        {
+            log::error!("could not fail job {}: {err}", job.id);
+        }
+        return;
+    };
+    let order = match deps.store.get_order(order_id).await {
+        Ok(Some(order)) => order,
+        Ok(None) => {
+            log::error!("job {} names missing order {order_id}", job.id);
+            let _ = deps.store.fail_job(job.id, "order not found").await;
+            return;
+        }
+        Err(err) => return retry(deps, job, None, &err.to_string()).await,
+    };
+    match provision(deps, &order).await {
+        Ok(done) => {
+            deliver(deps, &order, &done).await;
+            if let Err(err) = deps.store.complete_job(job.id).await {
+                log::error!("could not complete job {}: {err}", job.id);
+            }
+        }
+        Err(err) if is_permanent(&err) => give_up(deps, job, &order, &format!("{err:#}")).await,
+        Err(err) => {
+            if alerts::is_blitz_down(&err) {
+                alerts::blitz_down(deps, &format!("{err:#}")).await;
+            }
+            retry(deps, job, Some(&order), &format!("{err:#}")).await
+        }
+    }
+}
+
+/// Whether trying the same job again cannot help: the panel understood the
+/// request and refused it (a usage or validation error, a name it will not
+/// take, a rejected token). Timeouts, refused connections and 5xx are not.
+fn is_permanent(err: &anyhow::Error) -> bool {
+    err.chain().any(|it| {
+        it.downcast_ref::<blitz::Error>()
+            .is_some_and(|it| !it.is_retryable())
+    })
+}
+
+async fn provision(deps: &Deps, order: &Order) -> anyhow::Result<Provisioned> {
+    match order.kind {
+        OrderKind::New | OrderKind::Test => create(deps, order).await.map(Provisioned::Created),
+        OrderKind::Renewal(service) => renew(deps, order, service).await.map(Provisioned::Renewed),
+    }
+}
+
+async fn create(deps: &Deps, order: &Order) -> anyhow::Result<Service> {
+    let is_test = order.kind == OrderKind::Test;
+    let (days, traffic_gb) = if is_test {
+        (
+            deps.settings.test_account.days,
+            deps.settings.test_account.traffic_gb,
+        )
+    } else {
+        let plan_id = order
+            .plan
+            .ok_or_else(|| anyhow::anyhow!("order {} has no plan", order.id))?;
+        let plan = deps
+            .store
+            .get_plan(plan_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))?;
+        (plan.days, plan.traffic_gb)
+    };
+    let at = now();
+    let username = blitz_username(order.user, order.id);
+    // The creation date makes the days count from today, the day of payment
+    // (or of delivery, if the panel was down), not from the first connection
+    // as an on-hold account would; our own expiry below counts the same way.
+    let new_user = blitz::NewUser {
+        username: username.clone(),
+        traffic_limit_gb: u64::from(traffic_gb),
+        expiration_days: u64::from(days),
+        note: Some(format!("ajib order {} for {}", order.id, order.user)),
+        creation_date: blitz_date(at),
+        password: None,
+        unlimited_ip: false,
+    };
+    let client = deps.blitz.clone();
+    blocking(move || client.ensure_user(&new_user)).await??;
+    let service = NewService {
+        user: order.user,
+        blitz_username: username,
+        plan: if is_test { None } else { order.plan },
+        is_test,
+        expires: at.plus_days(i64::from(days)),
+        traffic_limit_bytes: (traffic_gb > 0).then(|| blitz::gb_to_bytes(u64::from(traffic_gb))),
+    };
+    Ok(deps
+        .store
+        .insert_service_and_mark_provisioned(order.id, &service, at)
+        .await?)
+}
+
+async fn renew(
+    deps: &Deps,
+    order: &Order,
+    service_id: ajib_domain::ServiceId,
+) -> anyhow::Result<Service> {
+    let service = deps
+        .store
+        .get_service(service_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("service {service_id} of order {} is gone", order.id))?;
+    let plan_id = order
+        .plan
+        .ok_or_else(|| anyhow::anyhow!("renewal order {} has no plan", order.id))?;
+    let plan = deps
+        .store
+        .get_plan(plan_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))?;
+    let at = now();
+    let username = service.blitz_username.clone();
+    let client = deps.blitz.clone();
+    if service.is_expired(at) {
+        // A fresh period from today, usage zeroed: repeating it the same day
+        // sets the same values.
+        let (days, gb) = (u64::from(plan.days), u64::from(plan.traffic_gb));
+        blocking(move || client.start_new_period(&username, days, gb)).await??;
+    } else {
+        let target = match order.renewal_target_days {
+            Some(target) => target,
+            None => {
+                let lookup = client.clone();
+                let name = username.clone();
+                let user = blocking(move || lookup.get_user(&name)).await??;
+                let current = u32::try_from(user.expiration_days).unwrap_or(u32::MAX);
+                let wanted = current.saturating_add(plan.days);
+                deps.store.set_renewal_target_days(order.id, wanted).await?
+            }
+        };
+        blocking(move || client.set_total_days(&username, u64::from(target))).await??;
+    }
+    let new_expires = service.extended(plan.days, at);
+    Ok(deps
+        .store
+        .extend_service_and_mark_provisioned(order.id, service_id, new_expires, at)
+        .await?)
+}
+
+async fn deliver(deps: &Deps, order: &Order, done: &Provisioned) {
+    let lang = notify::lang_of(deps, order.user).await;
+    match done {
+        Provisioned::Created(service) => {
+            let name = display_name(deps, lang, service).await;
+            let expires = date(lang, service.expires);
+            let limit = match service.traffic_limit_bytes {
+                Some(bytes) => ajib_i18n::format_bytes(i18n_lang(lang), bytes),
+                None => deps.t(lang, "traffic-unlimited", &[]),
+            };
+            let args = [
+                ("name", Arg::from(name.as_str())),
+                ("expires", Arg::from(expires.as_str())),
+                ("traffic", Arg::from(limit.as_str())),
+            ];
+            notify::user(deps, order.user, "service-ready", &args, None).await;
+            match config_messages(deps, order.user.0, lang, &service.blitz_username).await {
+                Ok(reply) => {
+                    for msg in reply {
+                        notify::send(deps, msg).await;
+                    }
+                }
+                Err(err) => log::warn!("configs of {} not sent now: {err}", service.blitz_username),
+            }
+        }
+        Provisioned::Renewed(service) => {
+            let name = display_name(deps, lang, service).await;
+            let expires = date(lang, service.expires);
+            let args = [
+                ("name", Arg::from(name.as_str())),
+                ("expires", Arg::from(expires.as_str())),
+            ];
+            notify::user(deps, order.user, "renewal-done", &args, None).await;
+        }
+    }
+}
+
+async fn retry(deps: &Deps, job: &Job, order: Option<&Order>, error: &str) {
+    log::warn!(
+        "provisioning job {} attempt {} failed: {error}",
+        job.id,
+        job.attempts
+    );
+    let Some(order) = order else {
+        return reschedule(deps, job, error).await;
+    };
+    if job.attempts >= MAX_ATTEMPTS {
+        return give_up(deps, job, order, error).await;
+    }
+    if job.attempts == 1 {
+        notify::user(deps, order.user, "provisioning-delayed", &[], None).await;
+    }
+    if job.attempts == deps.settings.provision_alert_after {
+        let (order_ref, user) = (order.id.to_string(), order.user.to_string());
+        let error = escape(error);
+        let args = [
+            ("order", Arg::from(order_ref.as_str())),
+            ("user", Arg::from(user.as_str())),
+            ("error", Arg::from(error.as_str())),
+        ];
+        notify::admins(deps, "admin-provision-failed", &args).await;
+    }
+    reschedule(deps, job, error).await;
+}
+
+async fn reschedule(deps: &Deps, job: &Job, error: &str) {
+    let run_at = now().plus_secs(backoff_secs(job.attempts));
+    if let Err(err) = deps.store.retry_job(job.id, run_at, error).await {
+        log::error!("could not reschedule job {}: {err}", job.id);
+    }
+}
+
+/// Stops automatic retries: the order stays paid and is listed as stuck
+/// (`ajib-ctl orders list --stuck`) until a person retries it; the customer
+/// hears that the payment is safe, the owners and admins get the panel's
+/// words and a Retry button.
+async fn give_up(deps: &Deps, job: &Job, order: &Order, error: &str) {
+    log::error!(
+        "provisioning of order {} stopped after attempt {}: {error}",
+        order.id,
+        job.attempts
+    );
+    if let Err(err) = deps.store.fail_job(job.id, error).await {
+        // The job stays leased and comes back when the lease runs out.
+        return log::error!("could not record job {} as stuck: {err}", job.id);
+    }
+    notify::user(deps, order.user, "provisioning-stuck", &[], None).await;
+    let (order_ref, user) = (order.id.to_string(), order.user.to_string());
+    let error = escape(error);
+    let args = [
+        ("order", Arg::from(order_ref.as_str())),
+        ("user", Arg::from(user.as_str())),
+        ("error", Arg::from(error.as_str())),
+    ];
+    let order_id = order.id;
+    let buttons = move |deps: &Deps, lang| {
+        vec![vec![keyboards::button(
+            deps.t(lang, "admin-retry-button", &[]),
+            Callback::AdminRetryProvision(order_id),
+        )]]
+    };
+    notify::admins_with_buttons(deps, "admin-provision-stuck", &args, &buttons).await;
+}
+
+/// 2, 4, 8 … seconds, capped at five minutes.
+fn backoff_secs(attempts: u32) -> i64 {
+    let exp = attempts.min(10);
+    (1_i64 << exp).min(MAX_BACKOFF_SECS)
+}
+
+fn blitz_date(at: UnixTime) -> Option<blitz::Date> {
+    let day = at.date();
+    blitz::Date::from_ymd(day.year(), day.month(), day.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_permanent(err: blitz::Error, expected: bool) {
+        let shown = err.to_string();
+        let err = anyhow::Error::new(err).context("provisioning order 7");
+        assert_eq!(is_permanent(&err), expected, "{shown}");
+    }
+
+    #[test]
+    fn only_refusals_by_the_panel_stop_the_retries() {
+        let usage = "Failed to add user u: Command '...' failed with exit code 1: Usage: ...";
+        check_permanent(
+            blitz::Error::Panel {
+                status: 400,
+                detail: usage.to_owned(),
+            },
+            true,
+        );
+        check_permanent(
+            blitz::Error::NotFound {
+                detail: "User 'u' not found in the database.".to_owned(),
+            },
+            true,
+        );
+        check_permanent(
+            blitz::Error::Unauthorized {
+                detail: "Invalid API token.".to_owned(),
+            },
+            true,
+        );
+        check_permanent(blitz::Error::Validation { fields: Vec::new() }, true);
+        check_permanent(
+            blitz::Error::Transient {
+                reason: "panel answered 502".to_owned(),
+                source: None,
+            },
+            false,
+        );
+        assert!(!is_permanent(&anyhow::anyhow!("database is locked")));
+    }
+
+    #[test]
+    fn backoff_grows_then_caps() {
+        assert_eq!(backoff_secs(1), 2);
+        assert_eq!(backoff_secs(2), 4);
+        assert_eq!(backoff_secs(8), 256);
+        assert_eq!(backoff_secs(9), 300);
+        assert_eq!(backoff_secs(500), 300);
+    }
+}

@@ -1,0 +1,161 @@
+//! What handlers and workers share: the store, texts, clients and settings.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use ajib_domain::{Currency, Lang, UnixTime};
+use ajib_i18n::{Arg, Catalog};
+use ajib_storage::{AdminRole, Store};
+use ajib_transport::{FloodGuard, Outbox, TelegramApi};
+use tokio::sync::Notify;
+
+use crate::ui::admin::Dialog;
+
+/// Everything a handler or worker may use, shared behind an `Arc`.
+#[derive(Debug)]
+pub struct Deps {
+    /// The database.
+    pub store: Store,
+    /// User-facing texts.
+    pub texts: Catalog,
+    /// Outbound Telegram queue.
+    pub outbox: Outbox,
+    /// Direct Bot API calls (files, webhook setup).
+    pub telegram: TelegramApi,
+    /// The Blitz panel.
+    pub blitz: blitz::Client,
+    /// Heleket.
+    pub heleket: heleket::Client,
+    /// Settings from configuration.
+    pub settings: Settings,
+    /// Per-user flood control of incoming updates.
+    pub flood: Mutex<FloodGuard>,
+    /// Admin dialogues in progress, by admin id.
+    pub dialogs: Mutex<HashMap<i64, Dialog>>,
+    /// Wakes the provisioning worker when a job is queued.
+    pub provision_wake: Notify,
+    /// Wakes the broadcast sender and keeps its progress edits in order.
+    pub broadcasts: crate::core::broadcast::Control,
+    /// Heartbeats of the workers, for `/healthz`.
+    pub health: Health,
+    /// When rate-limited admin alerts last went out.
+    pub alerts: crate::core::alerts::Alerts,
+}
+
+/// Settings the handlers need, taken from [`ajib_config::Config`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Owners from `TELEGRAM_ADMIN_IDS`.
+    pub owner_ids: Vec<i64>,
+    /// Language before a user chooses.
+    pub default_lang: Lang,
+    /// Support contact shown to users.
+    pub support_contact: Option<String>,
+    /// Client download links as (platform, url).
+    pub client_downloads: Vec<(String, String)>,
+    /// Free test account rules.
+    pub test_account: ajib_config::TestAccountConfig,
+    /// Currency plan prices are in.
+    pub currency: Currency,
+    /// Invoice lifetime in seconds.
+    pub invoice_lifetime_secs: u32,
+    /// Default network for invoices.
+    pub invoice_network: Option<String>,
+    /// Where Heleket sends webhooks, if the bot is reachable.
+    pub heleket_callback_url: Option<String>,
+    /// Key that signs Heleket webhooks.
+    pub heleket_webhook_key: ajib_config::Secret,
+    /// Failed provisioning attempts before admins are alerted.
+    pub provision_alert_after: u32,
+    /// Where backups are written.
+    pub backup_dir: std::path::PathBuf,
+    /// Hours between automatic backups; 0 turns them off.
+    pub backup_interval_hours: u32,
+    /// Archives kept when pruning after an automatic backup.
+    pub backup_keep: u32,
+    /// The config file that goes into backups, if the bot can find one.
+    pub env_file: Option<std::path::PathBuf>,
+}
+
+/// Last heartbeat of each worker, in unix seconds.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// The provisioning worker.
+    pub provision: AtomicI64,
+    /// The invoice poller.
+    pub poller: AtomicI64,
+    /// The reminder scheduler.
+    pub reminders: AtomicI64,
+}
+
+impl Health {
+    /// Records that a worker is alive now.
+    pub fn beat(slot: &AtomicI64) {
+        slot.store(now().0, Ordering::Relaxed);
+    }
+}
+
+/// The wall clock as [`UnixTime`]; the one place the bot reads it.
+#[must_use]
+pub fn now() -> UnixTime {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |it| it.as_secs());
+    UnixTime(i64::try_from(secs).unwrap_or(i64::MAX))
+}
+
+impl Deps {
+    /// Formats message `id` in `lang`.
+    #[must_use]
+    pub fn t(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+        self.texts.text(i18n_lang(lang), id, args)
+    }
+
+    /// Everyone to alert: owners and stored admins.
+    pub async fn admin_chats(&self) -> Vec<i64> {
+        self.staff_chats()
+            .await
+            .into_iter()
+            .map(|(chat, _)| chat)
+            .collect()
+    }
+
+    /// Owners and stored admins with their roles, each once.
+    pub async fn staff_chats(&self) -> Vec<(i64, AdminRole)> {
+        let mut res: Vec<(i64, AdminRole)> = self
+            .settings
+            .owner_ids
+            .iter()
+            .map(|id| (*id, AdminRole::Owner))
+            .collect();
+        match self.store.list_admins().await {
+            Ok(admins) => {
+                for admin in admins {
+                    if !res.iter().any(|(chat, _)| *chat == admin.id.0) {
+                        res.push((admin.id.0, admin.role));
+                    }
+                }
+            }
+            Err(err) => log::error!("cannot list admins to alert: {err}"),
+        }
+        res
+    }
+}
+
+/// The i18n crate's language for a domain language.
+#[must_use]
+pub fn i18n_lang(lang: Lang) -> ajib_i18n::Lang {
+    match lang {
+        Lang::En => ajib_i18n::Lang::En,
+        Lang::Fa => ajib_i18n::Lang::Fa,
+    }
+}
+
+/// Shares `deps` with a spawned task.
+pub type SharedDeps = Arc<Deps>;

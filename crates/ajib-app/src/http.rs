@@ -1,0 +1,137 @@
+//! The bot's HTTP server: the Heleket webhook, the Telegram webhook and `/healthz`.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, atomic::Ordering},
+};
+
+use ajib_domain::OrderId;
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
+use tokio::sync::watch;
+
+use crate::{
+    core::payments,
+    deps::{Deps, now},
+};
+
+/// Path Heleket POSTs payment webhooks to (`url_callback`).
+pub const HELEKET_WEBHOOK_PATH: &str = "/webhooks/heleket";
+/// A worker silent for longer than this is reported unhealthy.
+const STALE_AFTER_SECS: i64 = 900;
+
+/// The bot's routes; `telegram` is the webhook route when updates arrive by webhook.
+pub fn router(deps: Arc<Deps>, telegram: Option<Router>) -> Router {
+    let routes = Router::new()
+        .route(HELEKET_WEBHOOK_PATH, post(heleket_webhook))
+        .route("/healthz", get(healthz))
+        .with_state(deps);
+    match telegram {
+        Some(telegram) => routes.merge(telegram),
+        None => routes,
+    }
+}
+
+/// Serves `app` on `addr` until shutdown; returns the bound address through `bound`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            while !*shutdown.borrow() {
+                if shutdown.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await
+}
+
+/// Binds the listener, with the address in the error.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot listen on {addr} (HTTP_LISTEN): {err}"))
+}
+
+/// Verifies the signature (401 if bad), then reconciles the order through `/v1/payment/info`.
+async fn heleket_webhook(State(deps): State<Arc<Deps>>, body: Bytes) -> StatusCode {
+    let key = deps.settings.heleket_webhook_key.clone();
+    let payment = match heleket::verify_webhook(&body, key.expose()) {
+        Ok(payment) => payment,
+        Err(err) => {
+            log::warn!("rejected heleket webhook: {err}");
+            return StatusCode::UNAUTHORIZED;
+        }
+    };
+    let Some(order_id) = payment
+        .order_id
+        .as_deref()
+        .and_then(OrderId::from_invoice_ref)
+    else {
+        log::warn!(
+            "verified heleket webhook for unknown order reference {:?}; ignored",
+            payment.order_id
+        );
+        return StatusCode::OK;
+    };
+    let order = match deps.store.get_order(order_id).await {
+        Ok(Some(order)) => order,
+        Ok(None) => {
+            log::warn!("verified heleket webhook for missing order {order_id}; ignored");
+            return StatusCode::OK;
+        }
+        Err(err) => {
+            log::error!("webhook for order {order_id}: storage error {err}");
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
+    };
+    if order
+        .invoice
+        .as_ref()
+        .is_none_or(|it| it.uuid != payment.uuid)
+    {
+        log::warn!(
+            "webhook invoice {} does not belong to order {order_id}; ignored",
+            payment.uuid
+        );
+        return StatusCode::OK;
+    }
+    // The webhook is only a hint: reconcile asks Heleket itself before crediting anything.
+    if let Err(err) = payments::reconcile(&deps, &order).await {
+        log::warn!("webhook for order {order_id} not reconciled now (the poller retries): {err}");
+    }
+    StatusCode::OK
+}
+
+/// 200 with details when the database answers and every worker beat recently, else 503.
+async fn healthz(State(deps): State<Arc<Deps>>) -> (StatusCode, Json<serde_json::Value>) {
+    let at = now().0;
+    let db_ok = deps.store.schema_version().await.is_ok();
+    let age = |slot: &std::sync::atomic::AtomicI64| at - slot.load(Ordering::Relaxed);
+    let workers = [
+        ("provision", age(&deps.health.provision)),
+        ("poller", age(&deps.health.poller)),
+        ("reminders", age(&deps.health.reminders)),
+    ];
+    let workers_ok = workers.iter().all(|(_, secs)| *secs <= STALE_AFTER_SECS);
+    let body = serde_json::json!({
+        "ok": db_ok && workers_ok,
+        "database": db_ok,
+        "workers": workers.iter().map(|(name, secs)| (name.to_string(), serde_json::json!(secs))).collect::<serde_json::Map<_, _>>(),
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if db_ok && workers_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body))
+}

@@ -1,0 +1,555 @@
+//! Admin screens inside the bot: menu, statistics, plans (list, enable/disable, add).
+//!
+//! Every admin update is checked by the router on the server side (the
+//! button alone proves nothing) and every change is written to the audit log.
+
+use ajib_domain::{Money, NewPlan, Plan, PlanId, PlanName, TelegramId};
+use ajib_i18n::Arg;
+use ajib_storage::Actor;
+
+use crate::{
+    callback::Callback,
+    deps::{Deps, now},
+    format::{escape, price, traffic},
+    keyboards::{button, inline},
+    role::Role,
+    ui::{Ctx, Reply, notice},
+};
+
+/// A multi-step admin dialogue in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// Adding a plan; each answer fills the next field.
+    AddPlan(PlanDraft),
+    /// Composing a broadcast.
+    Broadcast(crate::ui::admin_broadcast::Draft),
+    /// Looking up or acting on a user.
+    Users(crate::ui::admin_users::Step),
+    /// An owner is to upload a backup archive to restore.
+    RestoreBackup,
+}
+
+/// What an admin sent while a dialogue is open: a text, or a photo with its caption.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The text, or the photo's caption (empty when there is none).
+    pub text: &'a str,
+    /// Telegram's formatting of `text`.
+    pub entities: &'a [ajib_transport::MessageEntity],
+    /// The photo, if one was sent.
+    pub photo: Option<&'a ajib_transport::PhotoRef>,
+}
+
+impl<'a> Input<'a> {
+    /// The parts of an incoming message a dialogue can use.
+    #[must_use]
+    pub fn of(message: &'a ajib_transport::IncomingMessage) -> Self {
+        match &message.photo {
+            Some(photo) => Self {
+                text: message.caption.as_deref().unwrap_or_default(),
+                entities: &message.caption_entities,
+                photo: Some(photo),
+            },
+            None => Self {
+                text: message.text.as_deref().unwrap_or_default(),
+                entities: &message.entities,
+                photo: None,
+            },
+        }
+    }
+}
+
+/// The fields of a plan collected so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanDraft {
+    /// The plan being edited, as it was; `None` adds a new one.
+    editing: Option<Plan>,
+    name_en: Option<String>,
+    name_fa: Option<String>,
+    days: Option<u32>,
+    traffic_gb: Option<u32>,
+    price: Option<Money>,
+}
+
+/// The admin menu.
+#[must_use]
+pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
+    let t = |id: &str| deps.t(ctx.lang, id, &[]);
+    if ctx.role == Role::Support {
+        let keyboard = inline(vec![
+            vec![
+                button(t("btn-admin-stats"), Callback::AdminStats),
+                button(t("btn-admin-users"), Callback::AdminUsers),
+            ],
+            vec![button(t("btn-menu"), Callback::Menu)],
+        ]);
+        return vec![ctx.screen(t("admin-menu-title"), keyboard)];
+    }
+    let mut rows = vec![
+        vec![
+            button(t("btn-admin-stats"), Callback::AdminStats),
+            button(t("btn-admin-plans"), Callback::AdminPlans),
+        ],
+        vec![
+            button(t("btn-admin-broadcast"), Callback::AdminBroadcast),
+            button(t("btn-admin-users"), Callback::AdminUsers),
+        ],
+        vec![button(t("btn-menu"), Callback::Menu)],
+    ];
+    // Backups are for owners only, so other admins do not see the button.
+    if ctx.role == Role::Owner {
+        let backup = vec![button(t("btn-admin-backup"), Callback::AdminBackup)];
+        rows.insert(rows.len() - 1, backup);
+    }
+    let keyboard = inline(rows);
+    vec![ctx.screen(t("admin-menu-title"), keyboard)]
+}
+
+/// Every plan with its state and a toggle button.
+pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
+    let Ok(plans) = deps.store.list_plans(false).await else {
+        return notice(deps, ctx, "error-generic");
+    };
+    let mut lines = vec![deps.t(ctx.lang, "admin-plans-title", &[])];
+    let mut rows = Vec::new();
+    for plan in &plans {
+        let id = plan.id.to_string();
+        lines.push(deps.t(
+            ctx.lang,
+            "admin-plan-line",
+            &[
+                ("id", Arg::from(id.as_str())),
+                ("name", Arg::from(escape(plan.name_in(ctx.lang)).as_str())),
+                ("days", Arg::from(plan.days)),
+                (
+                    "traffic",
+                    Arg::from(traffic(deps, ctx.lang, plan.traffic_gb).as_str()),
+                ),
+                ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
+                (
+                    "active",
+                    Arg::from(if plan.active { "true" } else { "false" }),
+                ),
+            ],
+        ));
+        let label = deps.t(
+            ctx.lang,
+            "btn-admin-plan-toggle",
+            &[("id", Arg::from(id.as_str()))],
+        );
+        let edit = deps.t(
+            ctx.lang,
+            "btn-admin-plan-edit",
+            &[("id", Arg::from(id.as_str()))],
+        );
+        rows.push(vec![
+            button(label, Callback::AdminPlanToggle(plan.id)),
+            button(edit, Callback::AdminPlanEdit(plan.id)),
+            button("⬆️".to_owned(), Callback::AdminPlanUp(plan.id)),
+            button("⬇️".to_owned(), Callback::AdminPlanDown(plan.id)),
+        ]);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-admin-plan-add", &[]),
+        Callback::AdminPlanAdd,
+    )]);
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Admin,
+    )]);
+    vec![ctx.screen(lines.join("\n"), inline(rows))]
+}
+
+/// Enables a disabled plan or disables an enabled one; audited.
+pub async fn toggle_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
+    let Ok(Some(plan)) = deps.store.get_plan(id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let at = now();
+    if let Err(err) = deps.store.set_plan_active(id, !plan.active, at).await {
+        log::error!("toggling plan {id} failed: {err}");
+        return notice(deps, ctx, "error-generic");
+    }
+    let before = serde_json::json!({ "plan": id.0, "active": plan.active }).to_string();
+    let after = serde_json::json!({ "plan": id.0, "active": !plan.active }).to_string();
+    audit(deps, ctx.user, "plan.toggle", Some(&before), &after).await;
+    plans(deps, ctx).await
+}
+
+/// Moves a plan one place up or down in the menu customers see; audited.
+pub async fn move_plan(deps: &Deps, ctx: &Ctx, id: PlanId, up: bool) -> Reply {
+    match deps.store.move_plan(id, up, now()).await {
+        Ok(true) => {
+            let after = serde_json::json!({ "plan": id.0, "up": up }).to_string();
+            audit(deps, ctx.user, "plan.move", None, &after).await;
+            plans(deps, ctx).await
+        }
+        // Already first or last: the list is unchanged.
+        Ok(false) => Vec::new(),
+        Err(ajib_storage::Error::NotFound { .. }) => notice(deps, ctx, "stale-button"),
+        Err(err) => {
+            log::error!("moving plan {id} failed: {err}");
+            notice(deps, ctx, "error-generic")
+        }
+    }
+}
+
+/// Starts the add-plan dialogue.
+pub fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+    ask_plan_field(deps, ctx, PlanDraft::default())
+}
+
+/// Starts the same dialogue over an existing plan: each answer replaces a field, `-` keeps it.
+///
+/// The plan's on/off state and place in the menu are kept; they have buttons of their own.
+pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
+    let Ok(Some(plan)) = deps.store.get_plan(id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let draft = PlanDraft {
+        editing: Some(plan),
+        ..PlanDraft::default()
+    };
+    ask_plan_field(deps, ctx, draft)
+}
+
+/// Takes one answer of a dialogue; `None` if the admin has no dialogue open.
+pub async fn on_dialog_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Option<Reply> {
+    let dialog = deps.dialogs.lock().ok()?.get(&ctx.user.0).cloned()?;
+    match dialog {
+        Dialog::AddPlan(draft) => Some(add_plan_step(deps, ctx, draft, input.text)),
+        Dialog::Broadcast(_) => Some(crate::ui::admin_broadcast::on_input(deps, ctx, input)),
+        Dialog::Users(step) => Some(crate::ui::admin_users::on_input(deps, ctx, step, input).await),
+        Dialog::RestoreBackup => Some(crate::ui::admin_backup::still_waiting(deps, ctx)),
+    }
+}
+
+/// Saves the previewed plan.
+pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+    let draft = match deps
+        .dialogs
+        .lock()
+        .ok()
+        .and_then(|it| it.get(&ctx.user.0).cloned())
+    {
+        Some(Dialog::AddPlan(draft)) => draft,
+        _ => return notice(deps, ctx, "stale-button"),
+    };
+    let Some(mut new_plan) = draft.complete() else {
+        return notice(deps, ctx, "stale-button");
+    };
+    if draft.editing.is_none() {
+        // A new plan goes to the end of the menu.
+        let Ok(existing) = deps.store.list_plans(false).await else {
+            return notice(deps, ctx, "error-generic");
+        };
+        let last = existing.iter().map(|it| it.sort_order).max().unwrap_or(0);
+        new_plan.sort_order = last.saturating_add(10);
+    }
+    let valid = match new_plan.validate() {
+        Ok(valid) => valid,
+        Err(err) => return invalid(deps, ctx, &err.to_string()),
+    };
+    let (saved, before) = match &draft.editing {
+        Some(old) => {
+            let before = deps
+                .store
+                .get_plan(old.id)
+                .await
+                .ok()
+                .flatten()
+                .map(|it| plan_json(&it));
+            (deps.store.update_plan(old.id, &valid, now()).await, before)
+        }
+        None => (deps.store.insert_plan(&valid, now()).await, None),
+    };
+    match saved {
+        Ok(plan) => {
+            set_dialog(deps, ctx.user, None);
+            let action = if draft.editing.is_some() {
+                "plan.edit"
+            } else {
+                "plan.add"
+            };
+            audit(deps, ctx.user, action, before.as_deref(), &plan_json(&plan)).await;
+            let mut reply = vec![ctx.say(deps.t(ctx.lang, "admin-plan-saved", &[]))];
+            reply.extend(
+                plans(
+                    deps,
+                    &Ctx {
+                        message_id: None,
+                        ..*ctx
+                    },
+                )
+                .await,
+            );
+            reply
+        }
+        Err(err) => {
+            log::error!("saving plan failed: {err}");
+            notice(deps, ctx, "error-generic")
+        }
+    }
+}
+
+/// Drops any open dialogue.
+pub fn cancel(deps: &Deps, user: TelegramId) {
+    set_dialog(deps, user, None);
+}
+
+/// The plan field the dialogue asks for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanField {
+    NameEn,
+    NameFa,
+    Days,
+    Traffic,
+    Price,
+}
+
+impl PlanField {
+    fn question(self) -> &'static str {
+        match self {
+            Self::NameEn => "admin-plan-ask-name-en",
+            Self::NameFa => "admin-plan-ask-name-fa",
+            Self::Days => "admin-plan-ask-days",
+            Self::Traffic => "admin-plan-ask-traffic",
+            Self::Price => "admin-plan-ask-price",
+        }
+    }
+}
+
+/// Answers that keep an edited plan's current value.
+const KEEP: &[&str] = &["-", "—", "."];
+
+fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Reply {
+    let Some(field) = draft.next_field() else {
+        return preview(deps, ctx, draft);
+    };
+    let text = text.trim();
+    if let Some(old) = draft.editing.clone()
+        && KEEP.contains(&text)
+    {
+        draft.keep(field, &old);
+    } else if let Err(reason) = draft.fill(field, text, deps.settings.currency) {
+        return invalid(deps, ctx, &reason);
+    }
+    if draft.next_field().is_none() {
+        return preview(deps, ctx, draft);
+    }
+    ask_plan_field(deps, ctx, draft)
+}
+
+/// Opens the dialogue at the draft's next field, showing an edited plan's current value.
+fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+    let Some(field) = draft.next_field() else {
+        return preview(deps, ctx, draft);
+    };
+    let mut text = deps.t(ctx.lang, field.question(), &[]);
+    if let Some(old) = &draft.editing {
+        let current = match field {
+            PlanField::NameEn => escape(&old.name.en),
+            PlanField::NameFa => escape(&old.name.fa),
+            PlanField::Days => old.days.to_string(),
+            PlanField::Traffic => old.traffic_gb.to_string(),
+            PlanField::Price => old.price.to_string(),
+        };
+        text.push('\n');
+        text.push_str(&deps.t(
+            ctx.lang,
+            "admin-plan-keep",
+            &[("current", Arg::from(current.as_str()))],
+        ));
+    }
+    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
+}
+
+fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+    let Some(plan) = draft.complete() else {
+        return notice(deps, ctx, "error-generic");
+    };
+    let text = deps.t(
+        ctx.lang,
+        "admin-plan-preview",
+        &[
+            ("name", Arg::from(escape(plan.name.en.as_str()).as_str())),
+            ("days", Arg::from(plan.days)),
+            (
+                "traffic",
+                Arg::from(traffic(deps, ctx.lang, plan.traffic_gb).as_str()),
+            ),
+            ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
+        ],
+    );
+    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    let keyboard = inline(vec![vec![
+        button(
+            deps.t(ctx.lang, "btn-admin-save", &[]),
+            Callback::AdminPlanSave,
+        ),
+        button(deps.t(ctx.lang, "btn-cancel", &[]), Callback::Cancel),
+    ]]);
+    vec![ctx.say_with(text, keyboard)]
+}
+
+fn plan_json(plan: &ajib_domain::Plan) -> String {
+    serde_json::json!({ "plan": plan.id.0, "name_en": plan.name.en, "name_fa": plan.name.fa,
+        "days": plan.days, "traffic_gb": plan.traffic_gb, "price_minor": plan.price.minor(),
+        "active": plan.active })
+    .to_string()
+}
+
+impl PlanDraft {
+    fn next_field(&self) -> Option<PlanField> {
+        if self.name_en.is_none() {
+            Some(PlanField::NameEn)
+        } else if self.name_fa.is_none() {
+            Some(PlanField::NameFa)
+        } else if self.days.is_none() {
+            Some(PlanField::Days)
+        } else if self.traffic_gb.is_none() {
+            Some(PlanField::Traffic)
+        } else if self.price.is_none() {
+            Some(PlanField::Price)
+        } else {
+            None
+        }
+    }
+
+    /// Takes an answer for `field`, or says why it is not acceptable.
+    fn fill(
+        &mut self,
+        field: PlanField,
+        text: &str,
+        currency: ajib_domain::Currency,
+    ) -> Result<(), String> {
+        let digits = ascii_digits(text);
+        match field {
+            PlanField::NameEn => self.name_en = Some(name(text).ok_or("1..64 characters")?),
+            PlanField::NameFa => self.name_fa = Some(name(text).ok_or("1..64 characters")?),
+            PlanField::Days => match digits.parse::<u32>() {
+                Ok(days) if (1..=3650).contains(&days) => self.days = Some(days),
+                _ => return Err("1..3650".to_owned()),
+            },
+            PlanField::Traffic => match digits.parse::<u32>() {
+                Ok(gb) if gb <= 100_000 => self.traffic_gb = Some(gb),
+                _ => return Err("0..100000 (0 = unlimited)".to_owned()),
+            },
+            PlanField::Price => match Money::parse(&digits, currency) {
+                Ok(amount) if !amount.is_zero() => self.price = Some(amount),
+                Ok(_) => return Err("> 0".to_owned()),
+                Err(err) => return Err(err.to_string()),
+            },
+        }
+        Ok(())
+    }
+
+    /// Keeps the edited plan's value of `field`.
+    fn keep(&mut self, field: PlanField, old: &Plan) {
+        match field {
+            PlanField::NameEn => self.name_en = Some(old.name.en.clone()),
+            PlanField::NameFa => self.name_fa = Some(old.name.fa.clone()),
+            PlanField::Days => self.days = Some(old.days),
+            PlanField::Traffic => self.traffic_gb = Some(old.traffic_gb),
+            PlanField::Price => self.price = Some(old.price),
+        }
+    }
+
+    fn complete(&self) -> Option<NewPlan> {
+        Some(NewPlan {
+            name: PlanName {
+                en: self.name_en.clone()?,
+                fa: self.name_fa.clone()?,
+            },
+            days: self.days?,
+            traffic_gb: self.traffic_gb?,
+            price: self.price?,
+            active: self.editing.as_ref().is_none_or(|it| it.active),
+            sort_order: self.editing.as_ref().map_or(0, |it| it.sort_order),
+        })
+    }
+}
+
+/// "Invalid value: `reason`", asking for the answer again.
+pub fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
+    let text = deps.t(
+        ctx.lang,
+        "admin-plan-invalid",
+        &[("reason", Arg::from(escape(reason).as_str()))],
+    );
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
+}
+
+fn name(text: &str) -> Option<String> {
+    let n = text.chars().count();
+    (1..=64).contains(&n).then(|| text.to_owned())
+}
+
+/// Persian and Arabic-Indic digits to ASCII, so "۳۰" reads as 30.
+pub fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            '٫' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Opens, replaces or (with `None`) closes the admin's dialogue.
+pub fn set_dialog(deps: &Deps, user: TelegramId, dialog: Option<Dialog>) {
+    let Ok(mut dialogs) = deps.dialogs.lock() else {
+        return;
+    };
+    match dialog {
+        Some(dialog) => dialogs.insert(user.0, dialog),
+        None => dialogs.remove(&user.0),
+    };
+}
+
+/// A lone cancel button, under a dialogue's question.
+pub fn cancel_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+    inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-cancel", &[]),
+        Callback::Cancel,
+    )]])
+}
+
+/// A lone button back to the admin menu.
+pub fn back_to_admin(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+    inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Admin,
+    )]])
+}
+
+/// Writes an admin's action to the audit log; a failure is logged, not fatal.
+pub async fn audit(
+    deps: &Deps,
+    actor: TelegramId,
+    action: &str,
+    before: Option<&str>,
+    after: &str,
+) {
+    if let Err(err) = deps
+        .store
+        .audit(Actor::Admin(actor), action, before, Some(after), now())
+        .await
+    {
+        log::error!("audit of {action} failed: {err}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persian_digits_are_read() {
+        assert_eq!(ascii_digits("۳۰"), "30");
+        assert_eq!(ascii_digits("٥٫٥"), "5.5");
+        assert_eq!(ascii_digits("12"), "12");
+    }
+}

@@ -1,0 +1,323 @@
+//! Owner-only backups inside the bot: back up now (secrets masked or kept) and restore by upload.
+//!
+//! Only owners (`TELEGRAM_ADMIN_IDS`) may do either; other admins are refused
+//! here, on top of the router's admin check. A restore is checked completely
+//! before anything changes: the upload is size-limited, downloaded, and passed
+//! through `ajib_backup::verify_archive`; then the current database is archived
+//! as a safety copy and the verified copy is applied in place
+//! ([`ajib_storage::Store::restore_from`]) while the bot keeps running.
+
+use std::path::Path;
+
+use ajib_backup::{ArchiveInfo, Limits, VerifiedArchive};
+use ajib_i18n::Arg;
+use ajib_transport::{Document, Keyboard, Outgoing};
+
+use crate::{
+    blocking::blocking,
+    callback::Callback,
+    core::backup::{self, Secrets},
+    deps::{Deps, i18n_lang},
+    format::escape,
+    keyboards::{button, inline},
+    role::Role,
+    ui::{
+        Ctx, Reply,
+        admin::{self, Dialog},
+        notice,
+    },
+};
+
+/// Largest upload a restore accepts; Telegram lets bots download at most 20 MB.
+pub const MAX_UPLOAD_BYTES: u64 = 20 << 20;
+/// Largest archive sent back as a document; Telegram lets bots upload at most 50 MB.
+const MAX_SEND_BYTES: u64 = 50 << 20;
+/// Largest database an uploaded archive may unpack to.
+const MAX_UNPACKED_BYTES: u64 = 1 << 30;
+
+/// The backup screen: schedule, "back up now", "with secrets", "restore".
+pub fn screen(deps: &Deps, ctx: &Ctx) -> Reply {
+    if !is_owner(ctx) {
+        return owner_only(deps, ctx);
+    }
+    let t = |id: &str| deps.t(ctx.lang, id, &[]);
+    let text = deps.t(
+        ctx.lang,
+        "admin-backup-menu",
+        &[
+            ("hours", Arg::from(deps.settings.backup_interval_hours)),
+            ("keep", Arg::from(deps.settings.backup_keep)),
+        ],
+    );
+    let keyboard = inline(vec![
+        vec![button(t("btn-admin-backup-now"), Callback::AdminBackupNow)],
+        vec![button(
+            t("btn-admin-backup-secrets"),
+            Callback::AdminBackupWithSecrets,
+        )],
+        vec![button(
+            t("btn-admin-backup-restore"),
+            Callback::AdminBackupRestore,
+        )],
+        vec![button(t("btn-back"), Callback::Admin)],
+    ]);
+    vec![ctx.screen(text, keyboard)]
+}
+
+/// Writes a backup with the config's secrets masked and sends it to the owner.
+pub async fn back_up_now(deps: &Deps, ctx: &Ctx) -> Reply {
+    send_backup(deps, ctx, Secrets::Masked).await
+}
+
+/// Writes a backup that keeps the config's secrets and sends it to the owner.
+pub async fn back_up_with_secrets(deps: &Deps, ctx: &Ctx) -> Reply {
+    send_backup(deps, ctx, Secrets::Included).await
+}
+
+/// Opens the restore dialogue: the next document the owner sends is the archive.
+pub fn ask_restore(deps: &Deps, ctx: &Ctx) -> Reply {
+    if !is_owner(ctx) {
+        return owner_only(deps, ctx);
+    }
+    admin::set_dialog(deps, ctx.user, Some(Dialog::RestoreBackup));
+    vec![ctx.say_with(
+        deps.t(ctx.lang, "admin-backup-ask-restore", &[]),
+        admin::cancel_keyboard(deps, ctx),
+    )]
+}
+
+/// Text while the restore dialogue waits for a file: ask for the file again.
+#[must_use]
+pub fn still_waiting(deps: &Deps, ctx: &Ctx) -> Reply {
+    vec![ctx.say_with(
+        deps.t(ctx.lang, "admin-backup-ask-restore", &[]),
+        admin::cancel_keyboard(deps, ctx),
+    )]
+}
+
+/// Takes an uploaded document; `None` if this admin is not in the restore dialogue.
+pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<Reply> {
+    let waiting = deps
+        .dialogs
+        .lock()
+        .ok()
+        .is_some_and(|it| matches!(it.get(&ctx.user.0), Some(Dialog::RestoreBackup)));
+    if !waiting {
+        return None;
+    }
+    let ctx = &Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    if !is_owner(ctx) {
+        admin::set_dialog(deps, ctx.user, None);
+        return Some(owner_only(deps, ctx));
+    }
+    Some(restore_upload(deps, ctx, document).await)
+}
+
+async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
+    if !is_owner(ctx) {
+        return owner_only(deps, ctx);
+    }
+    let ctx = &Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    let info = match backup::create(deps, secrets).await {
+        Ok(info) => info,
+        Err(err) => return failed(deps, ctx, &err),
+    };
+    let after = serde_json::json!({
+        "file": backup::file_name(&info.path),
+        "size": info.size,
+        "secrets_included": info.manifest.secrets_included,
+    })
+    .to_string();
+    admin::audit(deps, ctx.user, "backup.create", None, &after).await;
+    let path = info.path.clone();
+    let (bytes, sha) = match blocking(move || read_for_sending(&path)).await {
+        Ok(Ok(it)) => it,
+        Ok(Err(err)) => return failed(deps, ctx, &err.into()),
+        Err(err) => return failed(deps, ctx, &err),
+    };
+    let mut reply = Vec::new();
+    match bytes {
+        Some(bytes) => reply.push(Outgoing::Document {
+            chat_id: ctx.chat,
+            bytes,
+            file_name: backup::file_name(&info.path),
+            caption: None,
+        }),
+        None => log::warn!(
+            "backup {} is too large to send; it stays on the server",
+            info.path.display()
+        ),
+    }
+    reply.push(created(deps, ctx, &info, &sha));
+    if info.manifest.secrets_included {
+        reply.push(ctx.say(deps.t(ctx.lang, "admin-backup-secrets-note", &[])));
+    }
+    reply
+}
+
+fn created(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, sha: &str) -> Outgoing {
+    let size = ajib_i18n::format_bytes(i18n_lang(ctx.lang), info.size);
+    let text = deps.t(
+        ctx.lang,
+        "admin-backup-created",
+        &[("size", Arg::from(size.as_str())), ("sha", Arg::from(sha))],
+    );
+    ctx.say_with(text, back_keyboard(deps, ctx))
+}
+
+async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Reply {
+    if document.size.is_some_and(|it| it > MAX_UPLOAD_BYTES) {
+        return invalid(deps, ctx, &too_large());
+    }
+    let api = deps.telegram.clone();
+    let file_id = document.file_id.clone();
+    let bytes = match blocking(move || api.get_file_bytes(&file_id)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(err)) => return invalid(deps, ctx, &format!("cannot download the file: {err}")),
+        Err(err) => return invalid(deps, ctx, &format!("cannot download the file: {err}")),
+    };
+    if bytes.len() as u64 > MAX_UPLOAD_BYTES {
+        return invalid(deps, ctx, &too_large());
+    }
+    let upload_sha = sha256_hex(&bytes);
+    let verified = match blocking(move || verify_upload(&bytes)).await {
+        Ok(Ok(verified)) => verified,
+        Ok(Err(reason)) => return invalid(deps, ctx, &reason),
+        Err(err) => return failed(deps, ctx, &err),
+    };
+    // Nothing has changed so far; from here on the current data is saved first.
+    let safety = match backup::create(deps, Secrets::Masked).await {
+        Ok(info) => info,
+        Err(err) => return failed(deps, ctx, &err.context("no safety copy, nothing restored")),
+    };
+    if let Err(err) = deps.store.restore_from(&verified.db_path()).await {
+        log::error!("restore failed: {err}");
+        return failed(deps, ctx, &anyhow::Error::new(err));
+    }
+    admin::set_dialog(deps, ctx.user, None);
+    let manifest = verified.manifest();
+    log::warn!(
+        "owner {} restored the backup of {} (sha256 {upload_sha}); previous data saved in {}",
+        ctx.user,
+        manifest.created_at,
+        safety.path.display()
+    );
+    let before = serde_json::json!({ "safety_copy": backup::file_name(&safety.path) }).to_string();
+    let after = serde_json::json!({
+        "file": document.file_name,
+        "sha256": upload_sha,
+        "created_at": manifest.created_at,
+        "schema_version": manifest.schema_version,
+    })
+    .to_string();
+    admin::audit(deps, ctx.user, "backup.restore", Some(&before), &after).await;
+    vec![ctx.say_with(
+        deps.t(ctx.lang, "admin-backup-restored", &[]),
+        back_keyboard(deps, ctx),
+    )]
+}
+
+/// Writes the upload to a private temp file and checks it end to end; `Err` is the reason shown.
+fn verify_upload(bytes: &[u8]) -> Result<VerifiedArchive, String> {
+    let mut file = tempfile::Builder::new()
+        .prefix("ajib-upload-")
+        .suffix(".tar.gz")
+        .tempfile()
+        .map_err(|err| format!("cannot store the upload: {err}"))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .map_err(|err| format!("cannot store the upload: {err}"))?;
+    let limits = Limits {
+        max_file_bytes: MAX_UNPACKED_BYTES,
+        max_total_bytes: MAX_UNPACKED_BYTES,
+        max_schema_version: ajib_storage::CURRENT_SCHEMA_VERSION,
+    };
+    // The verified archive is unpacked into its own dir, so the upload can go now.
+    ajib_backup::verify_archive(file.path(), &limits).map_err(|err| err.to_string())
+}
+
+/// The archive's bytes when small enough to send, and its SHA-256 either way.
+fn read_for_sending(path: &Path) -> std::io::Result<(Option<Vec<u8>>, String)> {
+    let size = std::fs::metadata(path)?.len();
+    if size <= MAX_SEND_BYTES {
+        let bytes = std::fs::read(path)?;
+        let sha = sha256_hex(&bytes);
+        return Ok((Some(bytes), sha));
+    }
+    let mut file = std::fs::File::open(path)?;
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        ctx.update(&buf[..n]);
+    }
+    Ok((None, hex(ctx.finish().as_ref())))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn too_large() -> String {
+    format!("the file is larger than {} MB", MAX_UPLOAD_BYTES >> 20)
+}
+
+fn is_owner(ctx: &Ctx) -> bool {
+    ctx.role == Role::Owner
+}
+
+fn owner_only(deps: &Deps, ctx: &Ctx) -> Reply {
+    log::warn!(
+        "admin {} is not an owner and tried a backup action",
+        ctx.user
+    );
+    notice(
+        deps,
+        &Ctx {
+            message_id: None,
+            ..*ctx
+        },
+        "admin-owner-only",
+    )
+}
+
+/// The archive was rejected: say why; nothing changed and the dialogue stays open for another file.
+fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
+    log::warn!("rejected a backup upload from {}: {reason}", ctx.user);
+    let text = deps.t(
+        ctx.lang,
+        "admin-backup-invalid",
+        &[("reason", Arg::from(escape(reason).as_str()))],
+    );
+    vec![ctx.say_with(text, admin::cancel_keyboard(deps, ctx))]
+}
+
+fn failed(deps: &Deps, ctx: &Ctx, err: &anyhow::Error) -> Reply {
+    log::error!("backup action of {} failed: {err:#}", ctx.user);
+    let error = escape(&format!("{err:#}"));
+    let text = deps.t(
+        ctx.lang,
+        "admin-backup-failed",
+        &[("error", Arg::from(error.as_str()))],
+    );
+    vec![ctx.say_with(text, back_keyboard(deps, ctx))]
+}
+
+fn back_keyboard(deps: &Deps, ctx: &Ctx) -> Keyboard {
+    inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::AdminBackup,
+    )]])
+}

@@ -1,0 +1,37 @@
+//! Admin actions on orders: queueing a stuck provisioning again.
+
+use ajib_domain::OrderId;
+use ajib_i18n::Arg;
+use ajib_storage::RetryOutcome;
+
+use crate::{
+    deps::{Deps, now},
+    keyboards::menu_only,
+    ui::{Ctx, Reply, admin, notice},
+};
+
+/// Queues the provisioning of a paid order again (the "Retry" of a stuck-order alert); audited.
+pub async fn retry(deps: &Deps, ctx: &Ctx, order: OrderId) -> Reply {
+    let outcome = match deps.store.retry_provisioning(order, now()).await {
+        Ok(outcome) => outcome,
+        Err(ajib_storage::Error::NotFound { .. }) => return notice(deps, ctx, "stale-button"),
+        Err(err) => {
+            log::error!("retrying the provisioning of order {order} failed: {err}");
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    let id = match outcome {
+        RetryOutcome::Queued(_) => {
+            let after = serde_json::json!({ "order": order.0 }).to_string();
+            admin::audit(deps, ctx.user, "order.retry_provisioning", None, &after).await;
+            deps.provision_wake.notify_one();
+            "admin-retry-queued"
+        }
+        RetryOutcome::AlreadyQueued(_) => "admin-retry-already-queued",
+        RetryOutcome::AlreadyProvisioned => "admin-retry-done-already",
+        RetryOutcome::NotPaid => "admin-retry-not-paid",
+    };
+    let order_ref = order.to_string();
+    let text = deps.t(ctx.lang, id, &[("order", Arg::from(order_ref.as_str()))]);
+    vec![ctx.say_with(text, menu_only(deps, ctx.lang))]
+}

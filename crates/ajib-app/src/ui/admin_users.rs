@@ -1,0 +1,411 @@
+//! Admin user management: look a user up, see their profile, ban or unban, reset the test, extend a service, message them.
+//!
+//! ```text
+//! admin: 👥 Users               bot: Send a Telegram user id, @username or panel username:
+//! admin: @sara                  bot: 👤 User 1001 … Services: #3 ajib_1001_7 · 🟢 Active · 27 Nov 2026
+//!                                    [Ban] [Reset test] [Message] [Extend #3] [Back]
+//! admin: [Extend #3]            bot: How many days should be added?
+//! admin: 30                     bot: ✅ Service #3 now runs until 27 Dec 2026.
+//! ```
+//!
+//! Every change is audited; the router has already checked that the sender is an admin.
+
+use ajib_domain::{PlanId, Service, ServiceId, TelegramId, UnixTime};
+use ajib_i18n::Arg;
+use ajib_storage::UserRow;
+use ajib_transport::{Keyboard, Outgoing, Priority, SendError};
+
+use crate::{
+    blocking::blocking,
+    callback::Callback,
+    deps::{Deps, now},
+    format::{date, escape, price},
+    keyboards::{self, button, inline},
+    role::Role,
+    ui::{
+        Ctx, Reply, admin,
+        admin::{Dialog, Input, set_dialog},
+        admin_broadcast::{prepare_text, refuse_text},
+        admin_grant, admin_user_list, notice, services,
+    },
+};
+
+/// Services listed with an extend button on a profile, newest first.
+const MAX_SERVICES_SHOWN: usize = 8;
+/// Latest orders listed on a profile.
+const MAX_ORDERS_SHOWN: usize = 5;
+/// Most days one extension may add.
+const MAX_EXTEND_DAYS: u32 = 3650;
+
+/// What the users dialogue waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A search (id, @username, name or panel username); `query` filters the list being paged.
+    Search {
+        /// The last search, `None` listing everyone.
+        query: Option<String>,
+    },
+    /// Why this plan is granted to this user.
+    GrantReason(TelegramId, PlanId),
+    /// How many days to add to this service.
+    Days(ServiceId),
+    /// The text to send to this user.
+    Message(TelegramId),
+}
+
+/// Asks how many days to add to a service.
+pub fn ask_days(deps: &Deps, ctx: &Ctx, service: ServiceId) -> Reply {
+    ask(deps, ctx, Step::Days(service), "admin-ask-days")
+}
+
+/// Asks for the message to send to a user.
+pub fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
+    ask(deps, ctx, Step::Message(user), "admin-ask-message")
+}
+
+/// Takes the answer to the open step.
+pub async fn on_input(deps: &Deps, ctx: &Ctx, step: Step, input: &Input<'_>) -> Reply {
+    let text = input.text;
+    match step {
+        Step::Search { .. } => admin_user_list::search(deps, ctx, text).await,
+        Step::GrantReason(user, plan) => admin_grant::grant(deps, ctx, user, plan, text).await,
+        Step::Days(service) => extend(deps, ctx, service, text).await,
+        Step::Message(user) => message(deps, ctx, user, input).await,
+    }
+}
+
+/// A user's profile with its actions.
+pub async fn profile(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
+    let row = match deps.store.get_user(user).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return notice(deps, ctx, "admin-user-not-found"),
+        Err(err) => {
+            log::error!("user {user} lookup failed: {err}");
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    match render_profile(deps, ctx, &row).await {
+        Ok((text, keyboard)) => vec![ctx.screen(text, keyboard)],
+        Err(err) => {
+            log::error!("profile of {user} failed: {err}");
+            notice(deps, ctx, "error-generic")
+        }
+    }
+}
+
+/// Bans or unbans a user (never an admin); audited, then the profile is shown again.
+pub async fn set_banned(deps: &Deps, ctx: &Ctx, user: TelegramId, ban: bool) -> Reply {
+    let row = match deps.store.get_user(user).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return notice(deps, ctx, "admin-user-not-found"),
+        Err(err) => {
+            log::error!("user {user} lookup failed: {err}");
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    if ban && Role::of(deps, user).await.is_staff() {
+        return notice(deps, ctx, "admin-user-is-admin");
+    }
+    if row.banned != ban {
+        if let Err(err) = deps.store.set_user_banned(user, ban).await {
+            log::error!("banning {user} failed: {err}");
+            return notice(deps, ctx, "error-generic");
+        }
+        let before = serde_json::json!({ "user": user.0, "banned": row.banned }).to_string();
+        let after = serde_json::json!({ "user": user.0, "banned": ban }).to_string();
+        let action = if ban { "user.ban" } else { "user.unban" };
+        admin::audit(deps, ctx.user, action, Some(&before), &after).await;
+    }
+    profile(deps, ctx, user).await
+}
+
+/// Lets a user take the free test again; audited.
+pub async fn reset_test(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
+    let say = |id: &str| {
+        vec![ctx.say_with(
+            deps.t(ctx.lang, id, &[]),
+            profile_keyboard_back(deps, ctx, user),
+        )]
+    };
+    match deps.store.reset_test_eligibility(user, now()).await {
+        Ok(true) => {
+            let after = serde_json::json!({ "user": user.0, "test_reset": true }).to_string();
+            admin::audit(deps, ctx.user, "user.reset_test", None, &after).await;
+            say("admin-user-updated")
+        }
+        Ok(false) => say("admin-user-test-unchanged"),
+        Err(err) => {
+            log::error!("test reset of {user} failed: {err}");
+            notice(deps, ctx, "error-generic")
+        }
+    }
+}
+
+/// Adds days to a service on the panel, then in the store; audited.
+async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply {
+    let days = match admin::ascii_digits(text.trim()).parse::<u32>() {
+        Ok(days) if (1..=MAX_EXTEND_DAYS).contains(&days) => days,
+        _ => return admin::invalid(deps, ctx, &format!("1..{MAX_EXTEND_DAYS}")),
+    };
+    let service = match deps.store.get_service(id).await {
+        Ok(Some(service)) => service,
+        Ok(None) => return notice(deps, ctx, "stale-button"),
+        Err(err) => {
+            log::error!("service {id} lookup failed: {err}");
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    set_dialog(deps, ctx.user, None);
+    let at = now();
+    if let Err(err) = extend_on_panel(deps, &service, days, at).await {
+        log::warn!(
+            "extending {} on the panel failed: {err:#}",
+            service.blitz_username
+        );
+        let text = deps.t(
+            ctx.lang,
+            "admin-user-extend-failed",
+            &[("error", Arg::from(escape(&err.to_string()).as_str()))],
+        );
+        return vec![ctx.say_with(text, profile_keyboard_back(deps, ctx, service.user))];
+    }
+    let expires = service.extended(days, at);
+    let stored = match deps.store.set_service_expiry(id, expires, at).await {
+        Ok(stored) => stored,
+        Err(err) => {
+            log::error!("service {id} was extended on the panel but not stored: {err}");
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    let before = serde_json::json!({ "service": id.0, "expires": service.expires.0 }).to_string();
+    let after = serde_json::json!({ "service": id.0, "expires": stored.expires.0, "days": days })
+        .to_string();
+    admin::audit(deps, ctx.user, "service.extend", Some(&before), &after).await;
+    let id_text = id.to_string();
+    let text = deps.t(
+        ctx.lang,
+        "admin-user-extended",
+        &[
+            ("id", Arg::from(id_text.as_str())),
+            (
+                "expires",
+                Arg::from(date(ctx.lang, stored.expires).as_str()),
+            ),
+        ],
+    );
+    let mut reply = vec![ctx.say(text)];
+    reply.extend(
+        profile(
+            deps,
+            &Ctx {
+                message_id: None,
+                ..*ctx
+            },
+            service.user,
+        )
+        .await,
+    );
+    reply
+}
+
+/// Running accounts get the days added; an expired one starts a fresh period from today.
+async fn extend_on_panel(
+    deps: &Deps,
+    service: &Service,
+    days: u32,
+    at: UnixTime,
+) -> anyhow::Result<()> {
+    let client = deps.blitz.clone();
+    let username = service.blitz_username.clone();
+    if service.is_expired(at) {
+        let gb = service
+            .traffic_limit_bytes
+            .map_or(0, |bytes| blitz::bytes_to_gb(bytes).round() as u64);
+        blocking(move || client.start_new_period(&username, u64::from(days), gb)).await??;
+    } else {
+        blocking(move || client.extend_days(&username, u64::from(days))).await??;
+    }
+    Ok(())
+}
+
+/// Sends the admin's text to the user and says whether it arrived; audited.
+async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) -> Reply {
+    let text = match prepare_text(input.text, input.entities) {
+        Ok(text) => text,
+        Err(problem) => return refuse_text(deps, ctx, &problem),
+    };
+    set_dialog(deps, ctx.user, None);
+    let msg = Outgoing::Text {
+        chat_id: user.0,
+        text: text.clone(),
+        keyboard: None,
+        html: true,
+    };
+    let res = deps.outbox.send(msg, Priority::Interactive).await;
+    let after = serde_json::json!({ "user": user.0, "text": text, "delivered": res.is_ok() });
+    admin::audit(deps, ctx.user, "user.message", None, &after.to_string()).await;
+    let keyboard = profile_keyboard_back(deps, ctx, user);
+    match res {
+        Ok(_) => vec![ctx.say_with(deps.t(ctx.lang, "admin-user-message-sent", &[]), keyboard)],
+        Err(err) => {
+            if err == SendError::Blocked
+                && let Err(err) = deps.store.set_user_blocked(user, true).await
+            {
+                log::warn!("could not mark {user} as blocked: {err}");
+            }
+            let reason = escape(&err.to_string());
+            vec![ctx.say_with(
+                deps.t(
+                    ctx.lang,
+                    "admin-user-message-failed",
+                    &[("reason", Arg::from(reason.as_str()))],
+                ),
+                keyboard,
+            )]
+        }
+    }
+}
+
+async fn render_profile(
+    deps: &Deps,
+    ctx: &Ctx,
+    row: &UserRow,
+) -> Result<(String, Keyboard), ajib_storage::Error> {
+    let orders = deps.store.orders_of_user(row.id).await?;
+    let services = deps.store.services_of_user(row.id).await?;
+    let id = row.id.to_string();
+    let username = row
+        .username
+        .as_deref()
+        .map_or_else(|| "—".to_owned(), |it| format!("@{}", escape(it)));
+    let lang = row.lang.map_or("—", |it| it.code());
+    let created = date(ctx.lang, row.created);
+    let mut text = deps.t(
+        ctx.lang,
+        "admin-user-profile",
+        &[
+            ("id", Arg::from(id.as_str())),
+            ("username", Arg::from(username.as_str())),
+            ("name", Arg::from(escape(&row.first_name).as_str())),
+            ("lang", Arg::from(lang)),
+            ("created", Arg::from(created.as_str())),
+            ("orders", Arg::from(orders.len())),
+            ("services", Arg::from(services.len())),
+            (
+                "banned",
+                Arg::from(if row.banned { "true" } else { "false" }),
+            ),
+        ],
+    );
+    let at = now();
+    let mut rows = vec![
+        vec![
+            match row.banned {
+                true => button(
+                    deps.t(ctx.lang, "btn-admin-unban", &[]),
+                    Callback::AdminUnban(row.id),
+                ),
+                false => button(
+                    deps.t(ctx.lang, "btn-admin-ban", &[]),
+                    Callback::AdminBan(row.id),
+                ),
+            },
+            button(
+                deps.t(ctx.lang, "btn-admin-reset-test", &[]),
+                Callback::AdminResetTest(row.id),
+            ),
+        ],
+        vec![
+            button(
+                deps.t(ctx.lang, "btn-admin-message", &[]),
+                Callback::AdminMessage(row.id),
+            ),
+            button(
+                deps.t(ctx.lang, "btn-admin-grant", &[]),
+                Callback::AdminGrant(row.id),
+            ),
+        ],
+    ];
+    for service in services.iter().take(MAX_SERVICES_SHOWN) {
+        let id = service.id.to_string();
+        // Expired accounts are not worth a round trip to the panel.
+        let usage =
+            services::usage_view(deps, ctx.lang, service, at, !service.is_expired(at)).await;
+        let status = deps.t(ctx.lang, usage.status_id, &[]);
+        let line = deps.t(
+            ctx.lang,
+            "admin-user-service",
+            &[
+                ("id", Arg::from(id.as_str())),
+                ("username", Arg::from(service.blitz_username.as_str())),
+                ("status", Arg::from(status.as_str())),
+                (
+                    "expires",
+                    Arg::from(date(ctx.lang, service.expires).as_str()),
+                ),
+                ("used", Arg::from(usage.used.as_str())),
+                ("limit", Arg::from(usage.limit.as_str())),
+            ],
+        );
+        text = format!("{text}\n{line}");
+        rows.push(vec![button(
+            deps.t(
+                ctx.lang,
+                "btn-admin-extend-service",
+                &[("id", Arg::from(id.as_str()))],
+            ),
+            Callback::AdminExtend(service.id),
+        )]);
+    }
+    for order in orders.iter().take(MAX_ORDERS_SHOWN) {
+        text.push('\n');
+        text.push_str(&order_line(deps, ctx, order).await);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::AdminUsers,
+    )]);
+    if ctx.role == Role::Support {
+        rows = keyboards::for_support(rows);
+    }
+    Ok((text, inline(rows)))
+}
+
+/// "🧾 #42 Monthly · paid · $5.00 · 27 Nov 2026" for the profile.
+async fn order_line(deps: &Deps, ctx: &Ctx, order: &ajib_domain::Order) -> String {
+    let what = match order.plan {
+        Some(plan) => match deps.store.get_plan(plan).await {
+            Ok(Some(plan)) => escape(plan.name_in(ctx.lang)),
+            _ => format!("#{plan}"),
+        },
+        None => deps.t(ctx.lang, "admin-order-test", &[]),
+    };
+    let id = order.id.to_string();
+    deps.t(
+        ctx.lang,
+        "admin-user-order",
+        &[
+            ("id", Arg::from(id.as_str())),
+            ("plan", Arg::from(what.as_str())),
+            ("status", Arg::from(order.status.as_str())),
+            ("price", Arg::from(price(ctx.lang, order.amount).as_str())),
+            ("date", Arg::from(date(ctx.lang, order.created).as_str())),
+        ],
+    )
+}
+
+fn ask(deps: &Deps, ctx: &Ctx, step: Step, message: &str) -> Reply {
+    set_dialog(deps, ctx.user, Some(Dialog::Users(step)));
+    vec![ctx.say_with(
+        deps.t(ctx.lang, message, &[]),
+        admin::cancel_keyboard(deps, ctx),
+    )]
+}
+
+/// A button back to the user's profile.
+fn profile_keyboard_back(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Keyboard {
+    inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::AdminUser(user),
+    )]])
+}

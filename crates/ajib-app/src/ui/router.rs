@@ -1,0 +1,400 @@
+//! All routing in one place: an update becomes a typed command or callback, then a handler call.
+
+use std::time::Instant;
+
+use ajib_domain::{Lang, TelegramId};
+use ajib_storage::{UserRow, UserSeen};
+use ajib_transport::{
+    CallbackQuery, ChatMemberChange, FloodVerdict, IncomingMessage, Outgoing, Priority, Update,
+    UserInfo,
+};
+
+use crate::{
+    callback::Callback,
+    deps::{Deps, now},
+    role::Role,
+    ui::{
+        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_orders, admin_staff,
+        admin_stats, admin_user_list, admin_users, notice, services, shop, start, test_account,
+    },
+};
+
+/// A text command the bot understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start [payload]`: welcome and main menu; the payload is a deep-link tag.
+    Start(Option<String>),
+    /// `/menu`: the main menu.
+    Menu,
+    /// `/help`: how the bot works.
+    Help,
+    /// `/language`: choose the language.
+    Language,
+    /// `/admin`: the admin menu (admins only).
+    Admin,
+    /// `/cancel`: leave a dialogue.
+    Cancel,
+    /// `/admins [add ID admin|support | remove ID]`: staff management (owners only).
+    Admins(Option<String>),
+}
+
+impl Command {
+    /// Parses `/name[@bot] [args]`; `None` for plain text or unknown commands.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let rest = text.strip_prefix('/')?;
+        let (head, arg) = match rest.split_once(char::is_whitespace) {
+            Some((head, arg)) => (head, Some(arg.trim()).filter(|it| !it.is_empty())),
+            None => (rest, None),
+        };
+        let name = head.split('@').next().unwrap_or(head);
+        let res = match name {
+            "start" => Self::Start(arg.map(str::to_owned)),
+            "menu" => Self::Menu,
+            "help" => Self::Help,
+            "language" | "lang" => Self::Language,
+            "admin" => Self::Admin,
+            "cancel" => Self::Cancel,
+            "admins" => Self::Admins(arg.map(str::to_owned)),
+            _ => return None,
+        };
+        Some(res)
+    }
+}
+
+/// Handles one update completely: records the user, routes, and sends the reply.
+pub async fn handle(deps: &Deps, update: Update) {
+    match update {
+        Update::Message(message) => on_message(deps, message).await,
+        Update::Callback(query) => on_callback(deps, query).await,
+        Update::ChatMember(change) => on_chat_member(deps, &change).await,
+    }
+}
+
+async fn on_message(deps: &Deps, message: IncomingMessage) {
+    // Only private chats are customers; groups the bot was added to are ignored.
+    if message.chat_id != message.from.id {
+        return;
+    }
+    let Some((row, ctx)) = enter(deps, &message.from, message.chat_id, None).await else {
+        return;
+    };
+    if !admit(deps, &row, &ctx).await {
+        return;
+    }
+    // An owner restoring a backup uploads it as a document; anything else falls through.
+    if ctx.role.is_staff()
+        && let Some(document) = &message.document
+        && let Some(reply) = admin_backup::on_document(deps, &ctx, document).await
+    {
+        send(deps, reply);
+        return;
+    }
+    let text = message.text.as_deref().unwrap_or_default();
+    let reply = match Command::parse(text) {
+        Some(command) => on_command(deps, &ctx, &row, &message.from, command).await,
+        None => on_input(deps, &ctx, &admin::Input::of(&message)).await,
+    };
+    send(deps, reply);
+}
+
+async fn on_command(
+    deps: &Deps,
+    ctx: &Ctx,
+    row: &UserRow,
+    from: &UserInfo,
+    command: Command,
+) -> Reply {
+    match command {
+        Command::Start(payload) => {
+            admin::cancel(deps, ctx.user);
+            start::on_start(
+                deps,
+                ctx,
+                &from.first_name,
+                payload.as_deref(),
+                row.lang.is_some(),
+            )
+            .await
+        }
+        Command::Menu => start::main_menu(deps, ctx),
+        Command::Help => start::help(deps, ctx),
+        Command::Language => start::language_picker(deps, ctx),
+        Command::Cancel => {
+            admin::cancel(deps, ctx.user);
+            start::main_menu(deps, ctx)
+        }
+        Command::Admin if ctx.role.is_staff() => admin::menu(deps, ctx),
+        Command::Admin => refuse(deps, ctx, Role::Support, "/admin"),
+        Command::Admins(args) if ctx.role == Role::Owner => {
+            admin_staff::admins(deps, ctx, args.as_deref()).await
+        }
+        Command::Admins(_) => refuse(deps, ctx, Role::Owner, "/admins"),
+    }
+}
+
+/// Text (or a photo) that is not a command: an answer to an admin's dialogue, or not understood.
+async fn on_input(deps: &Deps, ctx: &Ctx, input: &admin::Input<'_>) -> Reply {
+    if ctx.role.is_staff()
+        && let Some(reply) = admin::on_dialog_input(deps, ctx, input).await
+    {
+        return reply;
+    }
+    let mut reply = vec![ctx.say(deps.t(ctx.lang, "unknown-input", &[]))];
+    reply.extend(start::main_menu(deps, ctx));
+    reply
+}
+
+async fn on_callback(deps: &Deps, query: CallbackQuery) {
+    // Answer first, always, so the user's client stops its spinner whatever happens next.
+    deps.outbox.enqueue(
+        Outgoing::AnswerCallback {
+            callback_id: query.id.clone(),
+            text: None,
+            alert: false,
+        },
+        Priority::Interactive,
+    );
+    let Some((row, ctx)) = enter(deps, &query.from, query.chat_id, Some(query.message_id)).await
+    else {
+        return;
+    };
+    if !admit(deps, &row, &ctx).await {
+        return;
+    }
+    let reply = match Callback::decode(&query.data) {
+        None => {
+            log::info!(
+                "stale or forged callback data from {}: {:?}",
+                ctx.user,
+                query.data
+            );
+            let ctx = Ctx {
+                message_id: None,
+                ..ctx
+            };
+            notice(deps, &ctx, "stale-button")
+        }
+        Some(callback) if !ctx.role.allows(callback.access()) => {
+            refuse(deps, &ctx, callback.access(), &query.data)
+        }
+        Some(callback) => on_button(deps, &ctx, callback).await,
+    };
+    send(deps, reply);
+}
+
+async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
+    match callback {
+        Callback::SetLang(lang) => start::on_set_lang(deps, ctx, lang).await,
+        Callback::Menu => start::main_menu(deps, ctx),
+        Callback::Language => start::language_picker(deps, ctx),
+        Callback::Plans => shop::plans(deps, ctx).await,
+        Callback::Plan(id) => shop::plan(deps, ctx, id).await,
+        Callback::Buy(id) => shop::buy(deps, ctx, id).await,
+        Callback::CheckPayment(id) => {
+            shop::check_payment(
+                deps,
+                &Ctx {
+                    message_id: None,
+                    ..*ctx
+                },
+                id,
+            )
+            .await
+        }
+        Callback::Services => services::list(deps, ctx).await,
+        Callback::Service(id) => services::details(deps, ctx, id).await,
+        Callback::Config(id) => services::config(deps, ctx, id).await,
+        Callback::Renew(id) => shop::renew(deps, ctx, id).await,
+        Callback::RenewBuy(id) => shop::renew_buy(deps, ctx, id).await,
+        Callback::TestOffer => test_account::offer(deps, ctx).await,
+        Callback::TestConfirm => test_account::confirm(deps, ctx).await,
+        Callback::Apps => start::apps(deps, ctx),
+        Callback::Support => start::support(deps, ctx),
+        Callback::Help => start::help(deps, ctx),
+        Callback::Admin => admin::menu(deps, ctx),
+        Callback::AdminStats => admin_stats::stats(deps, ctx).await,
+        Callback::AdminPlans => admin::plans(deps, ctx).await,
+        Callback::AdminPlanToggle(id) => admin::toggle_plan(deps, ctx, id).await,
+        Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),
+        Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
+        Callback::AdminPlanEdit(id) => admin::start_edit_plan(deps, ctx, id).await,
+        Callback::AdminPlanUp(id) => admin::move_plan(deps, ctx, id, true).await,
+        Callback::AdminPlanDown(id) => admin::move_plan(deps, ctx, id, false).await,
+        Callback::AdminBackup => admin_backup::screen(deps, ctx),
+        Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
+        Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,
+        Callback::AdminBackupRestore => admin_backup::ask_restore(deps, ctx),
+        Callback::Cancel => {
+            admin::cancel(deps, ctx.user);
+            start::main_menu(
+                deps,
+                &Ctx {
+                    message_id: None,
+                    ..*ctx
+                },
+            )
+        }
+        Callback::AdminBroadcast => admin_broadcast::start(deps, ctx),
+        Callback::AdminAudience(choice) => {
+            admin_broadcast::choose_audience(deps, ctx, choice).await
+        }
+        Callback::AdminBroadcastSend => admin_broadcast::send(deps, ctx).await,
+        Callback::AdminBroadcastPause(id) => admin_broadcast::pause(deps, ctx, id).await,
+        Callback::AdminBroadcastResume(id) => admin_broadcast::resume(deps, ctx, id).await,
+        Callback::AdminBroadcastStop(id) => admin_broadcast::stop(deps, ctx, id).await,
+        Callback::AdminUsers => admin_user_list::start(deps, ctx).await,
+        Callback::AdminUserList(page) => admin_user_list::page(deps, ctx, page.0).await,
+        Callback::AdminGrant(user) => admin_grant::pick_plan(deps, ctx, user).await,
+        Callback::AdminGrantPlan((user, plan)) => {
+            admin_grant::ask_reason(deps, ctx, user, plan).await
+        }
+        Callback::AdminUser(user) => admin_users::profile(deps, ctx, user).await,
+        Callback::AdminBan(user) => admin_users::set_banned(deps, ctx, user, true).await,
+        Callback::AdminUnban(user) => admin_users::set_banned(deps, ctx, user, false).await,
+        Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,
+        Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id),
+        Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user),
+        Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
+    }
+}
+
+async fn on_chat_member(deps: &Deps, change: &ChatMemberChange) {
+    if change.chat_id != change.user_id {
+        return;
+    }
+    let user = TelegramId(change.user_id);
+    if let Err(err) = deps.store.set_user_blocked(user, change.blocked).await {
+        log::warn!(
+            "could not record that {user} blocked={}: {err}",
+            change.blocked
+        );
+    }
+}
+
+/// Records the user and builds the context; `None` when storage is down (logged).
+async fn enter(
+    deps: &Deps,
+    from: &UserInfo,
+    chat: i64,
+    message_id: Option<i32>,
+) -> Option<(UserRow, Ctx)> {
+    let user = TelegramId(from.id);
+    let seen = UserSeen {
+        id: user,
+        username: from.username.clone(),
+        first_name: from.first_name.clone(),
+        now: now(),
+    };
+    let row = match deps.store.upsert_user(&seen).await {
+        Ok(row) => row,
+        Err(err) => {
+            log::error!("could not record user {user}: {err}");
+            return None;
+        }
+    };
+    if row.blocked_bot
+        && let Err(err) = deps.store.set_user_blocked(user, false).await
+    {
+        log::warn!("could not clear the blocked flag of {user}: {err}");
+    }
+    let lang = row
+        .lang
+        .or_else(|| from.language_code.as_deref().and_then(Lang::parse))
+        .unwrap_or(deps.settings.default_lang);
+    let role = Role::of(deps, user).await;
+    Some((
+        row,
+        Ctx {
+            user,
+            chat,
+            lang,
+            message_id,
+            role,
+        },
+    ))
+}
+
+/// Applies the per-user flood limit (telling the user once per window), then turns away banned users.
+async fn admit(deps: &Deps, row: &UserRow, ctx: &Ctx) -> bool {
+    let verdict = match deps.flood.lock() {
+        Ok(mut guard) => guard.check(ctx.user.0, Instant::now()),
+        Err(_) => FloodVerdict::Allow,
+    };
+    match verdict {
+        FloodVerdict::Allow => (),
+        FloodVerdict::DenyAndNotify => {
+            send(deps, vec![ctx.say(deps.t(ctx.lang, "flood-notice", &[]))]);
+            return false;
+        }
+        FloodVerdict::DenySilently => return false,
+    }
+    if row.banned {
+        send(deps, notice(deps, ctx, "banned"));
+        return false;
+    }
+    true
+}
+
+/// Turns away a user whose role is below `needed`; logged, nothing changes.
+fn refuse(deps: &Deps, ctx: &Ctx, needed: Role, what: &str) -> Reply {
+    log::warn!(
+        "{} ({:?}) tried {what:?}, which needs {needed:?}",
+        ctx.user,
+        ctx.role
+    );
+    // An admin is told the thing is the owner's; anyone else just that it is not theirs.
+    let id = match (ctx.role, needed) {
+        (Role::Admin, Role::Owner) => "admin-owner-only",
+        _ => "admin-only",
+    };
+    notice(
+        deps,
+        &Ctx {
+            message_id: None,
+            ..*ctx
+        },
+        id,
+    )
+}
+
+/// Queues a reply without waiting for Telegram, so one chat's updates are handled at
+/// the rate they arrive (the flood guard sees the real rate) while the Outbox paces
+/// the sending; users who blocked the bot are marked from the Outbox's events.
+fn send(deps: &Deps, reply: Reply) {
+    for msg in reply {
+        deps.outbox.enqueue(msg, Priority::Interactive);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: Option<Command>) {
+        assert_eq!(Command::parse(text), expected, "{text:?}");
+    }
+
+    #[test]
+    fn commands_parse() {
+        check("/start", Some(Command::Start(None)));
+        check(
+            "/start ref_42",
+            Some(Command::Start(Some("ref_42".to_owned()))),
+        );
+        check("/start@ajib_bot", Some(Command::Start(None)));
+        check("  /menu  ", Some(Command::Menu));
+        check("/help", Some(Command::Help));
+        check("/lang", Some(Command::Language));
+        check("/admin", Some(Command::Admin));
+        check(
+            "/admins add 42 support",
+            Some(Command::Admins(Some("add 42 support".to_owned()))),
+        );
+        check("/admins", Some(Command::Admins(None)));
+        check("hello", None);
+        check("/unknown", None);
+        check("", None);
+    }
+}

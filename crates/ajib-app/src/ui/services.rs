@@ -1,0 +1,210 @@
+//! "My services": the list, one service with live usage, and its configs.
+
+use ajib_domain::{Lang, Service, ServiceId, ServiceStatus};
+use ajib_i18n::Arg;
+
+use crate::{
+    blocking::blocking,
+    callback::Callback,
+    core::delivery::{config_messages, display_name},
+    deps::{Deps, i18n_lang, now},
+    format::date,
+    keyboards::{button, inline},
+    ui::{Ctx, Reply, notice},
+};
+
+/// The user's services, one button each.
+pub async fn list(deps: &Deps, ctx: &Ctx) -> Reply {
+    let services = match deps.store.services_of_user(ctx.user).await {
+        Ok(services) => services,
+        Err(err) => {
+            log::error!("services of {} failed: {err}", ctx.user);
+            return notice(deps, ctx, "error-generic");
+        }
+    };
+    if services.is_empty() {
+        let keyboard = inline(vec![
+            vec![button(deps.t(ctx.lang, "btn-buy", &[]), Callback::Plans)],
+            vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
+        ]);
+        return vec![ctx.screen(deps.t(ctx.lang, "services-empty", &[]), keyboard)];
+    }
+    let at = now();
+    let mut rows = Vec::new();
+    for service in &services {
+        let name = display_name(deps, ctx.lang, service).await;
+        let status = deps.t(ctx.lang, stored_status_id(service, at), &[]);
+        let text = deps.t(
+            ctx.lang,
+            "service-button",
+            &[
+                ("name", Arg::from(name.as_str())),
+                ("status", Arg::from(status.as_str())),
+            ],
+        );
+        rows.push(vec![button(text, Callback::Service(service.id))]);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-menu", &[]),
+        Callback::Menu,
+    )]);
+    vec![ctx.screen(deps.t(ctx.lang, "services-title", &[]), inline(rows))]
+}
+
+/// One service: status, expiry, days left and traffic from the panel.
+pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
+    let Some(service) = own_service(deps, ctx, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let at = now();
+    let name = display_name(deps, ctx.lang, &service).await;
+    let usage = usage_view(deps, ctx.lang, &service, at, true).await;
+    let (used, limit) = (usage.used, usage.limit);
+    let status = deps.t(ctx.lang, usage.status_id, &[]);
+    let expires = date(ctx.lang, service.expires);
+    let mut text = deps.t(
+        ctx.lang,
+        "service-details",
+        &[
+            ("name", Arg::from(name.as_str())),
+            ("username", Arg::from(service.blitz_username.as_str())),
+            ("status", Arg::from(status.as_str())),
+            ("expires", Arg::from(expires.as_str())),
+            ("days", Arg::from(service.days_left(at))),
+            ("used", Arg::from(used.as_str())),
+            ("limit", Arg::from(limit.as_str())),
+        ],
+    );
+    if !usage.live {
+        text = format!(
+            "{text}\n\n{}",
+            deps.t(ctx.lang, "service-usage-unavailable", &[])
+        );
+    }
+    let mut rows = vec![vec![button(
+        deps.t(ctx.lang, "btn-show-config", &[]),
+        Callback::Config(id),
+    )]];
+    if !service.is_test {
+        rows.push(vec![button(
+            deps.t(ctx.lang, "btn-renew", &[]),
+            Callback::Renew(id),
+        )]);
+    }
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Services,
+    )]);
+    vec![ctx.screen(text, inline(rows))]
+}
+
+/// Sends a service's configs again.
+pub async fn config(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
+    let Some(service) = own_service(deps, ctx, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    match config_messages(deps, ctx.chat, ctx.lang, &service.blitz_username).await {
+        Ok(reply) => reply,
+        Err(err) => {
+            log::warn!("configs of service {id} unavailable: {err}");
+            notice(deps, ctx, "service-usage-unavailable")
+        }
+    }
+}
+
+async fn own_service(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Option<Service> {
+    match deps.store.get_service(id).await {
+        Ok(Some(service)) if service.user == ctx.user => Some(service),
+        Ok(_) => None,
+        Err(err) => {
+            log::error!("service lookup failed: {err}");
+            None
+        }
+    }
+}
+
+/// A service's state as shown to people: live from the panel when it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageView {
+    /// The `status-*` message id.
+    pub status_id: &'static str,
+    /// Traffic used, formatted; "—" when unknown.
+    pub used: String,
+    /// Traffic limit, formatted, or "unlimited".
+    pub limit: String,
+    /// Whether the panel answered.
+    pub live: bool,
+}
+
+/// Asks the panel for a service's usage (when `ask_panel`), falling back to what is stored.
+pub async fn usage_view(
+    deps: &Deps,
+    lang: Lang,
+    service: &Service,
+    at: ajib_domain::UnixTime,
+    ask_panel: bool,
+) -> UsageView {
+    let usage = if ask_panel {
+        let client = deps.blitz.clone();
+        let username = service.blitz_username.clone();
+        blocking(move || client.usage(&username))
+            .await
+            .ok()
+            .and_then(Result::ok)
+    } else {
+        None
+    };
+    let i18n = i18n_lang(lang);
+    let (status_id, used, limit) = match &usage {
+        Some(usage) => (
+            live_status_id(service, usage, at),
+            ajib_i18n::format_bytes(i18n, usage.used_bytes),
+            usage.limit_bytes.or(service.traffic_limit_bytes),
+        ),
+        None => (
+            stored_status_id(service, at),
+            "—".to_owned(),
+            service.traffic_limit_bytes,
+        ),
+    };
+    let limit = match limit {
+        Some(bytes) => ajib_i18n::format_bytes(i18n, bytes),
+        None => deps.t(lang, "traffic-unlimited", &[]),
+    };
+    UsageView {
+        status_id,
+        used,
+        limit,
+        live: usage.is_some(),
+    }
+}
+
+/// The `status-*` message id for a service from what is stored alone.
+pub fn stored_status_id(service: &Service, at: ajib_domain::UnixTime) -> &'static str {
+    match service.status {
+        ServiceStatus::Active if service.is_expired(at) => "status-expired",
+        ServiceStatus::Active => "status-active",
+        ServiceStatus::Expired => "status-expired",
+        ServiceStatus::Disabled => "status-blocked",
+    }
+}
+
+fn live_status_id(
+    service: &Service,
+    usage: &blitz::Usage,
+    at: ajib_domain::UnixTime,
+) -> &'static str {
+    if usage.quota_exhausted() {
+        return "status-over-quota";
+    }
+    if service.is_expired(at) {
+        return "status-expired";
+    }
+    if usage.blocked {
+        return "status-blocked";
+    }
+    match usage.expires_on {
+        blitz::Expiry::OnHold => "status-on-hold",
+        blitz::Expiry::Unlimited | blitz::Expiry::Date(_) => "status-active",
+    }
+}

@@ -1,0 +1,288 @@
+//! Plans, purchase and renewal: from a chosen plan to a Heleket pay link.
+
+use ajib_domain::{Order, OrderId, OrderStatus, Plan, PlanId, ServiceId, UnixTime, renewal_price};
+use ajib_i18n::Arg;
+use ajib_storage::NewOrder;
+
+use crate::{
+    blocking::blocking,
+    callback::Callback,
+    core::payments::{self, Reconciled},
+    deps::{Deps, now},
+    format::{escape, price, traffic},
+    keyboards::{button, inline, link, menu_only},
+    ui::{Ctx, Reply, notice},
+};
+
+/// The plans on sale, one button each.
+pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
+    let plans = match deps.store.list_plans(true).await {
+        Ok(plans) => plans,
+        Err(err) => return storage_error(deps, ctx, &err),
+    };
+    if plans.is_empty() {
+        return vec![ctx.screen(
+            deps.t(ctx.lang, "plans-empty", &[]),
+            menu_only(deps, ctx.lang),
+        )];
+    }
+    let mut rows: Vec<_> = plans
+        .iter()
+        .map(|plan| {
+            vec![button(
+                plan_text(deps, ctx, plan, "plan-button"),
+                Callback::Plan(plan.id),
+            )]
+        })
+        .collect();
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-menu", &[]),
+        Callback::Menu,
+    )]);
+    vec![ctx.screen(deps.t(ctx.lang, "plans-title", &[]), inline(rows))]
+}
+
+/// One plan's details with a pay button.
+pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
+    let Some(plan) = plan_on_sale(deps, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let pay = deps.t(
+        ctx.lang,
+        "btn-confirm-pay",
+        &[("price", Arg::from(price(ctx.lang, plan.price).as_str()))],
+    );
+    let keyboard = inline(vec![
+        vec![button(pay, Callback::Buy(plan.id))],
+        vec![button(deps.t(ctx.lang, "btn-back", &[]), Callback::Plans)],
+    ]);
+    vec![ctx.screen(plan_text(deps, ctx, &plan, "plan-details"), keyboard)]
+}
+
+/// Creates an order for a new service and sends its invoice.
+pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
+    let Some(plan) = plan_on_sale(deps, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let new_order = NewOrder {
+        user: ctx.user,
+        plan: plan.id,
+        renews: None,
+        amount: plan.price,
+        note: None,
+    };
+    order_and_invoice(deps, ctx, &plan, &new_order).await
+}
+
+/// The renewal offer for one of the user's services.
+pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
+    let Some((plan, name)) = renewable(deps, ctx, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let amount = renewal_price(&plan);
+    let text = deps.t(
+        ctx.lang,
+        "renew-confirm",
+        &[
+            ("name", Arg::from(escape(&name).as_str())),
+            ("days", Arg::from(plan.days)),
+            ("price", Arg::from(price(ctx.lang, amount).as_str())),
+        ],
+    );
+    let pay = deps.t(
+        ctx.lang,
+        "btn-confirm-pay",
+        &[("price", Arg::from(price(ctx.lang, amount).as_str()))],
+    );
+    let keyboard = inline(vec![
+        vec![button(pay, Callback::RenewBuy(id))],
+        vec![button(
+            deps.t(ctx.lang, "btn-back", &[]),
+            Callback::Service(id),
+        )],
+    ]);
+    vec![ctx.screen(text, keyboard)]
+}
+
+/// Creates a renewal order for a service and sends its invoice.
+pub async fn renew_buy(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
+    let Some((plan, _)) = renewable(deps, ctx, id).await else {
+        return notice(deps, ctx, "stale-button");
+    };
+    let new_order = NewOrder {
+        user: ctx.user,
+        plan: plan.id,
+        renews: Some(id),
+        amount: renewal_price(&plan),
+        note: None,
+    };
+    order_and_invoice(deps, ctx, &plan, &new_order).await
+}
+
+/// "I paid — check": asks Heleket now and says where the order stands.
+pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Reply {
+    let order = match deps.store.get_order(id).await {
+        Ok(Some(order)) if order.user == ctx.user => order,
+        Ok(_) => return notice(deps, ctx, "stale-button"),
+        Err(err) => return storage_error(deps, ctx, &err),
+    };
+    if order.status == OrderStatus::Invoiced {
+        // The reconciliation itself tells the user about any change it makes.
+        match payments::reconcile(deps, &order).await {
+            Ok(Reconciled::Pending) => return notice(deps, ctx, "payment-pending"),
+            Ok(_) => return Vec::new(),
+            Err(err) => {
+                log::warn!("checking order {id} failed: {err}");
+                return notice(deps, ctx, "payment-pending");
+            }
+        }
+    }
+    let id = match order.status {
+        OrderStatus::Paid => "payment-received",
+        OrderStatus::Provisioned => "payment-received",
+        OrderStatus::Expired => "payment-expired",
+        OrderStatus::Underpaid => "payment-failed",
+        OrderStatus::Failed | OrderStatus::Created | OrderStatus::Invoiced => "payment-failed",
+    };
+    notice(deps, ctx, id)
+}
+
+async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Reply {
+    let order = match deps.store.create_order(new_order, now()).await {
+        Ok(order) => order,
+        Err(err) => return storage_error(deps, ctx, &err),
+    };
+    match create_invoice(deps, &order, plan).await {
+        Ok(order) => invoice_message(deps, ctx, &order),
+        Err(err) => {
+            log::warn!("invoice for order {} failed: {err}", order.id);
+            if let Err(err) = deps
+                .store
+                .mark_failed(order.id, "invoice creation failed", now())
+                .await
+            {
+                log::error!("could not mark order {} failed: {err}", order.id);
+            }
+            let keyboard = inline(vec![
+                vec![button(
+                    deps.t(ctx.lang, "btn-retry-purchase", &[]),
+                    Callback::Plan(plan.id),
+                )],
+                vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
+            ]);
+            vec![ctx.say_with(deps.t(ctx.lang, "invoice-error", &[]), keyboard)]
+        }
+    }
+}
+
+/// Asks Heleket for the invoice (our order reference is the idempotency key) and stores it.
+async fn create_invoice(deps: &Deps, order: &Order, plan: &Plan) -> anyhow::Result<Order> {
+    let settings = &deps.settings;
+    let request = heleket::CreateInvoice {
+        amount: order.amount.to_decimal_string(),
+        currency: order.amount.currency().code().to_owned(),
+        order_id: order.id.invoice_ref(),
+        url_callback: settings.heleket_callback_url.clone(),
+        url_return: None,
+        url_success: None,
+        lifetime: Some(settings.invoice_lifetime_secs),
+        to_currency: None,
+        network: settings.invoice_network.clone(),
+        additional_data: Some(format!("plan {} ({} days)", plan.id, plan.days)),
+        is_payment_multiple: None,
+    };
+    let client = deps.heleket.clone();
+    let invoice = blocking(move || client.create_invoice(&request)).await??;
+    let Some(url) = invoice.url.clone() else {
+        anyhow::bail!(
+            "heleket returned invoice {} without a payment url",
+            invoice.uuid
+        );
+    };
+    let created = now();
+    let fallback_expiry = created.plus_secs(i64::from(settings.invoice_lifetime_secs));
+    let stored = ajib_domain::Invoice {
+        uuid: invoice.uuid.clone(),
+        url,
+        expires: invoice.expired_at.map_or(fallback_expiry, UnixTime),
+    };
+    let next_poll = created.plus_secs(payments::POLL_INTERVAL_SECS);
+    Ok(deps
+        .store
+        .set_invoiced(order.id, &stored, next_poll, created)
+        .await?)
+}
+
+fn invoice_message(deps: &Deps, ctx: &Ctx, order: &Order) -> Reply {
+    let Some(invoice) = &order.invoice else {
+        return notice(deps, ctx, "invoice-error");
+    };
+    let expires = expiry_text(ctx, invoice.expires);
+    let text = deps.t(
+        ctx.lang,
+        "invoice-created",
+        &[
+            ("price", Arg::from(price(ctx.lang, order.amount).as_str())),
+            ("expires", Arg::from(expires.as_str())),
+        ],
+    );
+    let keyboard = inline(vec![
+        vec![link(deps.t(ctx.lang, "btn-pay", &[]), invoice.url.clone())],
+        vec![button(
+            deps.t(ctx.lang, "btn-check-payment", &[]),
+            Callback::CheckPayment(order.id),
+        )],
+    ]);
+    vec![ctx.say_with(text, keyboard)]
+}
+
+/// "HH:MM UTC, <date>" — invoices last hours, so the time matters more than the day.
+fn expiry_text(ctx: &Ctx, at: UnixTime) -> String {
+    let secs = at.0.rem_euclid(86_400);
+    let clock = format!("{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60);
+    let clock = ajib_i18n::localize_digits(crate::deps::i18n_lang(ctx.lang), &clock);
+    format!("{clock}, {}", crate::format::date(ctx.lang, at))
+}
+
+fn plan_text(deps: &Deps, ctx: &Ctx, plan: &Plan, id: &str) -> String {
+    deps.t(
+        ctx.lang,
+        id,
+        &[
+            ("name", Arg::from(escape(plan.name_in(ctx.lang)).as_str())),
+            ("days", Arg::from(plan.days)),
+            (
+                "traffic",
+                Arg::from(traffic(deps, ctx.lang, plan.traffic_gb).as_str()),
+            ),
+            ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
+        ],
+    )
+}
+
+async fn plan_on_sale(deps: &Deps, id: PlanId) -> Option<Plan> {
+    match deps.store.get_plan(id).await {
+        Ok(Some(plan)) if plan.active => Some(plan),
+        Ok(_) => None,
+        Err(err) => {
+            log::error!("plan lookup failed: {err}");
+            None
+        }
+    }
+}
+
+/// The plan a service renews with and its display name, if it is the user's and renewable.
+async fn renewable(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Option<(Plan, String)> {
+    let service = deps.store.get_service(id).await.ok().flatten()?;
+    if service.user != ctx.user || service.is_test {
+        return None;
+    }
+    let plan = deps.store.get_plan(service.plan?).await.ok().flatten()?;
+    let name = plan.name_in(ctx.lang).to_owned();
+    plan.active.then_some((plan, name))
+}
+
+fn storage_error(deps: &Deps, ctx: &Ctx, err: &ajib_storage::Error) -> Reply {
+    log::error!("storage error for {}: {err}", ctx.user);
+    notice(deps, ctx, "error-generic")
+}

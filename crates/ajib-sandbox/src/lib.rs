@@ -1,0 +1,260 @@
+//! `ajib-bot sandbox`: the real bot on fake Telegram, Blitz and Heleket, with a web chat.
+//!
+//! Only the base URLs differ from production. A service that IS configured
+//! (e.g. `BLITZ_API_BASE` and `BLITZ_API_KEY` in the environment) is used for
+//! real instead of its fake, so an operator can try their own panel first.
+//!
+//! This crate is also the end-to-end test harness (`tests/e2e`): [`Sandbox`]
+//! starts the fakes and the real wiring in one process. It is the only
+//! non-test user of `ajib-testkit`, and the `ajib-bot` binary links it only
+//! with its default `sandbox` feature, so release builds carry no fake server.
+//!
+//! Not here: any behaviour of the bot itself (ajib-app), or the fakes (ajib-testkit).
+
+pub mod webchat;
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use ajib_config::Config;
+use ajib_domain::{Currency, Money, NewPlan, PlanName};
+use ajib_testkit::{
+    blitz::FakeBlitz,
+    heleket::FakeHeleket,
+    telegram::{FakeTelegram, SimUser},
+};
+use ajib_transport::TelegramApi;
+use anyhow::Context;
+
+use ajib_app::{
+    app::{App, Clients},
+    deps::now,
+    http,
+};
+
+/// The simulated admin's Telegram id.
+pub const ADMIN_ID: i64 = 1000;
+const FAKE_BLITZ_TOKEN: &str = "sandbox-blitz-token";
+const FAKE_MERCHANT: &str = "sandbox-merchant";
+const FAKE_HELEKET_KEY: &str = "sandbox-heleket-key";
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A running sandbox: the fakes it started and the bot.
+#[derive(Debug)]
+pub struct Sandbox {
+    /// The running bot.
+    pub app: App,
+    /// The fake Bot API the web chat plays against.
+    pub telegram: Arc<FakeTelegram>,
+    /// The fake panel, unless a real one is configured.
+    pub blitz: Option<FakeBlitz>,
+    /// The fake Heleket, unless a real one is configured.
+    pub heleket: Option<FakeHeleket>,
+    /// Where the web chat is served.
+    pub chat_addr: SocketAddr,
+    config: Config,
+    clients: Clients,
+    _data_dir: Option<tempfile::TempDir>,
+}
+
+/// The simulated users of the web chat.
+#[must_use]
+pub fn sim_users() -> Vec<SimUser> {
+    let mut user_a = SimUser::new(1001, "Sara");
+    user_a.username = Some("sara".to_owned());
+    user_a.language_code = Some("en".to_owned());
+    let mut user_b = SimUser::new(1002, "Reza");
+    user_b.username = Some("reza".to_owned());
+    user_b.language_code = Some("fa".to_owned());
+    let mut admin = SimUser::new(ADMIN_ID, "Admin");
+    admin.username = Some("admin".to_owned());
+    vec![user_a, user_b, admin]
+}
+
+/// `ajib-bot sandbox`: runs until Ctrl-C.
+pub fn run(config: Config, data_dir: Option<PathBuf>, port: u16) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let sandbox = Sandbox::start(config, data_dir, port).await?;
+        println!();
+        println!("  AJIB sandbox is running.");
+        println!("  Open the web chat:   http://{}/", sandbox.chat_addr);
+        println!(
+            "  Bot HTTP (healthz):  http://{}/healthz",
+            sandbox.app.http_addr
+        );
+        println!(
+            "  Database:            {}",
+            sandbox.app.deps.store.path().display()
+        );
+        println!("  Press Ctrl-C to stop.");
+        println!();
+        let _ = tokio::signal::ctrl_c().await;
+        println!("stopping…");
+        sandbox.app.shutdown().await;
+        Ok(())
+    })
+}
+
+impl Sandbox {
+    /// Starts the fakes, the bot and the web chat (`port` 0 picks a free port).
+    pub async fn start(
+        mut config: Config,
+        data_dir: Option<PathBuf>,
+        port: u16,
+    ) -> anyhow::Result<Sandbox> {
+        let (data_dir, temp) = match data_dir {
+            Some(dir) => (dir, None),
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("ajib-sandbox-")
+                    .tempdir()
+                    .context("no temp dir")?;
+                (temp.path().to_path_buf(), Some(temp))
+            }
+        };
+        let telegram =
+            Arc::new(FakeTelegram::try_start().context("cannot start the fake Bot API")?);
+        for user in sim_users() {
+            telegram.add_user(&user);
+        }
+        let listener = http::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let bot_addr = listener.local_addr().context("no local address")?;
+        config.data_dir = data_dir.clone();
+        config.database_path = data_dir.join("ajib.db");
+        config.public_url = Some(format!("http://{bot_addr}"));
+        config.admin_ids = vec![ADMIN_ID];
+        config.telegram = None;
+        if config.support_contact.is_none() {
+            config.support_contact = Some("@ajib_support".to_owned());
+        }
+        if config.client_downloads.is_empty() {
+            config.client_downloads = vec![
+                (
+                    "ANDROID".to_owned(),
+                    "https://github.com/2dust/v2rayNG/releases".to_owned(),
+                ),
+                (
+                    "IOS".to_owned(),
+                    "https://apps.apple.com/app/streisand/id6450534064".to_owned(),
+                ),
+                (
+                    "WINDOWS".to_owned(),
+                    "https://github.com/hiddify/hiddify-app/releases".to_owned(),
+                ),
+            ];
+        }
+        let (blitz, fake_blitz) = blitz_client(&config)?;
+        let (heleket, fake_heleket) = heleket_client(&mut config)?;
+        let telegram_api =
+            TelegramApi::new(&telegram.api_base(), telegram.token()).context("fake telegram")?;
+        let clients = Clients {
+            telegram: telegram_api,
+            blitz,
+            heleket,
+        };
+        let app = App::start(&config, clients.clone(), listener, None).await?;
+        seed_demo_plans(&app).await?;
+        let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        let chat_addr = chat_listener.local_addr().context("no local address")?;
+        let chat = webchat::router(telegram.clone(), sim_users());
+        let (_never, never_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            let _keep_open = _never;
+            if let Err(err) = http::serve(chat_listener, chat, never_rx).await {
+                log::error!("web chat stopped: {err}");
+            }
+        });
+        Ok(Sandbox {
+            app,
+            telegram,
+            blitz: fake_blitz,
+            heleket: fake_heleket,
+            chat_addr,
+            config,
+            clients,
+            _data_dir: temp,
+        })
+    }
+
+    /// Stops the bot and starts a fresh one on the same database and fakes, as a service restart would.
+    pub async fn restart_bot(&mut self) -> anyhow::Result<()> {
+        self.app.stop().await;
+        let listener = http::bind(self.app.http_addr).await?;
+        self.app = App::start(&self.config, self.clients.clone(), listener, None).await?;
+        Ok(())
+    }
+}
+
+fn blitz_client(config: &Config) -> anyhow::Result<(blitz::Client, Option<FakeBlitz>)> {
+    if let Some(real) = &config.blitz {
+        log::info!(
+            "sandbox uses the configured Blitz panel at {}",
+            real.api_base
+        );
+        let client = blitz::Client::new(&real.api_base, real.api_key.expose(), CLIENT_TIMEOUT)?;
+        return Ok((client, None));
+    }
+    let fake =
+        FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start the fake Blitz panel")?;
+    let client = blitz::Client::new(fake.base_url(), FAKE_BLITZ_TOKEN, CLIENT_TIMEOUT)?;
+    Ok((client, Some(fake)))
+}
+
+fn heleket_client(config: &mut Config) -> anyhow::Result<(heleket::Client, Option<FakeHeleket>)> {
+    if let Some(real) = &config.heleket {
+        log::info!("sandbox uses the configured Heleket account");
+        let client = heleket::Client::new(
+            &real.api_base,
+            &real.merchant_id,
+            real.api_key.expose(),
+            CLIENT_TIMEOUT,
+        )?;
+        return Ok((client, None));
+    }
+    let fake = FakeHeleket::try_start(FAKE_MERCHANT, FAKE_HELEKET_KEY)
+        .context("cannot start the fake Heleket")?;
+    let client = heleket::Client::new(
+        fake.base_url(),
+        FAKE_MERCHANT,
+        FAKE_HELEKET_KEY,
+        CLIENT_TIMEOUT,
+    )?;
+    config.heleket = Some(ajib_config::HeleketConfig {
+        api_base: fake.base_url().to_owned(),
+        merchant_id: FAKE_MERCHANT.to_owned(),
+        api_key: ajib_config::Secret::new(FAKE_HELEKET_KEY),
+        webhook_key: ajib_config::Secret::new(FAKE_HELEKET_KEY),
+        network: None,
+        currency: "USD".to_owned(),
+        invoice_lifetime_secs: 3600,
+    });
+    Ok((client, Some(fake)))
+}
+
+/// Three plans so the shop is not empty on first start; kept if plans exist.
+async fn seed_demo_plans(app: &App) -> anyhow::Result<()> {
+    let store = &app.deps.store;
+    if !store.list_plans(false).await?.is_empty() {
+        return Ok(());
+    }
+    let demo = [
+        ("Starter", "اقتصادی", 30, 50, "3.00"),
+        ("Standard", "استاندارد", 30, 150, "5.00"),
+        ("Quarterly", "سه‌ماهه", 90, 0, "12.00"),
+    ];
+    for (en, fa, days, gb, price) in demo {
+        let plan = NewPlan {
+            name: PlanName {
+                en: en.to_owned(),
+                fa: fa.to_owned(),
+            },
+            days,
+            traffic_gb: gb,
+            price: Money::parse(price, Currency::USD)?,
+            active: true,
+            sort_order: 0,
+        };
+        store.insert_plan(&plan.validate()?, now()).await?;
+    }
+    Ok(())
+}
