@@ -1,12 +1,7 @@
 //! Wiring: builds [`Deps`] from configuration and clients, starts the workers,
 //! the update source and the HTTP server, and stops them all on shutdown.
 
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use ajib_config::{Config, Secret, UpdateMode};
 use ajib_domain::{Currency, Lang};
@@ -111,7 +106,7 @@ impl App {
         let deps = Arc::new(build_deps(config, clients)?);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        let handler = update_handler(&deps);
+        let handler = update_handler(&deps, config);
         let telegram_routes = match config.telegram.as_ref().map(|it| it.mode) {
             Some(UpdateMode::Webhook) => Some(start_webhook(config, &deps, handler).await?),
             _ => {
@@ -196,10 +191,6 @@ fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
     };
     let (outbox, events) = Outbox::start(clients.telegram.clone(), Limits::defaults());
     tokio::spawn(record_blocked_users(store.clone(), events));
-    let flood = FloodGuard::new(
-        config.flood_max_updates,
-        Duration::from_secs(u64::from(config.flood_window_secs)),
-    );
     Ok(Deps {
         store,
         texts,
@@ -208,12 +199,10 @@ fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
         blitz: clients.blitz,
         heleket: clients.heleket,
         settings: settings(config),
-        flood: Mutex::new(flood),
-        dialogs: Mutex::new(HashMap::new()),
         provision_wake: tokio::sync::Notify::new(),
         broadcasts: Default::default(),
         health: Health::default(),
-        alerts: crate::core::alerts::Alerts::default(),
+        alerts: Default::default(),
     })
 }
 
@@ -244,11 +233,16 @@ fn settings(config: &Config) -> Settings {
     }
 }
 
-fn update_handler(deps: &Arc<Deps>) -> UpdateHandler {
+fn update_handler(deps: &Arc<Deps>, config: &Config) -> UpdateHandler {
     let deps = deps.clone();
+    let flood = FloodGuard::new(
+        config.flood_max_updates,
+        Duration::from_secs(u64::from(config.flood_window_secs)),
+    );
+    let ui = Arc::new(router::UiState::new(flood));
     Arc::new(move |update| {
-        let deps = deps.clone();
-        Box::pin(async move { router::handle(&deps, update).await })
+        let (deps, ui) = (deps.clone(), ui.clone());
+        Box::pin(async move { router::handle(&deps, &ui, update).await })
     })
 }
 

@@ -318,7 +318,9 @@ impl AudienceChoice {
         Self::LangFa,
     ];
 
-    fn code(self) -> &'static str {
+    /// Its short wire form.
+    #[must_use]
+    pub fn code(self) -> &'static str {
         match self {
             Self::All => "all",
             Self::Buyers => "buy",
@@ -331,7 +333,9 @@ impl AudienceChoice {
         }
     }
 
-    fn parse(code: &str) -> Option<Self> {
+    /// Parses [`AudienceChoice::code`].
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|it| it.code() == code)
     }
 }

@@ -1,9 +1,12 @@
 //! What handlers and workers share: the store, texts, clients and settings.
+//!
+//! No per-user UI state lives here (dialogues are in SQLite, the flood guard
+//! belongs to the router); the worker signals it carries are types their
+//! owners define in leaf modules, so nothing here imports a worker.
 
 use std::{
-    collections::HashMap,
     sync::{
-        Arc, Mutex,
+        Arc,
         atomic::{AtomicI64, Ordering},
     },
     time::{SystemTime, UNIX_EPOCH},
@@ -12,10 +15,10 @@ use std::{
 use ajib_domain::{Currency, Lang, UnixTime};
 use ajib_i18n::{Arg, Catalog};
 use ajib_storage::{AdminRole, Store};
-use ajib_transport::{FloodGuard, Outbox, TelegramApi};
+use ajib_transport::{Outbox, TelegramApi};
 use tokio::sync::Notify;
 
-use crate::ui::admin::Dialog;
+use crate::core::{alerts::throttle::Alerts, broadcast::control::Control};
 
 /// Everything a handler or worker may use, shared behind an `Arc`.
 #[derive(Debug)]
@@ -34,18 +37,14 @@ pub struct Deps {
     pub heleket: heleket::Client,
     /// Settings from configuration.
     pub settings: Settings,
-    /// Per-user flood control of incoming updates.
-    pub flood: Mutex<FloodGuard>,
-    /// Admin dialogues in progress, by admin id.
-    pub dialogs: Mutex<HashMap<i64, Dialog>>,
     /// Wakes the provisioning worker when a job is queued.
     pub provision_wake: Notify,
     /// Wakes the broadcast sender and keeps its progress edits in order.
-    pub broadcasts: crate::core::broadcast::Control,
+    pub broadcasts: Control,
     /// Heartbeats of the workers, for `/healthz`.
     pub health: Health,
     /// When rate-limited admin alerts last went out.
-    pub alerts: crate::core::alerts::Alerts,
+    pub alerts: Alerts,
 }
 
 /// Settings the handlers need, taken from [`ajib_config::Config`].

@@ -31,3 +31,6 @@ pub mod logging;
 pub mod qr;
 pub mod role;
 pub mod ui;
+
+#[cfg(test)]
+mod tidy;

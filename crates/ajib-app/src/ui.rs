@@ -15,9 +15,11 @@ pub mod admin_staff;
 pub mod admin_stats;
 pub mod admin_user_list;
 pub mod admin_users;
+pub mod dialog;
 pub mod router;
 pub mod services;
 pub mod shop;
+pub mod staff;
 pub mod start;
 pub mod test_account;
 

@@ -23,6 +23,7 @@
 
 mod admin;
 mod broadcasts;
+mod dialogs;
 mod error;
 mod jobs;
 mod orders;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_test_reset.sql"),
     include_str!("../migrations/0003_broadcast_photo.sql"),
+    include_str!("../migrations/0004_dialogs.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

@@ -1,8 +1,7 @@
 //! Alerts to admins that must not flood them: each kind goes out at most once per period.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+pub mod throttle;
 
-use ajib_domain::UnixTime;
 use ajib_i18n::Arg;
 
 use crate::{
@@ -13,12 +12,6 @@ use crate::{
 
 /// Shortest time between two "Blitz unreachable" alerts.
 pub const BLITZ_DOWN_PERIOD_SECS: i64 = 3600;
-
-/// When each rate-limited alert was last sent (unix seconds; 0 = never).
-#[derive(Debug, Default)]
-pub struct Alerts {
-    blitz_down: AtomicI64,
-}
 
 /// Whether `err` is a transient Blitz failure: the panel is down, slow, failing or rate-limiting.
 #[must_use]
@@ -31,7 +24,7 @@ pub fn is_blitz_down(err: &anyhow::Error) -> bool {
 
 /// Tells admins the Blitz panel is unreachable, unless they were told within the last hour.
 pub async fn blitz_down(deps: &Deps, error: &str) {
-    if !claim(&deps.alerts.blitz_down, now(), BLITZ_DOWN_PERIOD_SECS) {
+    if !throttle::claim(&deps.alerts.blitz_down, now(), BLITZ_DOWN_PERIOD_SECS) {
         return;
     }
     let error = escape(error);
@@ -43,30 +36,9 @@ pub async fn blitz_down(deps: &Deps, error: &str) {
     .await;
 }
 
-/// Whether an alert last sent at `last` may go out at `at`; if so records `at`, and only one racer wins.
-fn claim(last: &AtomicI64, at: UnixTime, period_secs: i64) -> bool {
-    let prev = last.load(Ordering::Acquire);
-    if prev != 0 && at.0.saturating_sub(prev) < period_secs {
-        return false;
-    }
-    last.compare_exchange(prev, at.0, Ordering::AcqRel, Ordering::Acquire)
-        .is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_alert_goes_out_at_most_once_per_period() {
-        let last = AtomicI64::new(0);
-        let at = |secs: i64| UnixTime(1_700_000_000 + secs);
-        assert!(claim(&last, at(0), 3600));
-        assert!(!claim(&last, at(1), 3600));
-        assert!(!claim(&last, at(3599), 3600));
-        assert!(claim(&last, at(3600), 3600));
-        assert!(!claim(&last, at(3700), 3600));
-    }
 
     #[test]
     fn only_transient_blitz_errors_mean_the_panel_is_down() {

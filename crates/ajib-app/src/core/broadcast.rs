@@ -13,9 +13,10 @@
 //! admin's progress message every few seconds. [`send_batch`] is the core,
 //! callable on its own (tests do).
 
+pub mod control;
+
 use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -42,17 +43,6 @@ const DRAW_EVERY: Duration = Duration::from_secs(3);
 const IDLE: Duration = Duration::from_secs(10);
 /// Messages a second assumed for the first estimate: Telegram's global limit.
 const NOMINAL_PER_SEC: f64 = 30.0;
-
-/// What the broadcast handlers and the sender share.
-#[derive(Debug, Default)]
-pub struct Control {
-    /// Wakes the sender when a broadcast starts or resumes.
-    pub wake: tokio::sync::Notify,
-    /// Serialises edits of progress messages, so the newest state is drawn last.
-    draw: tokio::sync::Mutex<()>,
-    /// Broadcasts being sent right now, so one is never sent by two callers at once.
-    busy: Mutex<HashSet<i64>>,
-}
 
 /// What one call of [`send_batch`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,29 +193,6 @@ pub fn format_eta(lang: Lang, secs: u64) -> String {
         _ => format!("{h}:{m:02}:{s:02}"),
     };
     ajib_i18n::localize_digits(i18n_lang(lang), &text)
-}
-
-impl Control {
-    /// Marks `id` as being sent; `None` if someone else is sending it.
-    fn claim(&self, id: BroadcastId) -> Option<Claim<'_>> {
-        // `then`, not `then_some`: a refused claim must not build (and drop) a `Claim`.
-        let fresh = self.busy.lock().ok()?.insert(id.0);
-        fresh.then(|| Claim { control: self, id })
-    }
-}
-
-/// Sending rights to one broadcast, given back on drop.
-struct Claim<'a> {
-    control: &'a Control,
-    id: BroadcastId,
-}
-
-impl Drop for Claim<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut busy) = self.control.busy.lock() {
-            busy.remove(&self.id.0);
-        }
-    }
 }
 
 /// Sends a running broadcast until it is done, stopped or the bot shuts down.
@@ -473,16 +440,5 @@ mod tests {
         assert_eq!(parse_location("-5:1"), Some((-5, 1)));
         assert_eq!(parse_location("1000"), None);
         assert_eq!(parse_location("x:1"), None);
-    }
-
-    #[test]
-    fn a_broadcast_is_claimed_once_at_a_time() {
-        let control = Control::default();
-        let first = control.claim(BroadcastId(1));
-        assert!(first.is_some());
-        assert!(control.claim(BroadcastId(1)).is_none());
-        assert!(control.claim(BroadcastId(2)).is_some());
-        drop(first);
-        assert!(control.claim(BroadcastId(1)).is_some());
     }
 }

@@ -3,9 +3,8 @@
 //! Every admin update is checked by the router on the server side (the
 //! button alone proves nothing) and every change is written to the audit log.
 
-use ajib_domain::{Money, NewPlan, Plan, PlanId, PlanName, TelegramId};
+use ajib_domain::{Money, NewPlan, Plan, PlanId, PlanName};
 use ajib_i18n::Arg;
-use ajib_storage::Actor;
 
 use crate::{
     callback::Callback,
@@ -13,63 +12,13 @@ use crate::{
     format::{escape, price, traffic},
     keyboards::{button, inline},
     role::Role,
-    ui::{Ctx, Reply, notice},
+    ui::{
+        Ctx, Reply,
+        dialog::{self, Dialog, PlanDraft},
+        notice,
+        staff::{ascii_digits, audit, cancel_keyboard, invalid},
+    },
 };
-
-/// A multi-step admin dialogue in progress.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Dialog {
-    /// Adding a plan; each answer fills the next field.
-    AddPlan(PlanDraft),
-    /// Composing a broadcast.
-    Broadcast(crate::ui::admin_broadcast::Draft),
-    /// Looking up or acting on a user.
-    Users(crate::ui::admin_users::Step),
-    /// An owner is to upload a backup archive to restore.
-    RestoreBackup,
-}
-
-/// What an admin sent while a dialogue is open: a text, or a photo with its caption.
-#[derive(Debug, Clone, Copy)]
-pub struct Input<'a> {
-    /// The text, or the photo's caption (empty when there is none).
-    pub text: &'a str,
-    /// Telegram's formatting of `text`.
-    pub entities: &'a [ajib_transport::MessageEntity],
-    /// The photo, if one was sent.
-    pub photo: Option<&'a ajib_transport::PhotoRef>,
-}
-
-impl<'a> Input<'a> {
-    /// The parts of an incoming message a dialogue can use.
-    #[must_use]
-    pub fn of(message: &'a ajib_transport::IncomingMessage) -> Self {
-        match &message.photo {
-            Some(photo) => Self {
-                text: message.caption.as_deref().unwrap_or_default(),
-                entities: &message.caption_entities,
-                photo: Some(photo),
-            },
-            None => Self {
-                text: message.text.as_deref().unwrap_or_default(),
-                entities: &message.entities,
-                photo: None,
-            },
-        }
-    }
-}
-
-/// The fields of a plan collected so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlanDraft {
-    /// The plan being edited, as it was; `None` adds a new one.
-    editing: Option<Plan>,
-    name_en: Option<String>,
-    name_fa: Option<String>,
-    days: Option<u32>,
-    traffic_gb: Option<u32>,
-    price: Option<Money>,
-}
 
 /// The admin menu.
 #[must_use]
@@ -195,8 +144,8 @@ pub async fn move_plan(deps: &Deps, ctx: &Ctx, id: PlanId, up: bool) -> Reply {
 }
 
 /// Starts the add-plan dialogue.
-pub fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
-    ask_plan_field(deps, ctx, PlanDraft::default())
+pub async fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+    ask_plan_field(deps, ctx, PlanDraft::default()).await
 }
 
 /// Starts the same dialogue over an existing plan: each answer replaces a field, `-` keeps it.
@@ -210,28 +159,12 @@ pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
         editing: Some(plan),
         ..PlanDraft::default()
     };
-    ask_plan_field(deps, ctx, draft)
-}
-
-/// Takes one answer of a dialogue; `None` if the admin has no dialogue open.
-pub async fn on_dialog_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Option<Reply> {
-    let dialog = deps.dialogs.lock().ok()?.get(&ctx.user.0).cloned()?;
-    match dialog {
-        Dialog::AddPlan(draft) => Some(add_plan_step(deps, ctx, draft, input.text)),
-        Dialog::Broadcast(_) => Some(crate::ui::admin_broadcast::on_input(deps, ctx, input)),
-        Dialog::Users(step) => Some(crate::ui::admin_users::on_input(deps, ctx, step, input).await),
-        Dialog::RestoreBackup => Some(crate::ui::admin_backup::still_waiting(deps, ctx)),
-    }
+    ask_plan_field(deps, ctx, draft).await
 }
 
 /// Saves the previewed plan.
 pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
-    let draft = match deps
-        .dialogs
-        .lock()
-        .ok()
-        .and_then(|it| it.get(&ctx.user.0).cloned())
-    {
+    let draft = match dialog::load(deps, ctx.user, ctx.role).await {
         Some(Dialog::AddPlan(draft)) => draft,
         _ => return notice(deps, ctx, "stale-button"),
     };
@@ -265,7 +198,7 @@ pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
     };
     match saved {
         Ok(plan) => {
-            set_dialog(deps, ctx.user, None);
+            dialog::close(deps, ctx.user).await;
             let action = if draft.editing.is_some() {
                 "plan.edit"
             } else {
@@ -290,11 +223,6 @@ pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
             notice(deps, ctx, "error-generic")
         }
     }
-}
-
-/// Drops any open dialogue.
-pub fn cancel(deps: &Deps, user: TelegramId) {
-    set_dialog(deps, user, None);
 }
 
 /// The plan field the dialogue asks for next.
@@ -322,9 +250,10 @@ impl PlanField {
 /// Answers that keep an edited plan's current value.
 const KEEP: &[&str] = &["-", "—", "."];
 
-fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Reply {
+/// Takes one answer of the plan dialogue.
+pub async fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Reply {
     let Some(field) = draft.next_field() else {
-        return preview(deps, ctx, draft);
+        return preview(deps, ctx, draft).await;
     };
     let text = text.trim();
     if let Some(old) = draft.editing.clone()
@@ -335,15 +264,15 @@ fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Re
         return invalid(deps, ctx, &reason);
     }
     if draft.next_field().is_none() {
-        return preview(deps, ctx, draft);
+        return preview(deps, ctx, draft).await;
     }
-    ask_plan_field(deps, ctx, draft)
+    ask_plan_field(deps, ctx, draft).await
 }
 
 /// Opens the dialogue at the draft's next field, showing an edited plan's current value.
-fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+async fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
     let Some(field) = draft.next_field() else {
-        return preview(deps, ctx, draft);
+        return preview(deps, ctx, draft).await;
     };
     let mut text = deps.t(ctx.lang, field.question(), &[]);
     if let Some(old) = &draft.editing {
@@ -361,11 +290,11 @@ fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
             &[("current", Arg::from(current.as_str()))],
         ));
     }
-    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    dialog::save(deps, ctx.user, &Dialog::AddPlan(draft)).await;
     vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
-fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+async fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
     let Some(plan) = draft.complete() else {
         return notice(deps, ctx, "error-generic");
     };
@@ -382,7 +311,7 @@ fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
             ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
         ],
     );
-    set_dialog(deps, ctx.user, Some(Dialog::AddPlan(draft)));
+    dialog::save(deps, ctx.user, &Dialog::AddPlan(draft)).await;
     let keyboard = inline(vec![vec![
         button(
             deps.t(ctx.lang, "btn-admin-save", &[]),
@@ -471,85 +400,7 @@ impl PlanDraft {
     }
 }
 
-/// "Invalid value: `reason`", asking for the answer again.
-pub fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
-    let text = deps.t(
-        ctx.lang,
-        "admin-plan-invalid",
-        &[("reason", Arg::from(escape(reason).as_str()))],
-    );
-    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
-}
-
 fn name(text: &str) -> Option<String> {
     let n = text.chars().count();
     (1..=64).contains(&n).then(|| text.to_owned())
-}
-
-/// Persian and Arabic-Indic digits to ASCII, so "۳۰" reads as 30.
-pub fn ascii_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '٫' => '.',
-            _ => c,
-        })
-        .collect()
-}
-
-/// Opens, replaces or (with `None`) closes the admin's dialogue.
-pub fn set_dialog(deps: &Deps, user: TelegramId, dialog: Option<Dialog>) {
-    let Ok(mut dialogs) = deps.dialogs.lock() else {
-        return;
-    };
-    match dialog {
-        Some(dialog) => dialogs.insert(user.0, dialog),
-        None => dialogs.remove(&user.0),
-    };
-}
-
-/// A lone cancel button, under a dialogue's question.
-pub fn cancel_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
-    inline(vec![vec![button(
-        deps.t(ctx.lang, "btn-cancel", &[]),
-        Callback::Cancel,
-    )]])
-}
-
-/// A lone button back to the admin menu.
-pub fn back_to_admin(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
-    inline(vec![vec![button(
-        deps.t(ctx.lang, "btn-back", &[]),
-        Callback::Admin,
-    )]])
-}
-
-/// Writes an admin's action to the audit log; a failure is logged, not fatal.
-pub async fn audit(
-    deps: &Deps,
-    actor: TelegramId,
-    action: &str,
-    before: Option<&str>,
-    after: &str,
-) {
-    if let Err(err) = deps
-        .store
-        .audit(Actor::Admin(actor), action, before, Some(after), now())
-        .await
-    {
-        log::error!("audit of {action} failed: {err}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn persian_digits_are_read() {
-        assert_eq!(ascii_digits("۳۰"), "30");
-        assert_eq!(ascii_digits("٥٫٥"), "5.5");
-        assert_eq!(ascii_digits("12"), "12");
-    }
 }

@@ -23,8 +23,9 @@ use crate::{
     role::Role,
     ui::{
         Ctx, Reply,
-        admin::{self, Dialog},
+        dialog::{self, Dialog},
         notice,
+        staff::{audit, cancel_keyboard},
     },
 };
 
@@ -75,14 +76,14 @@ pub async fn back_up_with_secrets(deps: &Deps, ctx: &Ctx) -> Reply {
 }
 
 /// Opens the restore dialogue: the next document the owner sends is the archive.
-pub fn ask_restore(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn ask_restore(deps: &Deps, ctx: &Ctx) -> Reply {
     if !is_owner(ctx) {
         return owner_only(deps, ctx);
     }
-    admin::set_dialog(deps, ctx.user, Some(Dialog::RestoreBackup));
+    dialog::save(deps, ctx.user, &Dialog::RestoreBackup).await;
     vec![ctx.say_with(
         deps.t(ctx.lang, "admin-backup-ask-restore", &[]),
-        admin::cancel_keyboard(deps, ctx),
+        cancel_keyboard(deps, ctx),
     )]
 }
 
@@ -91,18 +92,14 @@ pub fn ask_restore(deps: &Deps, ctx: &Ctx) -> Reply {
 pub fn still_waiting(deps: &Deps, ctx: &Ctx) -> Reply {
     vec![ctx.say_with(
         deps.t(ctx.lang, "admin-backup-ask-restore", &[]),
-        admin::cancel_keyboard(deps, ctx),
+        cancel_keyboard(deps, ctx),
     )]
 }
 
 /// Takes an uploaded document; `None` if this admin is not in the restore dialogue.
 pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<Reply> {
-    let waiting = deps
-        .dialogs
-        .lock()
-        .ok()
-        .is_some_and(|it| matches!(it.get(&ctx.user.0), Some(Dialog::RestoreBackup)));
-    if !waiting {
+    let waiting = dialog::load(deps, ctx.user, ctx.role).await;
+    if waiting != Some(Dialog::RestoreBackup) {
         return None;
     }
     let ctx = &Ctx {
@@ -110,7 +107,7 @@ pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<
         ..*ctx
     };
     if !is_owner(ctx) {
-        admin::set_dialog(deps, ctx.user, None);
+        dialog::close(deps, ctx.user).await;
         return Some(owner_only(deps, ctx));
     }
     Some(restore_upload(deps, ctx, document).await)
@@ -134,7 +131,7 @@ async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
         "secrets_included": info.manifest.secrets_included,
     })
     .to_string();
-    admin::audit(deps, ctx.user, "backup.create", None, &after).await;
+    audit(deps, ctx.user, "backup.create", None, &after).await;
     let path = info.path.clone();
     let (bytes, sha) = match blocking(move || read_for_sending(&path)).await {
         Ok(Ok(it)) => it,
@@ -200,7 +197,7 @@ async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Reply {
         log::error!("restore failed: {err}");
         return failed(deps, ctx, &anyhow::Error::new(err));
     }
-    admin::set_dialog(deps, ctx.user, None);
+    dialog::close(deps, ctx.user).await;
     let manifest = verified.manifest();
     log::warn!(
         "owner {} restored the backup of {} (sha256 {upload_sha}); previous data saved in {}",
@@ -216,7 +213,7 @@ async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Reply {
         "schema_version": manifest.schema_version,
     })
     .to_string();
-    admin::audit(deps, ctx.user, "backup.restore", Some(&before), &after).await;
+    audit(deps, ctx.user, "backup.restore", Some(&before), &after).await;
     vec![ctx.say_with(
         deps.t(ctx.lang, "admin-backup-restored", &[]),
         back_keyboard(deps, ctx),
@@ -301,7 +298,7 @@ fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
         "admin-backup-invalid",
         &[("reason", Arg::from(escape(reason).as_str()))],
     );
-    vec![ctx.say_with(text, admin::cancel_keyboard(deps, ctx))]
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
 fn failed(deps: &Deps, ctx: &Ctx, err: &anyhow::Error) -> Reply {

@@ -25,40 +25,12 @@ use crate::{
     format::escape,
     keyboards::{button, inline},
     ui::{
-        Ctx, Reply, admin,
-        admin::{Dialog, Input, set_dialog},
+        Ctx, Reply,
+        dialog::{self, BroadcastDraft as Draft, Composed, Dialog, Input},
         notice,
+        staff::{audit, back_to_admin, cancel_keyboard},
     },
 };
-
-/// Where a broadcast being composed stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Draft {
-    /// Waiting for the message text.
-    Text,
-    /// Message accepted; waiting for the audience.
-    Audience {
-        /// The message, ready to send.
-        message: Composed,
-    },
-    /// Previewed; waiting for send or cancel.
-    Preview {
-        /// The message, ready to send.
-        message: Composed,
-        /// Who gets it.
-        choice: AudienceChoice,
-    },
-}
-
-/// A broadcast message ready to send: checked Telegram HTML (a last link line
-/// becomes a button) and an optional photo it is the caption of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Composed {
-    /// The text, or the photo's caption (may then be empty).
-    pub text: String,
-    /// The Telegram file id of the photo.
-    pub photo: Option<String>,
-}
 
 /// Why an admin's text cannot be sent as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,25 +70,26 @@ const TAGS: &[&str] = &[
 ];
 
 /// Starts composing: asks for the text.
-pub fn start(deps: &Deps, ctx: &Ctx) -> Reply {
-    set_dialog(deps, ctx.user, Some(Dialog::Broadcast(Draft::Text)));
+pub async fn start(deps: &Deps, ctx: &Ctx) -> Reply {
+    dialog::save(deps, ctx.user, &Dialog::Broadcast(Draft::Text)).await;
     vec![ctx.screen(
         deps.t(ctx.lang, "admin-broadcast-ask-text", &[]),
-        admin::cancel_keyboard(deps, ctx),
+        cancel_keyboard(deps, ctx),
     )]
 }
 
 /// Takes the admin's text or photo: at any step it becomes the message, then the audience is asked.
-pub fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
+pub async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
     let message = match compose(input) {
         Ok(message) => message,
         Err(problem) => return refuse_text(deps, ctx, &problem),
     };
-    set_dialog(
+    dialog::save(
         deps,
         ctx.user,
-        Some(Dialog::Broadcast(Draft::Audience { message })),
-    );
+        &Dialog::Broadcast(Draft::Audience { message }),
+    )
+    .await;
     let mut rows: Vec<_> = AudienceChoice::ALL
         .chunks(2)
         .map(|pair| {
@@ -142,7 +115,7 @@ pub fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
 
 /// Shows the message exactly as recipients will see it, and how many will get it.
 pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> Reply {
-    let message = match current(deps, ctx) {
+    let message = match current(deps, ctx).await {
         Some(Draft::Audience { message } | Draft::Preview { message, .. }) => message,
         Some(Draft::Text) | None => return stale(deps, ctx),
     };
@@ -153,14 +126,15 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
             return notice(deps, ctx, "error-generic");
         }
     };
-    set_dialog(
+    dialog::save(
         deps,
         ctx.user,
-        Some(Dialog::Broadcast(Draft::Preview {
+        &Dialog::Broadcast(Draft::Preview {
             message: message.clone(),
             choice,
-        })),
-    );
+        }),
+    )
+    .await;
     let mut row = Vec::new();
     if count > 0 {
         row.push(button(
@@ -188,7 +162,7 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
 /// The preview message becomes the progress message. The draft is taken
 /// out of the dialogue first, so a double press starts one broadcast.
 pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
-    let Some((message, choice)) = take_preview(deps, ctx) else {
+    let Some((message, choice)) = dialog::take_preview(deps, ctx.user, ctx.role).await else {
         return stale(deps, ctx);
     };
     let recipients = match deps.store.audience(audience(choice)).await {
@@ -204,7 +178,7 @@ pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
             "admin-broadcast-preview",
             &[("count", Arg::from(0))],
         );
-        return vec![ctx.screen(text, admin::back_to_admin(deps, ctx))];
+        return vec![ctx.screen(text, back_to_admin(deps, ctx))];
     }
     let label = audience_code(choice);
     let at = now();
@@ -231,7 +205,7 @@ pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
         "text": message.text, "photo": message.photo,
     })
     .to_string();
-    admin::audit(deps, ctx.user, "broadcast.create", None, &after).await;
+    audit(deps, ctx.user, "broadcast.create", None, &after).await;
     log::info!(
         "broadcast {id} to {} users ({label}) started by {}",
         recipients.len(),
@@ -426,7 +400,7 @@ pub fn refuse_text(deps: &Deps, ctx: &Ctx, problem: &TextProblem) -> Reply {
             )
         }
     };
-    vec![ctx.say_with(text, admin::cancel_keyboard(deps, ctx))]
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
 /// The storage audience for a picker choice.
@@ -468,7 +442,7 @@ async fn change(
         let before = serde_json::json!({ "broadcast": id.0, "status": before.as_str() });
         let after = serde_json::json!({ "broadcast": id.0, "status": to.as_str() });
         let action = format!("broadcast.{}", to.as_str());
-        admin::audit(
+        audit(
             deps,
             ctx.user,
             &action,
@@ -481,22 +455,9 @@ async fn change(
     Vec::new()
 }
 
-fn current(deps: &Deps, ctx: &Ctx) -> Option<Draft> {
-    match deps.dialogs.lock().ok()?.get(&ctx.user.0) {
-        Some(Dialog::Broadcast(draft)) => Some(draft.clone()),
-        _ => None,
-    }
-}
-
-/// Removes and returns a previewed draft, atomically.
-fn take_preview(deps: &Deps, ctx: &Ctx) -> Option<(Composed, AudienceChoice)> {
-    let mut dialogs = deps.dialogs.lock().ok()?;
-    match dialogs.get(&ctx.user.0) {
-        Some(Dialog::Broadcast(Draft::Preview { .. })) => (),
-        _ => return None,
-    }
-    match dialogs.remove(&ctx.user.0) {
-        Some(Dialog::Broadcast(Draft::Preview { message, choice })) => Some((message, choice)),
+async fn current(deps: &Deps, ctx: &Ctx) -> Option<Draft> {
+    match dialog::load(deps, ctx.user, ctx.role).await {
+        Some(Dialog::Broadcast(draft)) => Some(draft),
         _ => None,
     }
 }

@@ -20,10 +20,10 @@ use crate::{
     format::escape,
     keyboards::{button, inline},
     ui::{
-        Ctx, Reply, admin,
-        admin::{Dialog, set_dialog},
-        admin_users::{self, Step},
+        Ctx, Reply, admin_users,
+        dialog::{self, Dialog, UserStep},
         notice,
+        staff::{audit, cancel_keyboard, invalid},
     },
 };
 
@@ -67,28 +67,29 @@ pub async fn ask_reason(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId) 
     let Ok(Some(plan_row)) = deps.store.get_plan(plan).await else {
         return notice(deps, ctx, "stale-button");
     };
-    set_dialog(
+    dialog::save(
         deps,
         ctx.user,
-        Some(Dialog::Users(Step::GrantReason(user, plan))),
-    );
+        &Dialog::Users(UserStep::GrantReason(user, plan)),
+    )
+    .await;
     let name = escape(plan_row.name_in(ctx.lang));
     let text = deps.t(
         ctx.lang,
         "admin-grant-ask-reason",
         &[("plan", Arg::from(name.as_str()))],
     );
-    vec![ctx.say_with(text, admin::cancel_keyboard(deps, ctx))]
+    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
 /// Stores the grant with its provisioning job, audits it, and shows the profile again.
 pub async fn grant(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId, reason: &str) -> Reply {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return admin::invalid(deps, ctx, &format!("1..{MAX_REASON_CHARS} characters"));
+        return invalid(deps, ctx, &format!("1..{MAX_REASON_CHARS} characters"));
     }
     let Ok(Some(plan_row)) = deps.store.get_plan(plan).await else {
-        set_dialog(deps, ctx.user, None);
+        dialog::close(deps, ctx.user).await;
         return notice(deps, ctx, "stale-button");
     };
     let order = NewOrder {
@@ -102,7 +103,7 @@ pub async fn grant(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId, reaso
         Ok(created) => created,
         Err(err) => return failed(deps, ctx, "grant", &err),
     };
-    set_dialog(deps, ctx.user, None);
+    dialog::close(deps, ctx.user).await;
     log::info!(
         "{} granted plan {plan} to {user}: order {} queued as job {job}",
         ctx.user,
@@ -112,7 +113,7 @@ pub async fn grant(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId, reaso
     let after = serde_json::json!({ "user": user.0, "plan": plan.0, "order": order.id.0,
         "reason": reason })
     .to_string();
-    admin::audit(deps, ctx.user, "user.grant", None, &after).await;
+    audit(deps, ctx.user, "user.grant", None, &after).await;
     let name = escape(plan_row.name_in(ctx.lang));
     let user_text = user.to_string();
     let order_text = order.id.to_string();

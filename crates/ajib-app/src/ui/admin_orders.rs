@@ -7,7 +7,7 @@ use ajib_storage::RetryOutcome;
 use crate::{
     deps::{Deps, now},
     keyboards::menu_only,
-    ui::{Ctx, Reply, admin, notice},
+    ui::{Ctx, Reply, notice, staff::audit},
 };
 
 /// Queues the provisioning of a paid order again (the "Retry" of a stuck-order alert); audited.
@@ -23,7 +23,7 @@ pub async fn retry(deps: &Deps, ctx: &Ctx, order: OrderId) -> Reply {
     let id = match outcome {
         RetryOutcome::Queued(_) => {
             let after = serde_json::json!({ "order": order.0 }).to_string();
-            admin::audit(deps, ctx.user, "order.retry_provisioning", None, &after).await;
+            audit(deps, ctx.user, "order.retry_provisioning", None, &after).await;
             deps.provision_wake.notify_one();
             "admin-retry-queued"
         }

@@ -9,7 +9,7 @@ use ajib_storage::{Actor, AdminRole};
 
 use crate::{
     deps::{Deps, now},
-    ui::{Ctx, Reply, admin::ascii_digits},
+    ui::{Ctx, Reply, staff::ascii_digits},
 };
 
 /// What `/admins …` asks for.

@@ -9,7 +9,7 @@ use crate::{
     chart::bar_chart_png,
     deps::{Deps, i18n_lang, now},
     format::{date, escape, price},
-    ui::{Ctx, Reply, admin::back_to_admin, notice},
+    ui::{Ctx, Reply, notice, staff::back_to_admin},
 };
 
 /// Days the chart and the breakdown cover.

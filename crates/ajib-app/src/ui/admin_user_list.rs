@@ -20,10 +20,10 @@ use crate::{
     keyboards::{self, button, inline},
     role::Role,
     ui::{
-        Ctx, Reply, admin,
-        admin::{Dialog, set_dialog},
-        admin_users::{self, Step},
+        Ctx, Reply, admin_users,
+        dialog::{self, Dialog, UserStep},
         notice,
+        staff::{ascii_digits, cancel_keyboard, invalid},
     },
 };
 
@@ -41,13 +41,8 @@ pub async fn start(deps: &Deps, ctx: &Ctx) -> Reply {
 
 /// Another page of the current list: the admin's last search, if the dialogue still holds one.
 pub async fn page(deps: &Deps, ctx: &Ctx, page: u32) -> Reply {
-    let query = match deps
-        .dialogs
-        .lock()
-        .ok()
-        .and_then(|it| it.get(&ctx.user.0).cloned())
-    {
-        Some(Dialog::Users(Step::Search { query })) => query,
+    let query = match dialog::load(deps, ctx.user, ctx.role).await {
+        Some(Dialog::Users(UserStep::Search { query })) => query,
         _ => None,
     };
     show(deps, ctx, query, page).await
@@ -55,9 +50,9 @@ pub async fn page(deps: &Deps, ctx: &Ctx, page: u32) -> Reply {
 
 /// An exact Telegram id, @username or panel username opens the profile; a fragment lists the matches.
 pub async fn search(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
-    let query = admin::ascii_digits(text.trim());
+    let query = ascii_digits(text.trim());
     if query.is_empty() || query.chars().count() > MAX_QUERY_CHARS {
-        return admin::invalid(deps, ctx, &format!("1..{MAX_QUERY_CHARS} characters"));
+        return invalid(deps, ctx, &format!("1..{MAX_QUERY_CHARS} characters"));
     }
     let exact = match find_exact(deps, &query).await {
         Ok(found) => found,
@@ -67,16 +62,16 @@ pub async fn search(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
         }
     };
     if let Some(row) = exact {
-        set_dialog(deps, ctx.user, None);
+        dialog::close(deps, ctx.user).await;
         return admin_users::profile(deps, ctx, row.id).await;
     }
     match deps.store.search_users(Some(&query), 0, 2).await {
         Ok((_, 0)) => vec![ctx.say_with(
             deps.t(ctx.lang, "admin-user-not-found", &[]),
-            admin::cancel_keyboard(deps, ctx),
+            cancel_keyboard(deps, ctx),
         )],
         Ok((rows, 1)) => {
-            set_dialog(deps, ctx.user, None);
+            dialog::close(deps, ctx.user).await;
             match rows.first() {
                 Some(row) => admin_users::profile(deps, ctx, row.id).await,
                 None => notice(deps, ctx, "error-generic"),
@@ -138,7 +133,7 @@ async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Reply
         }
         None => deps.t(ctx.lang, "admin-users-list", &args),
     };
-    set_dialog(deps, ctx.user, Some(Dialog::Users(Step::Search { query })));
+    dialog::save(deps, ctx.user, &Dialog::Users(UserStep::Search { query })).await;
     let mut keyboard: Vec<Vec<InlineButton>> = rows
         .iter()
         .map(|row| vec![button(user_label(row), Callback::AdminUser(row.id))])

@@ -10,7 +10,7 @@
 //!
 //! Every change is audited; the router has already checked that the sender is an admin.
 
-use ajib_domain::{PlanId, Service, ServiceId, TelegramId, UnixTime};
+use ajib_domain::{Service, ServiceId, TelegramId, UnixTime};
 use ajib_i18n::Arg;
 use ajib_storage::UserRow;
 use ajib_transport::{Keyboard, Outgoing, Priority, SendError};
@@ -23,10 +23,11 @@ use crate::{
     keyboards::{self, button, inline},
     role::Role,
     ui::{
-        Ctx, Reply, admin,
-        admin::{Dialog, Input, set_dialog},
+        Ctx, Reply,
         admin_broadcast::{prepare_text, refuse_text},
-        admin_grant, admin_user_list, notice, services,
+        dialog::{self, Dialog, Input, UserStep as Step},
+        notice, services,
+        staff::{ascii_digits, audit, cancel_keyboard, invalid},
     },
 };
 
@@ -37,41 +38,14 @@ const MAX_ORDERS_SHOWN: usize = 5;
 /// Most days one extension may add.
 const MAX_EXTEND_DAYS: u32 = 3650;
 
-/// What the users dialogue waits for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// A search (id, @username, name or panel username); `query` filters the list being paged.
-    Search {
-        /// The last search, `None` listing everyone.
-        query: Option<String>,
-    },
-    /// Why this plan is granted to this user.
-    GrantReason(TelegramId, PlanId),
-    /// How many days to add to this service.
-    Days(ServiceId),
-    /// The text to send to this user.
-    Message(TelegramId),
-}
-
 /// Asks how many days to add to a service.
-pub fn ask_days(deps: &Deps, ctx: &Ctx, service: ServiceId) -> Reply {
-    ask(deps, ctx, Step::Days(service), "admin-ask-days")
+pub async fn ask_days(deps: &Deps, ctx: &Ctx, service: ServiceId) -> Reply {
+    ask(deps, ctx, Step::Days(service), "admin-ask-days").await
 }
 
 /// Asks for the message to send to a user.
-pub fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
-    ask(deps, ctx, Step::Message(user), "admin-ask-message")
-}
-
-/// Takes the answer to the open step.
-pub async fn on_input(deps: &Deps, ctx: &Ctx, step: Step, input: &Input<'_>) -> Reply {
-    let text = input.text;
-    match step {
-        Step::Search { .. } => admin_user_list::search(deps, ctx, text).await,
-        Step::GrantReason(user, plan) => admin_grant::grant(deps, ctx, user, plan, text).await,
-        Step::Days(service) => extend(deps, ctx, service, text).await,
-        Step::Message(user) => message(deps, ctx, user, input).await,
-    }
+pub async fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
+    ask(deps, ctx, Step::Message(user), "admin-ask-message").await
 }
 
 /// A user's profile with its actions.
@@ -114,7 +88,7 @@ pub async fn set_banned(deps: &Deps, ctx: &Ctx, user: TelegramId, ban: bool) -> 
         let before = serde_json::json!({ "user": user.0, "banned": row.banned }).to_string();
         let after = serde_json::json!({ "user": user.0, "banned": ban }).to_string();
         let action = if ban { "user.ban" } else { "user.unban" };
-        admin::audit(deps, ctx.user, action, Some(&before), &after).await;
+        audit(deps, ctx.user, action, Some(&before), &after).await;
     }
     profile(deps, ctx, user).await
 }
@@ -130,7 +104,7 @@ pub async fn reset_test(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
     match deps.store.reset_test_eligibility(user, now()).await {
         Ok(true) => {
             let after = serde_json::json!({ "user": user.0, "test_reset": true }).to_string();
-            admin::audit(deps, ctx.user, "user.reset_test", None, &after).await;
+            audit(deps, ctx.user, "user.reset_test", None, &after).await;
             say("admin-user-updated")
         }
         Ok(false) => say("admin-user-test-unchanged"),
@@ -142,10 +116,10 @@ pub async fn reset_test(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
 }
 
 /// Adds days to a service on the panel, then in the store; audited.
-async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply {
-    let days = match admin::ascii_digits(text.trim()).parse::<u32>() {
+pub async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply {
+    let days = match ascii_digits(text.trim()).parse::<u32>() {
         Ok(days) if (1..=MAX_EXTEND_DAYS).contains(&days) => days,
-        _ => return admin::invalid(deps, ctx, &format!("1..{MAX_EXTEND_DAYS}")),
+        _ => return invalid(deps, ctx, &format!("1..{MAX_EXTEND_DAYS}")),
     };
     let service = match deps.store.get_service(id).await {
         Ok(Some(service)) => service,
@@ -155,7 +129,7 @@ async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply {
             return notice(deps, ctx, "error-generic");
         }
     };
-    set_dialog(deps, ctx.user, None);
+    dialog::close(deps, ctx.user).await;
     let at = now();
     if let Err(err) = extend_on_panel(deps, &service, days, at).await {
         log::warn!(
@@ -180,7 +154,7 @@ async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply {
     let before = serde_json::json!({ "service": id.0, "expires": service.expires.0 }).to_string();
     let after = serde_json::json!({ "service": id.0, "expires": stored.expires.0, "days": days })
         .to_string();
-    admin::audit(deps, ctx.user, "service.extend", Some(&before), &after).await;
+    audit(deps, ctx.user, "service.extend", Some(&before), &after).await;
     let id_text = id.to_string();
     let text = deps.t(
         ctx.lang,
@@ -229,12 +203,12 @@ async fn extend_on_panel(
 }
 
 /// Sends the admin's text to the user and says whether it arrived; audited.
-async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) -> Reply {
+pub async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) -> Reply {
     let text = match prepare_text(input.text, input.entities) {
         Ok(text) => text,
         Err(problem) => return refuse_text(deps, ctx, &problem),
     };
-    set_dialog(deps, ctx.user, None);
+    dialog::close(deps, ctx.user).await;
     let msg = Outgoing::Text {
         chat_id: user.0,
         text: text.clone(),
@@ -243,7 +217,7 @@ async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) ->
     };
     let res = deps.outbox.send(msg, Priority::Interactive).await;
     let after = serde_json::json!({ "user": user.0, "text": text, "delivered": res.is_ok() });
-    admin::audit(deps, ctx.user, "user.message", None, &after.to_string()).await;
+    audit(deps, ctx.user, "user.message", None, &after.to_string()).await;
     let keyboard = profile_keyboard_back(deps, ctx, user);
     match res {
         Ok(_) => vec![ctx.say_with(deps.t(ctx.lang, "admin-user-message-sent", &[]), keyboard)],
@@ -394,12 +368,9 @@ async fn order_line(deps: &Deps, ctx: &Ctx, order: &ajib_domain::Order) -> Strin
     )
 }
 
-fn ask(deps: &Deps, ctx: &Ctx, step: Step, message: &str) -> Reply {
-    set_dialog(deps, ctx.user, Some(Dialog::Users(step)));
-    vec![ctx.say_with(
-        deps.t(ctx.lang, message, &[]),
-        admin::cancel_keyboard(deps, ctx),
-    )]
+async fn ask(deps: &Deps, ctx: &Ctx, step: Step, message: &str) -> Reply {
+    dialog::save(deps, ctx.user, &Dialog::Users(step)).await;
+    vec![ctx.say_with(deps.t(ctx.lang, message, &[]), cancel_keyboard(deps, ctx))]
 }
 
 /// A button back to the user's profile.

@@ -1,12 +1,12 @@
 //! All routing in one place: an update becomes a typed command or callback, then a handler call.
 
-use std::time::Instant;
+use std::{sync::Mutex, time::Instant};
 
 use ajib_domain::{Lang, TelegramId};
 use ajib_storage::{UserRow, UserSeen};
 use ajib_transport::{
-    CallbackQuery, ChatMemberChange, FloodVerdict, IncomingMessage, Outgoing, Priority, Update,
-    UserInfo,
+    CallbackQuery, ChatMemberChange, FloodGuard, FloodVerdict, IncomingMessage, Outgoing, Priority,
+    Update, UserInfo,
 };
 
 use crate::{
@@ -15,7 +15,9 @@ use crate::{
     role::Role,
     ui::{
         Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_orders, admin_staff,
-        admin_stats, admin_user_list, admin_users, notice, services, shop, start, test_account,
+        admin_stats, admin_user_list, admin_users,
+        dialog::{self, Dialog, Input, UserStep},
+        notice, services, shop, start, test_account,
     },
 };
 
@@ -63,16 +65,32 @@ impl Command {
     }
 }
 
+/// What the UI keeps from one update to the next: the per-user flood guard.
+#[derive(Debug)]
+pub struct UiState {
+    flood: Mutex<FloodGuard>,
+}
+
+impl UiState {
+    /// Starts with `flood` and no history.
+    #[must_use]
+    pub fn new(flood: FloodGuard) -> Self {
+        Self {
+            flood: Mutex::new(flood),
+        }
+    }
+}
+
 /// Handles one update completely: records the user, routes, and sends the reply.
-pub async fn handle(deps: &Deps, update: Update) {
+pub async fn handle(deps: &Deps, ui: &UiState, update: Update) {
     match update {
-        Update::Message(message) => on_message(deps, message).await,
-        Update::Callback(query) => on_callback(deps, query).await,
+        Update::Message(message) => on_message(deps, ui, message).await,
+        Update::Callback(query) => on_callback(deps, ui, query).await,
         Update::ChatMember(change) => on_chat_member(deps, &change).await,
     }
 }
 
-async fn on_message(deps: &Deps, message: IncomingMessage) {
+async fn on_message(deps: &Deps, ui: &UiState, message: IncomingMessage) {
     // Only private chats are customers; groups the bot was added to are ignored.
     if message.chat_id != message.from.id {
         return;
@@ -80,7 +98,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
     let Some((row, ctx)) = enter(deps, &message.from, message.chat_id, None).await else {
         return;
     };
-    if !admit(deps, &row, &ctx).await {
+    if !admit(deps, ui, &row, &ctx).await {
         return;
     }
     // An owner restoring a backup uploads it as a document; anything else falls through.
@@ -94,7 +112,7 @@ async fn on_message(deps: &Deps, message: IncomingMessage) {
     let text = message.text.as_deref().unwrap_or_default();
     let reply = match Command::parse(text) {
         Some(command) => on_command(deps, &ctx, &row, &message.from, command).await,
-        None => on_input(deps, &ctx, &admin::Input::of(&message)).await,
+        None => on_input(deps, &ctx, &Input::of(&message)).await,
     };
     send(deps, reply);
 }
@@ -108,7 +126,7 @@ async fn on_command(
 ) -> Reply {
     match command {
         Command::Start(payload) => {
-            admin::cancel(deps, ctx.user);
+            dialog::close(deps, ctx.user).await;
             start::on_start(
                 deps,
                 ctx,
@@ -122,7 +140,7 @@ async fn on_command(
         Command::Help => start::help(deps, ctx),
         Command::Language => start::language_picker(deps, ctx),
         Command::Cancel => {
-            admin::cancel(deps, ctx.user);
+            dialog::close(deps, ctx.user).await;
             start::main_menu(deps, ctx)
         }
         Command::Admin if ctx.role.is_staff() => admin::menu(deps, ctx),
@@ -134,19 +152,36 @@ async fn on_command(
     }
 }
 
-/// Text (or a photo) that is not a command: an answer to an admin's dialogue, or not understood.
-async fn on_input(deps: &Deps, ctx: &Ctx, input: &admin::Input<'_>) -> Reply {
-    if ctx.role.is_staff()
-        && let Some(reply) = admin::on_dialog_input(deps, ctx, input).await
-    {
+/// Text (or a photo) that is not a command: an answer to the user's open dialogue, or not understood.
+///
+/// The dialogue is loaded with the user's role as it is now, so a step their
+/// role no longer allows is refused (and the dialogue closed), not taken.
+async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
+    let Some(dialog) = dialog::load(deps, ctx.user, ctx.role).await else {
+        let mut reply = vec![ctx.say(deps.t(ctx.lang, "unknown-input", &[]))];
+        reply.extend(start::main_menu(deps, ctx));
         return reply;
+    };
+    match dialog {
+        Dialog::AddPlan(draft) => admin::add_plan_step(deps, ctx, draft, input.text).await,
+        Dialog::Broadcast(_) => admin_broadcast::on_input(deps, ctx, input).await,
+        Dialog::Users(UserStep::Search { .. }) => {
+            admin_user_list::search(deps, ctx, input.text).await
+        }
+        Dialog::Users(UserStep::GrantReason(user, plan)) => {
+            admin_grant::grant(deps, ctx, user, plan, input.text).await
+        }
+        Dialog::Users(UserStep::Days(service)) => {
+            admin_users::extend(deps, ctx, service, input.text).await
+        }
+        Dialog::Users(UserStep::Message(user)) => {
+            admin_users::message(deps, ctx, user, input).await
+        }
+        Dialog::RestoreBackup => admin_backup::still_waiting(deps, ctx),
     }
-    let mut reply = vec![ctx.say(deps.t(ctx.lang, "unknown-input", &[]))];
-    reply.extend(start::main_menu(deps, ctx));
-    reply
 }
 
-async fn on_callback(deps: &Deps, query: CallbackQuery) {
+async fn on_callback(deps: &Deps, ui: &UiState, query: CallbackQuery) {
     // Answer first, always, so the user's client stops its spinner whatever happens next.
     deps.outbox.enqueue(
         Outgoing::AnswerCallback {
@@ -160,7 +195,7 @@ async fn on_callback(deps: &Deps, query: CallbackQuery) {
     else {
         return;
     };
-    if !admit(deps, &row, &ctx).await {
+    if !admit(deps, ui, &row, &ctx).await {
         return;
     }
     let reply = match Callback::decode(&query.data) {
@@ -217,7 +252,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminStats => admin_stats::stats(deps, ctx).await,
         Callback::AdminPlans => admin::plans(deps, ctx).await,
         Callback::AdminPlanToggle(id) => admin::toggle_plan(deps, ctx, id).await,
-        Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx),
+        Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx).await,
         Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
         Callback::AdminPlanEdit(id) => admin::start_edit_plan(deps, ctx, id).await,
         Callback::AdminPlanUp(id) => admin::move_plan(deps, ctx, id, true).await,
@@ -225,9 +260,9 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminBackup => admin_backup::screen(deps, ctx),
         Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
         Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,
-        Callback::AdminBackupRestore => admin_backup::ask_restore(deps, ctx),
+        Callback::AdminBackupRestore => admin_backup::ask_restore(deps, ctx).await,
         Callback::Cancel => {
-            admin::cancel(deps, ctx.user);
+            dialog::close(deps, ctx.user).await;
             start::main_menu(
                 deps,
                 &Ctx {
@@ -236,7 +271,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
                 },
             )
         }
-        Callback::AdminBroadcast => admin_broadcast::start(deps, ctx),
+        Callback::AdminBroadcast => admin_broadcast::start(deps, ctx).await,
         Callback::AdminAudience(choice) => {
             admin_broadcast::choose_audience(deps, ctx, choice).await
         }
@@ -254,8 +289,8 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
         Callback::AdminBan(user) => admin_users::set_banned(deps, ctx, user, true).await,
         Callback::AdminUnban(user) => admin_users::set_banned(deps, ctx, user, false).await,
         Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,
-        Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id),
-        Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user),
+        Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id).await,
+        Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user).await,
         Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
     }
 }
@@ -317,8 +352,8 @@ async fn enter(
 }
 
 /// Applies the per-user flood limit (telling the user once per window), then turns away banned users.
-async fn admit(deps: &Deps, row: &UserRow, ctx: &Ctx) -> bool {
-    let verdict = match deps.flood.lock() {
+async fn admit(deps: &Deps, ui: &UiState, row: &UserRow, ctx: &Ctx) -> bool {
+    let verdict = match ui.flood.lock() {
         Ok(mut guard) => guard.check(ctx.user.0, Instant::now()),
         Err(_) => FloodVerdict::Allow,
     };

@@ -2,6 +2,7 @@
 
 mod admin;
 mod broadcasts;
+mod dialogs;
 mod jobs;
 mod migrations;
 mod orders;

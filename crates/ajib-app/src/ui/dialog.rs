@@ -1,0 +1,482 @@
+//! Admin dialogues: what a staff member is in the middle of, kept in SQLite.
+//!
+//! A dialogue (adding a plan, composing a broadcast, a grant reason...) is
+//! stored per user with a 15-minute expiry, refreshed at every step, so it
+//! survives a restart and runs out on its own. Every step is authorised again
+//! with the user's current role ([`Dialog::needs`]): an admin demoted while a
+//! dialogue is open cannot finish it.
+//!
+//! The state is written as JSON through wire types of this module's own, so
+//! domain types carry no serde derives; a state this version cannot read
+//! (written by another version) is dropped as if it had run out.
+
+use ajib_domain::{Currency, Money, Plan, PlanId, PlanName, ServiceId, TelegramId};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    callback::AudienceChoice,
+    deps::{Deps, now},
+    role::Role,
+};
+
+/// How long an untouched dialogue stays open.
+pub const TTL_SECS: i64 = 15 * 60;
+
+/// A multi-step dialogue in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// Adding or editing a plan; each answer fills the next field.
+    AddPlan(PlanDraft),
+    /// Composing a broadcast.
+    Broadcast(BroadcastDraft),
+    /// Looking up or acting on a user.
+    Users(UserStep),
+    /// An owner is to upload a backup archive to restore.
+    RestoreBackup,
+}
+
+/// The fields of a plan collected so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanDraft {
+    /// The plan being edited, as it was; `None` adds a new one.
+    pub editing: Option<Plan>,
+    /// English name.
+    pub name_en: Option<String>,
+    /// Persian name.
+    pub name_fa: Option<String>,
+    /// Days.
+    pub days: Option<u32>,
+    /// Traffic in GB.
+    pub traffic_gb: Option<u32>,
+    /// Price.
+    pub price: Option<Money>,
+}
+
+/// Where a broadcast being composed stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BroadcastDraft {
+    /// Waiting for the message text.
+    Text,
+    /// Message accepted; waiting for the audience.
+    Audience {
+        /// The message, ready to send.
+        message: Composed,
+    },
+    /// Previewed; waiting for send or cancel.
+    Preview {
+        /// The message, ready to send.
+        message: Composed,
+        /// Who gets it.
+        choice: AudienceChoice,
+    },
+}
+
+/// A broadcast message ready to send: checked Telegram HTML (a last link line
+/// becomes a button) and an optional photo it is the caption of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// The text, or the photo's caption (may then be empty).
+    pub text: String,
+    /// The Telegram file id of the photo.
+    pub photo: Option<String>,
+}
+
+/// What a staff member looking at users is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserStep {
+    /// A search (id, @username, name or panel username); `query` filters the list being paged.
+    Search {
+        /// The last search, `None` listing everyone.
+        query: Option<String>,
+    },
+    /// Why this plan is granted to this user.
+    GrantReason(TelegramId, PlanId),
+    /// How many days to add to this service.
+    Days(ServiceId),
+    /// The text to send to this user.
+    Message(TelegramId),
+}
+
+/// What a staff member sent while a dialogue is open: a text, or a photo with its caption.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The text, or the photo's caption (empty when there is none).
+    pub text: &'a str,
+    /// Telegram's formatting of `text`.
+    pub entities: &'a [ajib_transport::MessageEntity],
+    /// The photo, if one was sent.
+    pub photo: Option<&'a ajib_transport::PhotoRef>,
+}
+
+impl<'a> Input<'a> {
+    /// The parts of an incoming message a dialogue can use.
+    #[must_use]
+    pub fn of(message: &'a ajib_transport::IncomingMessage) -> Self {
+        match &message.photo {
+            Some(photo) => Self {
+                text: message.caption.as_deref().unwrap_or_default(),
+                entities: &message.caption_entities,
+                photo: Some(photo),
+            },
+            None => Self {
+                text: message.text.as_deref().unwrap_or_default(),
+                entities: &message.entities,
+                photo: None,
+            },
+        }
+    }
+}
+
+impl Dialog {
+    /// The least role that may take the next step of this dialogue.
+    #[must_use]
+    pub fn needs(&self) -> Role {
+        match self {
+            Self::Users(UserStep::Search { .. } | UserStep::Message(_)) => Role::Support,
+            Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) => Role::Admin,
+            Self::RestoreBackup => Role::Owner,
+        }
+    }
+}
+
+/// The user's open dialogue, if it has not run out and they may still take it.
+///
+/// A dialogue the user's role no longer allows is closed here (and logged),
+/// so a demoted admin's half-finished grant or plan can never complete.
+pub async fn load(deps: &Deps, user: TelegramId, role: Role) -> Option<Dialog> {
+    let state = match deps.store.load_dialog(user, now()).await {
+        Ok(state) => state?,
+        Err(err) => {
+            log::error!("cannot read the dialogue of {user}: {err}");
+            return None;
+        }
+    };
+    let Some(dialog) = decode(&state) else {
+        log::warn!("dropping an unreadable dialogue of {user}");
+        close(deps, user).await;
+        return None;
+    };
+    if !role.allows(dialog.needs()) {
+        log::warn!(
+            "{user} ({role:?}) may no longer continue a dialogue that needs {:?}; closed",
+            dialog.needs()
+        );
+        close(deps, user).await;
+        return None;
+    }
+    Some(dialog)
+}
+
+/// Closes the user's dialogue and returns it if it is a broadcast preview
+/// they may still send; of two racing taps, only one gets it.
+pub async fn take_preview(
+    deps: &Deps,
+    user: TelegramId,
+    role: Role,
+) -> Option<(Composed, AudienceChoice)> {
+    let state = match deps.store.take_dialog(user, now()).await {
+        Ok(state) => state?,
+        Err(err) => {
+            log::error!("cannot read the dialogue of {user}: {err}");
+            return None;
+        }
+    };
+    match decode(&state)? {
+        Dialog::Broadcast(BroadcastDraft::Preview { message, choice })
+            if role.allows(Role::Admin) =>
+        {
+            Some((message, choice))
+        }
+        other => {
+            // Not a preview: put it back as it was.
+            save(deps, user, &other).await;
+            None
+        }
+    }
+}
+
+/// Opens or replaces the user's dialogue; its 15 minutes start again.
+pub async fn save(deps: &Deps, user: TelegramId, dialog: &Dialog) {
+    let state = encode(dialog);
+    let at = now();
+    if let Err(err) = deps
+        .store
+        .save_dialog(user, &state, at.plus_secs(TTL_SECS), at)
+        .await
+    {
+        log::error!("cannot save the dialogue of {user}: {err}");
+    }
+}
+
+/// Closes the user's dialogue, if any.
+pub async fn close(deps: &Deps, user: TelegramId) {
+    if let Err(err) = deps.store.close_dialog(user).await {
+        log::error!("cannot close the dialogue of {user}: {err}");
+    }
+}
+
+/// The stored form: plain values only, independent of the domain types.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Wire {
+    AddPlan {
+        editing: Option<WirePlan>,
+        name_en: Option<String>,
+        name_fa: Option<String>,
+        days: Option<u32>,
+        traffic_gb: Option<u32>,
+        price: Option<WireMoney>,
+    },
+    BroadcastText,
+    BroadcastAudience {
+        text: String,
+        photo: Option<String>,
+    },
+    BroadcastPreview {
+        text: String,
+        photo: Option<String>,
+        audience: String,
+    },
+    UserSearch {
+        query: Option<String>,
+    },
+    GrantReason {
+        user: i64,
+        plan: i64,
+    },
+    ExtendDays {
+        service: i64,
+    },
+    MessageUser {
+        user: i64,
+    },
+    RestoreBackup,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct WirePlan {
+    id: i64,
+    name_en: String,
+    name_fa: String,
+    days: u32,
+    traffic_gb: u32,
+    price: WireMoney,
+    active: bool,
+    sort_order: i32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct WireMoney {
+    minor: i64,
+    currency: String,
+}
+
+fn encode(dialog: &Dialog) -> String {
+    let wire = match dialog {
+        Dialog::AddPlan(draft) => Wire::AddPlan {
+            editing: draft.editing.as_ref().map(|plan| WirePlan {
+                id: plan.id.0,
+                name_en: plan.name.en.clone(),
+                name_fa: plan.name.fa.clone(),
+                days: plan.days,
+                traffic_gb: plan.traffic_gb,
+                price: money_to_wire(plan.price),
+                active: plan.active,
+                sort_order: plan.sort_order,
+            }),
+            name_en: draft.name_en.clone(),
+            name_fa: draft.name_fa.clone(),
+            days: draft.days,
+            traffic_gb: draft.traffic_gb,
+            price: draft.price.map(money_to_wire),
+        },
+        Dialog::Broadcast(BroadcastDraft::Text) => Wire::BroadcastText,
+        Dialog::Broadcast(BroadcastDraft::Audience { message }) => Wire::BroadcastAudience {
+            text: message.text.clone(),
+            photo: message.photo.clone(),
+        },
+        Dialog::Broadcast(BroadcastDraft::Preview { message, choice }) => Wire::BroadcastPreview {
+            text: message.text.clone(),
+            photo: message.photo.clone(),
+            audience: choice.code().to_owned(),
+        },
+        Dialog::Users(UserStep::Search { query }) => Wire::UserSearch {
+            query: query.clone(),
+        },
+        Dialog::Users(UserStep::GrantReason(user, plan)) => Wire::GrantReason {
+            user: user.0,
+            plan: plan.0,
+        },
+        Dialog::Users(UserStep::Days(service)) => Wire::ExtendDays { service: service.0 },
+        Dialog::Users(UserStep::Message(user)) => Wire::MessageUser { user: user.0 },
+        Dialog::RestoreBackup => Wire::RestoreBackup,
+    };
+    // Plain strings and numbers: encoding cannot fail, but a failure is still not a panic.
+    serde_json::to_string(&wire).unwrap_or_else(|_| "{}".to_owned())
+}
+
+fn decode(state: &str) -> Option<Dialog> {
+    let wire: Wire = serde_json::from_str(state).ok()?;
+    let res = match wire {
+        Wire::AddPlan {
+            editing,
+            name_en,
+            name_fa,
+            days,
+            traffic_gb,
+            price,
+        } => Dialog::AddPlan(PlanDraft {
+            editing: match editing {
+                Some(plan) => Some(Plan {
+                    id: PlanId(plan.id),
+                    name: PlanName {
+                        en: plan.name_en,
+                        fa: plan.name_fa,
+                    },
+                    days: plan.days,
+                    traffic_gb: plan.traffic_gb,
+                    price: money_from_wire(&plan.price)?,
+                    active: plan.active,
+                    sort_order: plan.sort_order,
+                }),
+                None => None,
+            },
+            name_en,
+            name_fa,
+            days,
+            traffic_gb,
+            price: match price {
+                Some(price) => Some(money_from_wire(&price)?),
+                None => None,
+            },
+        }),
+        Wire::BroadcastText => Dialog::Broadcast(BroadcastDraft::Text),
+        Wire::BroadcastAudience { text, photo } => Dialog::Broadcast(BroadcastDraft::Audience {
+            message: Composed { text, photo },
+        }),
+        Wire::BroadcastPreview {
+            text,
+            photo,
+            audience,
+        } => Dialog::Broadcast(BroadcastDraft::Preview {
+            message: Composed { text, photo },
+            choice: AudienceChoice::parse(&audience)?,
+        }),
+        Wire::UserSearch { query } => Dialog::Users(UserStep::Search { query }),
+        Wire::GrantReason { user, plan } => {
+            Dialog::Users(UserStep::GrantReason(TelegramId(user), PlanId(plan)))
+        }
+        Wire::ExtendDays { service } => Dialog::Users(UserStep::Days(ServiceId(service))),
+        Wire::MessageUser { user } => Dialog::Users(UserStep::Message(TelegramId(user))),
+        Wire::RestoreBackup => Dialog::RestoreBackup,
+    };
+    Some(res)
+}
+
+fn money_to_wire(money: Money) -> WireMoney {
+    WireMoney {
+        minor: money.minor(),
+        currency: money.currency().code().to_owned(),
+    }
+}
+
+fn money_from_wire(wire: &WireMoney) -> Option<Money> {
+    Money::from_minor(wire.minor, Currency::new(&wire.currency).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_round_trip(dialog: Dialog) {
+        let state = encode(&dialog);
+        assert_eq!(decode(&state), Some(dialog), "{state}");
+    }
+
+    #[test]
+    fn every_dialogue_survives_its_stored_form() {
+        let usd = Currency::new("USD").unwrap();
+        let plan = Plan {
+            id: PlanId(7),
+            name: PlanName {
+                en: "Gold <30d>".to_owned(),
+                fa: "طلایی".to_owned(),
+            },
+            days: 30,
+            traffic_gb: 0,
+            price: Money::from_minor(500, usd).unwrap(),
+            active: false,
+            sort_order: 20,
+        };
+        check_round_trip(Dialog::AddPlan(PlanDraft::default()));
+        check_round_trip(Dialog::AddPlan(PlanDraft {
+            editing: Some(plan),
+            name_en: Some("New".to_owned()),
+            name_fa: None,
+            days: Some(60),
+            traffic_gb: Some(50),
+            price: Some(Money::from_minor(1_250, usd).unwrap()),
+        }));
+        let message = Composed {
+            text: "<b>Sale</b> & more".to_owned(),
+            photo: Some("AgACAgIAAxkBAAI".to_owned()),
+        };
+        check_round_trip(Dialog::Broadcast(BroadcastDraft::Text));
+        check_round_trip(Dialog::Broadcast(BroadcastDraft::Audience {
+            message: message.clone(),
+        }));
+        for choice in AudienceChoice::ALL {
+            check_round_trip(Dialog::Broadcast(BroadcastDraft::Preview {
+                message: message.clone(),
+                choice,
+            }));
+        }
+        check_round_trip(Dialog::Users(UserStep::Search { query: None }));
+        check_round_trip(Dialog::Users(UserStep::Search {
+            query: Some("sara".to_owned()),
+        }));
+        check_round_trip(Dialog::Users(UserStep::GrantReason(
+            TelegramId(5),
+            PlanId(6),
+        )));
+        check_round_trip(Dialog::Users(UserStep::Days(ServiceId(9))));
+        check_round_trip(Dialog::Users(UserStep::Message(TelegramId(5))));
+        check_round_trip(Dialog::RestoreBackup);
+    }
+
+    #[test]
+    fn unreadable_states_are_dropped() {
+        for state in [
+            "",
+            "{}",
+            "[]",
+            r#"{"kind":"nope"}"#,
+            r#"{"kind":"broadcast_preview","text":"x","photo":null,"audience":"everyone"}"#,
+        ] {
+            assert_eq!(decode(state), None, "{state}");
+        }
+    }
+
+    #[test]
+    fn each_dialogue_needs_the_role_of_its_next_step() {
+        assert_eq!(
+            Dialog::Users(UserStep::Message(TelegramId(1))).needs(),
+            Role::Support
+        );
+        assert_eq!(
+            Dialog::Users(UserStep::Search { query: None }).needs(),
+            Role::Support
+        );
+        assert_eq!(
+            Dialog::Users(UserStep::GrantReason(TelegramId(1), PlanId(1))).needs(),
+            Role::Admin
+        );
+        assert_eq!(
+            Dialog::Users(UserStep::Days(ServiceId(1))).needs(),
+            Role::Admin
+        );
+        assert_eq!(Dialog::AddPlan(PlanDraft::default()).needs(), Role::Admin);
+        assert_eq!(Dialog::Broadcast(BroadcastDraft::Text).needs(), Role::Admin);
+        assert_eq!(Dialog::RestoreBackup.needs(), Role::Owner);
+    }
+}
