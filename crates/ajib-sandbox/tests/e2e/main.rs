@@ -7,6 +7,7 @@
 mod admin;
 mod backup;
 mod blitz_real;
+mod dialogs;
 mod journey;
 mod payments;
 mod support;
