@@ -549,8 +549,9 @@ fn parse_http_date(text: &str) -> Option<u64> {
     let months = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let month = months.iter().position(|m| m == month)? as u64 + 1;
-    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
+    let month = u8::try_from(months.iter().position(|m| m == month)? + 1).ok()?;
+    let day: u8 = day.parse().ok()?;
+    let year: i32 = year.parse().ok()?;
     let hms: Vec<u64> = time
         .split(':')
         .map(|it| it.parse().ok())
@@ -558,17 +559,8 @@ fn parse_http_date(text: &str) -> Option<u64> {
     let [h, m, s] = hms.as_slice() else {
         return None;
     };
-    // Days from civil (Howard Hinnant), valid for years after 1970.
-    let (y, mo) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * mo + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    let date = ajib_domain::Date::new(year, month, day).ok()?;
+    let days = u64::try_from(date.to_days()).ok()?;
     Some(days * 86_400 + h * 3600 + m * 60 + s)
 }
 

@@ -14,22 +14,20 @@ pub(crate) fn compact_utc(unix: u64) -> String {
     format!("{y:04}{m:02}{d:02}-{hh:02}{mm:02}{ss:02}")
 }
 
-/// Splits Unix seconds into (year, month, day, hour, minute, second) in UTC.
-///
-/// Howard Hinnant's `civil_from_days`, restricted to dates after 1970.
-fn civil(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
-    let days = unix / 86_400;
-    let rem = unix % 86_400;
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
-    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+/// Splits Unix seconds into (year, month, day, hour, minute, second) in UTC,
+/// with the one calendar of `ajib_domain`.
+fn civil(unix: u64) -> (i32, u8, u8, u64, u64, u64) {
+    let unix = i64::try_from(unix).unwrap_or(i64::MAX);
+    let date = ajib_domain::UnixTime(unix).date();
+    let rem = unix.rem_euclid(ajib_domain::SECS_PER_DAY).unsigned_abs();
+    (
+        date.year(),
+        date.month(),
+        date.day(),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+    )
 }
 
 #[cfg(test)]

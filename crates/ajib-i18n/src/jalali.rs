@@ -20,28 +20,22 @@ pub fn gregorian_to_jalali(y: i32, m: u32, d: u32) -> (i32, u32, u32) {
     (saturate_i32(jy), jm, jd)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
+/// Days since 1970-01-01 of a proleptic Gregorian date, from `ajib_domain`'s
+/// calendar; a day past the month's end rolls over into the next month.
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let m = i64::from(m);
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let year = i32::try_from(y).unwrap_or(if y < 0 { i32::MIN } else { i32::MAX });
+    let month = u8::try_from(m.clamp(1, 12)).unwrap_or(1);
+    let first = match ajib_domain::Date::new(year, month, 1) {
+        Ok(first) => first.to_days(),
+        // Unreachable: the first of a month 1..=12 always exists.
+        Err(_) => 0,
+    };
+    first + i64::from(d) - 1
 }
 
 /// The Gregorian year containing a day counted from 1970-01-01.
 fn gregorian_year_of(days: i64) -> i64 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let y = yoe + era * 400;
-    if mp >= 10 { y + 1 } else { y }
+    i64::from(ajib_domain::Date::from_days(days).year())
 }
 
 /// The Jalali date of a day counted from 1970-01-01.

@@ -35,7 +35,8 @@
 //!   `^[a-zA-Z0-9_]+$` and lower-cased before sending ([`validate_username`]).
 //! - "GB" means GiB: 30 GB is `30 × 2^30` bytes ([`gb_to_bytes`], [`bytes_to_gb`]).
 //! - There is no expiry timestamp: it is the creation date plus
-//!   `expiration_days`, and no date at all while the user is on hold ([`Usage`]).
+//!   `expiration_days`, and no date at all while the user is on hold
+//!   ([`Usage`] reports both parts; this crate does no calendar arithmetic).
 //! - `expiration_days` is a total counted from the creation date, not days to
 //!   add ([`Client::extend_days`] does the reading and adding).
 //! - A create with both a note and a creation date fails on every 2.x panel
@@ -79,8 +80,8 @@
 //! println!("{}", links.normal_sub.or(links.ipv4).unwrap_or_default());
 //!
 //! let usage = client.usage(&user.username)?;
-//! if let Expiry::Date(date) = usage.expires_on {
-//!     println!("{} of {:?} bytes used, expires {date}", usage.used_bytes, usage.limit_bytes);
+//! if let Expiry::After { from, days } = usage.expires_on {
+//!     println!("{} of {:?} bytes used, {days} days from {from}", usage.used_bytes, usage.limit_bytes);
 //! }
 //! # Ok(())
 //! # }

@@ -22,9 +22,15 @@ pub enum Expiry {
     OnHold,
     /// `expiration_days` is `0`.
     Unlimited,
-    /// The first day the account is no longer valid: creation date +
-    /// `expiration_days`.
-    Date(Date),
+    /// The account runs `days` days from `from` (the creation date): the
+    /// first day it is no longer valid is `from` + `days`, reckoned with the
+    /// caller's own calendar (this crate does no date arithmetic).
+    After {
+        /// The panel's creation date, when the days began.
+        from: Date,
+        /// `expiration_days`.
+        days: u64,
+    },
 }
 
 impl Usage {
@@ -47,11 +53,9 @@ impl Usage {
                 let created = Date::parse(created).map_err(|err| {
                     Error::decode(created, format!("account_creation_date: {err}"))
                 })?;
-                let days = i64::try_from(days).unwrap_or(i64::MAX);
-                match created.checked_add_days(days) {
-                    Some(date) => Expiry::Date(date),
-                    // Past year 9999: as good as never.
-                    None => Expiry::Unlimited,
+                Expiry::After {
+                    from: created,
+                    days,
                 }
             }
         };
@@ -128,12 +132,25 @@ mod tests {
 
     #[test]
     fn expiry() {
-        check_expiry(30, Some("2026-11-20"), Expiry::Date(date("2026-12-20")));
-        check_expiry(1, Some("2024-02-28"), Expiry::Date(date("2024-02-29")));
+        check_expiry(
+            30,
+            Some("2026-11-20"),
+            Expiry::After {
+                from: date("2026-11-20"),
+                days: 30,
+            },
+        );
         check_expiry(30, None, Expiry::OnHold);
         check_expiry(0, None, Expiry::Unlimited);
         check_expiry(0, Some("2026-11-20"), Expiry::Unlimited);
-        check_expiry(u64::MAX, Some("2026-11-20"), Expiry::Unlimited);
+        check_expiry(
+            u64::MAX,
+            Some("2026-11-20"),
+            Expiry::After {
+                from: date("2026-11-20"),
+                days: u64::MAX,
+            },
+        );
     }
 
     #[test]

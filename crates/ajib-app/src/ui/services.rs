@@ -205,6 +205,6 @@ fn live_status_id(
     }
     match usage.expires_on {
         blitz::Expiry::OnHold => "status-on-hold",
-        blitz::Expiry::Unlimited | blitz::Expiry::Date(_) => "status-active",
+        blitz::Expiry::Unlimited | blitz::Expiry::After { .. } => "status-active",
     }
 }

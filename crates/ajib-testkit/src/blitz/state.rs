@@ -244,6 +244,10 @@ pub(crate) fn is_date(text: &str) -> bool {
 }
 
 /// `YYYY-MM-DD` to days since 1970-01-01, or `None` if it is not a date.
+///
+/// The fake keeps a calendar of its own on purpose, independent of
+/// `ajib_domain`'s: a fake that shared the bot's date code would hide that
+/// code's bugs instead of catching them.
 pub(crate) fn parse_days(text: &str) -> Option<i64> {
     if !python::is_date_shape(text) || text.ends_with('\n') {
         return None;

@@ -23,21 +23,22 @@ fn on_hold_user_has_no_expiry_date() {
 }
 
 #[test]
-fn expiry_is_creation_date_plus_days() {
+fn expiry_is_the_creation_date_and_the_days() {
     let (fake, client) = start();
     client.create_user(&new_user("tg_1")).unwrap();
     fake.set_creation_date("tg_1", "2026-12-15");
     fake.set_usage("tg_1", 1_000, 2_000);
     let usage = client.usage("tg_1").unwrap();
-    assert_eq!(usage.expires_on, Expiry::Date(date("2027-01-14")));
+    let after = |days| Expiry::After {
+        from: date("2026-12-15"),
+        days,
+    };
+    assert_eq!(usage.expires_on, after(30));
     assert_eq!(usage.used_bytes, 3_000);
     assert_eq!(usage.remaining_bytes(), Some(gb_to_bytes(30) - 3_000));
 
     client.extend_days("tg_1", 30).unwrap();
-    assert_eq!(
-        client.usage("tg_1").unwrap().expires_on,
-        Expiry::Date(date("2027-02-13"))
-    );
+    assert_eq!(client.usage("tg_1").unwrap().expires_on, after(60));
 }
 
 #[test]
