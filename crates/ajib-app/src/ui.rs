@@ -31,6 +31,35 @@ use crate::{deps::Deps, keyboards::menu_only, role::Role};
 /// The messages a handler wants sent, in order.
 pub type Reply = Vec<Outgoing>;
 
+/// What every handler returns: the reply, or why there is none.
+pub type Handled = Result<Reply, HandlerError>;
+
+/// Why a handler could not do what was asked.
+///
+/// Handlers return it with `?`; the router turns it into one notice for the
+/// user and one log line ([`router`]), so no handler writes its own error arm.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// The button or answer refers to something that is gone, is not the
+    /// user's, or is no longer offered (the user sees "this button has expired").
+    #[error("stale: {0}")]
+    Stale(&'static str),
+    /// The database failed (the user sees "something went wrong").
+    #[error("database: {0}")]
+    Storage(#[from] ajib_storage::Error),
+    /// Another step failed (the user sees "something went wrong").
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+impl HandlerError {
+    /// A button about `what`, which is gone or not the user's.
+    #[must_use]
+    pub fn stale(what: &'static str) -> Self {
+        Self::Stale(what)
+    }
+}
+
 /// Who is talking to the bot, in which language, and from which message.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {

@@ -13,16 +13,14 @@ use crate::{
     keyboards::{button, inline},
     role::Role,
     ui::{
-        Ctx, Reply,
+        Ctx, Handled, HandlerError,
         dialog::{self, Dialog, PlanDraft},
-        notice,
         staff::{ascii_digits, audit, cancel_keyboard, invalid},
     },
 };
 
 /// The admin menu.
-#[must_use]
-pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
+pub fn menu(deps: &Deps, ctx: &Ctx) -> Handled {
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
     if ctx.role == Role::Support {
         let keyboard = inline(vec![
@@ -32,7 +30,7 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
             ],
             vec![button(t("btn-menu"), Callback::Menu)],
         ]);
-        return vec![ctx.screen(t("admin-menu-title"), keyboard)];
+        return Ok(vec![ctx.screen(t("admin-menu-title"), keyboard)]);
     }
     let mut rows = vec![
         vec![
@@ -51,14 +49,12 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Reply {
         rows.insert(rows.len() - 1, backup);
     }
     let keyboard = inline(rows);
-    vec![ctx.screen(t("admin-menu-title"), keyboard)]
+    Ok(vec![ctx.screen(t("admin-menu-title"), keyboard)])
 }
 
 /// Every plan with its state and a toggle button.
-pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
-    let Ok(plans) = deps.store.list_plans(false).await else {
-        return notice(deps, ctx, "error-generic");
-    };
+pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
+    let plans = deps.store.list_plans(false).await?;
     let mut lines = vec![deps.t(ctx.lang, "admin-plans-title", &[])];
     let mut rows = Vec::new();
     for plan in &plans {
@@ -106,19 +102,17 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::Admin,
     )]);
-    vec![ctx.screen(lines.join("\n"), inline(rows))]
+    Ok(vec![ctx.screen(lines.join("\n"), inline(rows))])
 }
 
 /// Enables a disabled plan or disables an enabled one; audited.
-pub async fn toggle_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
-    let Ok(Some(plan)) = deps.store.get_plan(id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
-    let at = now();
-    if let Err(err) = deps.store.set_plan_active(id, !plan.active, at).await {
-        log::error!("toggling plan {id} failed: {err}");
-        return notice(deps, ctx, "error-generic");
-    }
+pub async fn toggle_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
+    let plan = deps
+        .store
+        .get_plan(id)
+        .await?
+        .ok_or(HandlerError::stale("plan"))?;
+    deps.store.set_plan_active(id, !plan.active, now()).await?;
     let before = serde_json::json!({ "plan": id.0, "active": plan.active }).to_string();
     let after = serde_json::json!({ "plan": id.0, "active": !plan.active }).to_string();
     audit(deps, ctx.user, "plan.toggle", Some(&before), &after).await;
@@ -126,35 +120,30 @@ pub async fn toggle_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
 }
 
 /// Moves a plan one place up or down in the menu customers see; audited.
-pub async fn move_plan(deps: &Deps, ctx: &Ctx, id: PlanId, up: bool) -> Reply {
-    match deps.store.move_plan(id, up, now()).await {
-        Ok(true) => {
-            let after = serde_json::json!({ "plan": id.0, "up": up }).to_string();
-            audit(deps, ctx.user, "plan.move", None, &after).await;
-            plans(deps, ctx).await
-        }
+pub async fn move_plan(deps: &Deps, ctx: &Ctx, id: PlanId, up: bool) -> Handled {
+    if !deps.store.move_plan(id, up, now()).await? {
         // Already first or last: the list is unchanged.
-        Ok(false) => Vec::new(),
-        Err(ajib_storage::Error::NotFound { .. }) => notice(deps, ctx, "stale-button"),
-        Err(err) => {
-            log::error!("moving plan {id} failed: {err}");
-            notice(deps, ctx, "error-generic")
-        }
+        return Ok(Vec::new());
     }
+    let after = serde_json::json!({ "plan": id.0, "up": up }).to_string();
+    audit(deps, ctx.user, "plan.move", None, &after).await;
+    plans(deps, ctx).await
 }
 
 /// Starts the add-plan dialogue.
-pub async fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn start_add_plan(deps: &Deps, ctx: &Ctx) -> Handled {
     ask_plan_field(deps, ctx, PlanDraft::default()).await
 }
 
 /// Starts the same dialogue over an existing plan: each answer replaces a field, `-` keeps it.
 ///
 /// The plan's on/off state and place in the menu are kept; they have buttons of their own.
-pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
-    let Ok(Some(plan)) = deps.store.get_plan(id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
+    let plan = deps
+        .store
+        .get_plan(id)
+        .await?
+        .ok_or(HandlerError::stale("plan"))?;
     let draft = PlanDraft {
         editing: Some(plan),
         ..PlanDraft::default()
@@ -163,66 +152,45 @@ pub async fn start_edit_plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
 }
 
 /// Saves the previewed plan.
-pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn save_plan(deps: &Deps, ctx: &Ctx) -> Handled {
     let draft = match dialog::load(deps, ctx.user, ctx.role).await {
         Some(Dialog::AddPlan(draft)) => draft,
-        _ => return notice(deps, ctx, "stale-button"),
+        _ => return Err(HandlerError::stale("plan dialogue")),
     };
-    let Some(mut new_plan) = draft.complete() else {
-        return notice(deps, ctx, "stale-button");
-    };
+    let mut new_plan = draft
+        .complete()
+        .ok_or(HandlerError::stale("plan dialogue"))?;
     if draft.editing.is_none() {
         // A new plan goes to the end of the menu.
-        let Ok(existing) = deps.store.list_plans(false).await else {
-            return notice(deps, ctx, "error-generic");
-        };
+        let existing = deps.store.list_plans(false).await?;
         let last = existing.iter().map(|it| it.sort_order).max().unwrap_or(0);
         new_plan.sort_order = last.saturating_add(10);
     }
     let valid = match new_plan.validate() {
         Ok(valid) => valid,
-        Err(err) => return invalid(deps, ctx, &err.to_string()),
+        Err(err) => return Ok(invalid(deps, ctx, &err.to_string())),
     };
-    let (saved, before) = match &draft.editing {
+    let (plan, before) = match &draft.editing {
         Some(old) => {
-            let before = deps
-                .store
-                .get_plan(old.id)
-                .await
-                .ok()
-                .flatten()
-                .map(|it| plan_json(&it));
-            (deps.store.update_plan(old.id, &valid, now()).await, before)
+            let before = deps.store.get_plan(old.id).await?.map(|it| plan_json(&it));
+            (deps.store.update_plan(old.id, &valid, now()).await?, before)
         }
-        None => (deps.store.insert_plan(&valid, now()).await, None),
+        None => (deps.store.insert_plan(&valid, now()).await?, None),
     };
-    match saved {
-        Ok(plan) => {
-            dialog::close(deps, ctx.user).await;
-            let action = if draft.editing.is_some() {
-                "plan.edit"
-            } else {
-                "plan.add"
-            };
-            audit(deps, ctx.user, action, before.as_deref(), &plan_json(&plan)).await;
-            let mut reply = vec![ctx.say(deps.t(ctx.lang, "admin-plan-saved", &[]))];
-            reply.extend(
-                plans(
-                    deps,
-                    &Ctx {
-                        message_id: None,
-                        ..*ctx
-                    },
-                )
-                .await,
-            );
-            reply
-        }
-        Err(err) => {
-            log::error!("saving plan failed: {err}");
-            notice(deps, ctx, "error-generic")
-        }
-    }
+    dialog::close(deps, ctx.user).await;
+    let action = if draft.editing.is_some() {
+        "plan.edit"
+    } else {
+        "plan.add"
+    };
+    audit(deps, ctx.user, action, before.as_deref(), &plan_json(&plan)).await;
+    let mut reply = vec![ctx.say(deps.t(ctx.lang, "admin-plan-saved", &[]))];
+    let list = Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    reply.extend(plans(deps, &list).await?);
+    Ok(reply)
 }
 
 /// The plan field the dialogue asks for next.
@@ -251,7 +219,7 @@ impl PlanField {
 const KEEP: &[&str] = &["-", "—", "."];
 
 /// Takes one answer of the plan dialogue.
-pub async fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Reply {
+pub async fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &str) -> Handled {
     let Some(field) = draft.next_field() else {
         return preview(deps, ctx, draft).await;
     };
@@ -261,7 +229,7 @@ pub async fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &
     {
         draft.keep(field, &old);
     } else if let Err(reason) = draft.fill(field, text, deps.settings.currency) {
-        return invalid(deps, ctx, &reason);
+        return Ok(invalid(deps, ctx, &reason));
     }
     if draft.next_field().is_none() {
         return preview(deps, ctx, draft).await;
@@ -270,7 +238,7 @@ pub async fn add_plan_step(deps: &Deps, ctx: &Ctx, mut draft: PlanDraft, text: &
 }
 
 /// Opens the dialogue at the draft's next field, showing an edited plan's current value.
-async fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
+async fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Handled {
     let Some(field) = draft.next_field() else {
         return preview(deps, ctx, draft).await;
     };
@@ -291,13 +259,13 @@ async fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
         ));
     }
     dialog::save(deps, ctx.user, &Dialog::AddPlan(draft)).await;
-    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
+    Ok(vec![ctx.say_with(text, cancel_keyboard(deps, ctx))])
 }
 
-async fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
-    let Some(plan) = draft.complete() else {
-        return notice(deps, ctx, "error-generic");
-    };
+async fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Handled {
+    let plan = draft
+        .complete()
+        .ok_or(HandlerError::stale("plan dialogue"))?;
     let text = deps.t(
         ctx.lang,
         "admin-plan-preview",
@@ -319,7 +287,7 @@ async fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Reply {
         ),
         button(deps.t(ctx.lang, "btn-cancel", &[]), Callback::Cancel),
     ]]);
-    vec![ctx.say_with(text, keyboard)]
+    Ok(vec![ctx.say_with(text, keyboard)])
 }
 
 fn plan_json(plan: &ajib_domain::Plan) -> String {

@@ -22,7 +22,7 @@ use crate::{
     keyboards::{button, inline},
     role::Role,
     ui::{
-        Ctx, Reply,
+        Ctx, Handled, Reply,
         dialog::{self, Dialog},
         notice,
         staff::{audit, cancel_keyboard},
@@ -37,9 +37,9 @@ const MAX_SEND_BYTES: u64 = 50 << 20;
 const MAX_UNPACKED_BYTES: u64 = 1 << 30;
 
 /// The backup screen: schedule, "back up now", "with secrets", "restore".
-pub fn screen(deps: &Deps, ctx: &Ctx) -> Reply {
+pub fn screen(deps: &Deps, ctx: &Ctx) -> Handled {
     if !is_owner(ctx) {
-        return owner_only(deps, ctx);
+        return Ok(owner_only(deps, ctx));
     }
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
     let text = deps.t(
@@ -62,42 +62,41 @@ pub fn screen(deps: &Deps, ctx: &Ctx) -> Reply {
         )],
         vec![button(t("btn-back"), Callback::Admin)],
     ]);
-    vec![ctx.screen(text, keyboard)]
+    Ok(vec![ctx.screen(text, keyboard)])
 }
 
 /// Writes a backup with the config's secrets masked and sends it to the owner.
-pub async fn back_up_now(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn back_up_now(deps: &Deps, ctx: &Ctx) -> Handled {
     send_backup(deps, ctx, Secrets::Masked).await
 }
 
 /// Writes a backup that keeps the config's secrets and sends it to the owner.
-pub async fn back_up_with_secrets(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn back_up_with_secrets(deps: &Deps, ctx: &Ctx) -> Handled {
     send_backup(deps, ctx, Secrets::Included).await
 }
 
 /// Opens the restore dialogue: the next document the owner sends is the archive.
-pub async fn ask_restore(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn ask_restore(deps: &Deps, ctx: &Ctx) -> Handled {
     if !is_owner(ctx) {
-        return owner_only(deps, ctx);
+        return Ok(owner_only(deps, ctx));
     }
     dialog::save(deps, ctx.user, &Dialog::RestoreBackup).await;
-    vec![ctx.say_with(
+    Ok(vec![ctx.say_with(
         deps.t(ctx.lang, "admin-backup-ask-restore", &[]),
         cancel_keyboard(deps, ctx),
-    )]
+    )])
 }
 
 /// Text while the restore dialogue waits for a file: ask for the file again.
-#[must_use]
-pub fn still_waiting(deps: &Deps, ctx: &Ctx) -> Reply {
-    vec![ctx.say_with(
+pub fn still_waiting(deps: &Deps, ctx: &Ctx) -> Handled {
+    Ok(vec![ctx.say_with(
         deps.t(ctx.lang, "admin-backup-ask-restore", &[]),
         cancel_keyboard(deps, ctx),
-    )]
+    )])
 }
 
 /// Takes an uploaded document; `None` if this admin is not in the restore dialogue.
-pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<Reply> {
+pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<Handled> {
     let waiting = dialog::load(deps, ctx.user, ctx.role).await;
     if waiting != Some(Dialog::RestoreBackup) {
         return None;
@@ -108,14 +107,14 @@ pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<
     };
     if !is_owner(ctx) {
         dialog::close(deps, ctx.user).await;
-        return Some(owner_only(deps, ctx));
+        return Some(Ok(owner_only(deps, ctx)));
     }
     Some(restore_upload(deps, ctx, document).await)
 }
 
-async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
+async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Handled {
     if !is_owner(ctx) {
-        return owner_only(deps, ctx);
+        return Ok(owner_only(deps, ctx));
     }
     let ctx = &Ctx {
         message_id: None,
@@ -123,7 +122,7 @@ async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
     };
     let info = match backup::create(deps, secrets).await {
         Ok(info) => info,
-        Err(err) => return failed(deps, ctx, &err),
+        Err(err) => return Ok(failed(deps, ctx, &err)),
     };
     let after = serde_json::json!({
         "file": backup::file_name(&info.path),
@@ -135,8 +134,8 @@ async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
     let path = info.path.clone();
     let (bytes, sha) = match blocking(move || read_for_sending(&path)).await {
         Ok(Ok(it)) => it,
-        Ok(Err(err)) => return failed(deps, ctx, &err.into()),
-        Err(err) => return failed(deps, ctx, &err),
+        Ok(Err(err)) => return Ok(failed(deps, ctx, &err.into())),
+        Err(err) => return Ok(failed(deps, ctx, &err)),
     };
     let mut reply = Vec::new();
     match bytes {
@@ -155,7 +154,7 @@ async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Reply {
     if info.manifest.secrets_included {
         reply.push(ctx.say(deps.t(ctx.lang, "admin-backup-secrets-note", &[])));
     }
-    reply
+    Ok(reply)
 }
 
 fn created(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, sha: &str) -> Outgoing {
@@ -168,34 +167,52 @@ fn created(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, sha: &str) -> Outgoing {
     ctx.say_with(text, back_keyboard(deps, ctx))
 }
 
-async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Reply {
+async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Handled {
     if document.size.is_some_and(|it| it > MAX_UPLOAD_BYTES) {
-        return invalid(deps, ctx, &too_large());
+        return Ok(invalid(deps, ctx, &too_large()));
     }
     let api = deps.telegram.clone();
     let file_id = document.file_id.clone();
     let bytes = match blocking(move || api.get_file_bytes(&file_id)).await {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(err)) => return invalid(deps, ctx, &format!("cannot download the file: {err}")),
-        Err(err) => return invalid(deps, ctx, &format!("cannot download the file: {err}")),
+        Ok(Err(err)) => {
+            return Ok(invalid(
+                deps,
+                ctx,
+                &format!("cannot download the file: {err}"),
+            ));
+        }
+        Err(err) => {
+            return Ok(invalid(
+                deps,
+                ctx,
+                &format!("cannot download the file: {err}"),
+            ));
+        }
     };
     if bytes.len() as u64 > MAX_UPLOAD_BYTES {
-        return invalid(deps, ctx, &too_large());
+        return Ok(invalid(deps, ctx, &too_large()));
     }
     let upload_sha = sha256_hex(&bytes);
     let verified = match blocking(move || verify_upload(&bytes)).await {
         Ok(Ok(verified)) => verified,
-        Ok(Err(reason)) => return invalid(deps, ctx, &reason),
-        Err(err) => return failed(deps, ctx, &err),
+        Ok(Err(reason)) => return Ok(invalid(deps, ctx, &reason)),
+        Err(err) => return Ok(failed(deps, ctx, &err)),
     };
     // Nothing has changed so far; from here on the current data is saved first.
     let safety = match backup::create(deps, Secrets::Masked).await {
         Ok(info) => info,
-        Err(err) => return failed(deps, ctx, &err.context("no safety copy, nothing restored")),
+        Err(err) => {
+            return Ok(failed(
+                deps,
+                ctx,
+                &err.context("no safety copy, nothing restored"),
+            ));
+        }
     };
     if let Err(err) = deps.store.restore_from(&verified.db_path()).await {
         log::error!("restore failed: {err}");
-        return failed(deps, ctx, &anyhow::Error::new(err));
+        return Ok(failed(deps, ctx, &anyhow::Error::new(err)));
     }
     dialog::close(deps, ctx.user).await;
     let manifest = verified.manifest();
@@ -214,10 +231,10 @@ async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Reply {
     })
     .to_string();
     audit(deps, ctx.user, "backup.restore", Some(&before), &after).await;
-    vec![ctx.say_with(
+    Ok(vec![ctx.say_with(
         deps.t(ctx.lang, "admin-backup-restored", &[]),
         back_keyboard(deps, ctx),
-    )]
+    )])
 }
 
 /// Writes the upload to a private temp file and checks it end to end; `Err` is the reason shown.

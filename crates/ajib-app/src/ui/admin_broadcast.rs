@@ -25,9 +25,8 @@ use crate::{
     format::escape,
     keyboards::{button, inline},
     ui::{
-        Ctx, Reply,
+        Ctx, Handled, HandlerError, Reply,
         dialog::{self, BroadcastDraft as Draft, Composed, Dialog, Input},
-        notice,
         staff::{audit, back_to_admin, cancel_keyboard},
     },
 };
@@ -70,19 +69,19 @@ const TAGS: &[&str] = &[
 ];
 
 /// Starts composing: asks for the text.
-pub async fn start(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn start(deps: &Deps, ctx: &Ctx) -> Handled {
     dialog::save(deps, ctx.user, &Dialog::Broadcast(Draft::Text)).await;
-    vec![ctx.screen(
+    Ok(vec![ctx.screen(
         deps.t(ctx.lang, "admin-broadcast-ask-text", &[]),
         cancel_keyboard(deps, ctx),
-    )]
+    )])
 }
 
 /// Takes the admin's text or photo: at any step it becomes the message, then the audience is asked.
-pub async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
+pub async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Handled {
     let message = match compose(input) {
         Ok(message) => message,
-        Err(problem) => return refuse_text(deps, ctx, &problem),
+        Err(problem) => return Ok(refuse_text(deps, ctx, &problem)),
     };
     dialog::save(
         deps,
@@ -107,25 +106,19 @@ pub async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
         deps.t(ctx.lang, "btn-cancel", &[]),
         Callback::Cancel,
     )]);
-    vec![ctx.say_with(
+    Ok(vec![ctx.say_with(
         deps.t(ctx.lang, "admin-broadcast-ask-audience", &[]),
         inline(rows),
-    )]
+    )])
 }
 
 /// Shows the message exactly as recipients will see it, and how many will get it.
-pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> Reply {
+pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> Handled {
     let message = match current(deps, ctx).await {
         Some(Draft::Audience { message } | Draft::Preview { message, .. }) => message,
-        Some(Draft::Text) | None => return stale(deps, ctx),
+        Some(Draft::Text) | None => return Err(HandlerError::stale("broadcast draft")),
     };
-    let count = match deps.store.audience(audience(choice)).await {
-        Ok(users) => users.len(),
-        Err(err) => {
-            log::error!("broadcast audience {choice:?} failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+    let count = deps.store.audience(audience(choice)).await?.len();
     dialog::save(
         deps,
         ctx.user,
@@ -151,38 +144,32 @@ pub async fn choose_audience(deps: &Deps, ctx: &Ctx, choice: AudienceChoice) -> 
         "admin-broadcast-preview",
         &[("count", Arg::from(count))],
     );
-    vec![
+    Ok(vec![
         broadcast::message(ctx.chat, &message.text, message.photo.as_deref()),
         ctx.say_with(preview, inline(vec![row])),
-    ]
+    ])
 }
 
 /// Freezes the recipient list, stores the broadcast (audited) and starts sending.
 ///
 /// The preview message becomes the progress message. The draft is taken
 /// out of the dialogue first, so a double press starts one broadcast.
-pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn send(deps: &Deps, ctx: &Ctx) -> Handled {
     let Some((message, choice)) = dialog::take_preview(deps, ctx.user, ctx.role).await else {
-        return stale(deps, ctx);
+        return Err(HandlerError::stale("broadcast preview"));
     };
-    let recipients = match deps.store.audience(audience(choice)).await {
-        Ok(users) => users,
-        Err(err) => {
-            log::error!("broadcast audience {choice:?} failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+    let recipients = deps.store.audience(audience(choice)).await?;
     if recipients.is_empty() {
         let text = deps.t(
             ctx.lang,
             "admin-broadcast-preview",
             &[("count", Arg::from(0))],
         );
-        return vec![ctx.screen(text, back_to_admin(deps, ctx))];
+        return Ok(vec![ctx.screen(text, back_to_admin(deps, ctx))]);
     }
     let label = audience_code(choice);
     let at = now();
-    let id = match deps
+    let id = deps
         .store
         .create_broadcast(
             &message.text,
@@ -192,14 +179,7 @@ pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
             ctx.user,
             at,
         )
-        .await
-    {
-        Ok(id) => id,
-        Err(err) => {
-            log::error!("storing a broadcast failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+        .await?;
     let after = serde_json::json!({
         "broadcast": id.0, "audience": label, "recipients": recipients.len(),
         "text": message.text, "photo": message.photo,
@@ -215,11 +195,11 @@ pub async fn send(deps: &Deps, ctx: &Ctx) -> Reply {
         log::warn!("progress of broadcast {id} not recorded: {err}");
     }
     deps.broadcasts.wake.notify_one();
-    Vec::new()
+    Ok(Vec::new())
 }
 
 /// Pauses a running broadcast; audited.
-pub async fn pause(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
+pub async fn pause(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Handled {
     change(
         deps,
         ctx,
@@ -231,7 +211,7 @@ pub async fn pause(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
 }
 
 /// Resumes a paused broadcast; audited.
-pub async fn resume(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
+pub async fn resume(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Handled {
     let reply = change(
         deps,
         ctx,
@@ -239,13 +219,13 @@ pub async fn resume(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
         &[BroadcastStatus::Paused],
         BroadcastStatus::Running,
     )
-    .await;
+    .await?;
     deps.broadcasts.wake.notify_one();
-    reply
+    Ok(reply)
 }
 
 /// Stops a running or paused broadcast for good; audited.
-pub async fn stop(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Reply {
+pub async fn stop(deps: &Deps, ctx: &Ctx, id: BroadcastId) -> Handled {
     let from = [BroadcastStatus::Running, BroadcastStatus::Paused];
     change(deps, ctx, id, &from, BroadcastStatus::Cancelled).await
 }
@@ -425,20 +405,15 @@ async fn change(
     id: BroadcastId,
     from: &[BroadcastStatus],
     to: BroadcastStatus,
-) -> Reply {
-    let before = match deps.store.get_broadcast(id).await {
-        Ok(Some(broadcast)) => broadcast.status,
-        Ok(None) => return stale(deps, ctx),
-        Err(err) => {
-            log::error!("broadcast {id} lookup failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+) -> Handled {
+    let before = deps
+        .store
+        .get_broadcast(id)
+        .await?
+        .ok_or(HandlerError::stale("broadcast"))?
+        .status;
     if from.contains(&before) {
-        if let Err(err) = deps.store.set_broadcast_status(id, to, now()).await {
-            log::error!("broadcast {id} could not become {to}: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
+        deps.store.set_broadcast_status(id, to, now()).await?;
         let before = serde_json::json!({ "broadcast": id.0, "status": before.as_str() });
         let after = serde_json::json!({ "broadcast": id.0, "status": to.as_str() });
         let action = format!("broadcast.{}", to.as_str());
@@ -452,7 +427,7 @@ async fn change(
         .await;
     }
     broadcast::redraw(deps, id, None).await;
-    Vec::new()
+    Ok(Vec::new())
 }
 
 async fn current(deps: &Deps, ctx: &Ctx) -> Option<Draft> {
@@ -460,17 +435,6 @@ async fn current(deps: &Deps, ctx: &Ctx) -> Option<Draft> {
         Some(Dialog::Broadcast(draft)) => Some(draft),
         _ => None,
     }
-}
-
-fn stale(deps: &Deps, ctx: &Ctx) -> Reply {
-    notice(
-        deps,
-        &Ctx {
-            message_id: None,
-            ..*ctx
-        },
-        "stale-button",
-    )
 }
 
 fn audience_label(choice: AudienceChoice) -> &'static str {

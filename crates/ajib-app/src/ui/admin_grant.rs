@@ -20,7 +20,7 @@ use crate::{
     format::escape,
     keyboards::{button, inline},
     ui::{
-        Ctx, Reply, admin_users,
+        Ctx, Handled, HandlerError, admin_users,
         dialog::{self, Dialog, UserStep},
         notice,
         staff::{audit, cancel_keyboard, invalid},
@@ -31,16 +31,11 @@ use crate::{
 const MAX_REASON_CHARS: usize = 200;
 
 /// Lists every plan (hidden ones too: a grant may use a plan no longer on sale).
-pub async fn pick_plan(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
-    match deps.store.get_user(user).await {
-        Ok(Some(_)) => (),
-        Ok(None) => return notice(deps, ctx, "admin-user-not-found"),
-        Err(err) => return failed(deps, ctx, "user lookup", &err),
+pub async fn pick_plan(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
+    if deps.store.get_user(user).await?.is_none() {
+        return Ok(notice(deps, ctx, "admin-user-not-found"));
     }
-    let plans = match deps.store.list_plans(false).await {
-        Ok(plans) => plans,
-        Err(err) => return failed(deps, ctx, "plan list", &err),
-    };
+    let plans = deps.store.list_plans(false).await?;
     let mut rows: Vec<_> = plans
         .iter()
         .map(|plan| {
@@ -59,14 +54,16 @@ pub async fn pick_plan(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
         "admin-grant-pick",
         &[("user", Arg::from(user_text.as_str()))],
     );
-    vec![ctx.screen(text, inline(rows))]
+    Ok(vec![ctx.screen(text, inline(rows))])
 }
 
 /// Asks why the plan is granted; the answer completes the grant.
-pub async fn ask_reason(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId) -> Reply {
-    let Ok(Some(plan_row)) = deps.store.get_plan(plan).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn ask_reason(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId) -> Handled {
+    let plan_row = deps
+        .store
+        .get_plan(plan)
+        .await?
+        .ok_or(HandlerError::stale("plan"))?;
     dialog::save(
         deps,
         ctx.user,
@@ -79,18 +76,28 @@ pub async fn ask_reason(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId) 
         "admin-grant-ask-reason",
         &[("plan", Arg::from(name.as_str()))],
     );
-    vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
+    Ok(vec![ctx.say_with(text, cancel_keyboard(deps, ctx))])
 }
 
 /// Stores the grant with its provisioning job, audits it, and shows the profile again.
-pub async fn grant(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId, reason: &str) -> Reply {
+pub async fn grant(
+    deps: &Deps,
+    ctx: &Ctx,
+    user: TelegramId,
+    plan: PlanId,
+    reason: &str,
+) -> Handled {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return invalid(deps, ctx, &format!("1..{MAX_REASON_CHARS} characters"));
+        return Ok(invalid(
+            deps,
+            ctx,
+            &format!("1..{MAX_REASON_CHARS} characters"),
+        ));
     }
-    let Ok(Some(plan_row)) = deps.store.get_plan(plan).await else {
+    let Some(plan_row) = deps.store.get_plan(plan).await? else {
         dialog::close(deps, ctx.user).await;
-        return notice(deps, ctx, "stale-button");
+        return Err(HandlerError::stale("plan"));
     };
     let order = NewOrder {
         user,
@@ -99,10 +106,7 @@ pub async fn grant(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId, reaso
         amount: Money::zero(plan_row.price.currency()),
         note: Some(format!("granted by {}: {reason}", ctx.user)),
     };
-    let (order, job) = match deps.store.create_granted_order(&order, now()).await {
-        Ok(created) => created,
-        Err(err) => return failed(deps, ctx, "grant", &err),
-    };
+    let (order, job) = deps.store.create_granted_order(&order, now()).await?;
     dialog::close(deps, ctx.user).await;
     log::info!(
         "{} granted plan {plan} to {user}: order {} queued as job {job}",
@@ -127,11 +131,6 @@ pub async fn grant(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId, reaso
         ],
     );
     let mut reply = vec![ctx.say(text)];
-    reply.extend(admin_users::profile(deps, ctx, user).await);
-    reply
-}
-
-fn failed(deps: &Deps, ctx: &Ctx, what: &str, err: &ajib_storage::Error) -> Reply {
-    log::error!("{what} for a grant failed: {err}");
-    notice(deps, ctx, "error-generic")
+    reply.extend(admin_users::profile(deps, ctx, user).await?);
+    Ok(reply)
 }

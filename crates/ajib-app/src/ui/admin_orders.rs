@@ -7,20 +7,13 @@ use ajib_storage::RetryOutcome;
 use crate::{
     deps::{Deps, now},
     keyboards::menu_only,
-    ui::{Ctx, Reply, notice, staff::audit},
+    ui::{Ctx, Handled, staff::audit},
 };
 
 /// Queues the provisioning of a paid order again (the "Retry" of a stuck-order alert); audited.
-pub async fn retry(deps: &Deps, ctx: &Ctx, order: OrderId) -> Reply {
-    let outcome = match deps.store.retry_provisioning(order, now()).await {
-        Ok(outcome) => outcome,
-        Err(ajib_storage::Error::NotFound { .. }) => return notice(deps, ctx, "stale-button"),
-        Err(err) => {
-            log::error!("retrying the provisioning of order {order} failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
-    let id = match outcome {
+pub async fn retry(deps: &Deps, ctx: &Ctx, order: OrderId) -> Handled {
+    // An unknown order is a storage NotFound, which the router shows as a stale button.
+    let id = match deps.store.retry_provisioning(order, now()).await? {
         RetryOutcome::Queued(_) => {
             let after = serde_json::json!({ "order": order.0 }).to_string();
             audit(deps, ctx.user, "order.retry_provisioning", None, &after).await;
@@ -33,5 +26,5 @@ pub async fn retry(deps: &Deps, ctx: &Ctx, order: OrderId) -> Reply {
     };
     let order_ref = order.to_string();
     let text = deps.t(ctx.lang, id, &[("order", Arg::from(order_ref.as_str()))]);
-    vec![ctx.say_with(text, menu_only(deps, ctx.lang))]
+    Ok(vec![ctx.say_with(text, menu_only(deps, ctx.lang))])
 }

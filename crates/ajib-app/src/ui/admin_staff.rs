@@ -9,7 +9,7 @@ use ajib_storage::{Actor, AdminRole};
 
 use crate::{
     deps::{Deps, now},
-    ui::{Ctx, Reply, staff::ascii_digits},
+    ui::{Ctx, Handled, staff::ascii_digits},
 };
 
 /// What `/admins …` asks for.
@@ -21,9 +21,9 @@ enum StaffCommand {
 }
 
 /// Handles `/admins [add ID admin|support | remove ID]` for an owner.
-pub async fn admins(deps: &Deps, ctx: &Ctx, args: Option<&str>) -> Reply {
+pub async fn admins(deps: &Deps, ctx: &Ctx, args: Option<&str>) -> Handled {
     let Some(command) = parse(args.unwrap_or_default()) else {
-        return vec![ctx.say(deps.t(ctx.lang, "admin-staff-usage", &[]))];
+        return Ok(vec![ctx.say(deps.t(ctx.lang, "admin-staff-usage", &[]))]);
     };
     match command {
         StaffCommand::List => list(deps, ctx).await,
@@ -32,10 +32,8 @@ pub async fn admins(deps: &Deps, ctx: &Ctx, args: Option<&str>) -> Reply {
     }
 }
 
-async fn list(deps: &Deps, ctx: &Ctx) -> Reply {
-    let Ok(staff) = deps.store.list_admins().await else {
-        return vec![ctx.say(deps.t(ctx.lang, "error-generic", &[]))];
-    };
+async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
+    let staff = deps.store.list_admins().await?;
     let mut lines: Vec<String> = deps
         .settings
         .owner_ids
@@ -48,26 +46,23 @@ async fn list(deps: &Deps, ctx: &Ctx) -> Reply {
             .map(|it| format!("<code>{}</code> — {}", it.id, it.role)),
     );
     let list = lines.join("\n");
-    vec![ctx.say(deps.t(
+    Ok(vec![ctx.say(deps.t(
         ctx.lang,
         "admin-staff-list",
         &[("list", Arg::from(list.as_str()))],
-    ))]
+    ))])
 }
 
-async fn add(deps: &Deps, ctx: &Ctx, id: TelegramId, role: AdminRole) -> Reply {
+async fn add(deps: &Deps, ctx: &Ctx, id: TelegramId, role: AdminRole) -> Handled {
     let at = now();
     let before = deps
         .store
         .get_admin(id)
-        .await
-        .ok()
-        .flatten()
+        .await?
         .map(|it| it.role.to_string());
-    if let Err(err) = deps.store.upsert_admin(id, role, Some(ctx.user), at).await {
-        log::error!("adding staff {id} failed: {err}");
-        return vec![ctx.say(deps.t(ctx.lang, "error-generic", &[]))];
-    }
+    deps.store
+        .upsert_admin(id, role, Some(ctx.user), at)
+        .await?;
     let before = before.map(|it| serde_json::json!({ "id": id.0, "role": it }).to_string());
     let after = serde_json::json!({ "id": id.0, "role": role.to_string() }).to_string();
     audit(deps, ctx, "staff.add", before.as_deref(), Some(&after)).await;
@@ -76,24 +71,26 @@ async fn add(deps: &Deps, ctx: &Ctx, id: TelegramId, role: AdminRole) -> Reply {
         ("id", Arg::from(id_text.as_str())),
         ("role", Arg::from(role_text.as_str())),
     ];
-    vec![ctx.say(deps.t(ctx.lang, "admin-staff-added", &args))]
+    Ok(vec![ctx.say(deps.t(ctx.lang, "admin-staff-added", &args))])
 }
 
-async fn remove(deps: &Deps, ctx: &Ctx, id: TelegramId) -> Reply {
+async fn remove(deps: &Deps, ctx: &Ctx, id: TelegramId) -> Handled {
     let id_text = id.to_string();
     let args = [("id", Arg::from(id_text.as_str()))];
-    match deps.store.remove_admin(id).await {
-        Ok(true) => {
-            let before = serde_json::json!({ "id": id.0 }).to_string();
-            audit(deps, ctx, "staff.remove", Some(&before), None).await;
-            vec![ctx.say(deps.t(ctx.lang, "admin-staff-removed", &args))]
-        }
-        Ok(false) => vec![ctx.say(deps.t(ctx.lang, "admin-staff-not-found", &args))],
-        Err(err) => {
-            log::error!("removing staff {id} failed: {err}");
-            vec![ctx.say(deps.t(ctx.lang, "error-generic", &[]))]
-        }
+    if !deps.store.remove_admin(id).await? {
+        return Ok(vec![ctx.say(deps.t(
+            ctx.lang,
+            "admin-staff-not-found",
+            &args,
+        ))]);
     }
+    let before = serde_json::json!({ "id": id.0 }).to_string();
+    audit(deps, ctx, "staff.remove", Some(&before), None).await;
+    Ok(vec![ctx.say(deps.t(
+        ctx.lang,
+        "admin-staff-removed",
+        &args,
+    ))])
 }
 
 async fn audit(deps: &Deps, ctx: &Ctx, action: &str, before: Option<&str>, after: Option<&str>) {

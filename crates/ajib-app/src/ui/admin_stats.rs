@@ -9,28 +9,24 @@ use crate::{
     chart::bar_chart_png,
     deps::{Deps, i18n_lang, now},
     format::{date, escape, price},
-    ui::{Ctx, Reply, notice, staff::back_to_admin},
+    ui::{Ctx, Handled, staff::back_to_admin},
 };
 
 /// Days the chart and the breakdown cover.
 const DAYS: i64 = 30;
 
 /// Headline statistics.
-pub async fn stats(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn stats(deps: &Deps, ctx: &Ctx) -> Handled {
     let at = now();
     let today = ajib_domain::UnixTime::from_date(at.date());
     let week = at.plus_days(-7);
     let month = at.plus_days(-DAYS);
     let store = &deps.store;
-    let (Ok(day), Ok(weekly), Ok(monthly), Ok(expiring), Ok(revenue)) = (
-        store.summary(today, at).await,
-        store.summary(week, at).await,
-        store.summary(month, at).await,
-        store.services_expiring(at, 3 * 86_400).await,
-        store.revenue_by_day(month).await,
-    ) else {
-        return notice(deps, ctx, "error-generic");
-    };
+    let day = store.summary(today, at).await?;
+    let weekly = store.summary(week, at).await?;
+    let monthly = store.summary(month, at).await?;
+    let expiring = store.services_expiring(at, 3 * 86_400).await?;
+    let revenue = store.revenue_by_day(month).await?;
     let currency = deps.settings.currency;
     let sum = |days: &[ajib_storage::DayRevenue]| {
         days.iter()
@@ -80,7 +76,7 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Reply {
     text.push_str(&breakdown);
     let mut reply = vec![ctx.screen(text, back_to_admin(deps, ctx))];
     reply.extend(chart);
-    reply
+    Ok(reply)
 }
 
 /// Days listed one by one under the headline figures.

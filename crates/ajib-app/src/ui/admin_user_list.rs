@@ -20,9 +20,8 @@ use crate::{
     keyboards::{self, button, inline},
     role::Role,
     ui::{
-        Ctx, Reply, admin_users,
+        Ctx, Handled, admin_users,
         dialog::{self, Dialog, UserStep},
-        notice,
         staff::{ascii_digits, cancel_keyboard, invalid},
     },
 };
@@ -35,12 +34,12 @@ const MAX_QUERY_CHARS: usize = 64;
 const NAME_CHARS: usize = 24;
 
 /// The first page of all users; whatever the admin types next is a search.
-pub async fn start(deps: &Deps, ctx: &Ctx) -> Reply {
+pub async fn start(deps: &Deps, ctx: &Ctx) -> Handled {
     show(deps, ctx, None, 0).await
 }
 
 /// Another page of the current list: the admin's last search, if the dialogue still holds one.
-pub async fn page(deps: &Deps, ctx: &Ctx, page: u32) -> Reply {
+pub async fn page(deps: &Deps, ctx: &Ctx, page: u32) -> Handled {
     let query = match dialog::load(deps, ctx.user, ctx.role).await {
         Some(Dialog::Users(UserStep::Search { query })) => query,
         _ => None,
@@ -49,39 +48,30 @@ pub async fn page(deps: &Deps, ctx: &Ctx, page: u32) -> Reply {
 }
 
 /// An exact Telegram id, @username or panel username opens the profile; a fragment lists the matches.
-pub async fn search(deps: &Deps, ctx: &Ctx, text: &str) -> Reply {
+pub async fn search(deps: &Deps, ctx: &Ctx, text: &str) -> Handled {
     let query = ascii_digits(text.trim());
     if query.is_empty() || query.chars().count() > MAX_QUERY_CHARS {
-        return invalid(deps, ctx, &format!("1..{MAX_QUERY_CHARS} characters"));
+        return Ok(invalid(
+            deps,
+            ctx,
+            &format!("1..{MAX_QUERY_CHARS} characters"),
+        ));
     }
-    let exact = match find_exact(deps, &query).await {
-        Ok(found) => found,
-        Err(err) => {
-            log::error!("user lookup {query:?} failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
-    if let Some(row) = exact {
+    if let Some(row) = find_exact(deps, &query).await? {
         dialog::close(deps, ctx.user).await;
         return admin_users::profile(deps, ctx, row.id).await;
     }
-    match deps.store.search_users(Some(&query), 0, 2).await {
-        Ok((_, 0)) => vec![ctx.say_with(
+    let (rows, total) = deps.store.search_users(Some(&query), 0, 2).await?;
+    match (total, rows.first()) {
+        (0, _) => Ok(vec![ctx.say_with(
             deps.t(ctx.lang, "admin-user-not-found", &[]),
             cancel_keyboard(deps, ctx),
-        )],
-        Ok((rows, 1)) => {
+        )]),
+        (1, Some(row)) => {
             dialog::close(deps, ctx.user).await;
-            match rows.first() {
-                Some(row) => admin_users::profile(deps, ctx, row.id).await,
-                None => notice(deps, ctx, "error-generic"),
-            }
+            admin_users::profile(deps, ctx, row.id).await
         }
-        Ok(_) => show(deps, ctx, Some(query), 0).await,
-        Err(err) => {
-            log::error!("user search {query:?} failed: {err}");
-            notice(deps, ctx, "error-generic")
-        }
+        _ => show(deps, ctx, Some(query), 0).await,
     }
 }
 
@@ -103,19 +93,16 @@ async fn find_exact(deps: &Deps, query: &str) -> Result<Option<UserRow>, ajib_st
 }
 
 /// One page of users matching `query` (everyone when `None`); a page past the end shows the last one.
-async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Reply {
+async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Handled {
     let store = &deps.store;
     let fetch = |page: u32| store.search_users(query.as_deref(), page * PAGE_SIZE, PAGE_SIZE);
-    let (rows, total, page) = match fetch(page).await {
-        Ok((rows, total)) if !rows.is_empty() || page == 0 => (rows, total, page),
-        Ok((_, total)) => {
+    let (rows, total, page) = match fetch(page).await? {
+        (rows, total) if !rows.is_empty() || page == 0 => (rows, total, page),
+        (_, total) => {
             let last = last_page(total);
-            match fetch(last).await {
-                Ok((rows, total)) => (rows, total, last),
-                Err(err) => return failed(deps, ctx, &err),
-            }
+            let (rows, total) = fetch(last).await?;
+            (rows, total, last)
         }
-        Err(err) => return failed(deps, ctx, &err),
     };
     let pages = last_page(total) + 1;
     let page_text = (page + 1).to_string();
@@ -161,7 +148,7 @@ async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Reply
     if ctx.role == Role::Support {
         keyboard = keyboards::for_support(keyboard);
     }
-    vec![ctx.screen(text, inline(keyboard))]
+    Ok(vec![ctx.screen(text, inline(keyboard))])
 }
 
 /// The last page index of a list of `total` users, within what a button can carry.
@@ -188,11 +175,6 @@ fn user_label(row: &UserRow) -> String {
     label.push_str(" · ");
     label.push_str(&row.id.to_string());
     label
-}
-
-fn failed(deps: &Deps, ctx: &Ctx, err: &ajib_storage::Error) -> Reply {
-    log::error!("user list failed: {err}");
-    notice(deps, ctx, "error-generic")
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::{
     keyboards::{self, button, inline},
     role::Role,
     ui::{
-        Ctx, Reply,
+        Ctx, Handled, HandlerError,
         admin_broadcast::{prepare_text, refuse_text},
         dialog::{self, Dialog, Input, UserStep as Step},
         notice, services,
@@ -39,52 +39,34 @@ const MAX_ORDERS_SHOWN: usize = 5;
 const MAX_EXTEND_DAYS: u32 = 3650;
 
 /// Asks how many days to add to a service.
-pub async fn ask_days(deps: &Deps, ctx: &Ctx, service: ServiceId) -> Reply {
+pub async fn ask_days(deps: &Deps, ctx: &Ctx, service: ServiceId) -> Handled {
     ask(deps, ctx, Step::Days(service), "admin-ask-days").await
 }
 
 /// Asks for the message to send to a user.
-pub async fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
+pub async fn ask_message(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
     ask(deps, ctx, Step::Message(user), "admin-ask-message").await
 }
 
 /// A user's profile with its actions.
-pub async fn profile(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
-    let row = match deps.store.get_user(user).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return notice(deps, ctx, "admin-user-not-found"),
-        Err(err) => {
-            log::error!("user {user} lookup failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
+pub async fn profile(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
+    let Some(row) = deps.store.get_user(user).await? else {
+        return Ok(notice(deps, ctx, "admin-user-not-found"));
     };
-    match render_profile(deps, ctx, &row).await {
-        Ok((text, keyboard)) => vec![ctx.screen(text, keyboard)],
-        Err(err) => {
-            log::error!("profile of {user} failed: {err}");
-            notice(deps, ctx, "error-generic")
-        }
-    }
+    let (text, keyboard) = render_profile(deps, ctx, &row).await?;
+    Ok(vec![ctx.screen(text, keyboard)])
 }
 
 /// Bans or unbans a user (never an admin); audited, then the profile is shown again.
-pub async fn set_banned(deps: &Deps, ctx: &Ctx, user: TelegramId, ban: bool) -> Reply {
-    let row = match deps.store.get_user(user).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return notice(deps, ctx, "admin-user-not-found"),
-        Err(err) => {
-            log::error!("user {user} lookup failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
+pub async fn set_banned(deps: &Deps, ctx: &Ctx, user: TelegramId, ban: bool) -> Handled {
+    let Some(row) = deps.store.get_user(user).await? else {
+        return Ok(notice(deps, ctx, "admin-user-not-found"));
     };
     if ban && Role::of(deps, user).await.is_staff() {
-        return notice(deps, ctx, "admin-user-is-admin");
+        return Ok(notice(deps, ctx, "admin-user-is-admin"));
     }
     if row.banned != ban {
-        if let Err(err) = deps.store.set_user_banned(user, ban).await {
-            log::error!("banning {user} failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
+        deps.store.set_user_banned(user, ban).await?;
         let before = serde_json::json!({ "user": user.0, "banned": row.banned }).to_string();
         let after = serde_json::json!({ "user": user.0, "banned": ban }).to_string();
         let action = if ban { "user.ban" } else { "user.unban" };
@@ -94,41 +76,32 @@ pub async fn set_banned(deps: &Deps, ctx: &Ctx, user: TelegramId, ban: bool) -> 
 }
 
 /// Lets a user take the free test again; audited.
-pub async fn reset_test(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Reply {
+pub async fn reset_test(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
     let say = |id: &str| {
         vec![ctx.say_with(
             deps.t(ctx.lang, id, &[]),
             profile_keyboard_back(deps, ctx, user),
         )]
     };
-    match deps.store.reset_test_eligibility(user, now()).await {
-        Ok(true) => {
-            let after = serde_json::json!({ "user": user.0, "test_reset": true }).to_string();
-            audit(deps, ctx.user, "user.reset_test", None, &after).await;
-            say("admin-user-updated")
-        }
-        Ok(false) => say("admin-user-test-unchanged"),
-        Err(err) => {
-            log::error!("test reset of {user} failed: {err}");
-            notice(deps, ctx, "error-generic")
-        }
+    if !deps.store.reset_test_eligibility(user, now()).await? {
+        return Ok(say("admin-user-test-unchanged"));
     }
+    let after = serde_json::json!({ "user": user.0, "test_reset": true }).to_string();
+    audit(deps, ctx.user, "user.reset_test", None, &after).await;
+    Ok(say("admin-user-updated"))
 }
 
 /// Adds days to a service on the panel, then in the store; audited.
-pub async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply {
+pub async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Handled {
     let days = match ascii_digits(text.trim()).parse::<u32>() {
         Ok(days) if (1..=MAX_EXTEND_DAYS).contains(&days) => days,
-        _ => return invalid(deps, ctx, &format!("1..{MAX_EXTEND_DAYS}")),
+        _ => return Ok(invalid(deps, ctx, &format!("1..{MAX_EXTEND_DAYS}"))),
     };
-    let service = match deps.store.get_service(id).await {
-        Ok(Some(service)) => service,
-        Ok(None) => return notice(deps, ctx, "stale-button"),
-        Err(err) => {
-            log::error!("service {id} lookup failed: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+    let service = deps
+        .store
+        .get_service(id)
+        .await?
+        .ok_or(HandlerError::stale("service"))?;
     dialog::close(deps, ctx.user).await;
     let at = now();
     if let Err(err) = extend_on_panel(deps, &service, days, at).await {
@@ -141,16 +114,12 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply 
             "admin-user-extend-failed",
             &[("error", Arg::from(escape(&err.to_string()).as_str()))],
         );
-        return vec![ctx.say_with(text, profile_keyboard_back(deps, ctx, service.user))];
+        return Ok(vec![
+            ctx.say_with(text, profile_keyboard_back(deps, ctx, service.user)),
+        ]);
     }
     let expires = service.extended(days, at);
-    let stored = match deps.store.set_service_expiry(id, expires, at).await {
-        Ok(stored) => stored,
-        Err(err) => {
-            log::error!("service {id} was extended on the panel but not stored: {err}");
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+    let stored = deps.store.set_service_expiry(id, expires, at).await?;
     let before = serde_json::json!({ "service": id.0, "expires": service.expires.0 }).to_string();
     let after = serde_json::json!({ "service": id.0, "expires": stored.expires.0, "days": days })
         .to_string();
@@ -168,18 +137,12 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Reply 
         ],
     );
     let mut reply = vec![ctx.say(text)];
-    reply.extend(
-        profile(
-            deps,
-            &Ctx {
-                message_id: None,
-                ..*ctx
-            },
-            service.user,
-        )
-        .await,
-    );
-    reply
+    let below = Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    reply.extend(profile(deps, &below, service.user).await?);
+    Ok(reply)
 }
 
 /// Running accounts get the days added; an expired one starts a fresh period from today.
@@ -203,10 +166,10 @@ async fn extend_on_panel(
 }
 
 /// Sends the admin's text to the user and says whether it arrived; audited.
-pub async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) -> Reply {
+pub async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>) -> Handled {
     let text = match prepare_text(input.text, input.entities) {
         Ok(text) => text,
-        Err(problem) => return refuse_text(deps, ctx, &problem),
+        Err(problem) => return Ok(refuse_text(deps, ctx, &problem)),
     };
     dialog::close(deps, ctx.user).await;
     let msg = Outgoing::Text {
@@ -219,7 +182,7 @@ pub async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>
     let after = serde_json::json!({ "user": user.0, "text": text, "delivered": res.is_ok() });
     audit(deps, ctx.user, "user.message", None, &after.to_string()).await;
     let keyboard = profile_keyboard_back(deps, ctx, user);
-    match res {
+    Ok(match res {
         Ok(_) => vec![ctx.say_with(deps.t(ctx.lang, "admin-user-message-sent", &[]), keyboard)],
         Err(err) => {
             if err == SendError::Blocked
@@ -237,7 +200,7 @@ pub async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>
                 keyboard,
             )]
         }
-    }
+    })
 }
 
 async fn render_profile(
@@ -368,9 +331,12 @@ async fn order_line(deps: &Deps, ctx: &Ctx, order: &ajib_domain::Order) -> Strin
     )
 }
 
-async fn ask(deps: &Deps, ctx: &Ctx, step: Step, message: &str) -> Reply {
+async fn ask(deps: &Deps, ctx: &Ctx, step: Step, message: &str) -> Handled {
     dialog::save(deps, ctx.user, &Dialog::Users(step)).await;
-    vec![ctx.say_with(deps.t(ctx.lang, message, &[]), cancel_keyboard(deps, ctx))]
+    Ok(vec![ctx.say_with(
+        deps.t(ctx.lang, message, &[]),
+        cancel_keyboard(deps, ctx),
+    )])
 }
 
 /// A button back to the user's profile.

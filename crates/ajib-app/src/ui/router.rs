@@ -14,8 +14,8 @@ use crate::{
     deps::{Deps, now},
     role::Role,
     ui::{
-        Ctx, Reply, admin, admin_backup, admin_broadcast, admin_grant, admin_orders, admin_staff,
-        admin_stats, admin_user_list, admin_users,
+        Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_broadcast, admin_grant,
+        admin_orders, admin_staff, admin_stats, admin_user_list, admin_users,
         dialog::{self, Dialog, Input, UserStep},
         notice, services, shop, start, test_account,
     },
@@ -104,17 +104,23 @@ async fn on_message(deps: &Deps, ui: &UiState, message: IncomingMessage) {
     // An owner restoring a backup uploads it as a document; anything else falls through.
     if ctx.role.is_staff()
         && let Some(document) = &message.document
-        && let Some(reply) = admin_backup::on_document(deps, &ctx, document).await
+        && let Some(handled) = admin_backup::on_document(deps, &ctx, document).await
     {
-        send(deps, reply);
+        send(deps, finish(deps, &ctx, "a backup upload", handled));
         return;
     }
     let text = message.text.as_deref().unwrap_or_default();
-    let reply = match Command::parse(text) {
-        Some(command) => on_command(deps, &ctx, &row, &message.from, command).await,
-        None => on_input(deps, &ctx, &Input::of(&message)).await,
+    let (what, handled) = match Command::parse(text) {
+        Some(command) => (
+            "a command",
+            on_command(deps, &ctx, &row, &message.from, command).await,
+        ),
+        None => (
+            "a message",
+            on_input(deps, &ctx, &Input::of(&message)).await,
+        ),
     };
-    send(deps, reply);
+    send(deps, finish(deps, &ctx, what, handled));
 }
 
 async fn on_command(
@@ -123,7 +129,7 @@ async fn on_command(
     row: &UserRow,
     from: &UserInfo,
     command: Command,
-) -> Reply {
+) -> Handled {
     match command {
         Command::Start(payload) => {
             dialog::close(deps, ctx.user).await;
@@ -144,11 +150,11 @@ async fn on_command(
             start::main_menu(deps, ctx)
         }
         Command::Admin if ctx.role.is_staff() => admin::menu(deps, ctx),
-        Command::Admin => refuse(deps, ctx, Role::Support, "/admin"),
+        Command::Admin => Ok(refuse(deps, ctx, Role::Support, "/admin")),
         Command::Admins(args) if ctx.role == Role::Owner => {
             admin_staff::admins(deps, ctx, args.as_deref()).await
         }
-        Command::Admins(_) => refuse(deps, ctx, Role::Owner, "/admins"),
+        Command::Admins(_) => Ok(refuse(deps, ctx, Role::Owner, "/admins")),
     }
 }
 
@@ -156,11 +162,11 @@ async fn on_command(
 ///
 /// The dialogue is loaded with the user's role as it is now, so a step their
 /// role no longer allows is refused (and the dialogue closed), not taken.
-async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Reply {
+async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Handled {
     let Some(dialog) = dialog::load(deps, ctx.user, ctx.role).await else {
         let mut reply = vec![ctx.say(deps.t(ctx.lang, "unknown-input", &[]))];
-        reply.extend(start::main_menu(deps, ctx));
-        return reply;
+        reply.extend(start::main_menu(deps, ctx)?);
+        return Ok(reply);
     };
     match dialog {
         Dialog::AddPlan(draft) => admin::add_plan_step(deps, ctx, draft, input.text).await,
@@ -198,28 +204,19 @@ async fn on_callback(deps: &Deps, ui: &UiState, query: CallbackQuery) {
     if !admit(deps, ui, &row, &ctx).await {
         return;
     }
-    let reply = match Callback::decode(&query.data) {
-        None => {
-            log::info!(
-                "stale or forged callback data from {}: {:?}",
-                ctx.user,
-                query.data
-            );
-            let ctx = Ctx {
-                message_id: None,
-                ..ctx
-            };
-            notice(deps, &ctx, "stale-button")
-        }
+    let handled = match Callback::decode(&query.data) {
+        None => Err(HandlerError::stale(
+            "callback data this version did not make",
+        )),
         Some(callback) if !ctx.role.allows(callback.access()) => {
-            refuse(deps, &ctx, callback.access(), &query.data)
+            Ok(refuse(deps, &ctx, callback.access(), &query.data))
         }
         Some(callback) => on_button(deps, &ctx, callback).await,
     };
-    send(deps, reply);
+    send(deps, finish(deps, &ctx, &query.data, handled));
 }
 
-async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Reply {
+async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
     match callback {
         Callback::SetLang(lang) => start::on_set_lang(deps, ctx, lang).await,
         Callback::Menu => start::main_menu(deps, ctx),
@@ -370,6 +367,34 @@ async fn admit(deps: &Deps, ui: &UiState, row: &UserRow, ctx: &Ctx) -> bool {
         return false;
     }
     true
+}
+
+/// The reply to send for what a handler returned: its messages, or one notice
+/// for its error, logged once here (`what` names the update for the log).
+fn finish(deps: &Deps, ctx: &Ctx, what: &str, handled: Handled) -> Reply {
+    let err = match handled {
+        Ok(reply) => return reply,
+        Err(err) => err,
+    };
+    // A notice is a new message: the screen the user pressed stays as it was.
+    let ctx = &Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    match err {
+        HandlerError::Stale(thing) => {
+            log::info!("{} used a stale {what:?}: {thing}", ctx.user);
+            notice(deps, ctx, "stale-button")
+        }
+        HandlerError::Storage(ajib_storage::Error::NotFound { what: thing }) => {
+            log::info!("{} used a stale {what:?}: {thing} not found", ctx.user);
+            notice(deps, ctx, "stale-button")
+        }
+        err => {
+            log::error!("{what:?} from {} failed: {err}", ctx.user);
+            notice(deps, ctx, "error-generic")
+        }
+    }
 }
 
 /// Turns away a user whose role is below `needed`; logged, nothing changes.

@@ -10,24 +10,20 @@ use crate::{
     deps::{Deps, i18n_lang, now},
     format::date,
     keyboards::{button, inline},
-    ui::{Ctx, Reply, notice},
+    ui::{Ctx, Handled, HandlerError, notice},
 };
 
 /// The user's services, one button each.
-pub async fn list(deps: &Deps, ctx: &Ctx) -> Reply {
-    let services = match deps.store.services_of_user(ctx.user).await {
-        Ok(services) => services,
-        Err(err) => {
-            log::error!("services of {} failed: {err}", ctx.user);
-            return notice(deps, ctx, "error-generic");
-        }
-    };
+pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
+    let services = deps.store.services_of_user(ctx.user).await?;
     if services.is_empty() {
         let keyboard = inline(vec![
             vec![button(deps.t(ctx.lang, "btn-buy", &[]), Callback::Plans)],
             vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
         ]);
-        return vec![ctx.screen(deps.t(ctx.lang, "services-empty", &[]), keyboard)];
+        return Ok(vec![
+            ctx.screen(deps.t(ctx.lang, "services-empty", &[]), keyboard),
+        ]);
     }
     let at = now();
     let mut rows = Vec::new();
@@ -48,14 +44,15 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Reply {
         deps.t(ctx.lang, "btn-menu", &[]),
         Callback::Menu,
     )]);
-    vec![ctx.screen(deps.t(ctx.lang, "services-title", &[]), inline(rows))]
+    Ok(vec![ctx.screen(
+        deps.t(ctx.lang, "services-title", &[]),
+        inline(rows),
+    )])
 }
 
 /// One service: status, expiry, days left and traffic from the panel.
-pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
-    let Some(service) = own_service(deps, ctx, id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
+    let service = own_service(deps, ctx, id).await?;
     let at = now();
     let name = display_name(deps, ctx.lang, &service).await;
     let usage = usage_view(deps, ctx.lang, &service, at, true).await;
@@ -95,31 +92,28 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::Services,
     )]);
-    vec![ctx.screen(text, inline(rows))]
+    Ok(vec![ctx.screen(text, inline(rows))])
 }
 
 /// Sends a service's configs again.
-pub async fn config(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
-    let Some(service) = own_service(deps, ctx, id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
-    match config_messages(deps, ctx.chat, ctx.lang, &service.blitz_username).await {
-        Ok(reply) => reply,
-        Err(err) => {
-            log::warn!("configs of service {id} unavailable: {err}");
-            notice(deps, ctx, "service-usage-unavailable")
-        }
-    }
+pub async fn config(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
+    let service = own_service(deps, ctx, id).await?;
+    Ok(
+        match config_messages(deps, ctx.chat, ctx.lang, &service.blitz_username).await {
+            Ok(reply) => reply,
+            Err(err) => {
+                log::warn!("configs of service {id} unavailable: {err}");
+                notice(deps, ctx, "service-usage-unavailable")
+            }
+        },
+    )
 }
 
-async fn own_service(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Option<Service> {
-    match deps.store.get_service(id).await {
-        Ok(Some(service)) if service.user == ctx.user => Some(service),
-        Ok(_) => None,
-        Err(err) => {
-            log::error!("service lookup failed: {err}");
-            None
-        }
+/// The user's own service `id`; someone else's is as stale as a missing one.
+async fn own_service(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Result<Service, HandlerError> {
+    match deps.store.get_service(id).await? {
+        Some(service) if service.user == ctx.user => Ok(service),
+        _ => Err(HandlerError::stale("service")),
     }
 }
 

@@ -11,20 +11,17 @@ use crate::{
     deps::{Deps, now},
     format::{escape, price, traffic},
     keyboards::{button, inline, link, menu_only},
-    ui::{Ctx, Reply, notice},
+    ui::{Ctx, Handled, HandlerError, Reply, notice},
 };
 
 /// The plans on sale, one button each.
-pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
-    let plans = match deps.store.list_plans(true).await {
-        Ok(plans) => plans,
-        Err(err) => return storage_error(deps, ctx, &err),
-    };
+pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
+    let plans = deps.store.list_plans(true).await?;
     if plans.is_empty() {
-        return vec![ctx.screen(
+        return Ok(vec![ctx.screen(
             deps.t(ctx.lang, "plans-empty", &[]),
             menu_only(deps, ctx.lang),
-        )];
+        )]);
     }
     let mut rows: Vec<_> = plans
         .iter()
@@ -39,14 +36,15 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Reply {
         deps.t(ctx.lang, "btn-menu", &[]),
         Callback::Menu,
     )]);
-    vec![ctx.screen(deps.t(ctx.lang, "plans-title", &[]), inline(rows))]
+    Ok(vec![ctx.screen(
+        deps.t(ctx.lang, "plans-title", &[]),
+        inline(rows),
+    )])
 }
 
 /// One plan's details with a pay button.
-pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
-    let Some(plan) = plan_on_sale(deps, id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
+    let plan = plan_on_sale(deps, id).await?;
     let pay = deps.t(
         ctx.lang,
         "btn-confirm-pay",
@@ -56,14 +54,15 @@ pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
         vec![button(pay, Callback::Buy(plan.id))],
         vec![button(deps.t(ctx.lang, "btn-back", &[]), Callback::Plans)],
     ]);
-    vec![ctx.screen(plan_text(deps, ctx, &plan, "plan-details"), keyboard)]
+    Ok(vec![ctx.screen(
+        plan_text(deps, ctx, &plan, "plan-details"),
+        keyboard,
+    )])
 }
 
 /// Creates an order for a new service and sends its invoice.
-pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
-    let Some(plan) = plan_on_sale(deps, id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
+    let plan = plan_on_sale(deps, id).await?;
     let new_order = NewOrder {
         user: ctx.user,
         plan: plan.id,
@@ -75,10 +74,8 @@ pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Reply {
 }
 
 /// The renewal offer for one of the user's services.
-pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
-    let Some((plan, name)) = renewable(deps, ctx, id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
+    let (plan, name) = renewable(deps, ctx, id).await?;
     let amount = renewal_price(&plan);
     let text = deps.t(
         ctx.lang,
@@ -101,14 +98,12 @@ pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
             Callback::Service(id),
         )],
     ]);
-    vec![ctx.screen(text, keyboard)]
+    Ok(vec![ctx.screen(text, keyboard)])
 }
 
 /// Creates a renewal order for a service and sends its invoice.
-pub async fn renew_buy(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
-    let Some((plan, _)) = renewable(deps, ctx, id).await else {
-        return notice(deps, ctx, "stale-button");
-    };
+pub async fn renew_buy(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
+    let (plan, _) = renewable(deps, ctx, id).await?;
     let new_order = NewOrder {
         user: ctx.user,
         plan: plan.id,
@@ -120,20 +115,19 @@ pub async fn renew_buy(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Reply {
 }
 
 /// "I paid — check": asks Heleket now and says where the order stands.
-pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Reply {
-    let order = match deps.store.get_order(id).await {
-        Ok(Some(order)) if order.user == ctx.user => order,
-        Ok(_) => return notice(deps, ctx, "stale-button"),
-        Err(err) => return storage_error(deps, ctx, &err),
+pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Handled {
+    let order = match deps.store.get_order(id).await? {
+        Some(order) if order.user == ctx.user => order,
+        _ => return Err(HandlerError::stale("order")),
     };
     if order.status == OrderStatus::Invoiced {
         // The reconciliation itself tells the user about any change it makes.
         match payments::reconcile(deps, &order).await {
-            Ok(Reconciled::Pending) => return notice(deps, ctx, "payment-pending"),
-            Ok(_) => return Vec::new(),
+            Ok(Reconciled::Pending) => return Ok(notice(deps, ctx, "payment-pending")),
+            Ok(_) => return Ok(Vec::new()),
             Err(err) => {
                 log::warn!("checking order {id} failed: {err}");
-                return notice(deps, ctx, "payment-pending");
+                return Ok(notice(deps, ctx, "payment-pending"));
             }
         }
     }
@@ -144,15 +138,12 @@ pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Reply {
         OrderStatus::Underpaid => "payment-failed",
         OrderStatus::Failed | OrderStatus::Created | OrderStatus::Invoiced => "payment-failed",
     };
-    notice(deps, ctx, id)
+    Ok(notice(deps, ctx, id))
 }
 
-async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Reply {
-    let order = match deps.store.create_order(new_order, now()).await {
-        Ok(order) => order,
-        Err(err) => return storage_error(deps, ctx, &err),
-    };
-    match create_invoice(deps, &order, plan).await {
+async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Handled {
+    let order = deps.store.create_order(new_order, now()).await?;
+    Ok(match create_invoice(deps, &order, plan).await {
         Ok(order) => invoice_message(deps, ctx, &order),
         Err(err) => {
             log::warn!("invoice for order {} failed: {err}", order.id);
@@ -172,7 +163,7 @@ async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewO
             ]);
             vec![ctx.say_with(deps.t(ctx.lang, "invoice-error", &[]), keyboard)]
         }
-    }
+    })
 }
 
 /// Asks Heleket for the invoice (our order reference is the idempotency key) and stores it.
@@ -260,29 +251,29 @@ fn plan_text(deps: &Deps, ctx: &Ctx, plan: &Plan, id: &str) -> String {
     )
 }
 
-async fn plan_on_sale(deps: &Deps, id: PlanId) -> Option<Plan> {
-    match deps.store.get_plan(id).await {
-        Ok(Some(plan)) if plan.active => Some(plan),
-        Ok(_) => None,
-        Err(err) => {
-            log::error!("plan lookup failed: {err}");
-            None
-        }
+/// The plan `id` if it is still on sale.
+async fn plan_on_sale(deps: &Deps, id: PlanId) -> Result<Plan, HandlerError> {
+    match deps.store.get_plan(id).await? {
+        Some(plan) if plan.active => Ok(plan),
+        _ => Err(HandlerError::stale("plan on sale")),
     }
 }
 
 /// The plan a service renews with and its display name, if it is the user's and renewable.
-async fn renewable(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Option<(Plan, String)> {
-    let service = deps.store.get_service(id).await.ok().flatten()?;
+async fn renewable(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Result<(Plan, String), HandlerError> {
+    let stale = || HandlerError::stale("renewable service");
+    let service = deps.store.get_service(id).await?.ok_or_else(stale)?;
     if service.user != ctx.user || service.is_test {
-        return None;
+        return Err(stale());
     }
-    let plan = deps.store.get_plan(service.plan?).await.ok().flatten()?;
+    let plan = deps
+        .store
+        .get_plan(service.plan.ok_or_else(stale)?)
+        .await?
+        .ok_or_else(stale)?;
+    if !plan.active {
+        return Err(stale());
+    }
     let name = plan.name_in(ctx.lang).to_owned();
-    plan.active.then_some((plan, name))
-}
-
-fn storage_error(deps: &Deps, ctx: &Ctx, err: &ajib_storage::Error) -> Reply {
-    log::error!("storage error for {}: {err}", ctx.user);
-    notice(deps, ctx, "error-generic")
+    Ok((plan, name))
 }

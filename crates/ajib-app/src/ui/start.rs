@@ -8,7 +8,7 @@ use crate::{
     deps::Deps,
     format::escape,
     keyboards::{button, inline, link, menu_only},
-    ui::{Ctx, Reply},
+    ui::{Ctx, Handled},
 };
 
 /// `/start [payload]`: records the payload, then asks for a language or shows the menu.
@@ -18,7 +18,7 @@ pub async fn on_start(
     first_name: &str,
     payload: Option<&str>,
     has_lang: bool,
-) -> Reply {
+) -> Handled {
     if let Some(payload) = payload.filter(|it| is_valid_payload(it))
         && let Err(err) = deps.store.set_start_payload(ctx.user, payload).await
     {
@@ -32,12 +32,11 @@ pub async fn on_start(
         "welcome",
         &[("name", Arg::from(escape(first_name).as_str()))],
     );
-    vec![ctx.say_with(welcome, main_menu_keyboard(deps, ctx))]
+    Ok(vec![ctx.say_with(welcome, main_menu_keyboard(deps, ctx))])
 }
 
 /// The language picker, in both languages.
-#[must_use]
-pub fn language_picker(deps: &Deps, ctx: &Ctx) -> Reply {
+pub fn language_picker(deps: &Deps, ctx: &Ctx) -> Handled {
     let keyboard = inline(vec![vec![
         button(
             deps.t(Lang::En, "btn-lang-en", &[]),
@@ -48,31 +47,29 @@ pub fn language_picker(deps: &Deps, ctx: &Ctx) -> Reply {
             Callback::SetLang(Lang::Fa),
         ),
     ]]);
-    vec![ctx.screen(deps.t(ctx.lang, "lang-choose", &[]), keyboard)]
+    Ok(vec![
+        ctx.screen(deps.t(ctx.lang, "lang-choose", &[]), keyboard),
+    ])
 }
 
 /// Stores the chosen language and shows the menu in it.
-pub async fn on_set_lang(deps: &Deps, ctx: &Ctx, lang: Lang) -> Reply {
-    if let Err(err) = deps.store.set_user_lang(ctx.user, lang).await {
-        log::error!("could not store the language of {}: {err}", ctx.user);
-        return vec![ctx.say(deps.t(ctx.lang, "error-generic", &[]))];
-    }
+pub async fn on_set_lang(deps: &Deps, ctx: &Ctx, lang: Lang) -> Handled {
+    deps.store.set_user_lang(ctx.user, lang).await?;
     let ctx = Ctx { lang, ..*ctx };
     let text = format!(
         "{}\n\n{}",
         deps.t(lang, "lang-set", &[]),
         deps.t(lang, "menu-title", &[])
     );
-    vec![ctx.screen(text, main_menu_keyboard(deps, &ctx))]
+    Ok(vec![ctx.screen(text, main_menu_keyboard(deps, &ctx))])
 }
 
 /// The main menu screen.
-#[must_use]
-pub fn main_menu(deps: &Deps, ctx: &Ctx) -> Reply {
-    vec![ctx.screen(
+pub fn main_menu(deps: &Deps, ctx: &Ctx) -> Handled {
+    Ok(vec![ctx.screen(
         deps.t(ctx.lang, "menu-title", &[]),
         main_menu_keyboard(deps, ctx),
-    )]
+    )])
 }
 
 fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
@@ -99,17 +96,15 @@ fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
 }
 
 /// Help text with the way back.
-#[must_use]
-pub fn help(deps: &Deps, ctx: &Ctx) -> Reply {
-    vec![ctx.screen(
+pub fn help(deps: &Deps, ctx: &Ctx) -> Handled {
+    Ok(vec![ctx.screen(
         deps.t(ctx.lang, "help-text", &[]),
         menu_only(deps, ctx.lang),
-    )]
+    )])
 }
 
 /// The support contact, if one is configured.
-#[must_use]
-pub fn support(deps: &Deps, ctx: &Ctx) -> Reply {
+pub fn support(deps: &Deps, ctx: &Ctx) -> Handled {
     let text = match &deps.settings.support_contact {
         Some(contact) => deps.t(
             ctx.lang,
@@ -118,18 +113,17 @@ pub fn support(deps: &Deps, ctx: &Ctx) -> Reply {
         ),
         None => deps.t(ctx.lang, "support-none", &[]),
     };
-    vec![ctx.screen(text, menu_only(deps, ctx.lang))]
+    Ok(vec![ctx.screen(text, menu_only(deps, ctx.lang))])
 }
 
 /// One download button per configured platform.
-#[must_use]
-pub fn apps(deps: &Deps, ctx: &Ctx) -> Reply {
+pub fn apps(deps: &Deps, ctx: &Ctx) -> Handled {
     let downloads = &deps.settings.client_downloads;
     if downloads.is_empty() {
-        return vec![ctx.screen(
+        return Ok(vec![ctx.screen(
             deps.t(ctx.lang, "apps-none", &[]),
             menu_only(deps, ctx.lang),
-        )];
+        )]);
     }
     let mut rows: Vec<_> = downloads
         .iter()
@@ -139,7 +133,9 @@ pub fn apps(deps: &Deps, ctx: &Ctx) -> Reply {
         deps.t(ctx.lang, "btn-menu", &[]),
         Callback::Menu,
     )]);
-    vec![ctx.screen(deps.t(ctx.lang, "apps-title", &[]), inline(rows))]
+    Ok(vec![
+        ctx.screen(deps.t(ctx.lang, "apps-title", &[]), inline(rows)),
+    ])
 }
 
 /// `ANDROID` → `Android`, `MAC_OS` → `Mac Os`; iOS keeps its spelling.

@@ -8,13 +8,16 @@ use crate::{
     deps::{Deps, now},
     format::traffic,
     keyboards::{button, inline, menu_only},
-    ui::{Ctx, Reply, notice},
+    ui::{Ctx, Handled, HandlerError},
 };
 
 /// What the test includes, with a confirm button — or why the user cannot have it.
-pub async fn offer(deps: &Deps, ctx: &Ctx) -> Reply {
-    if let Err(id) = eligible(deps, ctx).await {
-        return vec![ctx.screen(deps.t(ctx.lang, id, &[]), menu_only(deps, ctx.lang))];
+pub async fn offer(deps: &Deps, ctx: &Ctx) -> Handled {
+    if let Some(refusal) = refusal(deps, ctx).await? {
+        return Ok(vec![ctx.screen(
+            deps.t(ctx.lang, refusal, &[]),
+            menu_only(deps, ctx.lang),
+        )]);
     }
     let test = deps.settings.test_account;
     let text = deps.t(
@@ -35,15 +38,18 @@ pub async fn offer(deps: &Deps, ctx: &Ctx) -> Reply {
         )],
         vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
     ]);
-    vec![ctx.screen(text, keyboard)]
+    Ok(vec![ctx.screen(text, keyboard)])
 }
 
 /// Takes the test account: one order per user, enforced by the database too.
-pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Reply {
-    if let Err(id) = eligible(deps, ctx).await {
-        return vec![ctx.screen(deps.t(ctx.lang, id, &[]), menu_only(deps, ctx.lang))];
+pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Handled {
+    if let Some(refusal) = refusal(deps, ctx).await? {
+        return Ok(vec![ctx.screen(
+            deps.t(ctx.lang, refusal, &[]),
+            menu_only(deps, ctx.lang),
+        )]);
     }
-    match deps.store.create_test_order(ctx.user, now()).await {
+    let id = match deps.store.create_test_order(ctx.user, now()).await {
         Ok((order, job)) => {
             log::info!(
                 "test order {} for {} queued as job {job}",
@@ -51,39 +57,32 @@ pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Reply {
                 ctx.user
             );
             deps.provision_wake.notify_one();
-            vec![ctx.screen(
-                deps.t(ctx.lang, "test-granted", &[]),
-                menu_only(deps, ctx.lang),
-            )]
+            "test-granted"
         }
-        Err(ajib_storage::Error::TestAlreadyUsed { .. }) => {
-            vec![ctx.screen(
-                deps.t(ctx.lang, "test-refused-used", &[]),
-                menu_only(deps, ctx.lang),
-            )]
-        }
-        Err(err) => {
-            log::error!("test order for {} failed: {err}", ctx.user);
-            notice(deps, ctx, "error-generic")
-        }
-    }
+        // A racing second tap lost to the database's one-test-per-user rule.
+        Err(ajib_storage::Error::TestAlreadyUsed { .. }) => "test-refused-used",
+        Err(err) => return Err(err.into()),
+    };
+    Ok(vec![ctx.screen(
+        deps.t(ctx.lang, id, &[]),
+        menu_only(deps, ctx.lang),
+    )])
 }
 
-/// `Ok` if the user may take a test now, else the message id explaining why not.
-async fn eligible(deps: &Deps, ctx: &Ctx) -> Result<(), &'static str> {
+/// `None` if the user may take a test now, else the message id explaining why not.
+async fn refusal(deps: &Deps, ctx: &Ctx) -> Result<Option<&'static str>, HandlerError> {
     let test = deps.settings.test_account;
     let policy = TestPolicy {
         enabled: test.enabled,
         refuse_after_purchase: test.refuse_after_purchase,
     };
-    let had_test = deps.store.has_test_order(ctx.user).await;
-    let has_bought = deps.store.has_paid_order(ctx.user).await;
-    let (Ok(had_test), Ok(has_bought)) = (had_test, has_bought) else {
-        return Err("error-generic");
+    let had_test = deps.store.has_test_order(ctx.user).await?;
+    let has_bought = deps.store.has_paid_order(ctx.user).await?;
+    let refusal = match test_eligibility(policy, had_test, has_bought) {
+        Ok(()) => return Ok(None),
+        Err(TestRefusal::Disabled) => "test-disabled",
+        Err(TestRefusal::AlreadyUsed) => "test-refused-used",
+        Err(TestRefusal::AlreadyCustomer) => "test-refused-customer",
     };
-    test_eligibility(policy, had_test, has_bought).map_err(|refusal| match refusal {
-        TestRefusal::Disabled => "test-disabled",
-        TestRefusal::AlreadyUsed => "test-refused-used",
-        TestRefusal::AlreadyCustomer => "test-refused-customer",
-    })
+    Ok(Some(refusal))
 }
