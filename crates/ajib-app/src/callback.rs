@@ -5,7 +5,7 @@
 //! previous version, a forged or truncated value — decodes to `None`, and the
 //! router answers with "this button has expired" and changes nothing.
 //!
-//! The set is declared once, in the [`callbacks!`] table below: each row
+//! The set is declared once, in the `callbacks!` table below: each row
 //! gives the variant, its argument type, its wire tag and the [`Role`] it
 //! needs, and encode, decode, the access check and the test list of every
 //! variant all come from that one row, so a button cannot be added without

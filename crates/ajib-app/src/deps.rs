@@ -110,10 +110,17 @@ pub fn now() -> UnixTime {
 }
 
 impl Deps {
-    /// Formats message `id` in `lang`.
+    /// Formats message `id` in `lang` as Telegram HTML; text arguments are
+    /// escaped (pass [`ajib_i18n::Html`] for markup built on purpose).
     #[must_use]
     pub fn t(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
         self.texts.text(i18n_lang(lang), id, args)
+    }
+
+    /// Formats message `id` in `lang` as a button label: plain text, arguments as they are.
+    #[must_use]
+    pub fn label(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+        self.texts.label(i18n_lang(lang), id, args)
     }
 
     /// Everyone to alert: owners and stored admins.

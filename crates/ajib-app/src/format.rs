@@ -1,4 +1,7 @@
-//! Formatting shared by the core and the UI: prices, traffic, dates in the user's language, and HTML escaping.
+//! Formatting shared by the core and the UI: prices, traffic and dates in the user's language.
+//!
+//! HTML escaping is not here: `ajib_i18n` escapes every text argument of a
+//! message itself (see [`crate::deps::Deps::t`]).
 
 use ajib_domain::{Lang, Money, UnixTime};
 use ajib_i18n::Arg;
@@ -36,34 +39,4 @@ pub fn date(lang: Lang, at: UnixTime) -> String {
         u32::from(day.month()),
         u32::from(day.day()),
     )
-}
-
-/// Escapes text for Telegram's HTML parse mode.
-#[must_use]
-pub fn escape(text: &str) -> String {
-    let mut res = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => res.push_str("&lt;"),
-            '>' => res.push_str("&gt;"),
-            '&' => res.push_str("&amp;"),
-            '"' => res.push_str("&quot;"),
-            _ => res.push(c),
-        }
-    }
-    res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_neutralises_html() {
-        assert_eq!(
-            escape("<b>Tom & \"Jerry\"</b>"),
-            "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;"
-        );
-        assert_eq!(escape("سلام"), "سلام");
-    }
 }

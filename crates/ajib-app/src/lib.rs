@@ -9,7 +9,7 @@
 //!   the core; the core never uses it.
 //!
 //! Shared by both: [`deps`] (store, texts, clients, settings), [`role`],
-//! [`callback`] and [`keyboards`] (the button vocabulary), [`format`]
+//! [`callback`] and [`keyboards`] (the button vocabulary), [`format`](mod@format)
 //! (prices, dates, HTML escaping), [`blocking`], [`qr`] and [`chart`].
 //! [`app`] starts the workers, the HTTP server ([`http`]) and the update
 //! source.

@@ -13,7 +13,7 @@ use fluent_bundle::{
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
-use crate::{Arg, Error, Lang, format::persian_number};
+use crate::{Arg, Error, Lang, format::persian_number, lang::escape_html};
 
 /// The `.ftl` files compiled into the binary, as `(lang, name, source)`.
 pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
@@ -38,6 +38,15 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/fa/admin.ftl"),
     ),
 ];
+
+/// What a formatted message becomes, which decides how text arguments go in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A Telegram HTML message: text arguments are escaped.
+    Html,
+    /// A button label: everything goes in as it is.
+    Plain,
+}
 
 /// All messages in every language; cheap to share behind an `Arc`.
 pub struct Catalog {
@@ -102,18 +111,32 @@ impl Catalog {
         Ok(res)
     }
 
-    /// Formats message `id`, falling back to English and then to the id itself.
+    /// Formats message `id` as Telegram HTML, falling back to English and
+    /// then to the id itself.
     ///
-    /// Never panics; a missing message or a formatting problem is logged once.
+    /// Text arguments ([`Arg::Str`]) are HTML-escaped; only [`Arg::Html`]
+    /// goes in as it is. Never panics; a missing message or a formatting
+    /// problem is logged once.
     pub fn text(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
-        if let Some(text) = self.format_logged(lang, id, args) {
+        self.render(lang, id, args, Target::Html)
+    }
+
+    /// Formats message `id` as plain text, for a button label: arguments go
+    /// in as they are (a label is not parsed as HTML). Falls back like
+    /// [`Catalog::text`].
+    pub fn label(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+        self.render(lang, id, args, Target::Plain)
+    }
+
+    fn render(&self, lang: Lang, id: &str, args: &[(&str, Arg)], target: Target) -> String {
+        if let Some(text) = self.format_logged(lang, id, args, target) {
             return text;
         }
         if lang != Lang::En {
             self.warn_once(format!("missing:{}:{id}", lang.code()), || {
                 log::warn!("message {id} is missing in {}, using English", lang.code());
             });
-            if let Some(text) = self.format_logged(Lang::En, id, args) {
+            if let Some(text) = self.format_logged(Lang::En, id, args, target) {
                 return text;
             }
         }
@@ -145,14 +168,16 @@ impl Catalog {
         lang: Lang,
         id: &str,
         args: &[(&str, Arg)],
+        target: Target,
     ) -> Option<(String, Vec<FluentError>)> {
         let bundle = &self.locale(lang).bundle;
         let pattern = bundle.get_message(id)?.value()?;
         let mut fluent_args = FluentArgs::with_capacity(args.len());
         for &(name, arg) in args {
-            let value = match arg {
-                Arg::Str(s) => FluentValue::from(s),
-                Arg::Num(n) => FluentValue::from(n),
+            let value = match (arg, target) {
+                (Arg::Str(s), Target::Html) => FluentValue::from(escape_html(s)),
+                (Arg::Str(s) | Arg::Html(s), _) => FluentValue::from(s),
+                (Arg::Num(n), _) => FluentValue::from(n),
             };
             fluent_args.set(name, value);
         }
@@ -163,8 +188,14 @@ impl Catalog {
         Some((text, errors))
     }
 
-    fn format_logged(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> Option<String> {
-        let (text, errors) = self.format(lang, id, args)?;
+    fn format_logged(
+        &self,
+        lang: Lang,
+        id: &str,
+        args: &[(&str, Arg)],
+        target: Target,
+    ) -> Option<String> {
+        let (text, errors) = self.format(lang, id, args, target)?;
         if !errors.is_empty() {
             self.warn_once(format!("errors:{}:{id}", lang.code()), || {
                 log::warn!(
@@ -326,7 +357,7 @@ fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 mod tests {
     use std::{fs, path::Path};
 
-    use crate::{Arg, Catalog, Error, Lang};
+    use crate::{Arg, Catalog, Error, Html, Lang};
 
     fn embedded() -> Catalog {
         Catalog::embedded().expect("embedded catalogue loads")
@@ -418,6 +449,34 @@ mod tests {
         };
         assert_eq!(preview(0), "هیچ کاربری در این گروه نیست.");
         assert!(preview(12).contains("برای ۱۲ کاربر"));
+    }
+
+    #[test]
+    fn text_arguments_are_escaped_in_messages_unless_html() {
+        let catalog = embedded();
+        let welcome = |arg| catalog.text(Lang::En, "welcome", &[("name", arg)]);
+        assert!(
+            welcome(Arg::Str("<b>Tom & \"Jerry\"</b>"))
+                .contains("Hi &lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;,"),
+            "{}",
+            welcome(Arg::Str("x"))
+        );
+        assert!(welcome(Html::trusted("<i>Tom</i>").into()).contains("Hi <i>Tom</i>,"));
+    }
+
+    #[test]
+    fn labels_take_arguments_as_they_are() {
+        let label = embedded().label(
+            Lang::En,
+            "plan-button",
+            &[
+                ("name", Arg::Str("Fast & <Far>")),
+                ("days", Arg::Num(30)),
+                ("traffic", Arg::Str("50 GB")),
+                ("price", Arg::Str("5.00 USD")),
+            ],
+        );
+        assert!(label.starts_with("Fast & <Far> · 30 days"), "{label}");
     }
 
     #[test]

@@ -37,5 +37,5 @@ pub use crate::{
     error::Error,
     format::{format_bytes, format_date, format_money, localize_digits},
     jalali::gregorian_to_jalali,
-    lang::{Arg, Lang},
+    lang::{Arg, Html, Lang, escape_html},
 };

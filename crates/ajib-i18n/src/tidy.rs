@@ -8,7 +8,10 @@ use std::{
 
 use fluent_syntax::{ast, parser};
 
-use crate::{Arg, Catalog, Lang, catalog::EMBEDDED};
+use crate::{
+    Arg, Catalog, Lang,
+    catalog::{EMBEDDED, Target},
+};
 
 /// Message or term id → the variables it uses.
 type Signatures = BTreeMap<String, BTreeSet<String>>;
@@ -375,7 +378,9 @@ fn format_all(lang: Lang, arg: Arg) -> Vec<(String, String)> {
             continue;
         }
         let args: Vec<(&str, Arg)> = vars.iter().map(|var| (var.as_str(), arg)).collect();
-        let (text, errors) = catalog.format(lang, &id, &args).expect("message exists");
+        let (text, errors) = catalog
+            .format(lang, &id, &args, Target::Html)
+            .expect("message exists");
         assert!(
             errors.is_empty(),
             "{}: {id} with {arg:?}: {errors:?}",

@@ -7,7 +7,6 @@ use ajib_i18n::Arg;
 use crate::{
     core::notify,
     deps::{Deps, now},
-    format::escape,
 };
 
 /// Shortest time between two "Blitz unreachable" alerts.
@@ -27,13 +26,7 @@ pub async fn blitz_down(deps: &Deps, error: &str) {
     if !throttle::claim(&deps.alerts.blitz_down, now(), BLITZ_DOWN_PERIOD_SECS) {
         return;
     }
-    let error = escape(error);
-    notify::admins(
-        deps,
-        "admin-blitz-down",
-        &[("error", Arg::from(error.as_str()))],
-    )
-    .await;
+    notify::admins(deps, "admin-blitz-down", &[("error", Arg::from(error))]).await;
 }
 
 #[cfg(test)]

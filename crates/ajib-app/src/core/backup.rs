@@ -21,7 +21,6 @@ use crate::{
     blocking::{blocking, pause},
     core::notify,
     deps::{Deps, now},
-    format::escape,
 };
 
 /// Whether the config file's secrets go into an archive.
@@ -108,7 +107,7 @@ pub async fn round(deps: &Deps) -> anyhow::Result<ArchiveInfo> {
         }
         Err(err) => {
             log::error!("automatic backup failed: {err:#}");
-            let error = escape(&format!("{err:#}"));
+            let error = format!("{err:#}");
             notify::admins(
                 deps,
                 "admin-backup-failed",

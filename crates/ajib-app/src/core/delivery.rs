@@ -4,7 +4,7 @@ use ajib_domain::{Lang, Service};
 use ajib_i18n::Arg;
 use ajib_transport::Outgoing;
 
-use crate::{blocking::blocking, deps::Deps, format::escape, keyboards::menu_only, qr::qr_png};
+use crate::{blocking::blocking, deps::Deps, keyboards::menu_only, qr::qr_png};
 
 /// Messages to send, in order.
 pub type Messages = Vec<Outgoing>;
@@ -25,9 +25,7 @@ pub async fn config_messages(
         .or_else(|| links.ipv6.clone())
         .or_else(|| links.nodes.first().map(|it| it.uri.clone()));
     let mut res = Vec::new();
-    let text = |id: &str, var: &str, value: &str| {
-        deps.t(lang, id, &[(var, Arg::from(escape(value).as_str()))])
-    };
+    let text = |id: &str, var: &str, value: &str| deps.t(lang, id, &[(var, Arg::from(value))]);
     if let Some(uri) = &uri {
         res.push(Outgoing::Text {
             chat_id: chat,
@@ -70,7 +68,7 @@ pub async fn display_name(deps: &Deps, lang: Lang, service: &Service) -> String 
         None => None,
     };
     match plan {
-        Some(plan) => escape(plan.name_in(lang)),
-        None => deps.t(lang, "btn-test", &[]),
+        Some(plan) => plan.name_in(lang).to_owned(),
+        None => deps.label(lang, "btn-test", &[]),
     }
 }

@@ -23,7 +23,7 @@ use crate::{
         notify,
     },
     deps::{Deps, Health, i18n_lang, now},
-    format::{date, escape},
+    format::date,
     keyboards,
 };
 
@@ -286,11 +286,10 @@ async fn retry(deps: &Deps, job: &Job, order: Option<&Order>, error: &str) {
     }
     if job.attempts == deps.settings.provision_alert_after {
         let (order_ref, user) = (order.id.to_string(), order.user.to_string());
-        let error = escape(error);
         let args = [
             ("order", Arg::from(order_ref.as_str())),
             ("user", Arg::from(user.as_str())),
-            ("error", Arg::from(error.as_str())),
+            ("error", Arg::from(error)),
         ];
         notify::admins(deps, "admin-provision-failed", &args).await;
     }
@@ -320,11 +319,10 @@ async fn give_up(deps: &Deps, job: &Job, order: &Order, error: &str) {
     }
     notify::user(deps, order.user, "provisioning-stuck", &[], None).await;
     let (order_ref, user) = (order.id.to_string(), order.user.to_string());
-    let error = escape(error);
     let args = [
         ("order", Arg::from(order_ref.as_str())),
         ("user", Arg::from(user.as_str())),
-        ("error", Arg::from(error.as_str())),
+        ("error", Arg::from(error)),
     ];
     let order_id = order.id;
     let buttons = move |deps: &Deps, lang| {

@@ -9,7 +9,7 @@ use ajib_i18n::Arg;
 use crate::{
     callback::Callback,
     deps::{Deps, now},
-    format::{escape, price, traffic},
+    format::{price, traffic},
     keyboards::{button, inline},
     role::Role,
     ui::{
@@ -64,7 +64,7 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
             "admin-plan-line",
             &[
                 ("id", Arg::from(id.as_str())),
-                ("name", Arg::from(escape(plan.name_in(ctx.lang)).as_str())),
+                ("name", Arg::from(plan.name_in(ctx.lang))),
                 ("days", Arg::from(plan.days)),
                 (
                     "traffic",
@@ -77,12 +77,12 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
                 ),
             ],
         ));
-        let label = deps.t(
+        let label = deps.label(
             ctx.lang,
             "btn-admin-plan-toggle",
             &[("id", Arg::from(id.as_str()))],
         );
-        let edit = deps.t(
+        let edit = deps.label(
             ctx.lang,
             "btn-admin-plan-edit",
             &[("id", Arg::from(id.as_str()))],
@@ -245,8 +245,8 @@ async fn ask_plan_field(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Handled {
     let mut text = deps.t(ctx.lang, field.question(), &[]);
     if let Some(old) = &draft.editing {
         let current = match field {
-            PlanField::NameEn => escape(&old.name.en),
-            PlanField::NameFa => escape(&old.name.fa),
+            PlanField::NameEn => old.name.en.clone(),
+            PlanField::NameFa => old.name.fa.clone(),
             PlanField::Days => old.days.to_string(),
             PlanField::Traffic => old.traffic_gb.to_string(),
             PlanField::Price => old.price.to_string(),
@@ -270,7 +270,7 @@ async fn preview(deps: &Deps, ctx: &Ctx, draft: PlanDraft) -> Handled {
         ctx.lang,
         "admin-plan-preview",
         &[
-            ("name", Arg::from(escape(plan.name.en.as_str()).as_str())),
+            ("name", Arg::from(plan.name.en.as_str())),
             ("days", Arg::from(plan.days)),
             (
                 "traffic",

@@ -18,7 +18,6 @@ use crate::{
     callback::Callback,
     core::backup::{self, Secrets},
     deps::{Deps, i18n_lang},
-    format::escape,
     keyboards::{button, inline},
     role::Role,
     ui::{
@@ -313,14 +312,14 @@ fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
     let text = deps.t(
         ctx.lang,
         "admin-backup-invalid",
-        &[("reason", Arg::from(escape(reason).as_str()))],
+        &[("reason", Arg::from(reason))],
     );
     vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
 fn failed(deps: &Deps, ctx: &Ctx, err: &anyhow::Error) -> Reply {
     log::error!("backup action of {} failed: {err:#}", ctx.user);
-    let error = escape(&format!("{err:#}"));
+    let error = format!("{err:#}");
     let text = deps.t(
         ctx.lang,
         "admin-backup-failed",

@@ -22,7 +22,6 @@ use crate::{
     callback::{AudienceChoice, Callback},
     core::broadcast,
     deps::{Deps, now},
-    format::escape,
     keyboards::{button, inline},
     ui::{
         Ctx, Handled, HandlerError, Reply,
@@ -371,7 +370,7 @@ pub fn refuse_text(deps: &Deps, ctx: &Ctx, problem: &TextProblem) -> Reply {
         TextProblem::BadHtml { near } => {
             let near = match near.trim() {
                 "" => "—".to_owned(),
-                near => escape(near),
+                near => near.to_owned(),
             };
             deps.t(
                 ctx.lang,

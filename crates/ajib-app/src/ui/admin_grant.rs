@@ -17,7 +17,6 @@ use ajib_storage::NewOrder;
 use crate::{
     callback::Callback,
     deps::{Deps, now},
-    format::escape,
     keyboards::{button, inline},
     ui::{
         Ctx, Handled, HandlerError, admin_users,
@@ -70,11 +69,11 @@ pub async fn ask_reason(deps: &Deps, ctx: &Ctx, user: TelegramId, plan: PlanId) 
         &Dialog::Users(UserStep::GrantReason(user, plan)),
     )
     .await;
-    let name = escape(plan_row.name_in(ctx.lang));
+    let name = plan_row.name_in(ctx.lang);
     let text = deps.t(
         ctx.lang,
         "admin-grant-ask-reason",
-        &[("plan", Arg::from(name.as_str()))],
+        &[("plan", Arg::from(name))],
     );
     Ok(vec![ctx.say_with(text, cancel_keyboard(deps, ctx))])
 }
@@ -118,14 +117,14 @@ pub async fn grant(
         "reason": reason })
     .to_string();
     audit(deps, ctx.user, "user.grant", None, &after).await;
-    let name = escape(plan_row.name_in(ctx.lang));
+    let name = plan_row.name_in(ctx.lang);
     let user_text = user.to_string();
     let order_text = order.id.to_string();
     let text = deps.t(
         ctx.lang,
         "admin-granted",
         &[
-            ("plan", Arg::from(name.as_str())),
+            ("plan", Arg::from(name)),
             ("user", Arg::from(user_text.as_str())),
             ("order", Arg::from(order_text.as_str())),
         ],

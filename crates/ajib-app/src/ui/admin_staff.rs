@@ -4,7 +4,7 @@
 //! `ajib-ctl admins` does the same from the server.
 
 use ajib_domain::TelegramId;
-use ajib_i18n::Arg;
+use ajib_i18n::{Arg, Html};
 use ajib_storage::{Actor, AdminRole};
 
 use crate::{
@@ -49,7 +49,8 @@ async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
     Ok(vec![ctx.say(deps.t(
         ctx.lang,
         "admin-staff-list",
-        &[("list", Arg::from(list.as_str()))],
+        // Built here from ids and role names only: markup we vouch for.
+        &[("list", Html::trusted(&list).into())],
     ))])
 }
 

@@ -8,7 +8,7 @@ use ajib_transport::Outgoing;
 use crate::{
     chart::bar_chart_png,
     deps::{Deps, i18n_lang, now},
-    format::{date, escape, price},
+    format::{date, price},
     ui::{Ctx, Handled, staff::back_to_admin},
 };
 
@@ -122,7 +122,7 @@ async fn breakdown(
         text.push_str(&deps.t(ctx.lang, "admin-stats-by-plan", &[]));
         for row in by_plan {
             let name = match deps.store.get_plan(row.plan).await {
-                Ok(Some(plan)) => escape(plan.name_in(ctx.lang)),
+                Ok(Some(plan)) => plan.name_in(ctx.lang).to_owned(),
                 _ => format!("#{}", row.plan),
             };
             let amount = price(ctx.lang, row.revenue);

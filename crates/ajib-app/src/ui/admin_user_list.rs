@@ -16,7 +16,6 @@ use ajib_transport::InlineButton;
 use crate::{
     callback::{Callback, MAX_PAGE, Page},
     deps::Deps,
-    format::escape,
     keyboards::{self, button, inline},
     role::Role,
     ui::{
@@ -112,10 +111,9 @@ async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Handl
         ("page", Arg::from(page_text.as_str())),
         ("pages", Arg::from(pages_text.as_str())),
     ];
-    let escaped = query.as_deref().map(escape);
-    let text = match &escaped {
+    let text = match query.as_deref() {
         Some(query) => {
-            args.push(("query", Arg::from(query.as_str())));
+            args.push(("query", Arg::from(query)));
             deps.t(ctx.lang, "admin-users-results", &args)
         }
         None => deps.t(ctx.lang, "admin-users-list", &args),

@@ -19,7 +19,7 @@ use crate::{
     blocking::blocking,
     callback::Callback,
     deps::{Deps, now},
-    format::{date, escape, price},
+    format::{date, price},
     keyboards::{self, button, inline},
     role::Role,
     ui::{
@@ -112,7 +112,7 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: ServiceId, text: &str) -> Handle
         let text = deps.t(
             ctx.lang,
             "admin-user-extend-failed",
-            &[("error", Arg::from(escape(&err.to_string()).as_str()))],
+            &[("error", Arg::from(&err.to_string()))],
         );
         return Ok(vec![
             ctx.say_with(text, profile_keyboard_back(deps, ctx, service.user)),
@@ -190,7 +190,7 @@ pub async fn message(deps: &Deps, ctx: &Ctx, user: TelegramId, input: &Input<'_>
             {
                 log::warn!("could not mark {user} as blocked: {err}");
             }
-            let reason = escape(&err.to_string());
+            let reason = err.to_string();
             vec![ctx.say_with(
                 deps.t(
                     ctx.lang,
@@ -214,7 +214,7 @@ async fn render_profile(
     let username = row
         .username
         .as_deref()
-        .map_or_else(|| "—".to_owned(), |it| format!("@{}", escape(it)));
+        .map_or_else(|| "—".to_owned(), |it| format!("@{it}"));
     let lang = row.lang.map_or("—", |it| it.code());
     let created = date(ctx.lang, row.created);
     let mut text = deps.t(
@@ -223,7 +223,7 @@ async fn render_profile(
         &[
             ("id", Arg::from(id.as_str())),
             ("username", Arg::from(username.as_str())),
-            ("name", Arg::from(escape(&row.first_name).as_str())),
+            ("name", Arg::from(&row.first_name)),
             ("lang", Arg::from(lang)),
             ("created", Arg::from(created.as_str())),
             ("orders", Arg::from(orders.len())),
@@ -286,7 +286,7 @@ async fn render_profile(
         );
         text = format!("{text}\n{line}");
         rows.push(vec![button(
-            deps.t(
+            deps.label(
                 ctx.lang,
                 "btn-admin-extend-service",
                 &[("id", Arg::from(id.as_str()))],
@@ -312,10 +312,10 @@ async fn render_profile(
 async fn order_line(deps: &Deps, ctx: &Ctx, order: &ajib_domain::Order) -> String {
     let what = match order.plan {
         Some(plan) => match deps.store.get_plan(plan).await {
-            Ok(Some(plan)) => escape(plan.name_in(ctx.lang)),
+            Ok(Some(plan)) => plan.name_in(ctx.lang).to_owned(),
             _ => format!("#{plan}"),
         },
-        None => deps.t(ctx.lang, "admin-order-test", &[]),
+        None => deps.label(ctx.lang, "admin-order-test", &[]),
     };
     let id = order.id.to_string();
     deps.t(

@@ -30,7 +30,7 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
     for service in &services {
         let name = display_name(deps, ctx.lang, service).await;
         let status = deps.t(ctx.lang, stored_status_id(service, at), &[]);
-        let text = deps.t(
+        let text = deps.label(
             ctx.lang,
             "service-button",
             &[

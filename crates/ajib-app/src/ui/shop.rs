@@ -9,7 +9,7 @@ use crate::{
     callback::Callback,
     core::payments::{self, Reconciled},
     deps::{Deps, now},
-    format::{escape, price, traffic},
+    format::{price, traffic},
     keyboards::{button, inline, link, menu_only},
     ui::{Ctx, Handled, HandlerError, Reply, notice},
 };
@@ -25,12 +25,7 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
     }
     let mut rows: Vec<_> = plans
         .iter()
-        .map(|plan| {
-            vec![button(
-                plan_text(deps, ctx, plan, "plan-button"),
-                Callback::Plan(plan.id),
-            )]
-        })
+        .map(|plan| vec![button(plan_label(deps, ctx, plan), Callback::Plan(plan.id))])
         .collect();
     rows.push(vec![button(
         deps.t(ctx.lang, "btn-menu", &[]),
@@ -45,7 +40,7 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
 /// One plan's details with a pay button.
 pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
-    let pay = deps.t(
+    let pay = deps.label(
         ctx.lang,
         "btn-confirm-pay",
         &[("price", Arg::from(price(ctx.lang, plan.price).as_str()))],
@@ -81,12 +76,12 @@ pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
         ctx.lang,
         "renew-confirm",
         &[
-            ("name", Arg::from(escape(&name).as_str())),
+            ("name", Arg::from(&name)),
             ("days", Arg::from(plan.days)),
             ("price", Arg::from(price(ctx.lang, amount).as_str())),
         ],
     );
-    let pay = deps.t(
+    let pay = deps.label(
         ctx.lang,
         "btn-confirm-pay",
         &[("price", Arg::from(price(ctx.lang, amount).as_str()))],
@@ -235,20 +230,42 @@ fn expiry_text(ctx: &Ctx, at: UnixTime) -> String {
     format!("{clock}, {}", crate::format::date(ctx.lang, at))
 }
 
+/// The plan's details as message `id`.
 fn plan_text(deps: &Deps, ctx: &Ctx, plan: &Plan, id: &str) -> String {
-    deps.t(
+    let (traffic, price) = figures(deps, ctx, plan);
+    deps.t(ctx.lang, id, &plan_args(ctx, plan, &traffic, &price))
+}
+
+/// The plan as a button label.
+fn plan_label(deps: &Deps, ctx: &Ctx, plan: &Plan) -> String {
+    let (traffic, price) = figures(deps, ctx, plan);
+    deps.label(
         ctx.lang,
-        id,
-        &[
-            ("name", Arg::from(escape(plan.name_in(ctx.lang)).as_str())),
-            ("days", Arg::from(plan.days)),
-            (
-                "traffic",
-                Arg::from(traffic(deps, ctx.lang, plan.traffic_gb).as_str()),
-            ),
-            ("price", Arg::from(price(ctx.lang, plan.price).as_str())),
-        ],
+        "plan-button",
+        &plan_args(ctx, plan, &traffic, &price),
     )
+}
+
+/// The plan's traffic and price in the user's language.
+fn figures(deps: &Deps, ctx: &Ctx, plan: &Plan) -> (String, String) {
+    (
+        traffic(deps, ctx.lang, plan.traffic_gb),
+        price(ctx.lang, plan.price),
+    )
+}
+
+fn plan_args<'a>(
+    ctx: &Ctx,
+    plan: &'a Plan,
+    traffic: &'a str,
+    price: &'a str,
+) -> [(&'static str, Arg<'a>); 4] {
+    [
+        ("name", Arg::from(plan.name_in(ctx.lang))),
+        ("days", Arg::from(plan.days)),
+        ("traffic", Arg::from(traffic)),
+        ("price", Arg::from(price)),
+    ]
 }
 
 /// The plan `id` if it is still on sale.

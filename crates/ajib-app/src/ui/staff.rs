@@ -7,7 +7,6 @@ use ajib_storage::Actor;
 use crate::{
     callback::Callback,
     deps::{Deps, now},
-    format::escape,
     keyboards::{button, inline},
     ui::{Ctx, Reply},
 };
@@ -17,7 +16,7 @@ pub fn invalid(deps: &Deps, ctx: &Ctx, reason: &str) -> Reply {
     let text = deps.t(
         ctx.lang,
         "admin-plan-invalid",
-        &[("reason", Arg::from(escape(reason).as_str()))],
+        &[("reason", Arg::from(reason))],
     );
     vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }

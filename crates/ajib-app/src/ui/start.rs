@@ -6,7 +6,6 @@ use ajib_i18n::Arg;
 use crate::{
     callback::Callback,
     deps::Deps,
-    format::escape,
     keyboards::{button, inline, link, menu_only},
     ui::{Ctx, Handled},
 };
@@ -27,11 +26,7 @@ pub async fn on_start(
     if !has_lang {
         return language_picker(deps, ctx);
     }
-    let welcome = deps.t(
-        ctx.lang,
-        "welcome",
-        &[("name", Arg::from(escape(first_name).as_str()))],
-    );
+    let welcome = deps.t(ctx.lang, "welcome", &[("name", Arg::from(first_name))]);
     Ok(vec![ctx.say_with(welcome, main_menu_keyboard(deps, ctx))])
 }
 
@@ -106,11 +101,7 @@ pub fn help(deps: &Deps, ctx: &Ctx) -> Handled {
 /// The support contact, if one is configured.
 pub fn support(deps: &Deps, ctx: &Ctx) -> Handled {
     let text = match &deps.settings.support_contact {
-        Some(contact) => deps.t(
-            ctx.lang,
-            "support-text",
-            &[("contact", Arg::from(escape(contact).as_str()))],
-        ),
+        Some(contact) => deps.t(ctx.lang, "support-text", &[("contact", Arg::from(contact))]),
         None => deps.t(ctx.lang, "support-none", &[]),
     };
     Ok(vec![ctx.screen(text, menu_only(deps, ctx.lang))])

@@ -8,6 +8,7 @@ mod admin;
 mod backup;
 mod blitz_real;
 mod dialogs;
+mod escaping;
 mod journey;
 mod payments;
 mod support;
