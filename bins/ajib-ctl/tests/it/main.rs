@@ -62,6 +62,17 @@ impl Install {
     }
 }
 
+/// Runs `f` on a store over the install's database (created by any command that opens it).
+pub fn with_store<T>(install: &Install, f: impl AsyncFnOnce(&ajib_storage::Store) -> T) -> T {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _inside = runtime.enter();
+    let store = ajib_storage::Store::open(&install.db()).unwrap();
+    runtime.block_on(f(&store))
+}
+
 /// The ajib-ctl binary under test.
 pub fn ctl_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ajib-ctl"))

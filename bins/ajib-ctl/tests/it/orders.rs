@@ -4,18 +4,7 @@ use ajib_domain::{OrderId, TelegramId, UnixTime};
 use ajib_storage::{Store, UserSeen};
 use ajib_testkit::blitz::FakeBlitz;
 
-use crate::{Install, TOKEN};
-
-/// Runs `f` on a store over the install's database, then closes it.
-fn with_store<T>(install: &Install, f: impl AsyncFnOnce(&Store) -> T) -> T {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let _inside = runtime.enter();
-    let store = Store::open(&install.db()).unwrap();
-    runtime.block_on(f(&store))
-}
+use crate::{Install, TOKEN, with_store};
 
 /// An install whose order for user 1001 was paid and whose provisioning the panel refused.
 fn install_with_stuck_order(extra_env: &str) -> (Install, OrderId) {

@@ -3,7 +3,7 @@
 use ajib_domain::{TelegramId, UnixTime};
 use ajib_storage::{Store, UserSeen};
 
-use crate::Install;
+use crate::{Install, with_store};
 
 const ENV: &str =
     "TELEGRAM_BOT_TOKEN=123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\nDATA_DIR=/var/lib/ajib\n";
@@ -13,25 +13,21 @@ fn install_with_users() -> Install {
     let install = Install::new(ENV);
     // Any command that opens the database creates it.
     install.ctl(&["admins", "add", "42"]).ok();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let _inside = runtime.enter();
-    let store = Store::open(&install.db()).unwrap();
-    for (id, username, name, at) in [
-        (1001, Some("sara"), "Sara", 10),
-        (1002, None, "Sarah", 20),
-        (1003, Some("reza"), "Reza", 30),
-    ] {
-        let seen = UserSeen {
-            id: TelegramId(id),
-            username: username.map(str::to_owned),
-            first_name: name.to_owned(),
-            now: UnixTime(at),
-        };
-        runtime.block_on(store.upsert_user(&seen)).unwrap();
-    }
+    with_store(&install, async |store: &Store| {
+        for (id, username, name, at) in [
+            (1001, Some("sara"), "Sara", 10),
+            (1002, None, "Sarah", 20),
+            (1003, Some("reza"), "Reza", 30),
+        ] {
+            let seen = UserSeen {
+                id: TelegramId(id),
+                username: username.map(str::to_owned),
+                first_name: name.to_owned(),
+                now: UnixTime(at),
+            };
+            store.upsert_user(&seen).await.unwrap();
+        }
+    });
     install
 }
 

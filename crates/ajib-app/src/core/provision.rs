@@ -145,14 +145,7 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<Service> {
             deps.settings.test_account.traffic_gb,
         )
     } else {
-        let plan_id = order
-            .plan
-            .ok_or_else(|| anyhow::anyhow!("order {} has no plan", order.id))?;
-        let plan = deps
-            .store
-            .get_plan(plan_id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))?;
+        let plan = plan_of(deps, order).await?;
         (plan.days, plan.traffic_gb)
     };
     let at = now();
@@ -185,6 +178,17 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<Service> {
         .await?)
 }
 
+/// The plan an order buys or renews with.
+async fn plan_of(deps: &Deps, order: &Order) -> anyhow::Result<ajib_domain::Plan> {
+    let plan_id = order
+        .plan
+        .ok_or_else(|| anyhow::anyhow!("order {} has no plan", order.id))?;
+    deps.store
+        .get_plan(plan_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))
+}
+
 async fn renew(
     deps: &Deps,
     order: &Order,
@@ -195,14 +199,7 @@ async fn renew(
         .get_service(service_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("service {service_id} of order {} is gone", order.id))?;
-    let plan_id = order
-        .plan
-        .ok_or_else(|| anyhow::anyhow!("renewal order {} has no plan", order.id))?;
-    let plan = deps
-        .store
-        .get_plan(plan_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))?;
+    let plan = plan_of(deps, order).await?;
     let at = now();
     let username = service.blitz_username.clone();
     let client = deps.blitz.clone();
