@@ -10,9 +10,10 @@
 //! sent, keep their file ids: `getFile` downloads them and `sendPhoto` resends them by id.
 //! Every call is validated like Telegram does (text and caption lengths, `callback_data` bytes,
 //! keyboard size, unanswered callback queries, edits of missing messages); violations are recorded
-//! and answered with 400. Rate limits (30 msg/s per bot, ~1 msg/s per private chat with a burst of
-//! 3, 20 msg/min per group) are answered with 429 and `retry_after`, counted by
-//! [`FakeTelegram::count_429`]. After `setWebhook` injected updates are POSTed to the webhook with
+//! and answered with 400. Rate limits (~1 msg/s per private chat with a burst of 3, 20 msg/min
+//! per group, and 30 msg/s per bot for messages to chats that have not written to the bot in the
+//! last 60 s — replies are not held by it, see [`FakeTelegram::set_strict_limits`]) are answered
+//! with 429 and `retry_after`, counted by [`FakeTelegram::count_429`]. After `setWebhook` injected updates are POSTed to the webhook with
 //! the secret header instead of being queued for `getUpdates`, which then answers 409.
 //!
 //! The limits allow 50 ms of network jitter: a sender that shapes its traffic with exactly
@@ -355,6 +356,13 @@ impl FakeTelegram {
     #[must_use]
     pub fn my_commands(&self) -> Option<Value> {
         self.shared.lock().commands.clone()
+    }
+
+    /// With `true`, every message counts against the ~30/s global budget;
+    /// by default only messages to chats that have not written to the bot in
+    /// the last 60 s (unsolicited ones) do, and replies are limited per chat.
+    pub fn set_strict_limits(&self, strict: bool) {
+        self.shared.lock().strict_limits = strict;
     }
 
     /// Injects a fault into every following Bot API call until set back to `None`.

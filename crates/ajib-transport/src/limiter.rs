@@ -44,6 +44,50 @@ impl TokenBucket {
     }
 }
 
+/// Counts the sends of the last second, to keep bulk traffic within what is
+/// left of the global budget after everything else sent in that second.
+#[derive(Debug, Clone)]
+pub(crate) struct SendWindow {
+    per_sec: usize,
+    sent: std::collections::VecDeque<Instant>,
+}
+
+/// The window's length.
+const WINDOW: Duration = Duration::from_secs(1);
+
+impl SendWindow {
+    /// An empty window allowing `per_sec` sends in any second.
+    pub(crate) fn new(per_sec: u32) -> Self {
+        Self {
+            per_sec: usize::try_from(per_sec.max(1)).unwrap_or(usize::MAX),
+            sent: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Records a send at `now` (counted whether or not the window had room).
+    pub(crate) fn record(&mut self, now: Instant) {
+        self.sent.push_back(now);
+    }
+
+    /// `None` if another send fits in the last second, else when one will.
+    pub(crate) fn ready_at(&mut self, now: Instant) -> Option<Instant> {
+        while self
+            .sent
+            .front()
+            .is_some_and(|at| now.saturating_duration_since(*at) >= WINDOW)
+        {
+            self.sent.pop_front();
+        }
+        if self.sent.len() < self.per_sec {
+            return None;
+        }
+        // The window is full: room comes when enough of its oldest sends
+        // (those beyond the budget included) have left it.
+        let idx = self.sent.len() - self.per_sec;
+        self.sent.get(idx).map(|at| *at + WINDOW)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +156,74 @@ mod tests {
         bucket.take();
         let at = bucket.ready_at(start);
         assert_eq!(at.map(|it| it.duration_since(start).as_millis()), Some(500));
+    }
+
+    /// Sends at the given millisecond offsets, `bulk` ones only when the
+    /// window has room; returns the bulk offsets served.
+    fn check_window(per_sec: u32, sends: &[(u64, bool)], expected_bulk: &[u64]) {
+        let start = Instant::now();
+        let mut window = SendWindow::new(per_sec);
+        let mut served = Vec::new();
+        for &(ms, bulk) in sends {
+            let now = start + Duration::from_millis(ms);
+            if !bulk {
+                window.record(now);
+                continue;
+            }
+            if window.ready_at(now).is_none() {
+                window.record(now);
+                served.push(ms);
+            }
+        }
+        assert_eq!(served, expected_bulk);
+    }
+
+    #[test]
+    fn bulk_gets_what_the_last_second_left() {
+        // Three replies fill a budget of three: bulk waits a second for room.
+        check_window(
+            3,
+            &[
+                (0, false),
+                (10, false),
+                (20, false),
+                (30, true),
+                (999, true),
+                (1000, true),
+            ],
+            &[1000],
+        );
+        // Replies never wait, even past the budget; bulk goes once the last
+        // second holds fewer sends than the budget.
+        check_window(
+            2,
+            &[
+                (0, false),
+                (1, false),
+                (2, false),
+                (500, true),
+                (1001, true),
+                (1002, true),
+            ],
+            &[1001, 1002],
+        );
+        check_window(
+            2,
+            &[(0, true), (1, true), (2, true), (1000, true)],
+            &[0, 1, 1000],
+        );
+    }
+
+    #[test]
+    fn a_full_window_says_when_it_has_room() {
+        let start = Instant::now();
+        let mut window = SendWindow::new(2);
+        window.record(start);
+        window.record(start + Duration::from_millis(400));
+        assert_eq!(
+            window.ready_at(start + Duration::from_millis(500)),
+            Some(start + Duration::from_millis(1000))
+        );
+        assert_eq!(window.ready_at(start + Duration::from_millis(1000)), None);
     }
 }

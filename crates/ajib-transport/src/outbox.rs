@@ -1,4 +1,15 @@
 //! The outbound queue: two priorities, token buckets, 429 and retry handling, a few calls in flight.
+//!
+//! Telegram publishes no exact limits; about 30 messages a second is its
+//! guidance for bulk notifications, and a 429 is the truth. So:
+//! - **Interactive** messages (replies to a user's own action, callback
+//!   answers) go out at once, shaped only per chat; they are never held by
+//!   the global budget.
+//! - **Bulk** messages (broadcasts) use what is left of the global budget
+//!   after every send of the last second, interactive ones included.
+//! - A 429 pauses its chat for `retry_after`; 429s from several chats within
+//!   a second mean a global flood, which pauses every chat for the longest
+//!   `retry_after` seen (logged once per flood).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -8,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::api::TelegramApi;
 use crate::error::{Error, SendError};
-use crate::limiter::TokenBucket;
+use crate::limiter::{SendWindow, TokenBucket};
 use crate::outgoing::{Outgoing, Request};
 
 /// How far into the bulk queue one scheduling pass looks for a sendable message.
@@ -19,6 +30,10 @@ const MAX_429: u32 = 20;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// Longest retry delay.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// 429s from this many different chats within [`FLOOD_WINDOW`] mean a global flood.
+const FLOOD_CHATS: usize = 3;
+/// How close together 429s of different chats count as one flood.
+const FLOOD_WINDOW: Duration = Duration::from_secs(1);
 
 /// Handle to the sender task; cheap to clone.
 #[derive(Debug, Clone)]
@@ -38,7 +53,8 @@ pub enum Priority {
 /// Traffic shaping knobs; [`Limits::defaults`] gives Telegram's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Messages per second across all chats.
+    /// Messages per second across all chats that bulk messages keep within
+    /// (interactive replies count towards it but never wait for it).
     pub global_per_sec: u32,
     /// Sustained messages per second to one private chat.
     pub per_chat_per_sec: u32,
@@ -159,7 +175,14 @@ enum Completion {
 struct Scheduler {
     api: TelegramApi,
     limits: Limits,
-    global: TokenBucket,
+    /// Every send of the last second; bulk waits for room in it.
+    window: SendWindow,
+    /// Spreads bulk sends evenly over the second instead of in one burst.
+    bulk_pace: TokenBucket,
+    /// Until when a global flood (429s from several chats) holds every chat.
+    flood_until: Option<Instant>,
+    /// Recent 429s, by chat, to tell one chat's limit from a global flood.
+    recent_429: VecDeque<(Instant, Option<i64>)>,
     chats: HashMap<i64, ChatState>,
     interactive: VecDeque<Job>,
     bulk: VecDeque<Job>,
@@ -212,12 +235,14 @@ impl Scheduler {
         limits: Limits,
         events: mpsc::UnboundedSender<TransportEvent>,
     ) -> Self {
-        let now = Instant::now();
-        let global_rate = f64::from(limits.global_per_sec.max(1));
         let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let bulk_rate = f64::from(limits.global_per_sec.max(1));
         Self {
             api,
-            global: TokenBucket::new(global_rate.min(3.0), global_rate, now),
+            window: SendWindow::new(limits.global_per_sec),
+            bulk_pace: TokenBucket::new(bulk_rate.min(3.0), bulk_rate, Instant::now()),
+            flood_until: None,
+            recent_429: VecDeque::new(),
             limits,
             chats: HashMap::new(),
             interactive: VecDeque::new(),
@@ -267,23 +292,28 @@ impl Scheduler {
     }
 
     /// Takes the first sendable job, interactive first, keeping each chat's order.
+    ///
+    /// Interactive jobs wait only for their chat; bulk jobs also wait for room
+    /// in the global budget. During a global flood only callback answers go.
     fn pick(&mut self, now: Instant, wake: &mut Option<Instant>) -> Option<Job> {
-        let mut global_ready = match self.global.ready_at(now) {
-            None => true,
-            Some(at) => {
-                earliest(wake, at);
-                false
+        let flooding = match self.flood_until {
+            Some(until) if until > now => {
+                earliest(wake, until);
+                true
             }
+            _ => false,
         };
         for priority in [Priority::Interactive, Priority::Bulk] {
+            if priority == Priority::Bulk
+                && let Some(at) = self.window.ready_at(now).or(self.bulk_pace.ready_at(now))
+            {
+                earliest(wake, at);
+                break;
+            }
             let queue = match priority {
                 Priority::Interactive => &self.interactive,
                 Priority::Bulk => &self.bulk,
             };
-            // Without a global token only callback answers (interactive, chatless) can go.
-            if !global_ready && priority == Priority::Bulk {
-                break;
-            }
             let mut waiting_chats = HashSet::new();
             let mut found = None;
             for (idx, job) in queue.iter().enumerate().take(SCAN_LIMIT) {
@@ -300,7 +330,7 @@ impl Scheduler {
                     found = Some(idx);
                     break;
                 };
-                if !global_ready || waiting_chats.contains(&chat_id) {
+                if flooding || waiting_chats.contains(&chat_id) {
                     continue;
                 }
                 let chat = self
@@ -321,8 +351,10 @@ impl Scheduler {
                 }
                 chat.bucket.take();
                 chat.busy = true;
-                self.global.take();
-                global_ready = false;
+                self.window.record(now);
+                if priority == Priority::Bulk {
+                    self.bulk_pace.take();
+                }
                 found = Some(idx);
                 break;
             }
@@ -335,6 +367,32 @@ impl Scheduler {
             }
         }
         None
+    }
+
+    /// Records a 429 for `chat_id`; several chats within a second start (or
+    /// extend) a global flood pause until `until`.
+    fn note_429(&mut self, chat_id: Option<i64>, now: Instant, until: Instant) {
+        self.recent_429.push_back((now, chat_id));
+        while self
+            .recent_429
+            .front()
+            .is_some_and(|(at, _)| now.saturating_duration_since(*at) > FLOOD_WINDOW)
+        {
+            self.recent_429.pop_front();
+        }
+        let chats: HashSet<Option<i64>> = self.recent_429.iter().map(|(_, it)| *it).collect();
+        if chats.len() < FLOOD_CHATS {
+            return;
+        }
+        let already = self.flood_until.is_some_and(|it| it > now);
+        if !already {
+            log::warn!(
+                "Telegram answered 429 to {} chats within a second: pausing every send for {:?}",
+                chats.len(),
+                until.saturating_duration_since(now)
+            );
+        }
+        self.flood_until = Some(self.flood_until.map_or(until, |it| it.max(until)));
     }
 
     fn dispatch(&mut self, job: Job) {
@@ -399,6 +457,7 @@ impl Scheduler {
                 }
                 let until = now + Duration::from_secs(u64::from(retry_after.unwrap_or(1).max(1)));
                 log::debug!("429 for chat {:?}; waiting {:?}", job.chat_id, until - now);
+                self.note_429(job.chat_id, now, until);
                 match job.chat_id.and_then(|it| self.chats.get_mut(&it)) {
                     Some(chat) => chat.not_before = Some(until),
                     None => job.not_before = Some(until),

@@ -42,7 +42,16 @@ pub(super) struct State {
     pub(super) commands: Option<Value>,
     global_bucket: Bucket,
     chat_buckets: HashMap<i64, Bucket>,
+    /// When each chat last wrote to the bot (sent a message or pressed a button).
+    last_incoming: HashMap<i64, Instant>,
+    /// Count every message against the global budget, solicited or not.
+    pub(super) strict_limits: bool,
 }
+
+/// A message to a chat that wrote to the bot this recently is a reply to it
+/// (solicited) and is not held by the global budget; Telegram publishes no
+/// exact rule, this is the model of `shared/specs/telegram.md`.
+const SOLICITED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A webhook set with `setWebhook`.
 #[derive(Debug, Clone)]
@@ -129,6 +138,8 @@ impl State {
             webhook_statuses: Vec::new(),
             commands: None,
             global_bucket: Bucket::new(30.0, 30.0, Instant::now()),
+            last_incoming: HashMap::new(),
+            strict_limits: false,
             chat_buckets: HashMap::new(),
         }
     }
@@ -298,6 +309,9 @@ impl State {
         let update_id = self.next_update_id;
         self.next_update_id += 1;
         update["update_id"] = json!(update_id);
+        if let Some(chat_id) = incoming_chat(&update) {
+            self.last_incoming.insert(chat_id, Instant::now());
+        }
         match &self.webhook {
             Some(webhook) => (
                 update_id,
@@ -748,7 +762,15 @@ impl State {
                 true => Bucket::new(20.0, 20.0 / 60.0, now),
                 false => Bucket::new(3.0, 1.0, now),
             });
-        let global_wait = self.global_bucket.wait(now);
+        let solicited = !self.strict_limits
+            && self
+                .last_incoming
+                .get(&chat_id)
+                .is_some_and(|at| now.saturating_duration_since(*at) < SOLICITED_FOR);
+        let global_wait = match solicited {
+            true => 0.0,
+            false => self.global_bucket.wait(now),
+        };
         let chat_wait = chat_bucket.wait(now);
         let wait = global_wait.max(chat_wait);
         if wait > 0.0 {
@@ -760,7 +782,9 @@ impl State {
                 retry_after: Some(retry_after),
             });
         }
-        self.global_bucket.take();
+        if !solicited {
+            self.global_bucket.take();
+        }
         chat_bucket.take();
         Ok(())
     }
@@ -1046,6 +1070,15 @@ fn has_entities(entities: &Value) -> bool {
         Value::Array(items) => !items.is_empty(),
         _ => true,
     }
+}
+
+/// The chat a user's update comes from: a message's chat or a button press's chat.
+fn incoming_chat(update: &Value) -> Option<i64> {
+    update
+        .pointer("/message/chat/id")
+        .or_else(|| update.pointer("/callback_query/message/chat/id"))
+        .or_else(|| update.pointer("/callback_query/from/id"))
+        .and_then(Value::as_i64)
 }
 
 #[cfg(test)]

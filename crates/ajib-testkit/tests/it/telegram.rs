@@ -252,3 +252,42 @@ fn html_caption_of_1024_visible_characters_fits() {
     let (status, answer) = call(&fake, "sendPhoto", &params);
     assert_eq!(status, 200, "{answer}");
 }
+
+/// Sends one message to each of `n` chats from `first` as fast as possible;
+/// returns how many were answered 429. With `wrote`, each chat wrote first.
+fn burst(fake: &FakeTelegram, first: i64, n: i64, wrote: bool) -> usize {
+    for id in first..first + n {
+        let user = SimUser::new(id, "Sim");
+        fake.add_user(&user);
+        if wrote {
+            fake.send_text(&user, "hi");
+        }
+    }
+    (first..first + n)
+        .filter(|id| {
+            let (status, _) = call(fake, "sendMessage", &json!({"chat_id": id, "text": "x"}));
+            status == 429
+        })
+        .count()
+}
+
+#[test]
+fn the_global_budget_holds_unsolicited_messages_only() {
+    let fake = FakeTelegram::start();
+    assert!(
+        burst(&fake, 100, 60, false) > 0,
+        "60 unsolicited sends at once exceed 30/s"
+    );
+    let fake = FakeTelegram::start();
+    assert_eq!(
+        burst(&fake, 100, 60, true),
+        0,
+        "replies are limited per chat only"
+    );
+    let fake = FakeTelegram::start();
+    fake.set_strict_limits(true);
+    assert!(
+        burst(&fake, 100, 60, true) > 0,
+        "strict mode counts every message"
+    );
+}

@@ -372,3 +372,73 @@ async fn interactive_reply_overtakes_a_bulk_backlog() {
     .await;
     assert_eq!(harness.fake.count_429(), 0);
 }
+
+/// Chats `first..first + n` known to the fake, each having just written to the bot.
+fn chats_that_wrote(fake: &FakeTelegram, first: i64, n: i64) -> Vec<i64> {
+    let chats: Vec<i64> = (first..first + n).collect();
+    for id in &chats {
+        let sim = user(*id);
+        fake.add_user(&sim);
+        fake.send_text(&sim, "/start");
+    }
+    chats
+}
+
+/// Sends one interactive reply to each chat at once and waits for all of them.
+async fn reply_to_all(outbox: &Outbox, chats: &[i64]) -> Vec<Result<Sent, SendError>> {
+    let sends = chats.iter().map(|chat| {
+        let outbox = outbox.clone();
+        let chat = *chat;
+        async move { outbox.send(text(chat, "menu"), Priority::Interactive).await }
+    });
+    join_all(sends).await
+}
+
+async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut res = Vec::new();
+    for handle in handles {
+        res.push(handle.await.unwrap());
+    }
+    res
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_to_many_chats_are_not_held_by_the_global_budget() {
+    // A global budget of 1 msg/s would hold 40 replies for 40 s; replies do
+    // not wait for it, so they all arrive well within the deadline.
+    let fake = FakeTelegram::start();
+    let chats = chats_that_wrote(&fake, 5000, 40);
+    let limits = Limits {
+        global_per_sec: 1,
+        ..Limits::defaults()
+    };
+    let (outbox, _events) = Outbox::start(api(&fake), limits);
+    let sent = tokio::time::timeout(Duration::from_secs(10), reply_to_all(&outbox, &chats))
+        .await
+        .expect("replies held behind the global budget");
+    assert!(sent.iter().all(Result::is_ok), "{sent:?}");
+    assert!(chats.iter().all(|chat| fake.messages(*chat).len() == 1));
+    assert_eq!(fake.count_429(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_strict_mode_a_flood_of_429s_pauses_and_loses_no_reply() {
+    let fake = FakeTelegram::start();
+    fake.set_strict_limits(true);
+    let chats = chats_that_wrote(&fake, 6000, 80);
+    let (outbox, _events) = Outbox::start(api(&fake), Limits::defaults());
+    let sent = tokio::time::timeout(Duration::from_secs(30), reply_to_all(&outbox, &chats))
+        .await
+        .expect("replies delivered after the flood");
+    assert!(sent.iter().all(Result::is_ok), "{sent:?}");
+    assert!(
+        chats.iter().all(|chat| fake.messages(*chat).len() == 1),
+        "each reply arrives exactly once"
+    );
+    assert!(fake.count_429() > 0, "strict mode holds replies to 30/s");
+}
