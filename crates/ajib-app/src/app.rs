@@ -199,6 +199,9 @@ fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
         blitz: clients.blitz,
         heleket: clients.heleket,
         settings: settings(config),
+        panel_lookups: Arc::new(tokio::sync::Semaphore::new(
+            crate::ui::services::PANEL_LOOKUPS,
+        )),
         provision_wake: tokio::sync::Notify::new(),
         broadcasts: Default::default(),
         health: Health::default(),

@@ -37,6 +37,8 @@ pub struct Deps {
     pub heleket: heleket::Client,
     /// Settings from configuration.
     pub settings: Settings,
+    /// Bounds the panel lookups screens make at once (see `ui::services::live_usages`).
+    pub panel_lookups: Arc<tokio::sync::Semaphore>,
     /// Wakes the provisioning worker when a job is queued.
     pub provision_wake: Notify,
     /// Wakes the broadcast sender and keeps its progress edits in order.

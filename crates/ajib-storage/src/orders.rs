@@ -114,6 +114,35 @@ impl Store {
         self.with_conn(move |conn| get_order(conn, id)).await
     }
 
+    /// The user's newest unpaid order for the same purchase (`order`'s plan,
+    /// service and amount) whose invoice is still payable after `valid_after`:
+    /// a second press of Pay reuses it instead of opening another invoice.
+    pub async fn open_invoice(
+        &self,
+        order: &NewOrder,
+        valid_after: UnixTime,
+    ) -> Result<Option<Order>, Error> {
+        let order = order.clone();
+        self.with_conn(move |conn| {
+            let sql = format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ?1 AND plan_id = ?2 \
+                 AND renewal_service_id IS ?3 AND amount_minor = ?4 AND currency = ?5 \
+                 AND status = 'invoiced' AND invoice_expires_at > ?6 ORDER BY id DESC LIMIT 1"
+            );
+            let currency = order.amount.currency();
+            let params = params![
+                order.user.0,
+                order.plan.0,
+                order.renews.map(|it| it.0),
+                order.amount.minor(),
+                currency.code(),
+                valid_after.0
+            ];
+            query_opt(conn, &sql, params, read_order)
+        })
+        .await
+    }
+
     /// The latest `limit` orders of everyone, newest first.
     pub async fn recent_orders(&self, limit: u32) -> Result<Vec<Order>, Error> {
         self.with_conn(move |conn| {

@@ -263,11 +263,22 @@ async fn render_profile(
             ),
         ],
     ];
-    for service in services.iter().take(MAX_SERVICES_SHOWN) {
+    let shown: Vec<&Service> = services.iter().take(MAX_SERVICES_SHOWN).collect();
+    // Expired accounts are not worth a round trip to the panel; the rest are
+    // asked all at once, within one time budget.
+    let running: Vec<&Service> = shown
+        .iter()
+        .copied()
+        .filter(|it| !it.is_expired(at))
+        .collect();
+    let mut live = services::live_usages(deps, &running).await.into_iter();
+    for service in shown {
         let id = service.id.to_string();
-        // Expired accounts are not worth a round trip to the panel.
-        let usage =
-            services::usage_view(deps, ctx.lang, service, at, !service.is_expired(at)).await;
+        let usage = match service.is_expired(at) {
+            true => None,
+            false => live.next().flatten(),
+        };
+        let usage = services::usage_view(deps, ctx.lang, service, at, usage.as_ref());
         let status = deps.t(ctx.lang, usage.status_id, &[]);
         let line = deps.t(
             ctx.lang,

@@ -4,7 +4,6 @@ use ajib_domain::{Lang, Service, ServiceId, ServiceStatus};
 use ajib_i18n::Arg;
 
 use crate::{
-    blocking::blocking,
     callback::Callback,
     core::delivery::{config_messages, display_name},
     deps::{Deps, i18n_lang, now},
@@ -55,7 +54,8 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
     let service = own_service(deps, ctx, id).await?;
     let at = now();
     let name = display_name(deps, ctx.lang, &service).await;
-    let usage = usage_view(deps, ctx.lang, &service, at, true).await;
+    let live = live_usages(deps, &[&service]).await.pop().flatten();
+    let usage = usage_view(deps, ctx.lang, &service, at, live.as_ref());
     let (used, limit) = (usage.used, usage.limit);
     let status = deps.t(ctx.lang, usage.status_id, &[]);
     let expires = date(ctx.lang, service.expires);
@@ -117,6 +117,11 @@ async fn own_service(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Result<Service, H
     }
 }
 
+/// How long a screen waits for the panel's usage figures.
+pub const USAGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
+/// Panel lookups the screens may run at once, across all users.
+pub const PANEL_LOOKUPS: usize = 8;
+
 /// A service's state as shown to people: live from the panel when it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageView {
@@ -130,26 +135,58 @@ pub struct UsageView {
     pub live: bool,
 }
 
-/// Asks the panel for a service's usage (when `ask_panel`), falling back to what is stored.
-pub async fn usage_view(
+/// Asks the panel for the usage of each service, all at once, and waits at
+/// most [`USAGE_BUDGET`]: `None` where it did not answer in time (or at all),
+/// so a slow panel costs a screen seconds, not the client's timeout.
+///
+/// At most [`PANEL_LOOKUPS`] lookups run at once across all users; a lookup
+/// that cannot start within the budget is skipped.
+pub async fn live_usages(deps: &Deps, services: &[&Service]) -> Vec<Option<blitz::Usage>> {
+    let deadline = tokio::time::Instant::now() + USAGE_BUDGET;
+    let mut calls = Vec::new();
+    for service in services {
+        let permit = tokio::time::timeout_at(deadline, deps.panel_lookups.clone().acquire_owned());
+        let Ok(Ok(permit)) = permit.await else {
+            calls.push(None);
+            continue;
+        };
+        let client = deps.blitz.clone();
+        let username = service.blitz_username.clone();
+        calls.push(Some(tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            client.usage(&username)
+        })));
+    }
+    let mut res = Vec::new();
+    for call in calls {
+        let usage = match call {
+            Some(call) => match tokio::time::timeout_at(deadline, call).await {
+                Ok(Ok(Ok(usage))) => Some(usage),
+                Ok(Ok(Err(err))) => {
+                    log::debug!("usage lookup failed: {err}");
+                    None
+                }
+                Ok(Err(_)) | Err(_) => None,
+            },
+            None => None,
+        };
+        res.push(usage);
+    }
+    res
+}
+
+/// A service's state as shown to people: from the panel's `usage` when it
+/// answered, else from what is stored.
+#[must_use]
+pub fn usage_view(
     deps: &Deps,
     lang: Lang,
     service: &Service,
     at: ajib_domain::UnixTime,
-    ask_panel: bool,
+    usage: Option<&blitz::Usage>,
 ) -> UsageView {
-    let usage = if ask_panel {
-        let client = deps.blitz.clone();
-        let username = service.blitz_username.clone();
-        blocking(move || client.usage(&username))
-            .await
-            .ok()
-            .and_then(Result::ok)
-    } else {
-        None
-    };
     let i18n = i18n_lang(lang);
-    let (status_id, used, limit) = match &usage {
+    let (status_id, used, limit) = match usage {
         Some(usage) => (
             live_status_id(service, usage, at),
             ajib_i18n::format_bytes(i18n, usage.used_bytes),

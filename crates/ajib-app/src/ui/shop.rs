@@ -14,6 +14,10 @@ use crate::{
     ui::{Ctx, Handled, HandlerError, Reply, notice},
 };
 
+/// An open invoice is shown again rather than replaced while at least this
+/// long is left to pay it; every press of Pay used to open a new one.
+const REUSE_MARGIN_SECS: i64 = 10 * 60;
+
 /// The plans on sale, one button each.
 pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
     let plans = deps.store.list_plans(true).await?;
@@ -136,8 +140,18 @@ pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Handled {
     Ok(notice(deps, ctx, id))
 }
 
+/// The invoice for `new_order`: the open one the user already has for the same
+/// purchase, while it stays payable a while longer, or a new order and invoice.
 async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Handled {
-    let order = deps.store.create_order(new_order, now()).await?;
+    let at = now();
+    if let Some(open) = deps
+        .store
+        .open_invoice(new_order, at.plus_secs(REUSE_MARGIN_SECS))
+        .await?
+    {
+        return Ok(invoice_message(deps, ctx, &open));
+    }
+    let order = deps.store.create_order(new_order, at).await?;
     Ok(match create_invoice(deps, &order, plan).await {
         Ok(order) => invoice_message(deps, ctx, &order),
         Err(err) => {

@@ -272,3 +272,77 @@ async fn a_flooding_user_is_slowed_down_with_one_notice() {
     assert_eq!(notices, 1, "{texts:#?}");
     assert_eq!(texts.len(), 21, "20 answers and one notice: {texts:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_pay_press_reuses_the_open_invoice() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let OpenInvoice { invoice, order, .. } = env.open_invoice(&user, "v1:l:en");
+    let plan = env
+        .sandbox
+        .app
+        .deps
+        .store
+        .get_order(order)
+        .await
+        .unwrap()
+        .unwrap()
+        .plan
+        .unwrap();
+    let menu = env.say(&user, "/menu", |it| button_data(it, "v1:ps").is_some());
+    let again = env.press(&user, menu.message_id, &format!("v1:b:{plan}"), |it| {
+        crate::support::button_url(it).is_some()
+    });
+    assert_eq!(
+        crate::support::button_url(&again),
+        Some(invoice.url.clone())
+    );
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    assert_eq!(heleket.invoices().len(), 1, "one invoice for one purchase");
+    let orders = env
+        .sandbox
+        .app
+        .deps
+        .store
+        .orders_of_user(TelegramId(user.id))
+        .await
+        .unwrap();
+    assert_eq!(orders.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_panel_costs_my_services_seconds_not_the_client_timeout() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let service = env.only_service(&user).await;
+    env.sandbox
+        .blitz
+        .as_ref()
+        .unwrap()
+        .set_fault(ajib_testkit::blitz::BlitzFault::Hang);
+    let menu = env.say(&user, "/menu", |it| button_data(it, "v1:ss").is_some());
+    let list = env.press(&user, menu.message_id, "v1:ss", |it| {
+        button_data(it, "v1:s:").is_some()
+    });
+    // The client's own timeout is 20 s; the screen waits at most 3 s for usage.
+    let before = env.sandbox.telegram.messages(user.id).len();
+    let started = std::time::Instant::now();
+    env.sandbox
+        .telegram
+        .press_button(&user, list.message_id, &format!("v1:s:{}", service.id));
+    let telegram = &env.sandbox.telegram;
+    let shown = tokio::task::block_in_place(|| {
+        telegram.wait_for(
+            user.id,
+            |it| has_text(it, "can't be reached"),
+            std::time::Duration::from_secs(10),
+        )
+    });
+    assert!(
+        shown.is_some(),
+        "no usage-unavailable screen within 10 s (after {:?}); chat: {:#?}",
+        started.elapsed(),
+        env.texts(&user)[before.saturating_sub(1)..].to_vec()
+    );
+}

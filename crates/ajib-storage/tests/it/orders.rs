@@ -352,3 +352,54 @@ async fn a_grant_is_paid_with_its_job_in_one_step() {
     assert!(ok(db.store.has_paid_order(TelegramId(5)).await));
     assert!(ok(db.store.revenue_by_day(t(0)).await).is_empty());
 }
+
+#[tokio::test]
+async fn an_open_invoice_is_found_for_the_same_purchase_only() {
+    let db = db();
+    user(&db.store, 1001).await;
+    let plan = plan(&db.store, 30, 500).await;
+    let other = crate::plan(&db.store, 60, 900).await;
+    let order = invoiced_order(&db.store, 1001, &plan, None).await;
+    let same = NewOrder {
+        user: TelegramId(1001),
+        plan: plan.id,
+        renews: None,
+        amount: plan.price,
+        note: None,
+    };
+    let expires = order.invoice.as_ref().unwrap().expires;
+    let found = ok(db.store.open_invoice(&same, expires.plus_secs(-1)).await);
+    assert_eq!(found.map(|it| it.id), Some(order.id));
+    assert_eq!(
+        ok(db.store.open_invoice(&same, expires).await),
+        None,
+        "no longer payable"
+    );
+    for different in [
+        NewOrder {
+            plan: other.id,
+            ..same.clone()
+        },
+        NewOrder {
+            amount: usd(600),
+            ..same.clone()
+        },
+        NewOrder {
+            user: TelegramId(1002),
+            ..same.clone()
+        },
+    ] {
+        assert_eq!(
+            ok(db.store.open_invoice(&different, t(0)).await),
+            None,
+            "{different:?}"
+        );
+    }
+    let uuid = invoice(order.id).uuid;
+    ok(db.store.confirm_paid(order.id, &uuid, t(2_000)).await);
+    assert_eq!(
+        ok(db.store.open_invoice(&same, t(0)).await),
+        None,
+        "paid is not open"
+    );
+}
