@@ -10,6 +10,11 @@
 //! - A 429 pauses its chat for `retry_after`; 429s from several chats within
 //!   a second mean a global flood, which pauses every chat for the longest
 //!   `retry_after` seen (logged once per flood).
+//! - Each chat's waiting queue is bounded: an edit of a message whose
+//!   previous edit still waits replaces it in place, and beyond
+//!   [`PER_CHAT_QUEUE`] waiting messages the oldest waiting edits are dropped
+//!   (a screen the user has already moved past). New messages — payments,
+//!   configs — are never dropped.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -30,6 +35,8 @@ const MAX_429: u32 = 20;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// Longest retry delay.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Messages one chat may have waiting; beyond it its oldest waiting edits are dropped.
+const PER_CHAT_QUEUE: usize = 20;
 /// 429s from this many different chats within [`FLOOD_WINDOW`] mean a global flood.
 const FLOOD_CHATS: usize = 3;
 /// How close together 429s of different chats count as one flood.
@@ -215,6 +222,22 @@ impl Job {
             not_before: None,
             last_message_id: None,
         })
+    }
+
+    /// The message this job edits, if it is an edit (`editMessage*`).
+    fn edit_target(&self) -> Option<i32> {
+        match self.requests.front()? {
+            Request::Json { method, params } if method.starts_with("editMessage") => params
+                .get("message_id")
+                .and_then(Value::as_i64)
+                .and_then(|it| i32::try_from(it).ok()),
+            _ => None,
+        }
+    }
+
+    /// Whether no call of this job has been made yet (so it may be replaced or dropped).
+    fn is_fresh(&self) -> bool {
+        self.attempts == 0 && self.n_429 == 0 && self.last_message_id.is_none()
     }
 
     fn finish(mut self, res: Result<Sent, SendError>) {
@@ -524,10 +547,45 @@ impl Scheduler {
         self.push_front(job);
     }
 
+    /// Queues a new job at the back of its queue, keeping its chat's queue
+    /// short: a newer edit replaces a waiting edit of the same message, and
+    /// past the bound the chat's oldest waiting edit goes.
     fn push_back(&mut self, job: Job) {
-        match job.priority {
-            Priority::Interactive => self.interactive.push_back(job),
-            Priority::Bulk => self.bulk.push_back(job),
+        let queue = match job.priority {
+            Priority::Interactive => &mut self.interactive,
+            Priority::Bulk => &mut self.bulk,
+        };
+        if let (Some(chat_id), Some(target)) = (job.chat_id, job.edit_target())
+            && let Some(waiting) = queue.iter_mut().find(|it| {
+                it.chat_id == Some(chat_id) && it.is_fresh() && it.edit_target() == Some(target)
+            })
+        {
+            let replaced = std::mem::replace(waiting, job);
+            // The newer edit carries the screen now; the older one's waiter is done.
+            return replaced.finish(Ok(Sent {
+                message_id: Some(target),
+            }));
+        }
+        let chat_id = job.chat_id;
+        queue.push_back(job);
+        let Some(chat_id) = chat_id else { return };
+        let waiting = queue
+            .iter()
+            .filter(|it| it.chat_id == Some(chat_id))
+            .count();
+        if waiting <= PER_CHAT_QUEUE {
+            return;
+        }
+        let stale = queue.iter().position(|it| {
+            it.chat_id == Some(chat_id) && it.is_fresh() && it.edit_target().is_some()
+        });
+        if let Some(idx) = stale
+            && let Some(dropped) = queue.remove(idx)
+        {
+            log::debug!("chat {chat_id} has {waiting} messages waiting; dropping its oldest edit");
+            dropped.finish(Err(SendError::Failed(
+                "dropped: a newer screen replaced it".to_owned(),
+            )));
         }
     }
 
@@ -614,6 +672,84 @@ mod tests {
         assert_eq!(upload_name("a/../b.conf"), "a_.._b.conf");
         assert_eq!(upload_name(".."), "file");
         assert_eq!(upload_name("qr.png"), "qr.png");
+    }
+
+    fn scheduler() -> Scheduler {
+        let api = TelegramApi::new("http://127.0.0.1:9", "123:abc").unwrap();
+        let (events, _) = mpsc::unbounded_channel();
+        Scheduler::new(api, Limits::defaults(), events)
+    }
+
+    fn edit(message_id: i32, text: &str) -> Job {
+        let msg = Outgoing::EditText {
+            chat_id: 7,
+            message_id,
+            text: text.to_owned(),
+            keyboard: None,
+            html: false,
+        };
+        Job::new(msg, Priority::Interactive, None).unwrap()
+    }
+
+    fn say(text: &str) -> Job {
+        let msg = Outgoing::Text {
+            chat_id: 7,
+            text: text.to_owned(),
+            keyboard: None,
+            html: false,
+        };
+        Job::new(msg, Priority::Interactive, None).unwrap()
+    }
+
+    /// The waiting jobs as `edit:<id>:<text>` or `say:<text>`.
+    fn queued(scheduler: &Scheduler) -> Vec<String> {
+        scheduler
+            .interactive
+            .iter()
+            .map(|job| match job.requests.front() {
+                Some(Request::Json { params, .. }) => match job.edit_target() {
+                    Some(id) => format!("edit:{id}:{}", params["text"].as_str().unwrap_or("")),
+                    None => format!("say:{}", params["text"].as_str().unwrap_or("")),
+                },
+                _ => "?".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_newer_edit_of_a_waiting_message_replaces_it_in_place() {
+        let mut scheduler = scheduler();
+        scheduler.push_back(edit(1, "plans"));
+        scheduler.push_back(say("invoice"));
+        scheduler.push_back(edit(1, "plan 3"));
+        scheduler.push_back(edit(2, "other"));
+        assert_eq!(
+            queued(&scheduler),
+            ["edit:1:plan 3", "say:invoice", "edit:2:other"]
+        );
+    }
+
+    #[test]
+    fn a_full_chat_queue_drops_its_oldest_edit_never_a_message() {
+        let mut scheduler = scheduler();
+        scheduler.push_back(say("config"));
+        for idx in 0..PER_CHAT_QUEUE {
+            let id = i32::try_from(idx).unwrap() + 10;
+            scheduler.push_back(edit(id, "screen"));
+        }
+        assert_eq!(scheduler.interactive.len(), PER_CHAT_QUEUE);
+        assert_eq!(queued(&scheduler)[0], "say:config");
+        assert_eq!(
+            queued(&scheduler)[1],
+            "edit:11:screen",
+            "edit 10 was dropped"
+        );
+        for idx in 0..PER_CHAT_QUEUE {
+            scheduler.push_back(say(&format!("m{idx}")));
+        }
+        let kept = queued(&scheduler);
+        assert!(kept.iter().all(|it| it.starts_with("say:")), "{kept:?}");
+        assert_eq!(kept.len(), PER_CHAT_QUEUE + 1, "messages are never dropped");
     }
 
     #[test]
