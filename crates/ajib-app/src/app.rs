@@ -18,7 +18,7 @@ use crate::{
     core::{backup, broadcast, poller, provision, reminders},
     deps::{Deps, Health, Settings},
     http,
-    ui::router,
+    ui::{intake::Intake, router},
 };
 
 /// Timeout of every Blitz and Heleket call.
@@ -106,18 +106,26 @@ impl App {
         let deps = Arc::new(build_deps(config, clients)?);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        let handler = update_handler(&deps, config);
+        let ui = Arc::new(router::UiState::new(FloodGuard::new(
+            config.flood_max_updates,
+            Duration::from_secs(u64::from(config.flood_window_secs)),
+        )));
         let telegram_routes = match config.telegram.as_ref().map(|it| it.mode) {
-            Some(UpdateMode::Webhook) => Some(start_webhook(config, &deps, handler).await?),
+            Some(UpdateMode::Webhook) => {
+                let handler = update_handler(&deps, &ui);
+                Some(start_webhook(config, &deps, handler).await?)
+            }
             _ => {
                 let api = deps.telegram.clone();
                 let cleared = blocking(move || api.delete_webhook()).await?;
                 if let Err(err) = cleared {
                     log::warn!("could not clear a webhook before polling: {err}");
                 }
-                tasks.spawn(ajib_transport::run_long_polling(
+                let intake = Intake::new(deps.clone(), ui.clone());
+                intake.resume().await;
+                tasks.spawn(ajib_transport::run_long_polling_into(
                     deps.telegram.clone(),
-                    handler,
+                    intake.sink(),
                     shutdown_rx.clone(),
                 ));
                 None
@@ -236,13 +244,10 @@ fn settings(config: &Config) -> Settings {
     }
 }
 
-fn update_handler(deps: &Arc<Deps>, config: &Config) -> UpdateHandler {
-    let deps = deps.clone();
-    let flood = FloodGuard::new(
-        config.flood_max_updates,
-        Duration::from_secs(u64::from(config.flood_window_secs)),
-    );
-    let ui = Arc::new(router::UiState::new(flood));
+/// The webhook's handler: each update is handled before Telegram gets its 200,
+/// so Telegram redelivers what a crash interrupted.
+fn update_handler(deps: &Arc<Deps>, ui: &Arc<router::UiState>) -> UpdateHandler {
+    let (deps, ui) = (deps.clone(), ui.clone());
     Arc::new(move |update| {
         let (deps, ui) = (deps.clone(), ui.clone());
         Box::pin(async move { router::handle(&deps, &ui, update).await })

@@ -16,6 +16,7 @@ pub mod admin_stats;
 pub mod admin_user_list;
 pub mod admin_users;
 pub mod dialog;
+pub mod intake;
 pub mod router;
 pub mod services;
 pub mod shop;

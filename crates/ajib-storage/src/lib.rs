@@ -25,6 +25,7 @@ mod admin;
 mod broadcasts;
 mod dialogs;
 mod error;
+mod inbox;
 mod jobs;
 mod orders;
 mod plans;

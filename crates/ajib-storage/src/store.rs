@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_test_reset.sql"),
     include_str!("../migrations/0003_broadcast_photo.sql"),
     include_str!("../migrations/0004_dialogs.sql"),
+    include_str!("../migrations/0005_inbox.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

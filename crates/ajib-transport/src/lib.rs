@@ -50,7 +50,10 @@ pub use crate::{
         CallbackData, InlineButton, Keyboard, MAX_CAPTION_CHARS, MAX_TEXT_CHARS, Outgoing,
         split_text,
     },
-    polling::{UpdateHandler, WEBHOOK_PATH, run_long_polling, webhook_router},
+    polling::{
+        BatchSink, UpdateHandler, WEBHOOK_PATH, run_long_polling, run_long_polling_into,
+        webhook_router,
+    },
     update::{
         CallbackQuery, ChatMemberChange, Contact, Document, IncomingMessage, PhotoRef, Update,
         UserInfo, parse_update,

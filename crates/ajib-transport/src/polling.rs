@@ -22,6 +22,12 @@ use crate::update::{Update, parse_update};
 pub type UpdateHandler =
     Arc<dyn Fn(Update) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
+/// Takes one polled batch of raw updates (as Telegram sent them); resolves to
+/// `true` once they are safely kept (handled or stored), so the offset may
+/// pass them, or `false` to have Telegram deliver them again.
+pub type BatchSink =
+    Arc<dyn Fn(Vec<Value>) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
 /// Update kinds asked of Telegram, in `getUpdates` and `setWebhook`.
 pub(crate) const ALLOWED_UPDATES: [&str; 3] = ["message", "callback_query", "my_chat_member"];
 /// Path the webhook router serves.
@@ -39,6 +45,31 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 pub async fn run_long_polling(
     api: TelegramApi,
     handler: UpdateHandler,
+    shutdown: watch::Receiver<bool>,
+) {
+    let sink: BatchSink = Arc::new(move |raw_updates: Vec<Value>| {
+        let handler = handler.clone();
+        Box::pin(async move {
+            let updates = raw_updates
+                .iter()
+                .filter_map(|raw| parse_update(raw).1)
+                .collect();
+            dispatch_batch(updates, &handler).await;
+            true
+        })
+    });
+    run_long_polling_into(api, sink, shutdown).await;
+}
+
+/// Polls `getUpdates` like [`run_long_polling`], handing each raw batch to
+/// `sink` and advancing the offset past it only once the sink says it is kept.
+///
+/// A sink that stores the batch and handles it later (in its own order and
+/// concurrency) lets the next batch come at once, without giving up
+/// at-least-once delivery.
+pub async fn run_long_polling_into(
+    api: TelegramApi,
+    sink: BatchSink,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut offset = 0_i64;
@@ -62,18 +93,18 @@ pub async fn run_long_polling(
                     .iter()
                     .filter_map(|it| it.get("update_id").and_then(Value::as_i64))
                     .max();
-                let updates = raw_updates
-                    .iter()
-                    .filter_map(|raw| parse_update(raw).1)
-                    .collect();
-                tokio::select! {
-                    () = dispatch_batch(updates, &handler) => (),
+                let kept = tokio::select! {
+                    kept = sink(raw_updates) => kept,
                     () = shutdown_requested(&mut shutdown) => return,
+                };
+                if !kept {
+                    "the batch could not be kept".to_owned()
+                } else {
+                    if let Some(last) = next_offset {
+                        offset = offset.max(last + 1);
+                    }
+                    continue;
                 }
-                if let Some(last) = next_offset {
-                    offset = offset.max(last + 1);
-                }
-                continue;
             }
             Ok(Err(err)) => err.to_string(),
             Err(err) => format!("polling task failed: {err}"),

@@ -9,6 +9,7 @@ mod backup;
 mod blitz_real;
 mod dialogs;
 mod escaping;
+mod intake;
 mod journey;
 mod payments;
 mod support;

@@ -3,6 +3,7 @@
 mod admin;
 mod broadcasts;
 mod dialogs;
+mod inbox;
 mod jobs;
 mod migrations;
 mod orders;
