@@ -125,15 +125,6 @@ impl Deps {
         self.texts.label(i18n_lang(lang), id, args)
     }
 
-    /// Everyone to alert: owners and stored admins.
-    pub async fn admin_chats(&self) -> Vec<i64> {
-        self.staff_chats()
-            .await
-            .into_iter()
-            .map(|(chat, _)| chat)
-            .collect()
-    }
-
     /// Owners and stored admins with their roles, each once.
     pub async fn staff_chats(&self) -> Vec<(i64, AdminRole)> {
         let mut res: Vec<(i64, AdminRole)> = self

@@ -37,26 +37,13 @@ pub async fn user(
     .await;
 }
 
-/// Sends message `id` to every admin, each in their language.
+/// Sends message `id` to every staff member, each in their language.
 pub async fn admins(deps: &Deps, id: &str, args: &[(&str, Arg<'_>)]) {
-    for chat in deps.admin_chats().await {
-        let lang = lang_of(deps, TelegramId(chat)).await;
-        let text = deps.t(lang, id, args);
-        send(
-            deps,
-            Outgoing::Text {
-                chat_id: chat,
-                text,
-                keyboard: None,
-                html: true,
-            },
-        )
-        .await;
-    }
+    admins_with_buttons(deps, id, args, &|_, _| Vec::new()).await;
 }
 
-/// Sends message `id` to every owner and admin with the buttons of
-/// `keyboard`; support staff get the message without the buttons they may not press.
+/// Sends message `id` to every staff member with the buttons of `keyboard`;
+/// support staff get it without the buttons they may not press.
 pub async fn admins_with_buttons(
     deps: &Deps,
     id: &str,

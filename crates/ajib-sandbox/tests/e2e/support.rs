@@ -203,14 +203,7 @@ impl Env {
         let invoice = self.press(user, details.message_id, &buy, |it| {
             button_url(it).is_some()
         });
-        let url = button_url(&invoice).unwrap();
-        let heleket = self.sandbox.heleket.as_ref().unwrap();
-        let invoice = heleket
-            .invoices()
-            .into_iter()
-            .find(|it| it.url == url)
-            .expect("invoice behind the pay button");
-        let order = ajib_domain::OrderId::from_invoice_ref(&invoice.order_id).unwrap();
+        let (invoice, order) = self.invoice_behind(&invoice);
         OpenInvoice {
             menu,
             invoice,
@@ -238,7 +231,15 @@ impl Env {
         let invoice = self.press(user, offer.message_id, &format!("v1:rb:{service}"), |it| {
             button_url(it).is_some()
         });
-        let url = button_url(&invoice).unwrap();
+        self.invoice_behind(&invoice)
+    }
+
+    /// The invoice behind the pay button of `message`, as the fake Heleket holds it, and our order.
+    fn invoice_behind(
+        &self,
+        message: &BotMessage,
+    ) -> (ajib_testkit::heleket::FakeInvoice, ajib_domain::OrderId) {
+        let url = button_url(message).unwrap();
         let heleket = self.sandbox.heleket.as_ref().unwrap();
         let invoice = heleket
             .invoices()
