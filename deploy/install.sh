@@ -2,26 +2,38 @@
 # Installs (or re-installs) AJIB from the release tarball this script sits in.
 #
 #   sudo ./deploy/install.sh                      # asks for what it needs
-#   sudo ./deploy/install.sh --yes --token 123:abc --admin-ids 42 \
-#        --blitz-url https://panel.example/api/v1 --blitz-key KEY \
-#        --heleket-merchant UUID --heleket-key KEY [--public-url https://bot.example]
+#   sudo TELEGRAM_BOT_TOKEN=... ./deploy/install.sh --yes --admin-ids 42 \
+#        --blitz-url https://panel.example/api/v1 --blitz-key-file /root/blitz.key \
+#        --heleket-merchant UUID --heleket-key-file /root/heleket.key [--public-url URL]
 #
-# Every flag can also come from the environment under the config variable's name
-# (TELEGRAM_BOT_TOKEN, TELEGRAM_ADMIN_IDS, BLITZ_API_BASE, BLITZ_API_KEY,
-# HELEKET_MERCHANT_ID, HELEKET_API_KEY, PUBLIC_URL). Re-running is safe: values
+# Secrets never go on the command line (ps, shell history): give them as environment
+# variables (TELEGRAM_BOT_TOKEN, BLITZ_API_KEY, HELEKET_API_KEY), as files
+# (--token-file, --blitz-key-file, --heleket-key-file), or type them at the prompt.
+# Other values come from flags or the same-named variables (TELEGRAM_ADMIN_IDS,
+# BLITZ_API_BASE, HELEKET_MERCHANT_ID, PUBLIC_URL). Re-running is safe: values
 # already in /etc/ajib/ajib.env are kept, binaries and the unit are refreshed.
+#
+# Before installing, the release is verified: SHA256SUMS and SHA256SUMS.sig must sit
+# next to the unpacked directory, the signature must be the AJIB release key's, and
+# every file must match. --allow-unsigned skips the signature (local builds only).
+# AJIB_RELEASE_PUBKEY_FILE=PEM trusts another key instead (tests, private builds).
 #
 # --root DIR installs under DIR (no user creation, no chown); --no-systemd skips
 # systemctl. Both exist so the installer can be tested in a temp dir.
 set -euo pipefail
 
+# The AJIB release signing key (ed25519, base64 SubjectPublicKeyInfo); README.md prints it
+# and deploy/update.sh carries the same. `cargo xtask keygen` prints a key in this form.
+RELEASE_PUBKEY="MCowBQYDK2VwAyEAO3FwwJWhKXGxifkep3p7eG+s+qotKEFqqgu0xo4zogA="
+
 ROOT=""
 SYSTEMD=1
 YES=0
+ALLOW_UNSIGNED=0
 declare -A WANT=()
 
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -34,20 +46,44 @@ say() {
     echo "==> $*"
 }
 
+# A secret given on the command line is refused; the message names only the flag.
+refuse_secret_flag() {
+    local flag="$1" var="$2"
+    die "$flag would leave the secret in ps output and shell history; use $flag-file PATH, the $var environment variable, or the prompt (run without --yes)"
+}
+
+# Reads a secret from a file: one line, not empty; the value is never printed.
+read_secret_file() {
+    local flag="$1" path="$2" value
+    if [ ! -f "$path" ] || [ ! -r "$path" ]; then
+        die "$flag: cannot read $path"
+    fi
+    value="$(cat -- "$path")" || die "$flag: cannot read $path"
+    value="${value%$'\r'}"
+    case "$value" in *$'\n'*) die "$flag: $path must hold the secret on one line" ;; esac
+    [ -n "$value" ] || die "$flag: $path is empty"
+    printf '%s' "$value"
+}
+
 while [ $# -gt 0 ]; do
     case "$1" in
         --root) ROOT="${2:?--root needs a directory}"; shift 2 ;;
         --no-systemd) SYSTEMD=0; shift ;;
         --yes|-y) YES=1; shift ;;
-        --token) WANT[TELEGRAM_BOT_TOKEN]="${2?}"; shift 2 ;;
+        --allow-unsigned) ALLOW_UNSIGNED=1; shift ;;
+        --token|--token=*) refuse_secret_flag --token TELEGRAM_BOT_TOKEN ;;
+        --blitz-key|--blitz-key=*) refuse_secret_flag --blitz-key BLITZ_API_KEY ;;
+        --heleket-key|--heleket-key=*) refuse_secret_flag --heleket-key HELEKET_API_KEY ;;
+        --token-file) WANT[TELEGRAM_BOT_TOKEN]="$(read_secret_file "$1" "${2:?--token-file needs a path}")" || exit 1; shift 2 ;;
+        --blitz-key-file) WANT[BLITZ_API_KEY]="$(read_secret_file "$1" "${2:?--blitz-key-file needs a path}")" || exit 1; shift 2 ;;
+        --heleket-key-file) WANT[HELEKET_API_KEY]="$(read_secret_file "$1" "${2:?--heleket-key-file needs a path}")" || exit 1; shift 2 ;;
         --admin-ids) WANT[TELEGRAM_ADMIN_IDS]="${2?}"; shift 2 ;;
         --blitz-url) WANT[BLITZ_API_BASE]="${2?}"; shift 2 ;;
-        --blitz-key) WANT[BLITZ_API_KEY]="${2?}"; shift 2 ;;
         --heleket-merchant) WANT[HELEKET_MERCHANT_ID]="${2?}"; shift 2 ;;
-        --heleket-key) WANT[HELEKET_API_KEY]="${2?}"; shift 2 ;;
         --public-url) WANT[PUBLIC_URL]="${2?}"; shift 2 ;;
         -h|--help) usage ;;
-        *) echo "install.sh: unknown option $1" >&2; usage ;;
+        # Only the flag's name: a mistyped `--tokn=SECRET` must not print the secret.
+        *) echo "install.sh: unknown option ${1%%=*}" >&2; usage ;;
     esac
 done
 
@@ -68,7 +104,7 @@ else
 fi
 
 if [ -z "$ROOT" ]; then
-    [ "$(id -u)" -eq 0 ] || die "run as root: sudo $0 $*"
+    [ "$(id -u)" -eq 0 ] || die "run as root: sudo $0 (with the same options)"
     if [ -r /etc/os-release ]; then
         # shellcheck disable=SC1091
         . /etc/os-release
@@ -86,10 +122,61 @@ DATA="$ROOT/var/lib/ajib"
 UNIT="$ROOT/etc/systemd/system/ajib-bot.service"
 LINK="$ROOT/usr/local/bin/ajib-ctl"
 
-if [ -f "$DIST/SHA256SUMS" ]; then
+# --- verifying the release -------------------------------------------------
+
+# The trusted public key as a PEM file in $1.
+write_release_key() {
+    if [ -n "${AJIB_RELEASE_PUBKEY_FILE:-}" ]; then
+        [ -f "$AJIB_RELEASE_PUBKEY_FILE" ] || die "AJIB_RELEASE_PUBKEY_FILE=$AJIB_RELEASE_PUBKEY_FILE does not exist"
+        cp -- "$AJIB_RELEASE_PUBKEY_FILE" "$1"
+    else
+        printf -- '-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n' "$RELEASE_PUBKEY" >"$1"
+    fi
+}
+
+# Checks every file of the unpacked release against SHA256SUMS (beside it), after
+# checking that SHA256SUMS carries the release key's signature.
+verify_release() {
+    local parent name sums listed present
+    parent="$(dirname "$DIST")"
+    name="$(basename "$DIST")"
+    sums="$parent/SHA256SUMS"
+    if [ ! -f "$sums" ]; then
+        if [ "$ALLOW_UNSIGNED" -eq 1 ]; then
+            echo "install.sh: WARNING: no $sums; installing UNVERIFIED files because of --allow-unsigned" >&2
+            return
+        fi
+        die "no SHA256SUMS beside $DIST; download ajib-<version>-<target>.tar.gz, SHA256SUMS and SHA256SUMS.sig into one directory and unpack the tarball there (--allow-unsigned installs an unsigned local build)"
+    fi
+    if [ -f "$sums.sig" ]; then
+        command -v openssl >/dev/null || die "openssl is needed to check the release signature: apt-get install openssl"
+        local key
+        key="$(mktemp)"
+        write_release_key "$key"
+        if ! openssl pkeyutl -verify -pubin -inkey "$key" -rawin -in "$sums" -sigfile "$sums.sig" >/dev/null 2>&1; then
+            rm -f "$key"
+            die "SHA256SUMS.sig is not a valid signature of SHA256SUMS by the AJIB release key; do not install these files"
+        fi
+        rm -f "$key"
+        say "SHA256SUMS is signed by the AJIB release key"
+    elif [ "$ALLOW_UNSIGNED" -eq 1 ]; then
+        echo "install.sh: WARNING: no $sums.sig; the release is NOT signed, installing because of --allow-unsigned" >&2
+    else
+        die "no SHA256SUMS.sig beside $DIST; an unsigned release is refused (--allow-unsigned installs an unsigned local build)"
+    fi
     say "verifying checksums"
-    (cd "$DIST" && sha256sum --quiet -c SHA256SUMS) || die "SHA256SUMS does not match; download the release again"
-fi
+    # Lines are "<sha256>  <path>"; this release's files are those under "$name/".
+    listed="$(awk -v dir="$name/" 'substr($0, 67, length(dir)) == dir { print substr($0, 67) }' "$sums" | LC_ALL=C sort)"
+    [ -n "$listed" ] || die "SHA256SUMS lists no file of $name; it belongs to another release"
+    present="$(cd "$parent" && find "$name" ! -type d | LC_ALL=C sort)"
+    if [ "$present" != "$listed" ]; then
+        die "the files in $DIST differ from the list in SHA256SUMS (missing, added or renamed); unpack the release again"
+    fi
+    (cd "$parent" && awk -v dir="$name/" 'substr($0, 67, length(dir)) == dir' "$sums" | sha256sum --quiet --strict -c -) ||
+        die "checksums do not match SHA256SUMS; download the release again"
+}
+
+verify_release
 
 if [ -z "$ROOT" ]; then
     if ! getent passwd ajib >/dev/null; then
@@ -98,12 +185,23 @@ if [ -z "$ROOT" ]; then
     fi
 fi
 
-# Owner changes only make sense on a real install.
+# Owner changes only make sense on a real install; -h changes a link, never its target.
 own() {
     if [ -z "$ROOT" ]; then
-        chown "$@"
+        chown -h "$@"
     fi
 }
+
+# The service user owns some of these paths; root must not follow a link planted there.
+refuse_links() {
+    local path
+    for path in "$@"; do
+        if [ -L "$path" ]; then
+            die "$path is a symbolic link; AJIB expects a real directory or file there. Remove the link, then run install.sh again"
+        fi
+    done
+}
+refuse_links "$ETC" "$ETC/ajib.env" "$DATA" "$DATA/backups"
 
 say "installing into ${ROOT:-/}"
 install -d -m 0755 "$OPT" "$OPT/bin" "$OPT/scripts" "$OPT/docs" "$ROOT/etc/systemd/system" "$ROOT/usr/local/bin"
@@ -133,6 +231,10 @@ for doc in "$DIST/docs/operator-guide.md" "$DIST/README.md" "$DIST/.env.example"
     fi
 done
 ln -sfn /opt/ajib/bin/ajib-ctl "$LINK"
+# update.sh checks later releases against the key this one was checked with.
+write_release_key "$OPT/.release-key.pem.new"
+chmod 0644 "$OPT/.release-key.pem.new"
+mv -f "$OPT/.release-key.pem.new" "$OPT/release-key.pem"
 
 # --- the config file -------------------------------------------------------
 
@@ -158,13 +260,17 @@ HELEKET_API_KEY=
 PUBLIC_URL=
 
 DATA_DIR=/var/lib/ajib
+
+# Signs backups (HMAC-SHA256); made by install.sh. Restores check it.
+BACKUP_SIGNING_KEY=
 TEMPLATE
     )
 else
     say "keeping existing values in $ENV_FILE"
 fi
-chmod 0600 "$ENV_FILE"
-own ajib:ajib "$ENV_FILE"
+# Only root changes the config; the service (group ajib) may read it.
+chmod 0640 "$ENV_FILE"
+own root:ajib "$ENV_FILE"
 
 # Prints the current value of KEY in the env file (last assignment wins).
 env_get() {
@@ -188,10 +294,15 @@ env_set() {
         }
         END { if (!done) print key "=" value }
     ' "$ENV_FILE" >"$tmp"
-    chmod 0600 "$tmp"
-    own ajib:ajib "$tmp"
+    chmod 0640 "$tmp"
+    own root:ajib "$tmp"
     mv -f "$tmp" "$ENV_FILE"
 }
+
+if [ -z "$(env_get BACKUP_SIGNING_KEY)" ]; then
+    say "generating BACKUP_SIGNING_KEY"
+    env_set BACKUP_SIGNING_KEY "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+fi
 
 INTERACTIVE=0
 if [ "$YES" -eq 0 ] && [ -t 0 ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Removes AJIB: stops the service, deletes the unit, binaries and ajib-ctl link.
 # Backups in /var/lib/ajib/backups are always kept. The database and /etc/ajib are
-# kept too unless --purge is given (then the ajib user is removed as well).
+# kept too unless --purge is given (then the ajib user is removed as well, and the
+# kept backups are given to root, so no file is left owned by a deleted uid).
 #
 #   sudo /opt/ajib/scripts/uninstall.sh [--purge] [--yes]
 #
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
         --no-systemd) SYSTEMD=0; shift ;;
         --purge) PURGE=1; shift ;;
         --yes|-y) YES=1; shift ;;
-        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "uninstall.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -59,14 +60,38 @@ rm -rf "$ROOT/opt/ajib"
 echo "removed the service, /opt/ajib and the ajib-ctl link"
 
 if [ "$PURGE" -eq 1 ]; then
+    data_dir=""
+    if [ -f "$ETC/ajib.env" ] && [ ! -L "$ETC/ajib.env" ]; then
+        data_dir="$(awk -F= '/^[ \t]*DATA_DIR=/ { v = $2 } END { gsub(/["\047 ]/, "", v); print v }' "$ETC/ajib.env")"
+    fi
     rm -rf "$ETC"
-    if [ -d "$DATA" ]; then
+    if [ -L "$DATA" ]; then
+        # Never follow a link the service user could have planted; remove the link only.
+        rm -f "$DATA"
+    elif [ -d "$DATA" ]; then
         find "$DATA" -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} +
+        if [ -L "$DATA/backups" ]; then
+            rm -f "$DATA/backups"
+        fi
+        # What is kept goes to root before the ajib user (and its uid) is deleted.
+        if [ "$(id -u)" -eq 0 ]; then
+            chown -R -P -h root:root "$DATA"
+        fi
+        chmod 0700 "$DATA"
+        if [ -d "$DATA/backups" ]; then
+            chmod 0700 "$DATA/backups"
+        fi
     fi
     if [ -z "$ROOT" ] && getent passwd ajib >/dev/null; then
         userdel ajib || true
     fi
     echo "purged the database and $ETC"
+    if [ -d "$DATA/backups" ]; then
+        echo "the kept backups now belong to root"
+    fi
+    if [ -n "$data_dir" ] && [ "$data_dir" != /var/lib/ajib ]; then
+        echo "note: DATA_DIR was $data_dir; remove it by hand if it is no longer needed"
+    fi
 else
     echo "kept the config in $ETC and the database in $DATA"
 fi

@@ -325,6 +325,20 @@ admin-backup-menu =
     “Back up now” masks the tokens and keys in the config file; “with secrets” keeps them.
 btn-admin-backup-secrets = 🔐 Back up with secrets
 admin-backup-secrets-note = ⚠️ This file contains your bot token and API keys. Keep it private, and delete it from this chat once you have saved it.
+admin-backup-unsigned-note = ⚠️ This backup is not signed: BACKUP_SIGNING_KEY is not set on the server, so restoring it later will need an extra confirmation. Set one with <code>ajib-ctl config set BACKUP_SIGNING_KEY "$(openssl rand -hex 32)"</code> and restart.
+admin-backup-secrets-deleted = 🗑 The file with secrets was deleted from the server; this chat now holds the only copy.
+# Variables:
+#   $kind (String) - what the signature check found: unsigned, other-key, no-key-here or invalid.
+admin-backup-unsigned-ask =
+    ⚠️ <b>This backup is not signed with this bot's key.</b>
+    { $kind ->
+        [other-key] It was signed with another key: another server, or a key that was replaced.
+        [no-key-here] It is signed, but this server has no BACKUP_SIGNING_KEY to check it with.
+        [invalid] Its signature does not match: the file was changed after it was made.
+       *[unsigned] It carries no signature at all.
+    }
+    Restoring replaces all orders, services and users with whatever the file holds, and anyone can make such a file. Restore it only if you made it yourself and it never left your hands.
+btn-admin-backup-restore-unsigned = ⚠️ Restore anyway
 admin-owner-only = ⛔ Only the bot owner can do this.
 
 ## Staff (owner only): /admins, /admins add <id> [admin|support], /admins remove <id>

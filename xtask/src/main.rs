@@ -3,6 +3,9 @@
 //! Run `cargo xtask` for the list. Each step is printed before it runs; tools
 //! are called through `$CARGO`, `tar`, `strip` and `sha256sum`.
 
+mod bench;
+mod sign;
+
 use std::{
     env, fs,
     path::{Path, PathBuf},
@@ -24,18 +27,32 @@ struct Args {
 enum Task {
     Dist(Dist),
     Bench(Bench),
+    Keygen(Keygen),
 }
 
-/// Build target/dist/ajib-VERSION-TARGET.tar.gz with both binaries, deploy/, locales/ and SHA256SUMS.
+/// Build target/dist/ajib-VERSION-TARGET.tar.gz with both binaries, deploy/ and locales/, and beside it SHA256SUMS and SHA256SUMS.sig.
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "dist")]
-struct Dist {}
+struct Dist {
+    /// PKCS#8 ed25519 key that signs SHA256SUMS (default: $AJIB_RELEASE_SIGNING_KEY_FILE; none: unsigned)
+    #[argh(option)]
+    sign_key: Option<PathBuf>,
+}
 
-/// Run a benchmark: `cargo xtask bench transport [ARGS...]`.
+/// Make a release signing key pair: the private key in OUT (0600), the public key printed and in OUT.pub.pem.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "keygen")]
+struct Keygen {
+    /// where to write the private key (must not exist)
+    #[argh(positional)]
+    out: PathBuf,
+}
+
+/// Run a benchmark: `cargo xtask bench transport|journey [ARGS...]`.
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "bench")]
 struct Bench {
-    /// which benchmark (transport)
+    /// which benchmark (transport, journey)
     #[argh(positional)]
     what: String,
     /// arguments passed to the benchmark binary
@@ -44,19 +61,37 @@ struct Bench {
 }
 
 fn main() -> anyhow::Result<()> {
+    let raw: Vec<String> = env::args().skip(1).collect();
+    // A benchmark's own flags (`--users 500`) would be refused by argh, which
+    // has no way to pass unknown flags through: take them as they are.
+    if let [task, what, bench_args @ ..] = raw.as_slice()
+        && task == "bench"
+        && !what.starts_with('-')
+    {
+        let bench = Bench {
+            what: what.clone(),
+            args: bench_args.to_vec(),
+        };
+        return bench::run_bench(&repo_root(), &bench);
+    }
     let args: Args = argh::from_env();
     let root = repo_root();
     match args.task {
         None => {
             println!("cargo xtask <task>\n\ntasks:");
             println!(
-                "  dist    release build + target/dist/ajib-<version>-<target>.tar.gz (with SHA256SUMS)"
+                "  dist    release build + target/dist/ajib-<version>-<target>.tar.gz, SHA256SUMS(.sig) [--sign-key FILE]"
             );
-            println!("  bench   benchmarks: `cargo xtask bench transport [ARGS...]`");
+            println!("  keygen  make a release signing key: `cargo xtask keygen FILE`");
+            println!(
+                "  bench   benchmarks: `cargo xtask bench transport [N] [M]`, \
+                 `cargo xtask bench journey [--users K] [--steps S] [--slow-blitz]`"
+            );
             Ok(())
         }
-        Some(Task::Dist(_)) => dist(&root),
-        Some(Task::Bench(bench)) => run_bench(&root, &bench),
+        Some(Task::Dist(args)) => dist(&root, &args),
+        Some(Task::Bench(bench)) => bench::run_bench(&root, &bench),
+        Some(Task::Keygen(args)) => sign::keygen(&args.out),
     }
 }
 
@@ -96,7 +131,9 @@ fn output(cmd: &mut Command) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn dist(root: &Path) -> anyhow::Result<()> {
+fn dist(root: &Path, args: &Dist) -> anyhow::Result<()> {
+    // Read the key before the long build, so a bad key fails at once.
+    let key = sign::signing_key(args.sign_key.as_deref())?;
     let version = workspace_version(root)?;
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let triple = output(Command::new(rustc).arg("-vV"))?
@@ -162,6 +199,7 @@ fn dist(root: &Path) -> anyhow::Result<()> {
     let mut files = Vec::new();
     list_files(&stage, &stage, &mut files)?;
     files.sort();
+    // Inside too, for the update.sh of installs made before releases were signed.
     let sums = output(Command::new("sha256sum").current_dir(&stage).args(&files))?;
     fs::write(stage.join("SHA256SUMS"), &sums)?;
 
@@ -173,11 +211,23 @@ fn dist(root: &Path) -> anyhow::Result<()> {
         .arg(&tarball)
         .arg(&name))?;
 
+    println!("== SHA256SUMS and SHA256SUMS.sig beside the tarball");
+    let mut released = vec![format!("{name}.tar.gz")];
+    let mut staged = Vec::new();
+    list_files(&dist_dir, &stage, &mut staged)?;
+    staged.sort();
+    released.extend(staged);
+    let install_sh = fs::read_to_string(root.join("deploy/install.sh"))
+        .context("cannot read deploy/install.sh")?;
+    let embedded = sign::embedded_public_key(&install_sh);
+    sign::write_release_sums(&dist_dir, &released, key.as_ref(), embedded.as_deref())?;
+
     println!("== done");
     for path in [
         stage.join("ajib-bot"),
         stage.join("ajib-ctl"),
         tarball.clone(),
+        dist_dir.join(sign::SUMS),
     ] {
         let size = fs::metadata(&path)?.len();
         println!(
@@ -220,23 +270,6 @@ fn check_sandbox_hint(bot: &Path) -> anyhow::Result<()> {
     }
     println!("ajib-bot sandbox in the release explains how to run it from source");
     Ok(())
-}
-
-fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
-    match bench.what.as_str() {
-        "transport" => run(Command::new(cargo())
-            .current_dir(root)
-            .args([
-                "bench",
-                "-p",
-                "ajib-transport",
-                "--bench",
-                "transport",
-                "--",
-            ])
-            .args(&bench.args)),
-        other => bail!("unknown benchmark {other:?}; known: transport"),
-    }
 }
 
 /// `version = "..."` under `[workspace.package]` in the root Cargo.toml.

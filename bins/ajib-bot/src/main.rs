@@ -51,6 +51,9 @@ struct SandboxCmd {
     /// port of the web chat on 127.0.0.1 (default: 8090; 0 picks a free one)
     #[argh(option, default = "8090")]
     port: u16,
+    /// start even as root or where /etc/ajib/ajib.env exists (refused otherwise)
+    #[argh(switch)]
+    allow_on_server: bool,
 }
 
 /// Load and validate the configuration, print it with secrets masked, and exit.
@@ -104,15 +107,30 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
 
 #[cfg(feature = "sandbox")]
 fn sandbox(cmd: SandboxCmd) -> anyhow::Result<()> {
-    let config = load_config(None, None)?;
+    // Refuse before reading any configuration.
+    ajib_sandbox::check_host(
+        ajib_sandbox::euid(),
+        std::path::Path::new(ajib_sandbox::INSTALLED_ENV_FILE),
+        cmd.allow_on_server,
+    )?;
+    // ./.env and the environment only: never /etc/ajib/ajib.toml.
+    let sources = ajib_config::Sources {
+        toml: None,
+        ..ajib_config::Sources::standard()
+    };
+    let config = ajib_config::load(&sources)?;
     logging::init(&config.log_level, config.log_json);
-    ajib_sandbox::run(config, cmd.data_dir, cmd.port)
+    ajib_sandbox::run(config, cmd.data_dir, cmd.port, cmd.allow_on_server)
 }
 
 #[cfg(not(feature = "sandbox"))]
 fn sandbox(cmd: SandboxCmd) -> anyhow::Result<()> {
-    let SandboxCmd { data_dir, port } = cmd;
-    let _ = (data_dir, port);
+    let SandboxCmd {
+        data_dir,
+        port,
+        allow_on_server,
+    } = cmd;
+    let _ = (data_dir, port, allow_on_server);
     anyhow::bail!(
         "this build has no sandbox (release builds leave the fake servers out).\n\
          Try AJIB from source instead, no tokens needed:\n\

@@ -115,7 +115,8 @@ struct Sandbox {
 impl Sandbox {
     fn spawn() -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ajib-bot"))
-            .args(["sandbox", "--port", "0"])
+            // The test may run as root (CI containers); the refusal has its own tests.
+            .args(["sandbox", "--port", "0", "--allow-on-server"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -396,4 +397,36 @@ fn a_person_can_buy_a_plan_by_clicking_through_the_web_chat() {
     assert!(stdout.contains("click-through complete"), "{stdout}");
     let png = std::fs::read(&shot).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "the screenshot is a PNG");
+}
+
+/// `ajib-bot sandbox` refuses to start as root or beside an installed AJIB unless told `--allow-on-server`.
+///
+/// Where neither holds (a developer's machine) the sandbox would start and run, so there is
+/// nothing to refuse and the test only says so; the rules themselves are tested in
+/// `ajib-sandbox` (`guard::sandbox_refuses_root_and_servers_unless_allowed`).
+#[test]
+fn sandbox_refuses_root_or_a_server_without_allow_on_server() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        == Some("0");
+    let server = Path::new("/etc/ajib/ajib.env").exists();
+    if !root && !server {
+        println!("note: neither root nor a server; nothing to refuse here");
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_ajib-bot"))
+        .args(["sandbox", "--port", "0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("--allow-on-server"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).is_empty(),
+        "it started something"
+    );
 }

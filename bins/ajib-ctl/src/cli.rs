@@ -244,6 +244,9 @@ pub struct BackupRestore {
     /// do not ask for confirmation
     #[argh(switch)]
     pub yes: bool,
+    /// restore even if the archive is not signed with this server's BACKUP_SIGNING_KEY
+    #[argh(switch)]
+    pub allow_unsigned: bool,
 }
 
 /// Manage plans.
@@ -488,9 +491,12 @@ pub struct DoctorArgs {
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "update")]
 pub struct UpdateArgs {
-    /// the release tarball (ajib-VERSION-TARGET.tar.gz)
+    /// the release tarball (ajib-VERSION-TARGET.tar.gz), with SHA256SUMS and SHA256SUMS.sig beside it
     #[argh(positional)]
     pub tarball: PathBuf,
+    /// install even without a release signature (local builds only)
+    #[argh(switch)]
+    pub allow_unsigned: bool,
 }
 
 /// Remove AJIB.

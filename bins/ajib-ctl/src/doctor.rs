@@ -136,32 +136,46 @@ fn print(checks: &[Check], json: bool) -> anyhow::Result<()> {
 
 fn permissions(paths: &Paths) -> Check {
     let file = paths.env_file.display();
-    let Ok(meta) = std::fs::metadata(&paths.env_file) else {
+    let fix = format!(
+        "chown root:{0} {file} && chmod 640 {file}",
+        system::SERVICE_USER
+    );
+    let Ok(meta) = std::fs::symlink_metadata(&paths.env_file) else {
         return fail(
             "permissions",
             format!("cannot inspect {file}"),
             format!("ls -l {file}"),
         );
     };
+    if !meta.is_file() {
+        return fail(
+            "permissions",
+            format!("{file} is not a regular file (a link?); it must be root's own file"),
+            format!("ls -l {file}"),
+        );
+    }
     let mode = meta.permissions().mode() & 0o777;
-    if mode != 0o600 {
+    if mode & 0o137 != 0 {
         return fail(
             "permissions",
             format!("{file} has mode {mode:o}; it holds secrets"),
-            format!("chmod 600 {file}"),
+            fix,
         );
     }
     if paths.is_system()
-        && let Some((uid, _)) = system::user_ids(&paths.root, system::SERVICE_USER)
-        && meta.uid() != uid
+        && let Some((_, gid)) = system::user_ids(&paths.root, system::SERVICE_USER)
+        && (meta.uid() != 0 || meta.gid() != gid || mode != 0o640)
     {
         return warn(
             "permissions",
-            format!("{file} is not owned by {}", system::SERVICE_USER),
-            format!("chown ajib:ajib {file}"),
+            format!(
+                "{file} should be root:{0} 0640 (the service reads it, only root changes it)",
+                system::SERVICE_USER
+            ),
+            fix,
         );
     }
-    ok("permissions", format!("{file} is 0600"))
+    ok("permissions", format!("{file} is {mode:04o}"))
 }
 
 fn agent() -> ureq::Agent {

@@ -113,7 +113,12 @@ impl EnvFile {
         res
     }
 
-    /// Writes the file atomically (temp file + rename), mode 0600, keeping the old owner.
+    /// Writes the file atomically (temp file + rename), keeping the old file's owner, group and mode.
+    ///
+    /// The mode kept is at most 0640 (`root:ajib 0640` is how install.sh leaves it); a new
+    /// file is 0600. A `path` that is a symbolic link is refused, and the temp file is created
+    /// exclusively (`O_EXCL`, which never follows a link), its owner and mode set on the open
+    /// handle before it is renamed over `path`.
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {
         let dir = path
             .parent()
@@ -122,24 +127,42 @@ impl EnvFile {
         let name = path
             .file_name()
             .map_or_else(|| "ajib.env".into(), |it| it.to_string_lossy().into_owned());
+        let old = match fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
+                "{} is a symbolic link; refusing to write through it (replace it with the real file)",
+                path.display()
+            ),
+            Ok(meta) if !meta.is_file() => {
+                anyhow::bail!("{} is not a regular file", path.display())
+            }
+            Ok(meta) => Some(meta),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot inspect {}", path.display()));
+            }
+        };
+        let mode = old.as_ref().map_or(0o600, |m| m.mode() & MAX_MODE);
+        let owner = old.as_ref().map(|m| (m.uid(), m.gid()));
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let owner = fs::metadata(path).ok().map(|m| (m.uid(), m.gid()));
         let write = || -> std::io::Result<()> {
-            let _ = fs::remove_file(&tmp);
+            // Only a file of ours from an interrupted run can be here; never a link (O_EXCL below).
+            if fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file()) {
+                fs::remove_file(&tmp)?;
+            }
             let mut file = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
                 .open(&tmp)?;
-            file.write_all(self.render().as_bytes())?;
-            file.set_permissions(fs::Permissions::from_mode(0o600))?;
-            file.sync_all()?;
             if let Some((uid, gid)) = owner {
                 // Only root can give a file away; anyone else already owns it.
-                if let Err(e) = std::os::unix::fs::chown(&tmp, Some(uid), Some(gid)) {
+                if let Err(e) = std::os::unix::fs::fchown(&file, Some(uid), Some(gid)) {
                     log::warn!("could not keep the owner of {}: {e}", path.display());
                 }
             }
+            file.set_permissions(fs::Permissions::from_mode(mode))?;
+            file.write_all(self.render().as_bytes())?;
+            file.sync_all()?;
             fs::rename(&tmp, path)?;
             fs::File::open(dir)?.sync_all()
         };
@@ -150,6 +173,9 @@ impl EnvFile {
         res.with_context(|| format!("cannot write {}", path.display()))
     }
 }
+
+/// The most the config file's mode may allow: owner read/write, group read (`root:ajib 0640`).
+const MAX_MODE: u32 = 0o640;
 
 fn parse_line(raw: &str) -> Line {
     let trimmed = raw.trim_start();
@@ -262,6 +288,48 @@ mod tests {
     #[test]
     fn set_quotes_odd_values() {
         check_set("", "S", "a b \"c\" $d #e", "S=\"a b \\\"c\\\" \\$d #e\"\n");
+    }
+
+    #[test]
+    fn write_keeps_the_mode_up_to_0640() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ajib.env");
+        let mode =
+            |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        EnvFile::parse("A=1\n").write(&path).unwrap();
+        assert_eq!(mode(&path), 0o600, "a new file");
+        for (before, after) in [
+            (0o640, 0o640),
+            (0o600, 0o600),
+            (0o644, 0o640),
+            (0o666, 0o640),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(before)).unwrap();
+            EnvFile::parse("A=2\n").write(&path).unwrap();
+            assert_eq!(mode(&path), after, "{before:o}");
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "A=2\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "temp files left: {left:?}");
+    }
+
+    #[test]
+    fn write_refuses_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, "KEEP=1\n").unwrap();
+        let path = dir.path().join("ajib.env");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let err = EnvFile::parse("A=1\n").write(&path).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "KEEP=1\n");
+        assert!(
+            std::fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]

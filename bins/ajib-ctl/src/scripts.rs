@@ -14,12 +14,17 @@ use crate::{
     system,
 };
 
-/// Runs `update.sh <tarball>`: verify, back up, swap, restart, health-check, roll back.
+/// Runs `update.sh [--allow-unsigned] <tarball>`: verify the signature, back up, swap, restart, health-check, roll back.
 pub fn update(paths: &Paths, args: &UpdateArgs) -> anyhow::Result<()> {
     system::require_installed(paths)?;
     system::require_root(paths, "update")?;
     let tarball = args.tarball.to_string_lossy().into_owned();
-    run_script(paths, "update.sh", &[tarball.as_str()])
+    let mut extra = Vec::new();
+    if args.allow_unsigned {
+        extra.push("--allow-unsigned");
+    }
+    extra.push(tarball.as_str());
+    run_script(paths, "update.sh", &extra)
 }
 
 /// Runs `uninstall.sh`: stops and removes AJIB, keeping backups (and data unless `--purge`).

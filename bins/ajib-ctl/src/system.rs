@@ -99,13 +99,30 @@ pub fn run_output(program: &str, args: &[&str]) -> Option<String> {
 }
 
 /// Gives `path` to the owner of `like` (used after root creates files the service must write).
+///
+/// Neither path is followed if it is a link: both may be in the service's
+/// directories, and root must not change the owner of whatever a link names.
 pub fn chown_like(path: &Path, like: &Path) {
     use std::os::unix::fs::MetadataExt;
-    let Ok(meta) = fs::metadata(like) else { return };
-    if !path.exists() || euid() != Some(0) {
+    let Ok(meta) = fs::symlink_metadata(like) else {
+        return;
+    };
+    if meta.file_type().is_symlink() || euid() != Some(0) {
         return;
     }
-    if let Err(e) = std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid())) {
+    let file = match ajib_backup::open_file(path) {
+        Ok(file) => file,
+        Err(ajib_backup::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return;
+        }
+        Err(e) => {
+            log::warn!("not changing the owner of {}: {e}", path.display());
+            return;
+        }
+    };
+    if let Err(e) = ajib_backup::chown_handle(&file, Some((meta.uid(), meta.gid())), path) {
         log::warn!("could not chown {}: {e}", path.display());
     }
 }

@@ -15,7 +15,10 @@ use tokio::{sync::watch, task::JoinSet};
 
 use crate::{
     blocking::blocking,
-    core::{backup, broadcast, poller, provision, reminders},
+    core::{
+        backup::{self, BackupSettings},
+        broadcast, poller, provision, reminders,
+    },
     deps::{Deps, Health, Settings},
     http,
     ui::{intake::Intake, router},
@@ -82,7 +85,8 @@ pub fn run_production(config: Config) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listener = http::bind(config.http_listen).await?;
-        let app = App::start(&config, clients, listener, None).await?;
+        let backups = BackupSettings::production(&config);
+        let app = App::start(&config, clients, listener, None, backups).await?;
         log::info!(
             "ajib-bot {} running; HTTP on {}",
             env!("CARGO_PKG_VERSION"),
@@ -97,13 +101,16 @@ pub fn run_production(config: Config) -> anyhow::Result<()> {
 
 impl App {
     /// Opens the database, starts every worker, the update source and the HTTP server.
+    ///
+    /// `backups` says where backups go and which config file they may include.
     pub async fn start(
         config: &Config,
         clients: Clients,
         listener: tokio::net::TcpListener,
         extra_routes: Option<axum::Router>,
+        backups: BackupSettings,
     ) -> anyhow::Result<App> {
-        let deps = Arc::new(build_deps(config, clients)?);
+        let deps = Arc::new(build_deps(config, clients, &backups)?);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
         let ui = Arc::new(router::UiState::new(FloodGuard::new(
@@ -178,7 +185,7 @@ impl App {
     }
 }
 
-fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
+fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> anyhow::Result<Deps> {
     if let Some(dir) = config
         .database_path
         .parent()
@@ -206,7 +213,7 @@ fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
         telegram: clients.telegram,
         blitz: clients.blitz,
         heleket: clients.heleket,
-        settings: settings(config),
+        settings: settings(config, backups),
         panel_lookups: Arc::new(tokio::sync::Semaphore::new(
             crate::ui::services::PANEL_LOOKUPS,
         )),
@@ -217,7 +224,7 @@ fn build_deps(config: &Config, clients: Clients) -> anyhow::Result<Deps> {
     })
 }
 
-fn settings(config: &Config) -> Settings {
+fn settings(config: &Config, backups: &BackupSettings) -> Settings {
     let heleket = config.heleket.as_ref();
     let currency = heleket
         .and_then(|it| Currency::new(&it.currency).ok())
@@ -237,10 +244,11 @@ fn settings(config: &Config) -> Settings {
             .map(|it| format!("{it}{}", http::HELEKET_WEBHOOK_PATH)),
         heleket_webhook_key: heleket.map_or_else(|| Secret::new(""), |it| it.webhook_key.clone()),
         provision_alert_after: config.provision_alert_after,
-        backup_dir: config.data_dir.join("backups"),
+        backup_dir: backups.dir.clone(),
         backup_interval_hours: config.backup_interval_hours,
         backup_keep: config.backup_keep,
-        env_file: backup::find_env_file(),
+        env_file: backups.env_file(),
+        backup_signing_key: backup::signing_key(config.backup_signing_key.as_ref()),
     }
 }
 

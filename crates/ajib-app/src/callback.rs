@@ -282,6 +282,8 @@ callbacks! {
     AdminBackupWithSecrets = "abks", Owner;
     /// Owner: start the restore dialogue (waits for an uploaded archive).
     AdminBackupRestore = "abkr", Owner;
+    /// Owner: restore the uploaded archive although it is not signed with this bot's key.
+    AdminBackupRestoreUnsigned = "abku", Owner;
 }
 
 /// Broadcast audiences an admin can pick.

@@ -82,6 +82,8 @@ pub struct Settings {
     pub backup_keep: u32,
     /// The config file that goes into backups, if the bot can find one.
     pub env_file: Option<std::path::PathBuf>,
+    /// `BACKUP_SIGNING_KEY`: signs backups and checks uploads; `None` makes unsigned backups.
+    pub backup_signing_key: Option<ajib_backup::SigningKey>,
 }
 
 /// Last heartbeat of each worker, in unix seconds.

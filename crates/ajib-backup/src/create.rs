@@ -1,7 +1,6 @@
 //! Writing a backup archive: manifest first, then the files, atomically and 0600.
 
 use std::{
-    fs::File,
     io::{self, Read, Write},
     path::{Path, PathBuf},
 };
@@ -9,7 +8,8 @@ use std::{
 use flate2::{Compression, write::GzEncoder};
 
 use crate::{
-    DB_NAME, ENV_NAME, Error, MANIFEST_NAME, PLANS_NAME, REDACTED,
+    DB_NAME, ENV_NAME, Error, MANIFEST_NAME, Owner, PLANS_NAME, REDACTED, SIGNATURE_NAME,
+    SigningKey,
     manifest::{FORMAT_VERSION, FileEntry, Manifest, hex, sha256_hex},
 };
 
@@ -30,6 +30,10 @@ pub struct ArchiveParts {
     pub env: Option<EnvPart>,
     /// The plans export, if it should be included.
     pub plans_json: Option<Vec<u8>>,
+    /// The key that signs the manifest; `None` writes an unsigned archive.
+    pub signing_key: Option<SigningKey>,
+    /// Who the archive should belong to (root writing for the service); `None` keeps the writer.
+    pub owner: Option<Owner>,
 }
 
 /// The config file as it goes into an archive: redacted, or with secrets by choice.
@@ -80,6 +84,8 @@ pub struct ArchiveInfo {
     pub size: u64,
     /// The manifest stored in it.
     pub manifest: Manifest,
+    /// Whether it carries a `manifest.sig`.
+    pub signed: bool,
 }
 
 /// Replaces the value of every `KEY=value` line whose key `is_secret` with `***`.
@@ -115,7 +121,7 @@ fn redact_line(line: &str, is_secret: &dyn Fn(&str) -> bool) -> String {
     format!("{key_part}={REDACTED}")
 }
 
-/// Writes the archive to `out` (mode 0600, via a temp file and a rename).
+/// Writes the archive to `out` (mode 0600, via a temp file and a rename), signed when a key is given.
 pub fn create_archive(out: &Path, parts: &ArchiveParts) -> Result<ArchiveInfo, Error> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -146,6 +152,10 @@ pub fn create_archive(out: &Path, parts: &ArchiveParts) -> Result<ArchiveInfo, E
     let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::BadManifest {
         reason: e.to_string(),
     })?;
+    let signature = match &parts.signing_key {
+        Some(key) => Some(key.sign(&manifest_json)?),
+        None => None,
+    };
 
     // NamedTempFile is created 0600 in the destination dir, so the rename is atomic.
     let tmp = tempfile::Builder::new()
@@ -164,7 +174,17 @@ pub fn create_archive(out: &Path, parts: &ArchiveParts) -> Result<ArchiveInfo, E
         &manifest_json[..],
     )
     .map_err(write_err)?;
-    let db_file = File::open(&parts.db).map_err(|e| Error::io("open", &parts.db, e))?;
+    if let Some(sig) = &signature {
+        append(
+            &mut builder,
+            SIGNATURE_NAME,
+            parts.created_unix,
+            sig.len() as u64,
+            &sig[..],
+        )
+        .map_err(write_err)?;
+    }
+    let db_file = crate::open_file(&parts.db)?;
     append(
         &mut builder,
         DB_NAME,
@@ -198,6 +218,8 @@ pub fn create_archive(out: &Path, parts: &ArchiveParts) -> Result<ArchiveInfo, E
     let file = gz.finish().map_err(write_err)?;
     file.sync_all().map_err(write_err)?;
     let size = file.metadata().map_err(write_err)?.len();
+    // Through the handle, before the name exists: nothing at `out` is ever followed.
+    crate::chown_handle(&file, parts.owner, tmp.path())?;
     drop(file);
     tmp.persist(out)
         .map_err(|e| Error::io("rename temp archive to", out, e.error))?;
@@ -206,6 +228,7 @@ pub fn create_archive(out: &Path, parts: &ArchiveParts) -> Result<ArchiveInfo, E
         path: out.to_owned(),
         size,
         manifest,
+        signed: signature.is_some(),
     })
 }
 
@@ -236,7 +259,7 @@ fn append<W: Write>(
 
 /// Streams a file through SHA-256, returning its size and hex digest.
 fn hash_file(path: &Path) -> Result<(u64, String), Error> {
-    let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut file = crate::open_file(path)?;
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;

@@ -89,7 +89,11 @@ pub fn prune(dir: &Path, keep: u32) -> Result<Vec<PathBuf>, Error> {
 
 /// Flushes a directory entry change (create/rename) to disk; failures are only logged.
 pub(crate) fn sync_dir(dir: &Path) {
-    if let Err(e) = fs::File::open(dir).and_then(|d| d.sync_all()) {
-        log::warn!("could not sync directory {}: {e}", dir.display());
+    // Opened without following a link, so a planted one (or a fifo) cannot be reached.
+    let res = crate::nofollow::open_dir(dir).map(|d| d.sync_all().map_err(|e| e.to_string()));
+    match res {
+        Ok(Ok(())) => (),
+        Ok(Err(e)) => log::warn!("could not sync directory {}: {e}", dir.display()),
+        Err(e) => log::warn!("could not sync directory {}: {e}", dir.display()),
     }
 }

@@ -156,6 +156,40 @@ pub enum Error {
         /// Schema version in the database.
         db: u32,
     },
+    /// A path in the service's directories is a symbolic link, which root never follows.
+    #[error(
+        "{path} is a symbolic link; refusing to follow it. The data directory, its backups and the \
+         database belong to the service user, so running as root AJIB does not follow links there \
+         (a compromised bot could point them anywhere). Replace the link with the real directory \
+         or file, or set DATA_DIR/DATABASE_URL to the real location"
+    )]
+    SymlinkRefused {
+        /// The link.
+        path: PathBuf,
+    },
+    /// A local path contains `..` or `.` below a checked directory.
+    #[error("{path} contains `.` or `..`; use a plain absolute path")]
+    UnsafeLocalPath {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `BACKUP_SIGNING_KEY` is not 64 hex characters.
+    #[error(
+        "BACKUP_SIGNING_KEY must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`"
+    )]
+    BadSigningKey,
+    /// The archive is not signed with this installation's key and nobody confirmed it anyway.
+    #[error("{authenticity}")]
+    NotAuthentic {
+        /// What the signature check found.
+        authenticity: crate::Authenticity,
+    },
+    /// The database's schema is not what AJIB's migrations create for its version.
+    #[error("the database's schema is not AJIB's: {difference}; refusing to restore it")]
+    SchemaDiffers {
+        /// The first difference found.
+        difference: String,
+    },
 }
 
 impl Error {

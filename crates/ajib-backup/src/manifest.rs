@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 /// The archive format version written by this code (and the newest it reads).
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2 added `manifest.sig`; older readers would call it an unknown entry, so the
+/// bump makes them say "update ajib first" instead. Version 1 archives still read.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The parsed `manifest.json` of a backup archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +25,7 @@ pub struct Manifest {
     pub host: String,
     /// Whether `ajib.env` holds real secret values (otherwise they are `***`).
     pub secrets_included: bool,
-    /// Every file in the archive except the manifest itself.
+    /// Every file in the archive except the manifest and its signature.
     pub files: Vec<FileEntry>,
 }
 

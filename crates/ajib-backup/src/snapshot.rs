@@ -15,6 +15,8 @@
 //!     plans_json: None,
 //!     app_version: "0.1.0".to_owned(),
 //!     created_unix: 1_735_689_600,
+//!     signing_key: None,
+//!     owner: None,
 //! };
 //! let info = ajib_backup::archive_db_copy(out, scratch, extras)?;
 //! # Ok::<(), ajib_backup::Error>(())
@@ -22,11 +24,10 @@
 
 use std::{
     fs,
-    os::unix::fs::{DirBuilderExt, PermissionsExt},
     path::{Path, PathBuf},
 };
 
-use crate::{ArchiveInfo, ArchiveParts, DB_NAME, EnvPart, Error};
+use crate::{ArchiveInfo, ArchiveParts, DB_NAME, EnvPart, Error, Owner, SigningKey};
 
 /// What goes into an archive beside the database copy; the caller fills every field.
 #[derive(Debug)]
@@ -39,6 +40,10 @@ pub struct Extras {
     pub app_version: String,
     /// Creation time, seconds since the Unix epoch.
     pub created_unix: u64,
+    /// The key that signs the manifest; `None` writes an unsigned archive.
+    pub signing_key: Option<SigningKey>,
+    /// Who the archive should belong to (root writing for the service); `None` keeps the writer.
+    pub owner: Option<Owner>,
 }
 
 /// A private directory next to an archive, holding the database copy; removed on drop.
@@ -57,7 +62,12 @@ impl Scratch {
 
 /// Makes a [`Scratch`] in the directory `out` will be written to.
 pub fn scratch_beside(out: &Path) -> Result<Scratch, Error> {
-    let dir = parent_dir(out);
+    scratch_in(&parent_dir(out))
+}
+
+/// Makes a [`Scratch`] in `dir`; root uses its own temp dir, where the service cannot swap it for a link.
+pub fn scratch_in(dir: &Path) -> Result<Scratch, Error> {
+    let dir = dir.to_owned();
     let scratch = tempfile::Builder::new()
         .prefix(".ajib-backup-work-")
         .tempdir_in(&dir)
@@ -77,6 +87,8 @@ pub fn archive_db_copy(out: &Path, scratch: Scratch, extras: Extras) -> Result<A
         created_unix: extras.created_unix,
         env: extras.env,
         plans_json: extras.plans_json,
+        signing_key: extras.signing_key,
+        owner: extras.owner,
     };
     let res = crate::create_archive(out, &parts);
     drop(scratch);
@@ -90,24 +102,12 @@ pub fn unused_archive_path(dir: &Path, created_unix: u64) -> PathBuf {
     let mut res = dir.join(&name);
     let stem = name.trim_end_matches(".tar.gz");
     let mut n = 1;
-    while res.exists() {
+    // symlink_metadata: a dangling link is taken too, so the name is skipped, not written through.
+    while fs::symlink_metadata(&res).is_ok() {
         n += 1;
         res = dir.join(format!("{stem}-{n}.tar.gz"));
     }
     res
-}
-
-/// Creates `dir` (and its parents) if needed and makes it private to its owner (0700).
-pub fn create_private_dir(dir: &Path) -> Result<(), Error> {
-    if !dir.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| Error::io("create", dir, e))?;
-    }
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::io("restrict permissions of", dir, e))
 }
 
 /// This machine's host name, for the manifest; `unknown` if it cannot be read.

@@ -13,8 +13,10 @@ use std::{
 use flate2::read::GzDecoder;
 
 use crate::{
-    DB_NAME, ENV_NAME, Error, KNOWN_NAMES, MANIFEST_NAME, PLANS_NAME,
+    Authenticity, DB_NAME, ENV_NAME, Error, KNOWN_NAMES, MANIFEST_NAME, PLANS_NAME, SIGNATURE_NAME,
+    SigningKey,
     manifest::{FORMAT_VERSION, Manifest, hex},
+    schema::Migrate,
 };
 
 /// Bounds on what an archive may unpack to, and the newest schema this code knows.
@@ -48,6 +50,51 @@ pub struct VerifiedArchive {
     archive: PathBuf,
     dir: tempfile::TempDir,
     manifest: Manifest,
+    /// The exact `manifest.json` bytes, which the signature covers.
+    manifest_bytes: Vec<u8>,
+    /// The raw `manifest.sig`, if the archive has one.
+    signature: Option<Vec<u8>>,
+    /// Whether [`VerifiedArchive::check_schema`] passed.
+    schema_checked: bool,
+}
+
+/// Whether a restore may go ahead with an archive that is not signed with this installation's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Only an archive signed with this installation's key.
+    SignedOnly,
+    /// The owner explicitly confirmed an unsigned or foreign archive (`--allow-unsigned`).
+    AllowUnsigned,
+}
+
+/// A verified archive that may be restored: schema checked, signature accepted.
+///
+/// Only [`VerifiedArchive::approve`] makes one, and [`crate::restore`] takes
+/// nothing else; the bot applies [`ApprovedArchive::db_path`] in place.
+#[derive(Debug)]
+pub struct ApprovedArchive {
+    verified: VerifiedArchive,
+    authenticity: Authenticity,
+}
+
+impl ApprovedArchive {
+    /// The archive's manifest.
+    #[must_use]
+    pub fn manifest(&self) -> &Manifest {
+        self.verified.manifest()
+    }
+
+    /// The checked database copy to restore.
+    #[must_use]
+    pub fn db_path(&self) -> PathBuf {
+        self.verified.db_path()
+    }
+
+    /// What the signature check found (not [`Authenticity::Signed`] only when the owner confirmed).
+    #[must_use]
+    pub fn authenticity(&self) -> &Authenticity {
+        &self.authenticity
+    }
 }
 
 impl VerifiedArchive {
@@ -81,6 +128,39 @@ impl VerifiedArchive {
         self.file(PLANS_NAME)
     }
 
+    /// Whether the archive is signed with `key`; see [`Authenticity`].
+    #[must_use]
+    pub fn authenticity(&self, key: Option<&SigningKey>) -> Authenticity {
+        crate::sign::authenticity(&self.manifest_bytes, self.signature.as_deref(), key)
+    }
+
+    /// Compares the database's schema with what the migrations create; see [`crate::check_schema`].
+    pub fn check_schema(&mut self, migrate: Migrate<'_>) -> Result<(), Error> {
+        if !self.schema_checked {
+            crate::check_schema(&self.db_path(), migrate)?;
+            self.schema_checked = true;
+        }
+        Ok(())
+    }
+
+    /// Checks the schema and the signature; an archive not signed with `key` passes only with [`Trust::AllowUnsigned`].
+    pub fn approve(
+        mut self,
+        key: Option<&SigningKey>,
+        trust: Trust,
+        migrate: Migrate<'_>,
+    ) -> Result<ApprovedArchive, Error> {
+        let authenticity = self.authenticity(key);
+        if !authenticity.is_trusted() && trust != Trust::AllowUnsigned {
+            return Err(Error::NotAuthentic { authenticity });
+        }
+        self.check_schema(migrate)?;
+        Ok(ApprovedArchive {
+            verified: self,
+            authenticity,
+        })
+    }
+
     fn file(&self, name: &str) -> Option<PathBuf> {
         let listed = self.manifest.files.iter().any(|f| f.name == name);
         listed.then(|| self.dir.path().join(name))
@@ -89,14 +169,22 @@ impl VerifiedArchive {
 
 /// Unpacks `path` into a temp dir and checks everything; see the crate docs.
 pub fn verify_archive(path: &Path, limits: &Limits) -> Result<VerifiedArchive, Error> {
-    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    // Archives often sit in the service's backups dir: a link there is not followed.
+    let file = crate::nofollow::open_file(path)?;
     let dir = tempfile::Builder::new()
         .prefix("ajib-verify-")
         .tempdir()
         .map_err(|e| Error::io("create temp dir in", &std::env::temp_dir(), e))?;
     let found = unpack(file, dir.path(), limits)?;
-    let manifest = read_manifest(dir.path(), &found)?;
+    let (manifest, manifest_bytes) = read_manifest(dir.path(), &found)?;
     check_files(&manifest, &found)?;
+    let signature = match found.contains_key(SIGNATURE_NAME) {
+        true => {
+            let sig_path = dir.path().join(SIGNATURE_NAME);
+            Some(std::fs::read(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?)
+        }
+        false => None,
+    };
     let db_version = crate::check_db(&dir.path().join(DB_NAME), limits.max_schema_version)?;
     if db_version != manifest.schema_version {
         return Err(Error::SchemaMismatch {
@@ -108,6 +196,9 @@ pub fn verify_archive(path: &Path, limits: &Limits) -> Result<VerifiedArchive, E
         archive: path.to_owned(),
         dir,
         manifest,
+        manifest_bytes,
+        signature,
+        schema_checked: false,
     })
 }
 
@@ -235,7 +326,10 @@ fn copy_hashed(src: &mut impl Read, out_path: &Path) -> Result<String, CopyError
     Ok(hex(ctx.finish().as_ref()))
 }
 
-fn read_manifest(dir: &Path, found: &BTreeMap<String, Found>) -> Result<Manifest, Error> {
+fn read_manifest(
+    dir: &Path,
+    found: &BTreeMap<String, Found>,
+) -> Result<(Manifest, Vec<u8>), Error> {
     if !found.contains_key(MANIFEST_NAME) {
         return Err(Error::MissingManifest);
     }
@@ -264,15 +358,19 @@ fn read_manifest(dir: &Path, found: &BTreeMap<String, Found>) -> Result<Manifest
         }
         Some(_) => (),
     }
-    serde_json::from_value(value).map_err(|e| Error::BadManifest {
+    let manifest = serde_json::from_value(value).map_err(|e| Error::BadManifest {
         reason: e.to_string(),
-    })
+    })?;
+    Ok((manifest, bytes))
 }
 
 fn check_files(manifest: &Manifest, found: &BTreeMap<String, Found>) -> Result<(), Error> {
     let mut listed = BTreeMap::new();
     for entry in &manifest.files {
-        if entry.name == MANIFEST_NAME || !KNOWN_NAMES.contains(&entry.name.as_str()) {
+        if entry.name == MANIFEST_NAME
+            || entry.name == SIGNATURE_NAME
+            || !KNOWN_NAMES.contains(&entry.name.as_str())
+        {
             return Err(Error::BadManifest {
                 reason: format!("lists unknown file {:?}", entry.name),
             });
@@ -289,7 +387,7 @@ fn check_files(manifest: &Manifest, found: &BTreeMap<String, Found>) -> Result<(
         });
     }
     for name in found.keys() {
-        if name != MANIFEST_NAME && !listed.contains_key(name.as_str()) {
+        if name != MANIFEST_NAME && name != SIGNATURE_NAME && !listed.contains_key(name.as_str()) {
             return Err(Error::UnlistedFile { name: name.clone() });
         }
     }

@@ -45,6 +45,8 @@ pub struct Config {
     pub backup_interval_hours: u32,
     /// Automatic backups kept.
     pub backup_keep: u32,
+    /// Key that signs backups (`BACKUP_SIGNING_KEY`, hex); `None` makes unsigned backups.
+    pub backup_signing_key: Option<Secret>,
     /// Updates one user may send per window.
     pub flood_max_updates: u32,
     /// Flood window in seconds.
@@ -240,6 +242,7 @@ impl Reader<'_> {
             },
             backup_interval_hours: self.number("BACKUP_INTERVAL_HOURS"),
             backup_keep: self.number("BACKUP_KEEP"),
+            backup_signing_key: self.text("BACKUP_SIGNING_KEY").map(|it| Secret::new(&it)),
             flood_max_updates: self.number("FLOOD_MAX_UPDATES"),
             flood_window_secs: self.number("FLOOD_WINDOW_SECS"),
             provision_alert_after: self.number("PROVISION_ALERT_AFTER"),

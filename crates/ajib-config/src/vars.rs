@@ -237,6 +237,11 @@ pub static VARS: &[VarSpec] = &[
         Some("7"),
         "How many automatic backups to keep.",
     ),
+    secret(
+        "BACKUP_SIGNING_KEY",
+        Kind::Text,
+        "Key that signs backups (HMAC-SHA256), 64 hex characters; install.sh makes one.",
+    ),
     var(
         "FLOOD_MAX_UPDATES",
         Kind::Number { min: 1, max: 1000 },

@@ -9,11 +9,22 @@
 //! non-test user of `ajib-testkit`, and the `ajib-bot` binary links it only
 //! with its default `sandbox` feature, so release builds carry no fake server.
 //!
+//! The sandbox keeps to itself: `ajib-bot sandbox` refuses to start as root or on a
+//! server with an installed AJIB (`/etc/ajib/ajib.env`) unless told `--allow-on-server`
+//! ([`check_host`]); it never reads `/etc/ajib` (no `ajib.toml`, and backups include only
+//! a config file in its own data directory, see [`backup_settings`]); and its web chat
+//! answers only requests addressed to its own loopback address ([`webchat`]).
+//!
 //! Not here: any behaviour of the bot itself (ajib-app), or the fakes (ajib-testkit).
 
 pub mod webchat;
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 
 use ajib_config::Config;
 use ajib_domain::{Currency, Money, NewPlan, PlanName};
@@ -27,6 +38,7 @@ use anyhow::Context;
 
 use ajib_app::{
     app::{App, Clients},
+    core::backup::BackupSettings,
     deps::now,
     http,
 };
@@ -70,8 +82,83 @@ pub fn sim_users() -> Vec<SimUser> {
     vec![user_a, user_b, admin]
 }
 
-/// `ajib-bot sandbox`: runs until Ctrl-C.
-pub fn run(config: Config, data_dir: Option<PathBuf>, port: u16) -> anyhow::Result<()> {
+/// The config file of an installed AJIB; where it exists, this is a server.
+pub const INSTALLED_ENV_FILE: &str = "/etc/ajib/ajib.env";
+
+/// Why the sandbox will not start here (without `--allow-on-server`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The process runs as root.
+    Root,
+    /// An installed AJIB's config file exists.
+    Installed,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Root => write!(
+                f,
+                "the sandbox does not run as root: its web chat plays the bot's owner and its \
+                 fakes accept anything. Run it as your own user (without sudo), or pass \
+                 --allow-on-server if you really mean it"
+            ),
+            Refusal::Installed => write!(
+                f,
+                "{INSTALLED_ENV_FILE} exists, so this is a server running AJIB; the sandbox is for \
+                 trying AJIB on your own machine. Pass --allow-on-server to start it anyway (it \
+                 still never reads /etc/ajib)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Whether the sandbox may start: not as root (`euid` 0) and not where `installed_env_file` exists, unless `allow_on_server`.
+pub fn check_host(
+    euid: Option<u32>,
+    installed_env_file: &Path,
+    allow_on_server: bool,
+) -> Result<(), Refusal> {
+    if allow_on_server {
+        return Ok(());
+    }
+    if euid == Some(0) {
+        return Err(Refusal::Root);
+    }
+    // A file we may not even read still means AJIB is installed here.
+    if std::fs::symlink_metadata(installed_env_file).is_ok() {
+        return Err(Refusal::Installed);
+    }
+    Ok(())
+}
+
+/// The effective uid of this process, from `/proc/self/status` (`None` where there is no such file).
+#[must_use]
+pub fn euid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(2)?.parse().ok()
+}
+
+/// The sandbox's backups: archives in `<data dir>/backups`, holding only `<data dir>/ajib.env` if there is one.
+#[must_use]
+pub fn backup_settings(data_dir: &Path) -> BackupSettings {
+    BackupSettings {
+        dir: data_dir.join("backups"),
+        env_files: vec![data_dir.join("ajib.env")],
+    }
+}
+
+/// `ajib-bot sandbox`: checks where it runs ([`check_host`]), then runs until Ctrl-C.
+pub fn run(
+    config: Config,
+    data_dir: Option<PathBuf>,
+    port: u16,
+    allow_on_server: bool,
+) -> anyhow::Result<()> {
+    check_host(euid(), Path::new(INSTALLED_ENV_FILE), allow_on_server)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let sandbox = Sandbox::start(config, data_dir, port).await?;
@@ -124,6 +211,9 @@ impl Sandbox {
         config.public_url = Some(format!("http://{bot_addr}"));
         config.admin_ids = vec![ADMIN_ID];
         config.telegram = None;
+        if config.backup_signing_key.is_none() {
+            config.backup_signing_key = Some(signing_key(&data_dir)?);
+        }
         if config.support_contact.is_none() {
             config.support_contact = Some("@ajib_support".to_owned());
         }
@@ -152,11 +242,12 @@ impl Sandbox {
             blitz,
             heleket,
         };
-        let app = App::start(&config, clients.clone(), listener, None).await?;
+        let backups = backup_settings(&config.data_dir);
+        let app = App::start(&config, clients.clone(), listener, None, backups).await?;
         seed_demo_plans(&app).await?;
         let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let chat_addr = chat_listener.local_addr().context("no local address")?;
-        let chat = webchat::router(telegram.clone(), sim_users());
+        let chat = webchat::router(telegram.clone(), sim_users(), chat_addr);
         let (_never, never_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             let _keep_open = _never;
@@ -180,7 +271,8 @@ impl Sandbox {
     pub async fn restart_bot(&mut self) -> anyhow::Result<()> {
         self.app.stop().await;
         let listener = http::bind(self.app.http_addr).await?;
-        self.app = App::start(&self.config, self.clients.clone(), listener, None).await?;
+        let backups = backup_settings(&self.config.data_dir);
+        self.app = App::start(&self.config, self.clients.clone(), listener, None, backups).await?;
         Ok(())
     }
 }
@@ -229,6 +321,30 @@ fn heleket_client(config: &mut Config) -> anyhow::Result<(heleket::Client, Optio
         invoice_lifetime_secs: 3600,
     });
     Ok((client, Some(fake)))
+}
+
+/// The sandbox's own backup signing key, kept in its data directory (0600)
+/// so its backups restore after a restart on the same directory.
+fn signing_key(data_dir: &std::path::Path) -> anyhow::Result<ajib_config::Secret> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let path = data_dir.join("backup-signing.key");
+    if let Ok(key) = std::fs::read_to_string(&path) {
+        return Ok(ajib_config::Secret::new(key.trim()));
+    }
+    let mut bytes = [0_u8; 32];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .map_err(|_| anyhow::anyhow!("no randomness for the backup signing key"))?;
+    let key: String = bytes.iter().map(|it| format!("{it:02x}")).collect();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|mut file| file.write_all(key.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(ajib_config::Secret::new(&key))
 }
 
 /// Three plans so the shop is not empty on first start; kept if plans exist.

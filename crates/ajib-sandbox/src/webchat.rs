@@ -13,6 +13,11 @@
 //!
 //! Each message and notice carries a revision (`rev`); `GET /api/messages?after=<rev>` returns
 //! only what was added or changed (edited, deleted) since, so the page patches its DOM in place.
+//!
+//! Every request must name the chat's own loopback address in `Host` (`127.0.0.1:PORT` or
+//! `localhost:PORT`), and an `Origin`, when sent, must be `http://` and that same host;
+//! anything else gets a 403 (see [`guard`]). A web page on another site, or one reaching
+//! the port through DNS rebinding, can then neither read the chat nor press its buttons.
 
 mod chat;
 mod html;
@@ -22,12 +27,14 @@ mod upload;
 mod tests;
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ajib_testkit::telegram::{BotMessage, FakeTelegram, SimUser};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -40,8 +47,11 @@ use crate::webchat::upload::MAX_UPLOAD_BYTES;
 /// The longest text a user may send, as in Telegram.
 const MAX_TEXT_CHARS: usize = 4096;
 
-/// Routes of the web chat: the page at `/` and its JSON API under `/api/`.
-pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>) -> Router {
+/// Routes of the web chat served at `addr`: the page at `/` and its JSON API under `/api/`.
+///
+/// Requests for any other `Host`, or from any other `Origin`, are refused (see [`guard`]).
+pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>, addr: SocketAddr) -> Router {
+    let hosts = Arc::new(own_hosts(addr));
     let webchat = Arc::new(WebChat {
         telegram,
         users,
@@ -64,6 +74,67 @@ pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>) -> Router {
         .route("/api/photo/{user}/{message_id}", get(photo))
         .route("/api/document/{user}/{message_id}", get(document))
         .with_state(webchat)
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            let hosts = hosts.clone();
+            async move {
+                match guard(&hosts, request.headers()) {
+                    Ok(()) => next.run(request).await,
+                    Err(reason) => (
+                        StatusCode::FORBIDDEN,
+                        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                        reason,
+                    )
+                        .into_response(),
+                }
+            }
+        }))
+}
+
+/// The `Host` values the chat at `addr` answers to: `127.0.0.1:PORT`, and `localhost:PORT` for a loopback address.
+fn own_hosts(addr: SocketAddr) -> Vec<String> {
+    let mut hosts = vec![addr.to_string()];
+    if addr.ip().is_loopback() {
+        hosts.push(format!("localhost:{}", addr.port()));
+    }
+    hosts
+}
+
+/// Whether a request is for this chat: its `Host` is one of `hosts`, and its `Origin`, if any, is `http://` + that host.
+///
+/// The error is the short plain-text reason sent with the 403.
+fn guard(hosts: &[String], headers: &HeaderMap) -> Result<(), String> {
+    let own = || {
+        format!(
+            "http://{}/",
+            hosts.first().map_or("127.0.0.1", String::as_str)
+        )
+    };
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|it| it.to_str().ok())
+        .map(str::to_ascii_lowercase)
+        .filter(|it| hosts.contains(it))
+    else {
+        return Err(format!(
+            "Forbidden: wrong Host. The sandbox web chat answers only at {}\n",
+            own()
+        ));
+    };
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (None, _) => Ok(()),
+        (Some(origin), None)
+            if origin
+                .to_str()
+                .is_ok_and(|it| it.eq_ignore_ascii_case(&format!("http://{host}"))) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "Forbidden: request from another site. Open the web chat at {}\n",
+            own()
+        )),
+    }
 }
 
 /// State shared by the handlers.

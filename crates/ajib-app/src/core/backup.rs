@@ -32,17 +32,38 @@ pub enum Secrets {
     Included,
 }
 
-/// Config files backups include, in the order they are looked for: the installed one, then `./.env`.
-const ENV_FILES: [&str; 2] = ["/etc/ajib/ajib.env", ".env"];
 /// Wait before the first automatic backup when the backup directory has none yet.
 const FIRST_BACKUP_DELAY_SECS: u64 = 600;
 /// Wait before trying again after a failed automatic backup (at most the interval).
 const RETRY_AFTER_FAILURE_SECS: u64 = 3600;
 
-/// The config file backups include, if one of the standard ones exists.
-#[must_use]
-pub fn find_env_file() -> Option<PathBuf> {
-    ENV_FILES.iter().map(PathBuf::from).find(|it| it.is_file())
+/// Where the bot keeps its backups and which config file they include, decided where the bot is wired.
+///
+/// Production uses [`BackupSettings::production`]; the sandbox points both at its own
+/// data directory, so it never reads (or sends) an installed bot's config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSettings {
+    /// Where archives are written.
+    pub dir: PathBuf,
+    /// Config files an archive includes, in the order they are looked for; the first that exists wins.
+    pub env_files: Vec<PathBuf>,
+}
+
+impl BackupSettings {
+    /// `DATA_DIR/backups`, and the installed config file `/etc/ajib/ajib.env`, else `./.env`.
+    #[must_use]
+    pub fn production(config: &ajib_config::Config) -> Self {
+        Self {
+            dir: config.data_dir.join("backups"),
+            env_files: vec![PathBuf::from("/etc/ajib/ajib.env"), PathBuf::from(".env")],
+        }
+    }
+
+    /// The config file backups include: the first of `env_files` that exists.
+    #[must_use]
+    pub fn env_file(&self) -> Option<PathBuf> {
+        self.env_files.iter().find(|it| it.is_file()).cloned()
+    }
 }
 
 /// Writes an archive of the live database, the plans and the config file to the backup directory.
@@ -72,17 +93,20 @@ pub async fn create(deps: &Deps, secrets: Secrets) -> anyhow::Result<ArchiveInfo
         plans_json: Some(plans_json),
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         created_unix,
+        signing_key: deps.settings.backup_signing_key.clone(),
+        owner: None,
     };
     let info = blocking(move || ajib_backup::archive_db_copy(&out, scratch, extras)).await??;
     log::info!(
-        "backup written: {} ({} bytes, secrets {})",
+        "backup written: {} ({} bytes, secrets {}, {})",
         info.path.display(),
         info.size,
         if info.manifest.secrets_included {
             "included"
         } else {
             "masked"
-        }
+        },
+        if info.signed { "signed" } else { "unsigned" }
     );
     Ok(info)
 }
@@ -196,6 +220,26 @@ async fn env_part(path: Option<PathBuf>, secrets: Secrets) -> Option<EnvPart> {
         Secrets::Masked => EnvPart::redacted(&text, &ajib_config::is_secret),
         Secrets::Included => EnvPart::with_secrets(&text),
     })
+}
+
+/// The signing key from `BACKUP_SIGNING_KEY`; a malformed one is logged and backups go unsigned.
+#[must_use]
+pub fn signing_key(configured: Option<&ajib_config::Secret>) -> Option<ajib_backup::SigningKey> {
+    let configured = configured?;
+    match ajib_backup::SigningKey::from_hex(configured.expose()) {
+        Ok(key) => Some(key),
+        Err(err) => {
+            // The error names the expected shape, never the value.
+            log::error!("backups will not be signed: {err}");
+            None
+        }
+    }
+}
+
+/// Brings a SQLite file to this build's schema: the reference for restore's schema check.
+pub fn migrate(path: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    ajib_storage::Store::open(path)?;
+    Ok(())
 }
 
 /// The last component of `path`, for messages and the audit log.

@@ -3,15 +3,22 @@
 //! Only owners (`TELEGRAM_ADMIN_IDS`) may do either; other admins are refused
 //! here, on top of the router's admin check. A restore is checked completely
 //! before anything changes: the upload is size-limited, downloaded, and passed
-//! through `ajib_backup::verify_archive`; then the current database is archived
-//! as a safety copy and the verified copy is applied in place
-//! ([`ajib_storage::Store::restore_from`]) while the bot keeps running.
+//! through `ajib_backup::verify_archive` and the schema check (exactly the
+//! tables, indexes, triggers and views the migrations make). An archive not
+//! signed with `BACKUP_SIGNING_KEY` then needs a second, explicit confirmation
+//! that names the risk: the document is fetched again by its file id and must
+//! hash the same. Only then is the current database archived as a safety copy
+//! and the approved copy applied in place ([`ajib_storage::Store::restore_from`])
+//! while the bot keeps running.
+//!
+//! An archive with secrets is deleted from the server once it was sent (or
+//! failed to send): the owner's chat is then its only copy.
 
 use std::path::Path;
 
-use ajib_backup::{ArchiveInfo, Limits, VerifiedArchive};
+use ajib_backup::{ApprovedArchive, ArchiveInfo, Limits, Trust, VerifiedArchive};
 use ajib_i18n::Arg;
-use ajib_transport::{Document, Keyboard, Outgoing};
+use ajib_transport::{Document, Keyboard, Outgoing, Priority};
 
 use crate::{
     blocking::blocking,
@@ -22,7 +29,7 @@ use crate::{
     role::Role,
     ui::{
         Ctx, Handled, Reply,
-        dialog::{self, Dialog},
+        dialog::{self, Dialog, UnsignedUpload},
         notice,
         staff::{audit, cancel_keyboard},
     },
@@ -96,8 +103,12 @@ pub fn still_waiting(deps: &Deps, ctx: &Ctx) -> Handled {
 
 /// Takes an uploaded document; `None` if this admin is not in the restore dialogue.
 pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<Handled> {
+    // A new file while a confirmation is pending replaces the pending one.
     let waiting = dialog::load(deps, ctx.user, ctx.role).await;
-    if waiting != Some(Dialog::RestoreBackup) {
+    if !matches!(
+        waiting,
+        Some(Dialog::RestoreBackup | Dialog::ConfirmUnsignedRestore(_))
+    ) {
         return None;
     }
     let ctx = &Ctx {
@@ -108,7 +119,45 @@ pub async fn on_document(deps: &Deps, ctx: &Ctx, document: &Document) -> Option<
         dialog::close(deps, ctx.user).await;
         return Some(Ok(owner_only(deps, ctx)));
     }
-    Some(restore_upload(deps, ctx, document).await)
+    let upload = Upload {
+        file_id: document.file_id.clone(),
+        file_name: document.file_name.clone(),
+        size: document.size,
+        confirmed_sha: None,
+    };
+    Some(restore_upload(deps, ctx, upload).await)
+}
+
+/// The owner confirmed restoring the pending archive that is not signed with this bot's key.
+pub async fn confirm_unsigned(deps: &Deps, ctx: &Ctx) -> Handled {
+    if !is_owner(ctx) {
+        return Ok(owner_only(deps, ctx));
+    }
+    let ctx = &Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    let Some(Dialog::ConfirmUnsignedRestore(pending)) =
+        dialog::load(deps, ctx.user, ctx.role).await
+    else {
+        // Expired or already done: ask for the file again rather than guess.
+        return ask_restore(deps, ctx).await;
+    };
+    let upload = Upload {
+        file_id: pending.file_id,
+        file_name: pending.file_name,
+        size: None,
+        confirmed_sha: Some(pending.sha256),
+    };
+    restore_upload(deps, ctx, upload).await
+}
+
+/// A document to restore; `confirmed_sha` is set when the owner accepted it unsigned.
+struct Upload {
+    file_id: String,
+    file_name: Option<String>,
+    size: Option<u64>,
+    confirmed_sha: Option<String>,
 }
 
 async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Handled {
@@ -131,7 +180,11 @@ async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Handled {
     .to_string();
     audit(deps, ctx.user, "backup.create", None, &after).await;
     let path = info.path.clone();
-    let (bytes, sha) = match blocking(move || read_for_sending(&path)).await {
+    let read = blocking(move || read_for_sending(&path)).await;
+    if info.manifest.secrets_included {
+        return Ok(send_secrets_and_delete(deps, ctx, &info, read).await);
+    }
+    let (bytes, sha) = match read {
         Ok(Ok(it)) => it,
         Ok(Err(err)) => return Ok(failed(deps, ctx, &err.into())),
         Err(err) => return Ok(failed(deps, ctx, &err)),
@@ -150,10 +203,72 @@ async fn send_backup(deps: &Deps, ctx: &Ctx, secrets: Secrets) -> Handled {
         ),
     }
     reply.push(created(deps, ctx, &info, &sha));
-    if info.manifest.secrets_included {
-        reply.push(ctx.say(deps.t(ctx.lang, "admin-backup-secrets-note", &[])));
-    }
+    push_unsigned_note(deps, ctx, &info, &mut reply);
     Ok(reply)
+}
+
+/// Sends an archive with secrets now (not queued), then deletes it from disk whatever happened.
+///
+/// Left on the server it would sit in the backups directory until pruned, readable by
+/// anyone who gets the service's files; the owner's chat keeps the one copy.
+async fn send_secrets_and_delete(
+    deps: &Deps,
+    ctx: &Ctx,
+    info: &ArchiveInfo,
+    read: anyhow::Result<std::io::Result<(Option<Vec<u8>>, String)>>,
+) -> Reply {
+    let sent = match read {
+        Ok(Ok((Some(bytes), sha))) => {
+            let document = Outgoing::Document {
+                chat_id: ctx.chat,
+                bytes,
+                file_name: backup::file_name(&info.path),
+                caption: None,
+            };
+            match deps.outbox.send(document, Priority::Interactive).await {
+                Ok(_) => Ok(sha),
+                Err(err) => Err(anyhow::anyhow!("sending the file failed: {err}")),
+            }
+        }
+        Ok(Ok((None, _))) => Err(anyhow::anyhow!(
+            "the archive is over {} MB, more than Telegram lets a bot send",
+            MAX_SEND_BYTES >> 20
+        )),
+        Ok(Err(err)) => Err(err.into()),
+        Err(err) => Err(err),
+    };
+    // Reported first (the reply), then deleted either way.
+    let mut reply = match &sent {
+        Ok(sha) => {
+            let mut reply = vec![created(deps, ctx, info, sha)];
+            reply.push(ctx.say(deps.t(ctx.lang, "admin-backup-secrets-note", &[])));
+            reply
+        }
+        Err(err) => failed(deps, ctx, err),
+    };
+    let path = info.path.clone();
+    match blocking(move || std::fs::remove_file(&path)).await {
+        Ok(Ok(())) => {
+            log::info!("deleted {} after sending it", info.path.display());
+            reply.push(ctx.say(deps.t(ctx.lang, "admin-backup-secrets-deleted", &[])));
+        }
+        Ok(Err(err)) => log::error!(
+            "could not delete the archive with secrets {}: {err}",
+            info.path.display()
+        ),
+        Err(err) => log::error!(
+            "could not delete the archive with secrets {}: {err}",
+            info.path.display()
+        ),
+    }
+    push_unsigned_note(deps, ctx, info, &mut reply);
+    reply
+}
+
+fn push_unsigned_note(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, reply: &mut Reply) {
+    if !info.signed {
+        reply.push(ctx.say(deps.t(ctx.lang, "admin-backup-unsigned-note", &[])));
+    }
 }
 
 fn created(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, sha: &str) -> Outgoing {
@@ -166,12 +281,12 @@ fn created(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, sha: &str) -> Outgoing {
     ctx.say_with(text, back_keyboard(deps, ctx))
 }
 
-async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Handled {
-    if document.size.is_some_and(|it| it > MAX_UPLOAD_BYTES) {
+async fn restore_upload(deps: &Deps, ctx: &Ctx, upload: Upload) -> Handled {
+    if upload.size.is_some_and(|it| it > MAX_UPLOAD_BYTES) {
         return Ok(invalid(deps, ctx, &too_large()));
     }
     let api = deps.telegram.clone();
-    let file_id = document.file_id.clone();
+    let file_id = upload.file_id.clone();
     let bytes = match blocking(move || api.get_file_bytes(&file_id)).await {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(err)) => {
@@ -193,9 +308,36 @@ async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Handled 
         return Ok(invalid(deps, ctx, &too_large()));
     }
     let upload_sha = sha256_hex(&bytes);
+    if let Some(confirmed) = &upload.confirmed_sha
+        && *confirmed != upload_sha
+    {
+        // The owner confirmed other bytes than these: confirm nothing.
+        dialog::save(deps, ctx.user, &Dialog::RestoreBackup).await;
+        return Ok(invalid(deps, ctx, "the file changed since it was checked"));
+    }
     let verified = match blocking(move || verify_upload(&bytes)).await {
         Ok(Ok(verified)) => verified,
         Ok(Err(reason)) => return Ok(invalid(deps, ctx, &reason)),
+        Err(err) => return Ok(failed(deps, ctx, &err)),
+    };
+    let key = deps.settings.backup_signing_key.clone();
+    let authenticity = verified.authenticity(key.as_ref());
+    let trust = match upload.confirmed_sha {
+        Some(_) => Trust::AllowUnsigned,
+        None => Trust::SignedOnly,
+    };
+    // The schema is checked before asking: nobody is asked to confirm a file that is refused anyway.
+    let approved = match blocking(move || approve(verified, key.as_ref(), trust)).await {
+        Ok(Ok(approved)) => approved,
+        Ok(Err(ajib_backup::Error::NotAuthentic { authenticity })) => {
+            let pending = UnsignedUpload {
+                file_id: upload.file_id,
+                file_name: upload.file_name,
+                sha256: upload_sha,
+            };
+            return Ok(ask_unsigned(deps, ctx, pending, &authenticity).await);
+        }
+        Ok(Err(err)) => return Ok(invalid(deps, ctx, &err.to_string())),
         Err(err) => return Ok(failed(deps, ctx, &err)),
     };
     // Nothing has changed so far; from here on the current data is saved first.
@@ -209,22 +351,24 @@ async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Handled 
             ));
         }
     };
-    if let Err(err) = deps.store.restore_from(&verified.db_path()).await {
+    if let Err(err) = deps.store.restore_from(&approved.db_path()).await {
         log::error!("restore failed: {err}");
         return Ok(failed(deps, ctx, &anyhow::Error::new(err)));
     }
     dialog::close(deps, ctx.user).await;
-    let manifest = verified.manifest();
+    let manifest = approved.manifest();
     log::warn!(
-        "owner {} restored the backup of {} (sha256 {upload_sha}); previous data saved in {}",
+        "owner {} restored the backup of {} (sha256 {upload_sha}, {}); previous data saved in {}",
         ctx.user,
         manifest.created_at,
+        authenticity.code(),
         safety.path.display()
     );
     let before = serde_json::json!({ "safety_copy": backup::file_name(&safety.path) }).to_string();
     let after = serde_json::json!({
-        "file": document.file_name,
+        "file": upload.file_name,
         "sha256": upload_sha,
+        "signature": authenticity.code(),
         "created_at": manifest.created_at,
         "schema_version": manifest.schema_version,
     })
@@ -234,6 +378,47 @@ async fn restore_upload(deps: &Deps, ctx: &Ctx, document: &Document) -> Handled 
         deps.t(ctx.lang, "admin-backup-restored", &[]),
         back_keyboard(deps, ctx),
     )])
+}
+
+/// Checks the schema, then the signature (any signature with [`Trust::AllowUnsigned`]).
+fn approve(
+    mut verified: VerifiedArchive,
+    key: Option<&ajib_backup::SigningKey>,
+    trust: Trust,
+) -> Result<ApprovedArchive, ajib_backup::Error> {
+    verified.check_schema(&backup::migrate)?;
+    verified.approve(key, trust, &backup::migrate)
+}
+
+/// Keeps the checked upload pending and asks the owner to confirm it with the risk spelled out.
+async fn ask_unsigned(
+    deps: &Deps,
+    ctx: &Ctx,
+    pending: UnsignedUpload,
+    authenticity: &ajib_backup::Authenticity,
+) -> Reply {
+    log::warn!(
+        "backup upload from {} is not signed with this bot's key ({}); asking to confirm",
+        ctx.user,
+        authenticity.code()
+    );
+    dialog::save(deps, ctx.user, &Dialog::ConfirmUnsignedRestore(pending)).await;
+    let text = deps.t(
+        ctx.lang,
+        "admin-backup-unsigned-ask",
+        &[("kind", Arg::from(authenticity.code()))],
+    );
+    let keyboard = inline(vec![
+        vec![button(
+            deps.t(ctx.lang, "btn-admin-backup-restore-unsigned", &[]),
+            Callback::AdminBackupRestoreUnsigned,
+        )],
+        vec![button(
+            deps.t(ctx.lang, "btn-back", &[]),
+            Callback::AdminBackup,
+        )],
+    ]);
+    vec![ctx.say_with(text, keyboard)]
 }
 
 /// Writes the upload to a private temp file and checks it end to end; `Err` is the reason shown.

@@ -33,6 +33,19 @@ pub enum Dialog {
     Users(UserStep),
     /// An owner is to upload a backup archive to restore.
     RestoreBackup,
+    /// An uploaded archive passed every check but its signature; the owner may confirm it.
+    ConfirmUnsignedRestore(UnsignedUpload),
+}
+
+/// The upload an owner is asked to confirm: fetched again by its file id, and only if its hash is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedUpload {
+    /// Telegram's file id of the document.
+    pub file_id: String,
+    /// The document's file name, for the audit log.
+    pub file_name: Option<String>,
+    /// SHA-256 (hex) of the bytes that were checked.
+    pub sha256: String,
 }
 
 /// The fields of a plan collected so far.
@@ -134,7 +147,7 @@ impl Dialog {
         match self {
             Self::Users(UserStep::Search { .. } | UserStep::Message(_)) => Role::Support,
             Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) => Role::Admin,
-            Self::RestoreBackup => Role::Owner,
+            Self::RestoreBackup | Self::ConfirmUnsignedRestore(_) => Role::Owner,
         }
     }
 }
@@ -251,6 +264,11 @@ enum Wire {
         user: i64,
     },
     RestoreBackup,
+    ConfirmUnsignedRestore {
+        file_id: String,
+        file_name: Option<String>,
+        sha256: String,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -310,6 +328,11 @@ fn encode(dialog: &Dialog) -> String {
         Dialog::Users(UserStep::Days(service)) => Wire::ExtendDays { service: service.0 },
         Dialog::Users(UserStep::Message(user)) => Wire::MessageUser { user: user.0 },
         Dialog::RestoreBackup => Wire::RestoreBackup,
+        Dialog::ConfirmUnsignedRestore(upload) => Wire::ConfirmUnsignedRestore {
+            file_id: upload.file_id.clone(),
+            file_name: upload.file_name.clone(),
+            sha256: upload.sha256.clone(),
+        },
     };
     // Plain strings and numbers: encoding cannot fail, but a failure is still not a panic.
     serde_json::to_string(&wire).unwrap_or_else(|_| "{}".to_owned())
@@ -369,6 +392,15 @@ fn decode(state: &str) -> Option<Dialog> {
         Wire::ExtendDays { service } => Dialog::Users(UserStep::Days(ServiceId(service))),
         Wire::MessageUser { user } => Dialog::Users(UserStep::Message(TelegramId(user))),
         Wire::RestoreBackup => Dialog::RestoreBackup,
+        Wire::ConfirmUnsignedRestore {
+            file_id,
+            file_name,
+            sha256,
+        } => Dialog::ConfirmUnsignedRestore(UnsignedUpload {
+            file_id,
+            file_name,
+            sha256,
+        }),
     };
     Some(res)
 }
@@ -442,6 +474,11 @@ mod tests {
         check_round_trip(Dialog::Users(UserStep::Days(ServiceId(9))));
         check_round_trip(Dialog::Users(UserStep::Message(TelegramId(5))));
         check_round_trip(Dialog::RestoreBackup);
+        check_round_trip(Dialog::ConfirmUnsignedRestore(UnsignedUpload {
+            file_id: "BQACAgIAAxkBAAI".to_owned(),
+            file_name: Some("ajib-backup-20250101-000000.tar.gz".to_owned()),
+            sha256: "ab".repeat(32),
+        }));
     }
 
     #[test]

@@ -183,7 +183,9 @@ async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Handled {
         Dialog::Users(UserStep::Message(user)) => {
             admin_users::message(deps, ctx, user, input).await
         }
-        Dialog::RestoreBackup => admin_backup::still_waiting(deps, ctx),
+        Dialog::RestoreBackup | Dialog::ConfirmUnsignedRestore(_) => {
+            admin_backup::still_waiting(deps, ctx)
+        }
     }
 }
 
@@ -258,6 +260,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AdminBackupNow => admin_backup::back_up_now(deps, ctx).await,
         Callback::AdminBackupWithSecrets => admin_backup::back_up_with_secrets(deps, ctx).await,
         Callback::AdminBackupRestore => admin_backup::ask_restore(deps, ctx).await,
+        Callback::AdminBackupRestoreUnsigned => admin_backup::confirm_unsigned(deps, ctx).await,
         Callback::Cancel => {
             dialog::close(deps, ctx.user).await;
             start::main_menu(

@@ -2,7 +2,21 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::{KNOWN_SCHEMA, db_names, good_archive, limits, make_db};
+use std::path::Path;
+
+use ajib_backup::{Authenticity, RestoreTarget, Trust};
+
+use crate::{KNOWN_SCHEMA, approve, db_names, good_archive, limits, make_db};
+
+/// Restores into `db_path`, trusting `base` and keeping the safety copy in `safety_dir`.
+pub fn target(base: &Path, db_path: &Path, safety_dir: &Path) -> RestoreTarget {
+    RestoreTarget {
+        db_path: db_path.to_owned(),
+        safety_dir: safety_dir.to_owned(),
+        trusted: base.to_owned(),
+        owner: None,
+    }
+}
 
 #[test]
 fn create_verify_restore_round_trip() {
@@ -22,6 +36,8 @@ fn create_verify_restore_round_trip() {
     let env = std::fs::read_to_string(verified.env_path().unwrap()).unwrap();
     assert_eq!(env, "# AJIB\nTELEGRAM_BOT_TOKEN=***\nLOG_LEVEL=info\n");
     assert!(verified.plans_path().is_some());
+    let approved = approve(verified, Trust::SignedOnly).unwrap();
+    assert_eq!(*approved.authenticity(), Authenticity::Signed);
 
     let live_dir = tmp.path().join("live");
     std::fs::create_dir(&live_dir).unwrap();
@@ -31,7 +47,7 @@ fn create_verify_restore_round_trip() {
     std::fs::write(&stale_wal, b"stale").unwrap();
     let safety_dir = tmp.path().join("safety");
 
-    let report = ajib_backup::restore(&verified, &live, &safety_dir).unwrap();
+    let report = ajib_backup::restore(&approved, &target(tmp.path(), &live, &safety_dir)).unwrap();
     assert_eq!(db_names(&live), ["alice", "bob"]);
     assert_eq!(mode(&live), 0o600);
     let safety = report.safety_copy.unwrap();
@@ -46,8 +62,10 @@ fn restore_without_a_current_database() {
     let tmp = tempfile::tempdir().unwrap();
     let archive = good_archive(tmp.path(), KNOWN_SCHEMA);
     let verified = ajib_backup::verify_archive(&archive, &limits()).unwrap();
+    let approved = approve(verified, Trust::SignedOnly).unwrap();
     let live = tmp.path().join("fresh.db");
-    let report = ajib_backup::restore(&verified, &live, &tmp.path().join("safety")).unwrap();
+    let safety = tmp.path().join("safety");
+    let report = ajib_backup::restore(&approved, &target(tmp.path(), &live, &safety)).unwrap();
     assert_eq!(report.safety_copy, None);
     assert_eq!(db_names(&live), ["alice", "bob"]);
 }
@@ -116,9 +134,12 @@ fn a_db_copy_in_scratch_becomes_a_verified_archive_and_the_scratch_goes() {
         plans_json: Some(b"[]".to_vec()),
         app_version: "0.1.0".to_owned(),
         created_unix: 1_735_689_599,
+        signing_key: None,
+        owner: None,
     };
     let info = ajib_backup::archive_db_copy(&out, scratch, extras).unwrap();
     assert_eq!(info.manifest.schema_version, KNOWN_SCHEMA);
+    assert!(!info.signed);
     let left: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|it| it.unwrap().file_name().into_string().unwrap())
@@ -127,6 +148,10 @@ fn a_db_copy_in_scratch_becomes_a_verified_archive_and_the_scratch_goes() {
     assert!(left.is_empty(), "scratch left behind: {left:?}");
     let verified = ajib_backup::verify_archive(&out, &limits()).unwrap();
     assert_eq!(db_names(&verified.db_path()), ["dave"]);
+    assert_eq!(
+        verified.authenticity(Some(&crate::key())),
+        Authenticity::Unsigned
+    );
     let env = std::fs::read_to_string(verified.env_path().unwrap()).unwrap();
     assert_eq!(env, "BLITZ_API_KEY=***\n");
 }

@@ -8,10 +8,10 @@ use flate2::{Compression, write::GzEncoder};
 use crate::{KNOWN_SCHEMA, good_archive, limits, read};
 
 /// One raw tar entry, written without the safety checks of `tar::Builder`.
-struct Raw {
-    name: Vec<u8>,
+pub struct Raw {
+    pub name: Vec<u8>,
     kind: tar::EntryType,
-    data: Vec<u8>,
+    pub data: Vec<u8>,
     link: Option<&'static str>,
 }
 
@@ -36,7 +36,7 @@ fn check_file(path: &Path, limits: &Limits, expected: &str) {
     assert!(!err.to_string().is_empty());
 }
 
-fn unpack(path: &Path) -> Vec<Raw> {
+pub fn unpack(path: &Path) -> Vec<Raw> {
     let bytes = read(path);
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]));
     let mut res = Vec::new();
@@ -55,7 +55,7 @@ fn unpack(path: &Path) -> Vec<Raw> {
     res
 }
 
-fn pack(entries: &[Raw]) -> Vec<u8> {
+pub fn pack(entries: &[Raw]) -> Vec<u8> {
     let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
     for raw in entries {
         let mut header = tar::Header::new_old();
@@ -72,14 +72,14 @@ fn pack(entries: &[Raw]) -> Vec<u8> {
     builder.into_inner().unwrap().finish().unwrap()
 }
 
-fn entry<'a>(entries: &'a mut [Raw], name: &str) -> &'a mut Raw {
+pub fn entry<'a>(entries: &'a mut [Raw], name: &str) -> &'a mut Raw {
     entries
         .iter_mut()
         .find(|e| e.name == name.as_bytes())
         .unwrap()
 }
 
-fn edit_manifest(entries: &mut [Raw], f: impl FnOnce(&mut serde_json::Value)) {
+pub fn edit_manifest(entries: &mut [Raw], f: impl FnOnce(&mut serde_json::Value)) {
     let manifest = entry(entries, "manifest.json");
     let mut value: serde_json::Value = serde_json::from_slice(&manifest.data).unwrap();
     f(&mut value);

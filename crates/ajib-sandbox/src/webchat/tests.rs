@@ -48,7 +48,6 @@ impl Sandbox {
         // As if both had pressed Start in Telegram, so the bot may write first.
         telegram.add_user(&alice);
         telegram.add_user(&bob);
-        let app = router(telegram.clone(), vec![alice, bob]);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -56,7 +55,9 @@ impl Sandbox {
             .unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
-        let web = listener.local_addr().unwrap().to_string();
+        let addr = listener.local_addr().unwrap();
+        let web = addr.to_string();
+        let app = router(telegram.clone(), vec![alice, bob], addr);
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             axum::serve(listener, app).await.unwrap();

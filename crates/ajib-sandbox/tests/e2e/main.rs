@@ -9,6 +9,7 @@ mod backup;
 mod blitz_real;
 mod dialogs;
 mod escaping;
+mod guard;
 mod intake;
 mod journey;
 mod payments;
