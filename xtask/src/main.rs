@@ -3,6 +3,8 @@
 //! Run `cargo xtask` for the list. Each step is printed before it runs; tools
 //! are called through `$CARGO`, `tar`, `strip` and `sha256sum`.
 
+mod bench;
+
 use std::{
     env, fs,
     path::{Path, PathBuf},
@@ -31,11 +33,11 @@ enum Task {
 #[argh(subcommand, name = "dist")]
 struct Dist {}
 
-/// Run a benchmark: `cargo xtask bench transport [ARGS...]`.
+/// Run a benchmark: `cargo xtask bench transport|journey [ARGS...]`.
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "bench")]
 struct Bench {
-    /// which benchmark (transport)
+    /// which benchmark (transport, journey)
     #[argh(positional)]
     what: String,
     /// arguments passed to the benchmark binary
@@ -44,6 +46,19 @@ struct Bench {
 }
 
 fn main() -> anyhow::Result<()> {
+    let raw: Vec<String> = env::args().skip(1).collect();
+    // A benchmark's own flags (`--users 500`) would be refused by argh, which
+    // has no way to pass unknown flags through: take them as they are.
+    if let [task, what, bench_args @ ..] = raw.as_slice()
+        && task == "bench"
+        && !what.starts_with('-')
+    {
+        let bench = Bench {
+            what: what.clone(),
+            args: bench_args.to_vec(),
+        };
+        return bench::run_bench(&repo_root(), &bench);
+    }
     let args: Args = argh::from_env();
     let root = repo_root();
     match args.task {
@@ -52,11 +67,14 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "  dist    release build + target/dist/ajib-<version>-<target>.tar.gz (with SHA256SUMS)"
             );
-            println!("  bench   benchmarks: `cargo xtask bench transport [ARGS...]`");
+            println!(
+                "  bench   benchmarks: `cargo xtask bench transport [N] [M]`, \
+                 `cargo xtask bench journey [--users K] [--steps S] [--slow-blitz]`"
+            );
             Ok(())
         }
         Some(Task::Dist(_)) => dist(&root),
-        Some(Task::Bench(bench)) => run_bench(&root, &bench),
+        Some(Task::Bench(bench)) => bench::run_bench(&root, &bench),
     }
 }
 
@@ -220,23 +238,6 @@ fn check_sandbox_hint(bot: &Path) -> anyhow::Result<()> {
     }
     println!("ajib-bot sandbox in the release explains how to run it from source");
     Ok(())
-}
-
-fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
-    match bench.what.as_str() {
-        "transport" => run(Command::new(cargo())
-            .current_dir(root)
-            .args([
-                "bench",
-                "-p",
-                "ajib-transport",
-                "--bench",
-                "transport",
-                "--",
-            ])
-            .args(&bench.args)),
-        other => bail!("unknown benchmark {other:?}; known: transport"),
-    }
 }
 
 /// `version = "..."` under `[workspace.package]` in the root Cargo.toml.

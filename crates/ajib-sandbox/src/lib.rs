@@ -153,7 +153,7 @@ impl Sandbox {
             heleket,
         };
         let app = App::start(&config, clients.clone(), listener, None).await?;
-        seed_demo_plans(&app).await?;
+        seed_demo_plans(&app.deps.store).await?;
         let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let chat_addr = chat_listener.local_addr().context("no local address")?;
         let chat = webchat::router(telegram.clone(), sim_users());
@@ -232,8 +232,7 @@ fn heleket_client(config: &mut Config) -> anyhow::Result<(heleket::Client, Optio
 }
 
 /// Three plans so the shop is not empty on first start; kept if plans exist.
-async fn seed_demo_plans(app: &App) -> anyhow::Result<()> {
-    let store = &app.deps.store;
+pub async fn seed_demo_plans(store: &ajib_storage::Store) -> anyhow::Result<()> {
     if !store.list_plans(false).await?.is_empty() {
         return Ok(());
     }

@@ -1,0 +1,56 @@
+//! `cargo xtask bench`: builds what a benchmark needs, in release mode, and runs it.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::bail;
+
+use crate::{Bench, cargo, run};
+
+/// Runs the benchmark `bench.what` with `bench.args`.
+pub(crate) fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
+    match bench.what.as_str() {
+        "transport" => run(Command::new(cargo())
+            .current_dir(root)
+            .args([
+                "bench",
+                "-p",
+                "ajib-transport",
+                "--bench",
+                "transport",
+                "--",
+            ])
+            .args(&bench.args)),
+        "journey" => journey(root, &bench.args),
+        other => bail!("unknown benchmark {other:?}; known: transport, journey"),
+    }
+}
+
+/// The release `ajib-bot` as `cargo xtask dist` ships it (no sandbox), then
+/// the simulated users of `ajib-sandbox`'s `journey_bench` against it.
+fn journey(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    run(Command::new(cargo()).current_dir(root).args([
+        "build",
+        "--release",
+        "-p",
+        "ajib-bot",
+        "--no-default-features",
+    ]))?;
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let bot = target_dir.join("release/ajib-bot");
+    run(Command::new(cargo())
+        .current_dir(root)
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "ajib-sandbox",
+            "--example",
+            "journey_bench",
+            "--",
+            "--bot",
+        ])
+        .arg(&bot)
+        .args(args))
+}
