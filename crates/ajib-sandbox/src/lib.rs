@@ -244,7 +244,7 @@ impl Sandbox {
         };
         let backups = backup_settings(&config.data_dir);
         let app = App::start(&config, clients.clone(), listener, None, backups).await?;
-        seed_demo_plans(&app).await?;
+        seed_demo_plans(&app.deps.store).await?;
         let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let chat_addr = chat_listener.local_addr().context("no local address")?;
         let chat = webchat::router(telegram.clone(), sim_users(), chat_addr);
@@ -348,8 +348,7 @@ fn signing_key(data_dir: &std::path::Path) -> anyhow::Result<ajib_config::Secret
 }
 
 /// Three plans so the shop is not empty on first start; kept if plans exist.
-async fn seed_demo_plans(app: &App) -> anyhow::Result<()> {
-    let store = &app.deps.store;
+pub async fn seed_demo_plans(store: &ajib_storage::Store) -> anyhow::Result<()> {
     if !store.list_plans(false).await?.is_empty() {
         return Ok(());
     }

@@ -303,6 +303,19 @@ impl FakeBlitz {
         traffic::kick_expired_users(&mut panel);
     }
 
+    /// Holds every request naming this user in its path (`GET`, `PATCH`,
+    /// `DELETE`, reset and URI of `/api/v1/users/<name>`) for `delay` before
+    /// answering it, as a panel stalled on one user's traffic lookup does;
+    /// other users' requests are answered at once. A zero delay clears it.
+    pub fn set_slow_user(&self, name: &str, delay: Duration) {
+        let mut panel = self.shared.lock();
+        let name = name.to_ascii_lowercase();
+        match delay.is_zero() {
+            true => panel.slow_users.remove(&name),
+            false => panel.slow_users.insert(name, delay),
+        };
+    }
+
     /// Switches how the fake misbehaves from the next request on.
     pub fn set_fault(&self, fault: BlitzFault) {
         self.shared.set_fault(fault);

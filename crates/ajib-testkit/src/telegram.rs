@@ -12,7 +12,7 @@
 //! keyboard size, unanswered callback queries, edits of missing messages); violations are recorded
 //! and answered with 400. Rate limits (~1 msg/s per private chat with a burst of 3, 20 msg/min
 //! per group, and 30 msg/s per bot for messages to chats that have not written to the bot in the
-//! last 60 s — replies are not held by it, see [`FakeTelegram::set_strict_limits`]) are answered
+//! last 60 s — replies are not held by it, see [`FakeTelegram::set_rate_limits`]) are answered
 //! with 429 and `retry_after`, counted by [`FakeTelegram::count_429`]. After `setWebhook` injected updates are POSTed to the webhook with
 //! the secret header instead of being queued for `getUpdates`, which then answers 409.
 //!
@@ -23,6 +23,7 @@ mod photo;
 mod server;
 mod state;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -101,6 +102,20 @@ pub struct CallbackAnswer {
     pub show_alert: bool,
 }
 
+/// Which of Telegram's rate limits the fake enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateLimits {
+    /// The model of `shared/specs/telegram.md`: per chat always; the ~30/s
+    /// global budget only for chats that have not written to the bot in the
+    /// last 60 s (unsolicited messages).
+    #[default]
+    Telegram,
+    /// Every message counts against the global budget, replies too.
+    Strict,
+    /// No rate limit at all, for benchmarks that measure the bot, not Telegram.
+    Off,
+}
+
 /// A failure the fake injects into every Bot API call until cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TelegramFault {
@@ -122,6 +137,8 @@ struct Shared {
     updates_added: tokio::sync::Notify,
     /// Updates to POST to the webhook, consumed by the delivery thread.
     webhook_tx: std::sync::mpsc::Sender<state::WebhookDelivery>,
+    /// Woken whenever the bot changes the chat, for [`FakeTelegram::wait_for_change`].
+    chat_watches: Mutex<HashMap<i64, Arc<tokio::sync::Notify>>>,
 }
 
 impl Shared {
@@ -130,6 +147,15 @@ impl Shared {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         }
+    }
+
+    /// The chat's change notification, created on first use.
+    fn chat_watch(&self, chat_id: i64) -> Arc<tokio::sync::Notify> {
+        let mut watches = match self.chat_watches.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        watches.entry(chat_id).or_default().clone()
     }
 }
 
@@ -166,6 +192,7 @@ impl FakeTelegram {
             state: Mutex::new(State::new()),
             updates_added: tokio::sync::Notify::new(),
             webhook_tx,
+            chat_watches: Mutex::default(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -358,11 +385,10 @@ impl FakeTelegram {
         self.shared.lock().commands.clone()
     }
 
-    /// With `true`, every message counts against the ~30/s global budget;
-    /// by default only messages to chats that have not written to the bot in
-    /// the last 60 s (unsolicited ones) do, and replies are limited per chat.
-    pub fn set_strict_limits(&self, strict: bool) {
-        self.shared.lock().strict_limits = strict;
+    /// Chooses which rate limits are enforced from the next call on
+    /// ([`RateLimits::Telegram`] unless set).
+    pub fn set_rate_limits(&self, limits: RateLimits) {
+        self.shared.lock().limits = limits;
     }
 
     /// Injects a fault into every following Bot API call until set back to `None`.
@@ -401,6 +427,33 @@ impl FakeTelegram {
                 return found;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// How many times the bot changed the chat (sent, edited or deleted a message) so far.
+    #[must_use]
+    pub fn chat_changes(&self, chat_id: i64) -> u64 {
+        self.shared.lock().chat_changes(chat_id)
+    }
+
+    /// Waits, without polling, until the bot has changed the chat more than
+    /// `seen` times, or `timeout` passes; returns the chat's change count then.
+    pub async fn wait_for_change(&self, chat_id: i64, seen: u64, timeout: Duration) -> u64 {
+        let watch = self.shared.chat_watch(chat_id);
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            // Registered before looking, so a change in between still wakes us.
+            let notified = watch.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let changes = self.chat_changes(chat_id);
+            if changes > seen || tokio::time::Instant::now() >= deadline {
+                return changes;
+            }
+            tokio::select! {
+                () = notified => (),
+                () = tokio::time::sleep_until(deadline) => (),
+            }
         }
     }
 

@@ -4,7 +4,9 @@
 //! guidance for bulk notifications, and a 429 is the truth. So:
 //! - **Interactive** messages (replies to a user's own action, callback
 //!   answers) go out at once, shaped only per chat; they are never held by
-//!   the global budget.
+//!   the global budget. The per-chat rate (a burst of 3, then 1/s) counts new
+//!   messages only: Telegram's guidance is about sending, and an edit of the
+//!   menu a user taps through is paced by the user (and the flood guard).
 //! - **Bulk** messages (broadcasts) use what is left of the global budget
 //!   after every send of the last second, interactive ones included.
 //! - A 429 pauses its chat for `retry_after`; 429s from several chats within
@@ -235,6 +237,14 @@ impl Job {
         }
     }
 
+    /// Whether the job's next call sends a new message (`send*`), which the
+    /// per-chat rate counts.
+    fn sends_a_message(&self) -> bool {
+        self.requests
+            .front()
+            .is_some_and(|it| it.method().starts_with("send"))
+    }
+
     /// Whether no call of this job has been made yet (so it may be replaced or dropped).
     fn is_fresh(&self) -> bool {
         self.attempts == 0 && self.n_429 == 0 && self.last_message_id.is_none()
@@ -360,10 +370,15 @@ impl Scheduler {
                     .chats
                     .entry(chat_id)
                     .or_insert_with(|| new_chat(&self.limits, chat_id, now));
+                // Telegram's per-chat guidance is about new messages; an edit of
+                // the menu a user is tapping through (or a deletion) is paced by
+                // the user and by the 429s Telegram answers, not by us.
+                let new_message = job.sends_a_message();
                 let chat_wait = match chat.not_before {
                     _ if chat.busy => None,
                     Some(at) if at > now => Some(at),
-                    _ => chat.bucket.ready_at(now),
+                    _ if new_message => chat.bucket.ready_at(now),
+                    _ => None,
                 };
                 if chat.busy || chat_wait.is_some() {
                     if let Some(at) = chat_wait {
@@ -372,7 +387,9 @@ impl Scheduler {
                     waiting_chats.insert(chat_id);
                     continue;
                 }
-                chat.bucket.take();
+                if new_message {
+                    chat.bucket.take();
+                }
                 chat.busy = true;
                 self.window.record(now);
                 if priority == Priority::Bulk {

@@ -1,6 +1,8 @@
 //! Updates are kept before Telegram forgets them and handled concurrently
 //! across chats, in order within each (issue 16).
 
+use std::time::Duration;
+
 use ajib_testkit::blitz::BlitzFault;
 use serde_json::json;
 
@@ -79,4 +81,66 @@ async fn an_update_kept_before_a_crash_is_handled_after_the_restart() {
         store.unhandled_updates(10).await.unwrap().is_empty()
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_keep_the_order_of_a_chats_updates() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let service = env.only_service(&user).await;
+    let menu = env.say(&user, "/menu", |it| button_data(it, "v1:ss").is_some());
+    // The services screen waits a second for the panel; /help, sent right
+    // after the tap, is answered at once but must come after it.
+    env.sandbox
+        .blitz
+        .as_ref()
+        .unwrap()
+        .set_slow_user(&service.blitz_username, Duration::from_secs(1));
+    let telegram = &env.sandbox.telegram;
+    let before = telegram.messages(user.id).len();
+    telegram.press_button(&user, menu.message_id, "v1:ss");
+    telegram.send_text(&user, "/help");
+    until("the reply to /help", async || {
+        let messages = telegram.messages(user.id);
+        let Some(help) = messages
+            .iter()
+            .skip(before)
+            .find(|it| it.keyboard.is_some())
+        else {
+            return false;
+        };
+        let services = messages
+            .iter()
+            .find(|it| it.message_id == menu.message_id)
+            .is_some_and(|it| button_data(it, "v1:s:").is_some());
+        assert!(
+            services,
+            "/help was answered before the tap that came first: {help:?}"
+        );
+        true
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_taps_from_one_user_does_not_delay_another() {
+    let env = Env::start().await;
+    let flooder = env.user(0).clone();
+    let other = env.user(1).clone();
+    env.say(&flooder, "/start", |it| button_data(it, "v1:l:").is_some());
+    let telegram = &env.sandbox.telegram;
+    let before = telegram.messages(flooder.id).len();
+    for _ in 0..40 {
+        telegram.send_text(&flooder, "/help");
+    }
+    // 40 replies at the per-chat pace (1/s after a burst of 3) take half a
+    // minute; the other user's one reply must not queue behind them.
+    env.say(&other, "/start", |it| button_data(it, "v1:l:").is_some());
+    let flooder_replies = telegram.messages(flooder.id).len() - before;
+    assert!(
+        flooder_replies < 10,
+        "the other user waited for {flooder_replies} of the flooder's replies"
+    );
+    env.wait_new(&flooder, before + flooder_replies, |_| true);
 }

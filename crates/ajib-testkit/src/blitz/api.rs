@@ -112,6 +112,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     // Starlette matches routes on the percent-decoded path.
     let path = percent_decode(parts.uri.path());
+    if let Some(delay) = shared.slowness_of(&path) {
+        tokio::time::sleep(delay).await;
+    }
     if let Some(denied) = authenticate(&shared.token, &parts.headers, &path) {
         return denied;
     }

@@ -2,13 +2,13 @@
 //! fault switch and what the panel ran.
 
 use std::{
-    collections::hash_map::RandomState,
+    collections::{HashMap, hash_map::RandomState},
     hash::{BuildHasher, Hasher},
     sync::{
         Mutex, MutexGuard,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use serde_json::{Map, Value, json};
@@ -41,6 +41,8 @@ pub(crate) struct Panel {
     pub(crate) version: String,
     /// Every script command line, `' '.join(argv)`, in order.
     pub(crate) commands: Vec<String>,
+    /// Users whose requests are answered only after this long (lower-cased names).
+    pub(crate) slow_users: HashMap<String, Duration>,
     rng: u64,
 }
 
@@ -78,6 +80,7 @@ impl Shared {
                 today: None,
                 version: PANEL_VERSION.to_owned(),
                 commands: Vec::new(),
+                slow_users: HashMap::new(),
                 rng: seed,
             }),
             refusing: AtomicBool::new(false),
@@ -114,6 +117,16 @@ impl Shared {
 
     pub(crate) fn request_count(&self) -> u64 {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    /// How long to hold a request for `path` (`/api/v1/users/<name>[/...]`)
+    /// naming a slow user, if it does.
+    pub(crate) fn slowness_of(&self, path: &str) -> Option<Duration> {
+        let name = path.strip_prefix("/api/v1/users/")?.split('/').next()?;
+        self.lock()
+            .slow_users
+            .get(&name.to_ascii_lowercase())
+            .copied()
     }
 }
 

@@ -90,6 +90,12 @@ async fn bot_method(
                     log::warn!("fake telegram: webhook delivery thread is gone");
                 }
             }
+            drop(state);
+            if res.is_ok()
+                && let Ok(chat_id) = params.chat_id()
+            {
+                shared.chat_watch(chat_id).notify_waiters();
+            }
             res
         }
     };

@@ -6,7 +6,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 use crate::telegram::photo;
-use crate::telegram::{BotMessage, CallbackAnswer, MessageKind, SimUser, TelegramFault};
+use crate::telegram::{
+    BotMessage, CallbackAnswer, MessageKind, RateLimits, SimUser, TelegramFault,
+};
 
 /// The fake bot's own user id (the numeric part of the token).
 const BOT_ID: i64 = 123_456;
@@ -44,8 +46,10 @@ pub(super) struct State {
     chat_buckets: HashMap<i64, Bucket>,
     /// When each chat last wrote to the bot (sent a message or pressed a button).
     last_incoming: HashMap<i64, Instant>,
-    /// Count every message against the global budget, solicited or not.
-    pub(super) strict_limits: bool,
+    /// Which rate limits are enforced.
+    pub(super) limits: RateLimits,
+    /// How many times the bot changed each chat (sent, edited or deleted a message).
+    chat_changes: HashMap<i64, u64>,
 }
 
 /// A message to a chat that wrote to the bot this recently is a reply to it
@@ -139,7 +143,8 @@ impl State {
             commands: None,
             global_bucket: Bucket::new(30.0, 30.0, Instant::now()),
             last_incoming: HashMap::new(),
-            strict_limits: false,
+            limits: RateLimits::Telegram,
+            chat_changes: HashMap::new(),
             chat_buckets: HashMap::new(),
         }
     }
@@ -402,7 +407,27 @@ impl State {
     }
 
     /// Runs one Bot API method (all but `getUpdates`), `method` in lower case.
+    /// Handles one Bot API call; a successful send, edit or delete counts as a change of its chat.
     pub(super) fn call(&mut self, method: &str, params: &Params, now: Instant) -> Reply {
+        let res = self.dispatch(method, params, now);
+        let changes_chat = ["send", "edit", "delete"]
+            .iter()
+            .any(|prefix| method.starts_with(prefix));
+        if res.is_ok()
+            && changes_chat
+            && let Ok(chat_id) = params.chat_id()
+        {
+            *self.chat_changes.entry(chat_id).or_default() += 1;
+        }
+        res
+    }
+
+    /// How many times the bot changed the chat so far.
+    pub(super) fn chat_changes(&self, chat_id: i64) -> u64 {
+        self.chat_changes.get(&chat_id).copied().unwrap_or(0)
+    }
+
+    fn dispatch(&mut self, method: &str, params: &Params, now: Instant) -> Reply {
         match method {
             "getme" => Ok(bot_user()),
             "sendmessage" => self.send_message(params, now),
@@ -755,6 +780,9 @@ impl State {
     }
 
     fn check_rate(&mut self, chat_id: i64, now: Instant) -> Result<(), ApiError> {
+        if self.limits == RateLimits::Off {
+            return Ok(());
+        }
         let chat_bucket = self
             .chat_buckets
             .entry(chat_id)
@@ -762,7 +790,7 @@ impl State {
                 true => Bucket::new(20.0, 20.0 / 60.0, now),
                 false => Bucket::new(3.0, 1.0, now),
             });
-        let solicited = !self.strict_limits
+        let solicited = self.limits != RateLimits::Strict
             && self
                 .last_incoming
                 .get(&chat_id)
@@ -913,7 +941,7 @@ impl Params {
         }
     }
 
-    fn chat_id(&self) -> Result<i64, ApiError> {
+    pub(super) fn chat_id(&self) -> Result<i64, ApiError> {
         self.int("chat_id")
             .ok_or_else(|| ApiError::new(400, "Bad Request: chat_id is empty"))
     }

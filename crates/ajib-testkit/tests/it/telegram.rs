@@ -1,6 +1,8 @@
 //! The fake Bot API's photos and formatted messages: updates in, `getFile`, `sendPhoto` by id.
 
-use ajib_testkit::telegram::{FakeTelegram, MessageKind, SimUser, TOKEN};
+use std::time::Duration;
+
+use ajib_testkit::telegram::{FakeTelegram, MessageKind, RateLimits, SimUser, TOKEN};
 use serde_json::{Value, json};
 
 const ALICE: i64 = 1;
@@ -285,9 +287,54 @@ fn the_global_budget_holds_unsolicited_messages_only() {
         "replies are limited per chat only"
     );
     let fake = FakeTelegram::start();
-    fake.set_strict_limits(true);
+    fake.set_rate_limits(RateLimits::Strict);
     assert!(
         burst(&fake, 100, 60, true) > 0,
         "strict mode counts every message"
     );
+}
+
+#[test]
+fn with_limits_off_nothing_is_held() {
+    let fake = FakeTelegram::start();
+    fake.set_rate_limits(RateLimits::Off);
+    assert_eq!(burst(&fake, 100, 60, false), 0, "no global budget");
+    let (status, _) = call(
+        &fake,
+        "sendMessage",
+        &json!({"chat_id": 100, "text": "again"}),
+    );
+    assert_eq!(status, 200, "no per-chat limit either");
+    assert_eq!(fake.count_429(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_for_change_wakes_on_a_change_of_that_chat_only() {
+    let fake = std::sync::Arc::new(FakeTelegram::start());
+    for id in [7, 8] {
+        fake.add_user(&SimUser::new(id, "Sim"));
+    }
+    let waiter = {
+        let fake = fake.clone();
+        tokio::spawn(async move { fake.wait_for_change(7, 0, Duration::from_secs(10)).await })
+    };
+    let other = fake.clone();
+    tokio::task::spawn_blocking(move || {
+        call(
+            &other,
+            "sendMessage",
+            &json!({"chat_id": 8, "text": "to 8"}),
+        );
+        call(
+            &other,
+            "sendMessage",
+            &json!({"chat_id": 7, "text": "to 7"}),
+        );
+    })
+    .await
+    .expect("the sends ran");
+    assert_eq!(waiter.await.expect("the waiter ran"), 1);
+    assert_eq!(fake.chat_changes(8), 1);
+    let timed_out = fake.wait_for_change(7, 1, Duration::from_millis(50)).await;
+    assert_eq!(timed_out, 1, "no new change: the count as it stands");
 }

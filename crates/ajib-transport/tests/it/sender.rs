@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use ajib_testkit::telegram::{BotMessage, FakeTelegram, MessageKind, TelegramFault};
+use ajib_testkit::telegram::{BotMessage, FakeTelegram, MessageKind, RateLimits, TelegramFault};
 use ajib_transport::{
     CallbackData, InlineButton, Keyboard, Limits, Outbox, Outgoing, Priority, SendError, Sent,
     TransportEvent,
@@ -429,7 +429,7 @@ async fn replies_to_many_chats_are_not_held_by_the_global_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_strict_mode_a_flood_of_429s_pauses_and_loses_no_reply() {
     let fake = FakeTelegram::start();
-    fake.set_strict_limits(true);
+    fake.set_rate_limits(RateLimits::Strict);
     let chats = chats_that_wrote(&fake, 6000, 80);
     let (outbox, _events) = Outbox::start(api(&fake), Limits::defaults());
     let sent = tokio::time::timeout(Duration::from_secs(30), reply_to_all(&outbox, &chats))
@@ -441,4 +441,36 @@ async fn in_strict_mode_a_flood_of_429s_pauses_and_loses_no_reply() {
         "each reply arrives exactly once"
     );
     assert!(fake.count_429() > 0, "strict mode holds replies to 30/s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_of_a_menu_are_not_held_by_the_per_chat_rate() {
+    let harness = Harness::start(Limits::defaults());
+    let first = harness
+        .send(text(ALICE, "menu"))
+        .await
+        .expect("the menu is sent");
+    let message_id = first.message_id.expect("a message id");
+    let started = Instant::now();
+    // Eight screens in a row, as a user tapping through menus makes them;
+    // at the per-chat rate for new messages (1/s after 3) they would take 5 s.
+    for screen in 0..8 {
+        let edit = Outgoing::EditText {
+            chat_id: ALICE,
+            message_id,
+            text: format!("screen {screen}"),
+            keyboard: None,
+            html: false,
+        };
+        harness.send(edit).await.expect("each edit is delivered");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "edits waited {:?}",
+        started.elapsed()
+    );
+    let menu = harness.fake.messages(ALICE).remove(0);
+    assert_eq!(menu.text.as_deref(), Some("screen 7"));
+    assert_eq!(menu.edited, 8);
+    assert_eq!(harness.fake.count_429(), 0);
 }

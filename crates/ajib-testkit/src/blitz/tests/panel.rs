@@ -186,3 +186,21 @@ fn faults() {
     assert!(started.elapsed() < Duration::from_secs(5));
     // Dropping the fake with a request still hanging must not block.
 }
+
+#[test]
+fn a_slow_user_holds_only_requests_naming_them() {
+    let fake = FakeBlitz::start(TOKEN);
+    create_plain(&fake, "tg_1");
+    create_plain(&fake, "tg_2");
+    fake.set_slow_user("TG_1", Duration::from_secs(600));
+    let auth = [("Authorization", TOKEN)];
+    let get = |name: &str| {
+        let agent = agent(Duration::from_millis(500));
+        try_call(&agent, &fake, "GET", &format!("/users/{name}"), &auth, None)
+    };
+    assert!(get("tg_1").is_err(), "held past the client's timeout");
+    assert_eq!(get("tg_2").expect("answered at once").status, 200);
+    assert_eq!(call(&fake, "GET", "/users/", None).status, 200);
+    fake.set_slow_user("tg_1", Duration::ZERO);
+    assert_eq!(get("tg_1").expect("no longer held").status, 200);
+}
