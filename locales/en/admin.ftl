@@ -40,6 +40,17 @@ admin-underpaid =
 #   $order (String) - order id.
 #   $user (String) - who paid.
 #   $error (String) - what went wrong.
+# Variables:
+#   $order (String) - order id.
+#   $user (String) - who the order is for.
+#   $invoice (String) - Heleket's invoice uuid.
+#   $details (String) - what does not match.
+admin-payment-mismatch =
+    🚨 <b>Payment does not match its order</b> #{ $order }
+    User: { $user }
+    Invoice: <code>{ $invoice }</code>
+    { $details }
+    Nothing was credited and the invoice is no longer checked. Look at it in Heleket; you can credit the user's balance from their profile.
 admin-provision-failed =
     ❌ <b>Provisioning failed</b> for order #{ $order }
     User: { $user }

@@ -33,6 +33,17 @@ btn-apps = 📲 Apps
 btn-support = 💬 Support
 btn-help = ❓ Help
 btn-language = 🌐 Language
+btn-balance = 💰 Balance
+# Variables: $balance (String) - the balance, from format_money.
+balance-title = 💰 <b>Your balance: { $balance }</b>
+balance-empty = Nothing has moved yet. Money you overpay, or pay for an invoice that could no longer be filled, lands here and pays for your next plan.
+# Variables: $date (String), $amount (String, signed), $cause (String)
+balance-line = { $date } · { $amount } · { $cause }
+balance-cause-payment = payment received
+balance-cause-purchase = plan bought
+balance-cause-refund = refund
+balance-cause-adjustment = adjusted by support
+balance-cause-reward = reward
 btn-back = 🔙 Back
 btn-menu = 🏠 Menu
 btn-cancel = ✖️ Cancel
@@ -77,6 +88,13 @@ days-count = { $count ->
 # Variables:
 #   $price (String) - price from format_money.
 btn-confirm-pay = 💳 Pay { $price }
+# Variables: $price (String) - the price, from format_money.
+btn-pay-balance = 💰 { $price } from balance
+# Variables: $balance (String), $rest (String) - from format_money.
+balance-pays-part = 💰 Your balance of { $balance } pays part of it; the invoice asks for the other { $rest }.
+# Variables: $price (String), $balance (String) - from format_money.
+paid-from-balance = ✅ Paid { $price } from your balance (now { $balance }). Setting up your service…
+balance-changed = ⚠️ Your balance changed in the meantime and no longer covers this. Nothing was taken; please choose again.
 # Variables:
 #   $price (String) - invoice amount from format_money.
 #   $expires (String) - when the invoice expires, already formatted (time or date and time).
@@ -92,11 +110,26 @@ btn-check-payment = 🔄 Check payment
 invoice-error = ⚠️ We couldn't create your invoice right now. Please try again in a few minutes.
 payment-pending = ⏳ We haven't received your payment yet. If you've already paid, the network may need a few more minutes to confirm it.
 payment-received = ✅ Payment received, thank you! Setting up your service…
-payment-expired = ⌛ This invoice has expired. If you still want the plan, please start a new purchase. If you paid after it expired, contact support and we'll help.
+payment-expired = ⌛ This invoice has expired. If you still want the plan, please start a new purchase. If you already sent the payment, there is nothing to do: when it arrives we'll give you the plan, or keep the money on your balance.
 # Variables:
 #   $paid (String) - amount actually received, from format_money.
 #   $price (String) - invoice amount, from format_money.
-payment-underpaid = ⚠️ We received { $paid }, but the invoice was for { $price }. Please contact support and we'll sort it out.
+#   $missing (String) - what is missing, from format_money.
+#   $balance (String) - the balance now, from format_money.
+payment-underpaid = ⚠️ We received { $paid }, but the invoice was for { $price }. The { $paid } is on your balance (now { $balance }); { $missing } more buys the plan.
+# Variables:
+#   $excess (String) - paid beyond the price, from format_money.
+#   $balance (String) - the balance now, from format_money.
+payment-received-excess = ✅ Payment received, thank you! Setting up your service… You paid { $excess } more than the price; it is on your balance (now { $balance }).
+# Variables:
+#   $amount (String) - amount received, from format_money.
+#   $balance (String) - the balance now, from format_money.
+payment-to-balance = 💰 We received { $amount } for an invoice whose order could no longer be filled as it was (it had closed, or its plan or price changed). The money is on your balance (now { $balance }) for any plan.
+# Variables:
+#   $paid (String) - received so far, from format_money.
+#   $missing (String) - still missing, from format_money.
+payment-short = ⚠️ So far { $paid } has arrived for this invoice; { $missing } is still missing. Send the rest before the invoice expires.
+payment-underpaid-settled = ⚠️ Too little arrived for this invoice; what did arrive is on your balance. Open the plan again to buy it with your balance and a new invoice.
 payment-failed = ❌ The payment didn't go through, so no service was created. You can try again or contact support.
 provisioning-delayed = ⏳ Your payment is confirmed. Setting up your service is taking a little longer than usual; we'll send your config here as soon as it's ready. No need to pay again.
 provisioning-stuck = 🛟 Your payment is confirmed and safe. Setting up your service hit a problem that needs a person, and our team has been told. You will get your config here as soon as it is fixed. No need to pay again.

@@ -20,6 +20,12 @@ admin-new-purchase =
     پلن: { $plan }
     مبلغ: { $price }
     سفارش: #{ $order }
+admin-payment-mismatch =
+    🚨 <b>پرداخت با سفارش خود نمی‌خواند</b> — سفارش #{ $order }
+    کاربر: { $user }
+    فاکتور: <code>{ $invoice }</code>
+    { $details }
+    چیزی واریز نشد و این فاکتور دیگر بررسی نمی‌شود. آن را در Heleket ببینید؛ می‌توانید از پروفایل کاربر موجودی او را افزایش دهید.
 admin-underpaid =
     ⚠️ <b>پرداخت ناقص</b> — سفارش #{ $order }
     کاربر: { $user }

@@ -216,6 +216,8 @@ callbacks! {
     TestConfirm = "tc", Customer;
     /// Client download links.
     Apps = "a", Customer;
+    /// The user's balance and its latest movements.
+    Balance = "bl", Customer;
     /// Support contact.
     Support = "su", Customer;
     /// Help text.

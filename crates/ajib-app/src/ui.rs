@@ -15,6 +15,7 @@ pub mod admin_staff;
 pub mod admin_stats;
 pub mod admin_user_list;
 pub mod admin_users;
+pub mod balance;
 pub mod dialog;
 pub mod intake;
 pub mod router;

@@ -76,6 +76,8 @@ pub struct Order {
     pub kind: OrderKind,
     /// The price; zero for tests and admin grants.
     pub amount: Money,
+    /// What the invoice asks: the price, less the part the balance pays.
+    pub invoice_amount: Money,
     /// Where it is in its life.
     pub status: OrderStatus,
     /// The invoice, once [`OrderStatus::Invoiced`].

@@ -36,6 +36,14 @@ pub enum Error {
         /// The invoice uuid given.
         invoice_uuid: String,
     },
+    /// Taking money would make a balance negative.
+    #[error("the balance of {user} ({balance}) does not cover it")]
+    InsufficientBalance {
+        /// Whose balance.
+        user: TelegramId,
+        /// What it holds.
+        balance: ajib_domain::Money,
+    },
     /// The database was written by a newer AJIB; opening it could damage it.
     #[error(
         "database schema version {found} is newer than the {known} this build knows; upgrade ajib"

@@ -27,6 +27,7 @@ mod dialogs;
 mod error;
 mod inbox;
 mod jobs;
+mod ledger;
 mod orders;
 mod plans;
 mod services;
@@ -39,6 +40,7 @@ pub use crate::{
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
     error::{Error, SqliteError},
     jobs::{Job, PROVISION_JOB, RetryOutcome, StuckOrder},
+    ledger::{ConfirmedPayment, LedgerCause, LedgerEntry, Settlement},
     orders::{NewOrder, PaidOutcome},
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},

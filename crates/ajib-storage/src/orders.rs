@@ -7,9 +7,10 @@ use ajib_domain::{
 use rusqlite::{Connection, Row, params};
 
 use crate::{
-    Error, Store,
+    ConfirmedPayment, Error, Settlement, Store,
     error::is_unique_violation,
     jobs::{PROVISION_JOB, insert_job, provision_payload},
+    ledger::settle,
     store::{money, opt_time, query_exists, query_opt, query_vec, time, to_u32},
 };
 
@@ -39,17 +40,17 @@ pub enum PaidOutcome {
 
 /// Proof that an order was just moved to [`OrderStatus::Paid`] inside the current transaction.
 #[derive(Debug)]
-struct PaidOrder(OrderId);
+pub(crate) struct PaidOrder(OrderId);
 
 pub(crate) const ORDER_COLUMNS: &str = "id, user_id, plan_id, kind, renewal_service_id, amount_minor, currency, \
      status, invoice_uuid, invoice_url, invoice_expires_at, next_poll_at, paid_at, provisioned_at, service_id, \
-     renewal_target_days, created_at, updated_at, note";
+     renewal_target_days, created_at, updated_at, note, invoice_minor";
 
 /// [`ORDER_COLUMNS`] of a table aliased `o`, for joins.
 pub(crate) const ORDER_COLUMNS_O: &str = "o.id, o.user_id, o.plan_id, o.kind, o.renewal_service_id, \
      o.amount_minor, o.currency, o.status, o.invoice_uuid, o.invoice_url, o.invoice_expires_at, \
      o.next_poll_at, o.paid_at, o.provisioned_at, o.service_id, o.renewal_target_days, o.created_at, \
-     o.updated_at, o.note";
+     o.updated_at, o.note, o.invoice_minor";
 
 impl Store {
     /// Stores a new order in status `created`.
@@ -120,6 +121,7 @@ impl Store {
     pub async fn open_invoice(
         &self,
         order: &NewOrder,
+        invoice_amount: Money,
         valid_after: UnixTime,
     ) -> Result<Option<Order>, Error> {
         let order = order.clone();
@@ -127,7 +129,8 @@ impl Store {
             let sql = format!(
                 "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ?1 AND plan_id = ?2 \
                  AND renewal_service_id IS ?3 AND amount_minor = ?4 AND currency = ?5 \
-                 AND status = 'invoiced' AND invoice_expires_at > ?6 ORDER BY id DESC LIMIT 1"
+                 AND status = 'invoiced' AND invoice_expires_at > ?6 \
+                 AND coalesce(invoice_minor, amount_minor) = ?7 ORDER BY id DESC LIMIT 1"
             );
             let currency = order.amount.currency();
             let params = params![
@@ -136,7 +139,8 @@ impl Store {
                 order.renews.map(|it| it.0),
                 order.amount.minor(),
                 currency.code(),
-                valid_after.0
+                valid_after.0,
+                invoice_amount.minor()
             ];
             query_opt(conn, &sql, params, read_order)
         })
@@ -237,24 +241,83 @@ impl Store {
         .await
     }
 
-    /// Invoiced orders whose next poll is due at `now`, most overdue first.
+    /// Invoiced (or recently expired) orders whose next poll is due at `now`, most overdue first.
     pub async fn due_for_poll(&self, now: UnixTime, limit: u32) -> Result<Vec<Order>, Error> {
         self.with_conn(move |conn| {
             let sql = format!(
-                "SELECT {ORDER_COLUMNS} FROM orders WHERE status = 'invoiced' AND next_poll_at <= ?1 \
-                 ORDER BY next_poll_at, id LIMIT ?2"
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE status IN ('invoiced', 'expired') \
+                 AND next_poll_at <= ?1 ORDER BY next_poll_at, id LIMIT ?2"
             );
             query_vec(conn, &sql, params![now.0, limit], read_order)
         })
         .await
     }
 
-    /// Schedules the next poll of an invoiced order; false if it is no longer invoiced.
+    /// Schedules the next poll of an invoiced (or expired) order; false if it is neither.
     pub async fn set_next_poll(&self, id: OrderId, at: UnixTime) -> Result<bool, Error> {
         self.with_conn(move |conn| {
             let n = conn.execute(
-                "UPDATE orders SET next_poll_at = ?2 WHERE id = ?1 AND status = 'invoiced'",
+                "UPDATE orders SET next_poll_at = ?2 WHERE id = ?1 AND status IN ('invoiced', 'expired')",
                 params![id.0, at.0],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    /// Lets the balance pay part of a `created` order: its invoice will ask
+    /// only `invoice_amount` (less than the price, more than zero).
+    pub async fn set_invoice_part(
+        &self,
+        id: OrderId,
+        invoice_amount: Money,
+    ) -> Result<Order, Error> {
+        self.with_conn(move |conn| {
+            let order = get_order(conn, id)?.ok_or(Error::NotFound { what: "order" })?;
+            let part_ok = invoice_amount.currency() == order.amount.currency()
+                && !invoice_amount.is_zero()
+                && invoice_amount.minor() <= order.amount.minor();
+            if order.status != OrderStatus::Created || !part_ok {
+                return Err(Error::Conflict {
+                    what: "only a created order's invoice can ask for part of its price",
+                });
+            }
+            conn.execute(
+                "UPDATE orders SET invoice_minor = ?2 WHERE id = ?1 AND status = 'created'",
+                params![id.0, invoice_amount.minor()],
+            )?;
+            get_order(conn, id)?.ok_or(Error::NotFound { what: "order" })
+        })
+        .await
+    }
+
+    /// Stops asking Heleket about the order's invoice.
+    pub async fn stop_polling(&self, id: OrderId) -> Result<(), Error> {
+        self.with_conn(move |conn| {
+            conn.execute(
+                "UPDATE orders SET next_poll_at = NULL WHERE id = ?1",
+                [id.0],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Closes a mismatching invoice's order as failed with `note`, once:
+    /// true if this call closed it (so the owners are alerted once).
+    pub async fn close_mismatch(
+        &self,
+        id: OrderId,
+        note: &str,
+        now: UnixTime,
+    ) -> Result<bool, Error> {
+        let note = note.to_owned();
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE orders SET status = 'failed', next_poll_at = NULL, updated_at = ?2, \
+                 note = coalesce(note || '; ', '') || ?3 \
+                 WHERE id = ?1 AND status IN ('invoiced', 'expired')",
+                params![id.0, now.0, note],
             )?;
             Ok(n == 1)
         })
@@ -285,11 +348,11 @@ impl Store {
         .await
     }
 
-    /// Credits the payment of invoice `invoice_uuid` to order `id`: exactly once.
+    /// Credits the exact payment of invoice `invoice_uuid` to order `id` and
+    /// grants it: exactly once (see [`Store::settle_payment`], which this is
+    /// with the price received and the plan still on sale).
     ///
-    /// In one `BEGIN IMMEDIATE` transaction the order moves `invoiced → paid`
-    /// and a provisioning job is queued. Every later or concurrent call for
-    /// the same order gets [`PaidOutcome::AlreadyPaid`].
+    /// An order that can no longer be granted is an error, and nothing is credited.
     pub async fn confirm_paid(
         &self,
         id: OrderId,
@@ -299,21 +362,22 @@ impl Store {
         let invoice_uuid = invoice_uuid.to_owned();
         self.with_tx(move |tx| {
             let order = get_order(tx, id)?.ok_or(Error::NotFound { what: "order" })?;
-            if order
-                .invoice
-                .as_ref()
-                .is_none_or(|it| it.uuid != invoice_uuid)
-            {
-                return Err(Error::InvoiceMismatch {
-                    order: id,
-                    invoice_uuid,
-                });
+            let payment = ConfirmedPayment {
+                order: id,
+                invoice_uuid,
+                received: order.amount,
+                grantable: true,
+            };
+            match settle(tx, &payment, now)? {
+                Settlement::Granted { job, .. } => Ok(PaidOutcome::Granted(job)),
+                Settlement::AlreadySettled => Ok(PaidOutcome::AlreadyPaid),
+                // Returning the error rolls the credit back.
+                Settlement::Credited { .. } => Err(TransitionError {
+                    from: order.status,
+                    to: OrderStatus::Paid,
+                }
+                .into()),
             }
-            if order.status.is_paid() {
-                return Ok(PaidOutcome::AlreadyPaid);
-            }
-            let paid = mark_paid(tx, &order, now)?;
-            enqueue_provisioning(tx, &paid, now).map(PaidOutcome::Granted)
         })
         .await
     }
@@ -438,6 +502,36 @@ fn insert_order(conn: &Connection, order: &NewOrder, now: UnixTime) -> Result<Or
     query_opt(conn, &sql, params, read_order)?.ok_or(Error::NotFound { what: "order" })
 }
 
+/// Marks an order paid with money that is already on the ledger: from
+/// `created` (paid from the balance), `invoiced`, or `expired` (a late payment).
+pub(crate) fn set_paid(
+    conn: &Connection,
+    order: &Order,
+    now: UnixTime,
+) -> Result<PaidOrder, Error> {
+    if !matches!(
+        order.status,
+        OrderStatus::Created | OrderStatus::Invoiced | OrderStatus::Expired
+    ) {
+        return Err(TransitionError {
+            from: order.status,
+            to: OrderStatus::Paid,
+        }
+        .into());
+    }
+    let n = conn.execute(
+        "UPDATE orders SET status = 'paid', paid_at = ?3, updated_at = ?3, next_poll_at = NULL \
+         WHERE id = ?1 AND status = ?2",
+        params![order.id.0, order.status.as_str(), now.0],
+    )?;
+    match n {
+        1 => Ok(PaidOrder(order.id)),
+        _ => Err(Error::Conflict {
+            what: "the order changed while being paid",
+        }),
+    }
+}
+
 fn mark_paid(conn: &Connection, order: &Order, now: UnixTime) -> Result<PaidOrder, Error> {
     let to = order.status.transition(OrderStatus::Paid, order.amount)?;
     let n = conn.execute(
@@ -452,7 +546,7 @@ fn mark_paid(conn: &Connection, order: &Order, now: UnixTime) -> Result<PaidOrde
     }
 }
 
-fn enqueue_provisioning(
+pub(crate) fn enqueue_provisioning(
     conn: &Connection,
     order: &PaidOrder,
     now: UnixTime,
@@ -497,12 +591,21 @@ pub(crate) fn read_order(row: &Row<'_>) -> Result<Order, Error> {
         Some(days) => Some(to_u32("orders.renewal_target_days", days)?),
         None => None,
     };
+    let amount = money(row, "amount_minor", "currency")?;
+    let invoice_amount = match row.get::<_, Option<i64>>("invoice_minor")? {
+        Some(minor) => Money::from_minor(minor, amount.currency()).map_err(|_| Error::Decode {
+            column: "orders.invoice_minor",
+            raw: minor.to_string(),
+        })?,
+        None => amount,
+    };
     Ok(Order {
         id: OrderId(row.get("id")?),
         user: TelegramId(row.get("user_id")?),
         plan: row.get::<_, Option<i64>>("plan_id")?.map(PlanId),
         kind,
-        amount: money(row, "amount_minor", "currency")?,
+        amount,
+        invoice_amount,
         status,
         invoice,
         next_poll_at: opt_time(row, "next_poll_at")?,

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_broadcast_photo.sql"),
     include_str!("../migrations/0004_dialogs.sql"),
     include_str!("../migrations/0005_inbox.sql"),
+    include_str!("../migrations/0006_ledger.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

@@ -2,13 +2,20 @@
 //!
 //! Webhooks, the poller and the user's "check" button all end here. A webhook
 //! is only a hint: the invoice is fetched from `/v1/payment/info` and must
-//! match the order (reference, amount, currency) before `Store::confirm_paid`
-//! credits it, exactly once, in one transaction with the provisioning job.
+//! match the order (reference, amount, currency) before `Store::settle_payment`
+//! credits what arrived, exactly once, and grants the order in the same
+//! transaction when it still can be. Every paid cent lands somewhere: a
+//! late payment (after the invoice expired) is granted if the plan is still
+//! sold at that price, an excess or a payment that cannot be granted stays on
+//! the user's balance, a final underpayment too, and a mismatch alerts the
+//! owners once and is no longer polled.
 
-use ajib_domain::{Money, Order, UnixTime};
+mod received;
+
+use ajib_domain::{Money, Order, OrderKind, UnixTime};
 use ajib_i18n::Arg;
-use ajib_storage::PaidOutcome;
-use heleket::{Invoice, InvoiceRef};
+use ajib_storage::{ConfirmedPayment, Settlement};
+use heleket::{Invoice, InvoiceRef, PaymentStatus};
 
 use crate::{
     blocking::blocking,
@@ -16,14 +23,22 @@ use crate::{
     core::notify,
     deps::{Deps, now},
     format::price,
-    keyboards::{button, inline},
+    keyboards::{button, inline, link},
 };
+
+use self::received::received;
 
 /// Seconds between two polls of one invoice (Heleket asks for ≥ 30 s).
 pub const POLL_INTERVAL_SECS: i64 = 30;
 
 /// Grace after the invoice's expiry before we give up on it, for payments in flight.
 const EXPIRY_GRACE_SECS: i64 = 120;
+
+/// How often an expired invoice is asked about again, for a payment in flight.
+const LATE_POLL_SECS: i64 = 300;
+
+/// How long after its expiry an invoice is still asked about.
+const LATE_WINDOW_SECS: i64 = 24 * 3600;
 
 /// What reconciling an order did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,12 +49,16 @@ pub enum Reconciled {
     Granted,
     /// The payment had been credited before.
     AlreadyPaid,
-    /// The invoice expired unpaid.
+    /// This call put the payment on the user's balance instead of granting the order.
+    Credited,
+    /// The invoice expired unpaid (it is still asked about for a while).
     Expired,
-    /// Paid too little.
+    /// Paid too little: what arrived is on the balance.
     Underpaid,
     /// Cancelled or failed.
     Failed,
+    /// Heleket's invoice does not match the order: the owners were told, polling stopped.
+    Mismatch,
 }
 
 /// Asks Heleket about `order`'s invoice and applies what it says.
@@ -52,29 +71,27 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
     let info = blocking(move || client.invoice_info(&InvoiceRef::Uuid(uuid))).await??;
     let at = now();
     let raw = serde_json::Value::Object(info.raw.clone()).to_string();
-    deps.store
+    let first_report = deps
+        .store
         .record_payment_status(&info.uuid, order.id, info.status.as_str(), &raw, at)
         .await?;
     if let Err(mismatch) = matches_order(&info, order) {
-        // Never credit an invoice that is not exactly this order's.
-        log::error!(
-            "invoice {} does not match order {}: {mismatch}",
-            info.uuid,
-            order.id
-        );
-        anyhow::bail!(
-            "invoice {} does not match order {}: {mismatch}",
-            info.uuid,
-            order.id
-        );
+        return mismatch_found(deps, order, &info.uuid, &mismatch, at).await;
     }
-    if info.status.is_paid() {
-        return grant(deps, order, &info.uuid, at).await;
+    if info.status.is_paid() || info.status.is_underpaid() {
+        return settle(deps, order, &info, at).await;
     }
-    if info.status.is_underpaid() {
-        return underpaid(deps, order, &info, at).await;
+    if info.status == PaymentStatus::WrongAmountWaiting && first_report {
+        tell_missing(deps, order, &info).await;
+    }
+    // Heleket cancels an invoice that ran out unpaid: for the user that is
+    // an expiry (a late payment is still granted), not a failure.
+    let ran_out = info.status == PaymentStatus::Cancel && at.0 >= invoice.expires.0;
+    if ran_out {
+        return expired(deps, order, invoice.expires, at, false).await;
     }
     if info.status.is_final() {
+        deps.store.stop_polling(order.id).await?;
         if deps
             .store
             .mark_failed(order.id, info.status.as_str(), at)
@@ -92,17 +109,7 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
         return Ok(Reconciled::Failed);
     }
     if at.0 > invoice.expires.0 + EXPIRY_GRACE_SECS {
-        if deps.store.mark_expired(order.id, at).await? {
-            notify::user(
-                deps,
-                order.user,
-                "payment-expired",
-                &[],
-                Some(retry_keyboard(deps, order).await),
-            )
-            .await;
-        }
-        return Ok(Reconciled::Expired);
+        return expired(deps, order, invoice.expires, at, true).await;
     }
     deps.store
         .set_next_poll(order.id, at.plus_secs(POLL_INTERVAL_SECS))
@@ -110,59 +117,180 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
     Ok(Reconciled::Pending)
 }
 
-async fn grant(deps: &Deps, order: &Order, uuid: &str, at: UnixTime) -> anyhow::Result<Reconciled> {
-    match deps.store.confirm_paid(order.id, uuid, at).await? {
-        PaidOutcome::AlreadyPaid => Ok(Reconciled::AlreadyPaid),
-        PaidOutcome::Granted(job) => {
-            log::info!("order {} paid; provisioning job {job} queued", order.id);
-            deps.provision_wake.notify_one();
-            notify::user(deps, order.user, "payment-received", &[], None).await;
-            let plan = match order.plan {
-                Some(plan) => deps
-                    .store
-                    .get_plan(plan)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|it| it.name.en),
-                None => None,
-            };
-            let amount = price(deps.settings.default_lang, order.amount);
-            let order_ref = order.id.to_string();
-            let user = order.user.to_string();
-            let plan = plan.unwrap_or_default();
-            let args = [
-                ("user", Arg::from(user.as_str())),
-                ("plan", Arg::from(plan.as_str())),
-                ("price", Arg::from(amount.as_str())),
-                ("order", Arg::from(order_ref.as_str())),
-            ];
-            notify::admins(deps, "admin-new-purchase", &args).await;
-            Ok(Reconciled::Granted)
-        }
+/// The invoice ran out unpaid: the user is told once. While Heleket still
+/// waits for a payment (`in_flight`) it is asked about again, less often,
+/// for a while; a late payment's webhook is honoured either way.
+async fn expired(
+    deps: &Deps,
+    order: &Order,
+    expires: UnixTime,
+    at: UnixTime,
+    in_flight: bool,
+) -> anyhow::Result<Reconciled> {
+    if deps.store.mark_expired(order.id, at).await? {
+        notify::user(
+            deps,
+            order.user,
+            "payment-expired",
+            &[],
+            Some(retry_keyboard(deps, order).await),
+        )
+        .await;
     }
+    match in_flight && at.0 < expires.0 + LATE_WINDOW_SECS {
+        true => {
+            deps.store
+                .set_next_poll(order.id, at.plus_secs(LATE_POLL_SECS))
+                .await?;
+        }
+        false => deps.store.stop_polling(order.id).await?,
+    }
+    Ok(Reconciled::Expired)
 }
 
-async fn underpaid(
+/// A confirmed payment (`paid`, `paid_over`, or a final `wrong_amount`):
+/// granted when the order still can be, otherwise kept on the balance.
+async fn settle(
     deps: &Deps,
     order: &Order,
     info: &Invoice,
     at: UnixTime,
 ) -> anyhow::Result<Reconciled> {
-    if !deps.store.mark_underpaid(order.id, at).await? {
-        return Ok(Reconciled::Underpaid);
+    let received = match info.status {
+        // `paid` means the amount asked arrived, whatever the rounding of the figures.
+        PaymentStatus::Paid => Some(order.invoice_amount),
+        _ => received(
+            info.payment_amount.as_deref(),
+            info.payer_amount.as_deref(),
+            order.invoice_amount,
+        ),
+    };
+    let Some(received) = received else {
+        let what = format!(
+            "status {} with payment_amount {:?}, payer_amount {:?}: the amount received is unknown",
+            info.status.as_str(),
+            info.payment_amount,
+            info.payer_amount
+        );
+        return mismatch_found(deps, order, &info.uuid, &what, at).await;
+    };
+    let payment = ConfirmedPayment {
+        order: order.id,
+        invoice_uuid: info.uuid.clone(),
+        received,
+        grantable: still_sold_at(deps, order).await?,
+    };
+    match deps.store.settle_payment(&payment, at).await? {
+        Settlement::AlreadySettled => Ok(Reconciled::AlreadyPaid),
+        Settlement::Granted { job, excess } => {
+            log::info!("order {} paid; provisioning job {job} queued", order.id);
+            deps.provision_wake.notify_one();
+            granted(deps, order, excess).await?;
+            Ok(Reconciled::Granted)
+        }
+        Settlement::Credited { amount } if amount.minor() < order.invoice_amount.minor() => {
+            underpaid(deps, order, amount).await?;
+            Ok(Reconciled::Underpaid)
+        }
+        Settlement::Credited { amount } => {
+            log::warn!(
+                "order {} could not be granted (status {}); {amount} credited to the balance",
+                order.id,
+                order.status.as_str()
+            );
+            let balance = balance_text(deps, order).await?;
+            let lang = notify::lang_of(deps, order.user).await;
+            let amount = price(lang, amount);
+            let args = [
+                ("amount", Arg::from(amount.as_str())),
+                ("balance", Arg::from(balance.as_str())),
+            ];
+            notify::user(deps, order.user, "payment-to-balance", &args, None).await;
+            Ok(Reconciled::Credited)
+        }
     }
+}
+
+/// Whether the order's plan is still on sale at the order's price (a
+/// renewal also needs its service to exist still).
+async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<bool> {
+    let Some(plan) = order.plan else {
+        return Ok(false);
+    };
+    let price_now = |plan: &ajib_domain::Plan| match order.kind {
+        OrderKind::Renewal(_) => ajib_domain::renewal_price(plan),
+        OrderKind::New | OrderKind::Test => plan.price,
+    };
+    let on_sale = deps
+        .store
+        .get_plan(plan)
+        .await?
+        .is_some_and(|it| it.active && price_now(&it) == order.amount);
+    let service_left = match order.kind {
+        OrderKind::Renewal(service) => deps.store.get_service(service).await?.is_some(),
+        OrderKind::New | OrderKind::Test => true,
+    };
+    Ok(on_sale && service_left)
+}
+
+async fn granted(deps: &Deps, order: &Order, excess: Money) -> anyhow::Result<()> {
+    match excess.is_zero() {
+        true => notify::user(deps, order.user, "payment-received", &[], None).await,
+        false => {
+            let lang = notify::lang_of(deps, order.user).await;
+            let excess = price(lang, excess);
+            let balance = balance_text(deps, order).await?;
+            let args = [
+                ("excess", Arg::from(excess.as_str())),
+                ("balance", Arg::from(balance.as_str())),
+            ];
+            notify::user(deps, order.user, "payment-received-excess", &args, None).await;
+        }
+    }
+    announce_purchase(deps, order).await
+}
+
+/// Tells the admins about a paid purchase (by invoice or from the balance).
+pub async fn announce_purchase(deps: &Deps, order: &Order) -> anyhow::Result<()> {
+    let plan = match order.plan {
+        Some(plan) => deps.store.get_plan(plan).await?.map(|it| it.name.en),
+        None => None,
+    };
+    let amount = price(deps.settings.default_lang, order.amount);
+    let order_ref = order.id.to_string();
+    let user = order.user.to_string();
+    let plan = plan.unwrap_or_default();
+    let args = [
+        ("user", Arg::from(user.as_str())),
+        ("plan", Arg::from(plan.as_str())),
+        ("price", Arg::from(amount.as_str())),
+        ("order", Arg::from(order_ref.as_str())),
+    ];
+    notify::admins(deps, "admin-new-purchase", &args).await;
+    Ok(())
+}
+
+/// Too little arrived: it is on the balance; the user learns what is
+/// missing, with a way to buy the plan again using it.
+async fn underpaid(deps: &Deps, order: &Order, received: Money) -> anyhow::Result<()> {
     let lang = notify::lang_of(deps, order.user).await;
-    let paid = info
-        .payment_amount
-        .clone()
-        .unwrap_or_else(|| "?".to_owned());
-    let expected = price(lang, order.amount);
+    let paid = price(lang, received);
+    let expected = price(lang, order.invoice_amount);
+    let missing = Money::from_minor(
+        order.invoice_amount.minor() - received.minor(),
+        order.amount.currency(),
+    )
+    .map(|it| price(lang, it))
+    .unwrap_or_default();
+    let balance = balance_text(deps, order).await?;
     let args = [
         ("paid", Arg::from(paid.as_str())),
         ("price", Arg::from(expected.as_str())),
+        ("missing", Arg::from(missing.as_str())),
+        ("balance", Arg::from(balance.as_str())),
     ];
-    notify::user(deps, order.user, "payment-underpaid", &args, None).await;
+    let keyboard = retry_keyboard(deps, order).await;
+    notify::user(deps, order.user, "payment-underpaid", &args, Some(keyboard)).await;
     let order_ref = order.id.to_string();
     let user = order.user.to_string();
     let admin_args = [
@@ -172,7 +300,72 @@ async fn underpaid(
         ("price", Arg::from(expected.as_str())),
     ];
     notify::admins(deps, "admin-underpaid", &admin_args).await;
-    Ok(Reconciled::Underpaid)
+    Ok(())
+}
+
+/// `wrong_amount_waiting`: the invoice is still open and short; say by how much.
+async fn tell_missing(deps: &Deps, order: &Order, info: &Invoice) {
+    let so_far = received(
+        info.payment_amount.as_deref(),
+        info.payer_amount.as_deref(),
+        order.invoice_amount,
+    )
+    .unwrap_or(Money::zero(order.amount.currency()));
+    let lang = notify::lang_of(deps, order.user).await;
+    let missing = Money::from_minor(
+        (order.invoice_amount.minor() - so_far.minor()).max(0),
+        order.amount.currency(),
+    )
+    .map(|it| price(lang, it))
+    .unwrap_or_default();
+    let paid = price(lang, so_far);
+    let args = [
+        ("paid", Arg::from(paid.as_str())),
+        ("missing", Arg::from(missing.as_str())),
+    ];
+    let keyboard = order.invoice.as_ref().map(|it| {
+        inline(vec![vec![link(
+            deps.t(lang, "btn-pay", &[]),
+            it.url.clone(),
+        )]])
+    });
+    notify::user(deps, order.user, "payment-short", &args, keyboard).await;
+}
+
+/// An invoice that is not exactly this order's is never credited: the
+/// owners are told once with the details, and it is no longer polled.
+async fn mismatch_found(
+    deps: &Deps,
+    order: &Order,
+    uuid: &str,
+    what: &str,
+    at: UnixTime,
+) -> anyhow::Result<Reconciled> {
+    log::error!("invoice {uuid} of order {}: {what}", order.id);
+    let note = format!("invoice {uuid}: {what}");
+    let closed = deps.store.close_mismatch(order.id, &note, at).await?;
+    deps.store.stop_polling(order.id).await?;
+    if closed {
+        let order_ref = order.id.to_string();
+        let user = order.user.to_string();
+        let args = [
+            ("order", Arg::from(order_ref.as_str())),
+            ("user", Arg::from(user.as_str())),
+            ("invoice", Arg::from(uuid)),
+            ("details", Arg::from(what)),
+        ];
+        notify::admins(deps, "admin-payment-mismatch", &args).await;
+    }
+    Ok(Reconciled::Mismatch)
+}
+
+async fn balance_text(deps: &Deps, order: &Order) -> anyhow::Result<String> {
+    let lang = notify::lang_of(deps, order.user).await;
+    let balance = deps
+        .store
+        .balance(order.user, order.amount.currency())
+        .await?;
+    Ok(price(lang, balance))
 }
 
 /// Checks that Heleket's invoice is this order's, for this amount and currency.
@@ -194,11 +387,11 @@ fn matches_order(info: &Invoice, order: &Order) -> Result<(), String> {
     }
     let amount = info.amount.as_deref().map(|it| Money::parse(it, currency));
     match amount {
-        Some(Ok(amount)) if amount == order.amount => Ok(()),
+        Some(Ok(amount)) if amount == order.invoice_amount => Ok(()),
         _ => Err(format!(
             "amount {:?}, expected {}",
             info.amount,
-            order.amount.to_decimal_string()
+            order.invoice_amount.to_decimal_string()
         )),
     }
 }

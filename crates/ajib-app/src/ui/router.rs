@@ -15,7 +15,7 @@ use crate::{
     role::Role,
     ui::{
         Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_broadcast, admin_grant,
-        admin_orders, admin_staff, admin_stats, admin_user_list, admin_users,
+        admin_orders, admin_staff, admin_stats, admin_user_list, admin_users, balance,
         dialog::{self, Dialog, Input, UserStep},
         notice, services, shop, start, test_account,
     },
@@ -245,6 +245,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::TestOffer => test_account::offer(deps, ctx).await,
         Callback::TestConfirm => test_account::confirm(deps, ctx).await,
         Callback::Apps => start::apps(deps, ctx),
+        Callback::Balance => balance::show(deps, ctx).await,
         Callback::Support => start::support(deps, ctx),
         Callback::Help => start::help(deps, ctx),
         Callback::Admin => admin::menu(deps, ctx),

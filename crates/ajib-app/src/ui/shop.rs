@@ -1,6 +1,8 @@
 //! Plans, purchase and renewal: from a chosen plan to a Heleket pay link.
 
-use ajib_domain::{Order, OrderId, OrderStatus, Plan, PlanId, ServiceId, UnixTime, renewal_price};
+use ajib_domain::{
+    Money, Order, OrderId, OrderStatus, Plan, PlanId, ServiceId, UnixTime, renewal_price,
+};
 use ajib_i18n::Arg;
 use ajib_storage::NewOrder;
 
@@ -44,19 +46,13 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
 /// One plan's details with a pay button.
 pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
-    let pay = deps.label(
-        ctx.lang,
-        "btn-confirm-pay",
-        &[("price", Arg::from(price(ctx.lang, plan.price).as_str()))],
-    );
+    let (pay, balance_line) = pay_choice(deps, ctx, plan.price, Callback::Buy(plan.id)).await?;
     let keyboard = inline(vec![
-        vec![button(pay, Callback::Buy(plan.id))],
+        vec![pay],
         vec![button(deps.t(ctx.lang, "btn-back", &[]), Callback::Plans)],
     ]);
-    Ok(vec![ctx.screen(
-        plan_text(deps, ctx, &plan, "plan-details"),
-        keyboard,
-    )])
+    let text = plan_text(deps, ctx, &plan, "plan-details");
+    Ok(vec![ctx.screen(with_line(text, balance_line), keyboard)])
 }
 
 /// Creates an order for a new service and sends its invoice.
@@ -85,19 +81,15 @@ pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
             ("price", Arg::from(price(ctx.lang, amount).as_str())),
         ],
     );
-    let pay = deps.label(
-        ctx.lang,
-        "btn-confirm-pay",
-        &[("price", Arg::from(price(ctx.lang, amount).as_str()))],
-    );
+    let (pay, balance_line) = pay_choice(deps, ctx, amount, Callback::RenewBuy(id)).await?;
     let keyboard = inline(vec![
-        vec![button(pay, Callback::RenewBuy(id))],
+        vec![pay],
         vec![button(
             deps.t(ctx.lang, "btn-back", &[]),
             Callback::Service(id),
         )],
     ]);
-    Ok(vec![ctx.screen(text, keyboard)])
+    Ok(vec![ctx.screen(with_line(text, balance_line), keyboard)])
 }
 
 /// Creates a renewal order for a service and sends its invoice.
@@ -119,39 +111,73 @@ pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Handled {
         Some(order) if order.user == ctx.user => order,
         _ => return Err(HandlerError::stale("order")),
     };
-    if order.status == OrderStatus::Invoiced {
+    // An invoice may have been paid after it expired or was closed: ask
+    // Heleket about any order not paid yet.
+    if order.invoice.is_some() && !order.status.is_paid() {
         // The reconciliation itself tells the user about any change it makes.
         match payments::reconcile(deps, &order).await {
             Ok(Reconciled::Pending) => return Ok(notice(deps, ctx, "payment-pending")),
-            Ok(_) => return Ok(Vec::new()),
+            Ok(
+                Reconciled::Granted
+                | Reconciled::Credited
+                | Reconciled::Underpaid
+                | Reconciled::Failed
+                | Reconciled::Mismatch,
+            ) => return Ok(Vec::new()),
+            Ok(Reconciled::Expired | Reconciled::AlreadyPaid) => (),
             Err(err) => {
                 log::warn!("checking order {id} failed: {err}");
                 return Ok(notice(deps, ctx, "payment-pending"));
             }
         }
     }
-    let id = match order.status {
-        OrderStatus::Paid => "payment-received",
-        OrderStatus::Provisioned => "payment-received",
+    // Nothing new: say where the order stands now.
+    let status = deps
+        .store
+        .get_order(id)
+        .await?
+        .map_or(order.status, |it| it.status);
+    let id = match status {
+        OrderStatus::Paid | OrderStatus::Provisioned => "payment-received",
         OrderStatus::Expired => "payment-expired",
-        OrderStatus::Underpaid => "payment-failed",
+        OrderStatus::Underpaid => "payment-underpaid-settled",
         OrderStatus::Failed | OrderStatus::Created | OrderStatus::Invoiced => "payment-failed",
     };
     Ok(notice(deps, ctx, id))
 }
 
-/// The invoice for `new_order`: the open one the user already has for the same
-/// purchase, while it stays payable a while longer, or a new order and invoice.
+/// Pays `new_order`: from the balance in one step when it covers the price;
+/// otherwise by invoice for what the balance does not cover — the open one
+/// the user already has for the same purchase while it stays payable a while
+/// longer, or a new order and invoice.
 async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Handled {
     let at = now();
+    let currency = new_order.amount.currency();
+    let balance = deps.store.balance(ctx.user, currency).await?;
+    let Some(rest) = new_order
+        .amount
+        .minor()
+        .checked_sub(balance.minor())
+        .filter(|it| *it > 0)
+    else {
+        return pay_from_balance(deps, ctx, plan, new_order).await;
+    };
+    let invoice_amount = Money::from_minor(rest, currency)
+        .map_err(|err| HandlerError::Other(anyhow::anyhow!("invoice part: {err}")))?;
     if let Some(open) = deps
         .store
-        .open_invoice(new_order, at.plus_secs(REUSE_MARGIN_SECS))
+        .open_invoice(new_order, invoice_amount, at.plus_secs(REUSE_MARGIN_SECS))
         .await?
     {
         return Ok(invoice_message(deps, ctx, &open));
     }
-    let order = deps.store.create_order(new_order, at).await?;
+    let mut order = deps.store.create_order(new_order, at).await?;
+    if invoice_amount != order.amount {
+        order = deps
+            .store
+            .set_invoice_part(order.id, invoice_amount)
+            .await?;
+    }
     Ok(match create_invoice(deps, &order, plan).await {
         Ok(order) => invoice_message(deps, ctx, &order),
         Err(err) => {
@@ -163,23 +189,105 @@ async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewO
             {
                 log::error!("could not mark order {} failed: {err}", order.id);
             }
-            let keyboard = inline(vec![
-                vec![button(
-                    deps.t(ctx.lang, "btn-retry-purchase", &[]),
-                    Callback::Plan(plan.id),
-                )],
-                vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
-            ]);
-            vec![ctx.say_with(deps.t(ctx.lang, "invoice-error", &[]), keyboard)]
+            vec![ctx.say_with(
+                deps.t(ctx.lang, "invoice-error", &[]),
+                retry_keyboard(deps, ctx, plan),
+            )]
         }
     })
+}
+
+/// The balance covers the price: the order is paid from it at once.
+async fn pay_from_balance(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Handled {
+    let order = deps.store.create_order(new_order, now()).await?;
+    match deps.store.pay_from_balance(order.id, now()).await {
+        Ok(job) => {
+            log::info!("order {} paid from the balance; job {job} queued", order.id);
+            deps.provision_wake.notify_one();
+            if let Err(err) = payments::announce_purchase(deps, &order).await {
+                log::warn!("could not announce order {}: {err}", order.id);
+            }
+            let left = deps
+                .store
+                .balance(ctx.user, order.amount.currency())
+                .await?;
+            let text = deps.t(
+                ctx.lang,
+                "paid-from-balance",
+                &[
+                    ("price", Arg::from(price(ctx.lang, order.amount).as_str())),
+                    ("balance", Arg::from(price(ctx.lang, left).as_str())),
+                ],
+            );
+            Ok(vec![ctx.say(text)])
+        }
+        // Spent in between (another tap, an admin): nothing was taken.
+        Err(ajib_storage::Error::InsufficientBalance { .. }) => {
+            deps.store
+                .mark_failed(order.id, "the balance no longer covered it", now())
+                .await?;
+            Ok(vec![ctx.say_with(
+                deps.t(ctx.lang, "balance-changed", &[]),
+                retry_keyboard(deps, ctx, plan),
+            )])
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn retry_keyboard(deps: &Deps, ctx: &Ctx, plan: &Plan) -> ajib_transport::Keyboard {
+    inline(vec![
+        vec![button(
+            deps.t(ctx.lang, "btn-retry-purchase", &[]),
+            Callback::Plan(plan.id),
+        )],
+        vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
+    ])
+}
+
+/// The pay button for `amount` given the user's balance, and a line saying
+/// how the balance is used (if it is).
+async fn pay_choice(
+    deps: &Deps,
+    ctx: &Ctx,
+    amount: Money,
+    pay: Callback,
+) -> Result<(ajib_transport::InlineButton, Option<String>), HandlerError> {
+    let balance = deps.store.balance(ctx.user, amount.currency()).await?;
+    let shown = |it: Money| price(ctx.lang, it);
+    if balance.minor() >= amount.minor() {
+        let label = deps.label(
+            ctx.lang,
+            "btn-pay-balance",
+            &[("price", Arg::from(shown(amount).as_str()))],
+        );
+        return Ok((button(label, pay), None));
+    }
+    let rest = Money::from_minor(amount.minor() - balance.minor(), amount.currency())
+        .map_err(|err| HandlerError::Other(anyhow::anyhow!("rest: {err}")))?;
+    let label = deps.label(
+        ctx.lang,
+        "btn-confirm-pay",
+        &[("price", Arg::from(shown(rest).as_str()))],
+    );
+    let line = (!balance.is_zero()).then(|| {
+        deps.t(
+            ctx.lang,
+            "balance-pays-part",
+            &[
+                ("balance", Arg::from(shown(balance).as_str())),
+                ("rest", Arg::from(shown(rest).as_str())),
+            ],
+        )
+    });
+    Ok((button(label, pay), line))
 }
 
 /// Asks Heleket for the invoice (our order reference is the idempotency key) and stores it.
 async fn create_invoice(deps: &Deps, order: &Order, plan: &Plan) -> anyhow::Result<Order> {
     let settings = &deps.settings;
     let request = heleket::CreateInvoice {
-        amount: order.amount.to_decimal_string(),
+        amount: order.invoice_amount.to_decimal_string(),
         currency: order.amount.currency().code().to_owned(),
         order_id: order.id.invoice_ref(),
         url_callback: settings.heleket_callback_url.clone(),
@@ -222,7 +330,10 @@ fn invoice_message(deps: &Deps, ctx: &Ctx, order: &Order) -> Reply {
         ctx.lang,
         "invoice-created",
         &[
-            ("price", Arg::from(price(ctx.lang, order.amount).as_str())),
+            (
+                "price",
+                Arg::from(price(ctx.lang, order.invoice_amount).as_str()),
+            ),
             ("expires", Arg::from(expires.as_str())),
         ],
     );
@@ -234,6 +345,14 @@ fn invoice_message(deps: &Deps, ctx: &Ctx, order: &Order) -> Reply {
         )],
     ]);
     vec![ctx.say_with(text, keyboard)]
+}
+
+/// `text`, then `line` as a paragraph of its own if there is one.
+fn with_line(text: String, line: Option<String>) -> String {
+    match line {
+        Some(line) => format!("{text}\n\n{line}"),
+        None => text,
+    }
 }
 
 /// "HH:MM UTC, <date>" — invoices last hours, so the time matters more than the day.

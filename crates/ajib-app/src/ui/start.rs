@@ -82,7 +82,10 @@ fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
             button(t("btn-support"), Callback::Support),
             button(t("btn-help"), Callback::Help),
         ],
-        vec![button(t("btn-language"), Callback::Language)],
+        vec![
+            button(t("btn-balance"), Callback::Balance),
+            button(t("btn-language"), Callback::Language),
+        ],
     ];
     if ctx.role.is_staff() {
         rows.push(vec![button(t("btn-admin"), Callback::Admin)]);

@@ -5,6 +5,7 @@ mod broadcasts;
 mod dialogs;
 mod inbox;
 mod jobs;
+mod ledger;
 mod migrations;
 mod orders;
 mod plans;

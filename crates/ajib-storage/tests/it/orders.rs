@@ -1,6 +1,6 @@
 //! Orders: invoicing, exactly-once payment, test orders, polling and stats.
 
-use ajib_domain::{Money, OrderKind, OrderStatus, TelegramId, TransitionError};
+use ajib_domain::{Currency, Money, OrderKind, OrderStatus, TelegramId, TransitionError};
 use ajib_storage::{Error, NewOrder, PaidOutcome};
 
 use crate::{db, invoice, invoiced_order, ok, paid_order, plan, t, usd, user};
@@ -54,17 +54,32 @@ async fn confirmation_checks_the_invoice_and_the_state() {
     ));
     assert!(ok(db.store.mark_expired(order.id, t(2_000)).await));
     assert!(!ok(db.store.mark_expired(order.id, t(2_001)).await));
-    match db
+    // A payment that arrives after the invoice expired is still honoured.
+    let late = ok(db
         .store
         .confirm_paid(order.id, &invoice(order.id).uuid, t(2_002))
+        .await);
+    assert!(matches!(late, PaidOutcome::Granted(_)), "{late:?}");
+    assert_eq!(ok(db.store.pending_jobs_count().await), 1);
+
+    // A closed (failed) order is not granted, and nothing is credited.
+    let other = invoiced_order(&db.store, 1, &month, None).await;
+    assert!(ok(db.store.mark_failed(other.id, "cancel", t(2_003)).await));
+    match db
+        .store
+        .confirm_paid(other.id, &invoice(other.id).uuid, t(2_004))
         .await
     {
         Err(Error::IllegalTransition(TransitionError { from, to })) => {
-            assert_eq!((from, to), (OrderStatus::Expired, OrderStatus::Paid));
+            assert_eq!((from, to), (OrderStatus::Failed, OrderStatus::Paid));
         }
         other => panic!("expected an illegal transition, got {other:?}"),
     }
-    assert_eq!(ok(db.store.pending_jobs_count().await), 0);
+    assert_eq!(ok(db.store.pending_jobs_count().await), 1);
+    assert_eq!(
+        ok(db.store.balance(TelegramId(1), Currency::USD).await),
+        usd(0)
+    );
 }
 
 #[tokio::test]
@@ -368,10 +383,13 @@ async fn an_open_invoice_is_found_for_the_same_purchase_only() {
         note: None,
     };
     let expires = order.invoice.as_ref().unwrap().expires;
-    let found = ok(db.store.open_invoice(&same, expires.plus_secs(-1)).await);
+    let found = ok(db
+        .store
+        .open_invoice(&same, plan.price, expires.plus_secs(-1))
+        .await);
     assert_eq!(found.map(|it| it.id), Some(order.id));
     assert_eq!(
-        ok(db.store.open_invoice(&same, expires).await),
+        ok(db.store.open_invoice(&same, plan.price, expires).await),
         None,
         "no longer payable"
     );
@@ -390,15 +408,23 @@ async fn an_open_invoice_is_found_for_the_same_purchase_only() {
         },
     ] {
         assert_eq!(
-            ok(db.store.open_invoice(&different, t(0)).await),
+            ok(db
+                .store
+                .open_invoice(&different, different.amount, t(0))
+                .await),
             None,
             "{different:?}"
         );
     }
+    assert_eq!(
+        ok(db.store.open_invoice(&same, usd(100), t(0)).await),
+        None,
+        "an invoice for another part of the price"
+    );
     let uuid = invoice(order.id).uuid;
     ok(db.store.confirm_paid(order.id, &uuid, t(2_000)).await);
     assert_eq!(
-        ok(db.store.open_invoice(&same, t(0)).await),
+        ok(db.store.open_invoice(&same, plan.price, t(0)).await),
         None,
         "paid is not open"
     );
