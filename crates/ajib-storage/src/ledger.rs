@@ -319,7 +319,7 @@ pub(crate) fn settle(
 }
 
 /// Debits the order's price, marks it paid and queues its provisioning.
-fn buy(tx: &Connection, order: &Order, now: UnixTime) -> Result<JobId, Error> {
+pub(crate) fn buy(tx: &Connection, order: &Order, now: UnixTime) -> Result<JobId, Error> {
     if order.amount.minor() > 0 {
         tx.execute(
             "INSERT INTO ledger (user_id, currency, amount_minor, cause, order_id, created_at) \
@@ -337,7 +337,7 @@ fn buy(tx: &Connection, order: &Order, now: UnixTime) -> Result<JobId, Error> {
     enqueue_provisioning(tx, &paid, now)
 }
 
-/// An open order whose invoice paid out to the balance is closed, and says why.
+/// An open (or expired) order whose invoice paid out to the balance is closed, and says why.
 fn close_unpaid(
     tx: &Connection,
     order: &Order,
@@ -347,13 +347,17 @@ fn close_unpaid(
     tx.execute(
         "UPDATE orders SET status = ?2, updated_at = ?3, next_poll_at = NULL, \
          note = coalesce(note || '; ', '') || 'paid to the balance' \
-         WHERE id = ?1 AND status IN ('created', 'invoiced')",
+         WHERE id = ?1 AND status IN ('created', 'invoiced', 'expired')",
         params![order.id.0, to.as_str(), now.0],
     )?;
     Ok(())
 }
 
-fn balance(conn: &Connection, user: TelegramId, currency: Currency) -> Result<Money, Error> {
+pub(crate) fn balance(
+    conn: &Connection,
+    user: TelegramId,
+    currency: Currency,
+) -> Result<Money, Error> {
     let minor: i64 = conn.query_row(
         "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE user_id = ?1 AND currency = ?2",
         params![user.0, currency.code()],

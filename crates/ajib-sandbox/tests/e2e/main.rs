@@ -14,3 +14,4 @@ mod intake;
 mod journey;
 mod payments;
 mod support;
+mod wallet;

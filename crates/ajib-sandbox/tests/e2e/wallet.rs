@@ -1,0 +1,294 @@
+//! Every paid cent lands somewhere (issue 17): each Heleket outcome × the
+//! order's state × how the bot hears of it, against the fake Heleket, gives
+//! the expected grant, ledger rows, user message and admin alert.
+
+use ajib_domain::{Currency, OrderId, OrderStatus, TelegramId};
+use ajib_storage::LedgerCause;
+use ajib_testkit::{
+    heleket::{PayOutcome, WebhookMode},
+    telegram::SimUser,
+};
+
+use crate::support::{Env, has_text, until};
+
+/// The first demo plan's price, in cents.
+const PRICE: i64 = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// The invoice is open.
+    Open,
+    /// We gave up on it (Heleket still waited): expired by time.
+    Expired,
+    /// Heleket said it failed earlier; the order is closed.
+    Cancelled,
+    /// The same outcome was settled before; this is a repeat.
+    AlreadyPaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    Webhook,
+    Poller,
+    CheckButton,
+}
+
+/// What a case must end with.
+#[derive(Debug)]
+struct Expect {
+    status: &'static [OrderStatus],
+    /// The `payment` credit of the invoice (0: none).
+    credited: i64,
+    /// Whether the order was bought (one `purchase` debit).
+    bought: bool,
+    balance: i64,
+    /// Text of the message the user gets (the last one for a repeat).
+    user_says: Option<&'static str>,
+    /// Text of the message the admins get.
+    admins_hear: Option<&'static str>,
+}
+
+const PAID: &[OrderStatus] = &[OrderStatus::Paid, OrderStatus::Provisioned];
+
+fn received(outcome: PayOutcome) -> i64 {
+    match outcome {
+        PayOutcome::Paid => PRICE,
+        PayOutcome::PaidOver => PRICE * 11 / 10,
+        PayOutcome::WrongAmount => PRICE / 2,
+        PayOutcome::Cancel => 0,
+    }
+}
+
+fn expect(outcome: PayOutcome, state: State, delivery: Delivery) -> Expect {
+    let got = received(outcome);
+    // The poller asks only about open and expired invoices; a closed one is
+    // heard of by webhook or the user's Check button.
+    let unheard = state == State::Cancelled && delivery == Delivery::Poller;
+    let nothing = |status| Expect {
+        status,
+        credited: 0,
+        bought: false,
+        balance: 0,
+        user_says: None,
+        admins_hear: None,
+    };
+    match (outcome, state) {
+        (PayOutcome::Cancel, State::Open) => Expect {
+            user_says: Some("didn't go through"),
+            ..nothing(&[OrderStatus::Failed])
+        },
+        (PayOutcome::Cancel, State::Expired) => nothing(&[OrderStatus::Expired]),
+        (PayOutcome::Cancel, _) => nothing(&[OrderStatus::Failed]),
+        (_, State::Cancelled) if unheard => nothing(&[OrderStatus::Failed]),
+        (PayOutcome::Paid | PayOutcome::PaidOver, State::Cancelled) => Expect {
+            status: &[OrderStatus::Failed],
+            credited: got,
+            bought: false,
+            balance: got,
+            user_says: Some("could no longer be filled"),
+            admins_hear: None,
+        },
+        (PayOutcome::Paid | PayOutcome::PaidOver, _) => Expect {
+            status: PAID,
+            credited: got,
+            bought: true,
+            balance: got - PRICE,
+            user_says: Some(match outcome {
+                PayOutcome::PaidOver => "more than the price",
+                _ => "Payment received",
+            }),
+            admins_hear: Some("New purchase"),
+        },
+        (PayOutcome::WrongAmount, state) => Expect {
+            status: match state {
+                State::Cancelled => &[OrderStatus::Failed],
+                _ => &[OrderStatus::Underpaid],
+            },
+            credited: got,
+            bought: false,
+            balance: got,
+            user_says: Some("but the invoice was for"),
+            admins_hear: Some("Underpaid order"),
+        },
+    }
+}
+
+async fn run_outcome(outcome: PayOutcome) {
+    let env = Env::start().await;
+    let mut idx = 0;
+    for state in [
+        State::Open,
+        State::Expired,
+        State::Cancelled,
+        State::AlreadyPaid,
+    ] {
+        if outcome == PayOutcome::Cancel && state == State::AlreadyPaid {
+            continue; // Heleket does not cancel a paid invoice.
+        }
+        for delivery in [Delivery::Webhook, Delivery::Poller, Delivery::CheckButton] {
+            idx += 1;
+            let user = SimUser::new(9_000 + idx, "Case");
+            run_case(&env, &user, outcome, state, delivery).await;
+        }
+    }
+}
+
+async fn run_case(
+    env: &Env,
+    user: &SimUser,
+    outcome: PayOutcome,
+    state: State,
+    delivery: Delivery,
+) {
+    let case = format!("{outcome:?} × {state:?} × {delivery:?}");
+    let telegram = &env.sandbox.telegram;
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let store = &env.sandbox.app.deps.store;
+    telegram.add_user(user);
+    let open = env.open_invoice(user, "v1:l:en");
+    let order = open.order;
+    let want = expect(outcome, state, delivery);
+    let now = ajib_app::deps::now();
+    match state {
+        State::Open => (),
+        State::Expired => assert!(store.mark_expired(order, now).await.unwrap(), "{case}"),
+        State::Cancelled => assert!(store.mark_failed(order, "fail", now).await.unwrap()),
+        State::AlreadyPaid => {
+            heleket.set_webhook_mode(WebhookMode::Once);
+            heleket.pay(&open.invoice.uuid, outcome);
+            // Everything the first settlement says is out before the repeat.
+            if let Some(needle) = want.user_says {
+                env.wait_new(user, 0, |it| has_text(it, needle));
+            }
+            if let Some(needle) = want.admins_hear {
+                let order_ref = format!("#{}", order.0);
+                env.wait_new(env.user(2), 0, |it| {
+                    has_text(it, needle) && has_text(it, &order_ref)
+                });
+            }
+        }
+    }
+    let admin_chat = ajib_sandbox::ADMIN_ID;
+    let user_before = telegram.messages(user.id).len();
+    let admin_before = telegram.messages(admin_chat).len();
+    let mode = match delivery {
+        Delivery::Webhook => WebhookMode::Once,
+        Delivery::Poller | Delivery::CheckButton => WebhookMode::Never,
+    };
+    heleket.set_webhook_mode(mode);
+    let webhooks = heleket.webhooks_sent();
+    heleket.pay(&open.invoice.uuid, outcome);
+    deliver(env, user, order, delivery, webhooks).await;
+
+    let stored = store.get_order(order).await.unwrap().unwrap();
+    assert!(
+        want.status.contains(&stored.status),
+        "{case}: order {:?}, want {:?}",
+        stored.status,
+        want.status
+    );
+    let rows = store.ledger_for_order(order).await.unwrap();
+    let sum = |cause| -> Vec<i64> {
+        rows.iter()
+            .filter(|it| it.cause == cause)
+            .map(|it| it.delta_minor)
+            .collect()
+    };
+    let credits = sum(LedgerCause::Payment);
+    match want.credited {
+        0 => assert!(credits.is_empty(), "{case}: {credits:?}"),
+        amount => assert_eq!(credits, [amount], "{case}"),
+    }
+    let purchases = sum(LedgerCause::Purchase);
+    assert_eq!(
+        purchases.len(),
+        usize::from(want.bought),
+        "{case}: {purchases:?}"
+    );
+    let balance = store
+        .balance(TelegramId(user.id), Currency::USD)
+        .await
+        .unwrap();
+    assert_eq!(balance.minor(), want.balance, "{case}");
+
+    if let Some(needle) = want.user_says {
+        let after = match state {
+            // A repeat says nothing new: the first settlement's message stands alone.
+            State::AlreadyPaid => 0,
+            _ => user_before,
+        };
+        env.wait_new(user, after, |it| has_text(it, needle));
+        if state == State::AlreadyPaid {
+            let repeats = telegram
+                .messages(user.id)
+                .iter()
+                .skip(user_before)
+                .filter(|it| has_text(it, needle))
+                .count();
+            // Check answers "payment received" for a paid order; nothing else repeats.
+            let answered = delivery == Delivery::CheckButton && needle == "Payment received";
+            assert_eq!(repeats, usize::from(answered), "{case}: told again");
+        }
+    }
+    if let Some(needle) = want.admins_hear {
+        let after = if state == State::AlreadyPaid {
+            0
+        } else {
+            admin_before
+        };
+        let order_ref = format!("#{}", order.0);
+        env.wait_new(env.user(2), after, |it| {
+            has_text(it, needle) && has_text(it, &order_ref)
+        });
+    }
+}
+
+/// Lets the bot hear of the outcome the way `delivery` says, and waits until it has.
+async fn deliver(env: &Env, user: &SimUser, order: OrderId, delivery: Delivery, webhooks: usize) {
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let deps = &env.sandbox.app.deps;
+    match delivery {
+        Delivery::Webhook => {
+            // The bot answers the webhook once it has reconciled.
+            until("the webhook to be answered", async || {
+                heleket.webhooks_sent() > webhooks
+            })
+            .await;
+        }
+        Delivery::Poller => {
+            let due = ajib_app::deps::now().plus_secs(-1);
+            deps.store.set_next_poll(order, due).await.unwrap();
+            ajib_app::core::poller::round(deps).await;
+        }
+        Delivery::CheckButton => {
+            let telegram = &env.sandbox.telegram;
+            let answered = telegram.callback_answers().len();
+            telegram.press_button(user, 1, &format!("v1:c:{}", order.0));
+            until("the Check press to be handled", async || {
+                telegram.callback_answers().len() > answered
+                    && deps.store.unhandled_updates(10).await.unwrap().is_empty()
+            })
+            .await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paid_lands_once_whatever_the_order_and_the_delivery() {
+    run_outcome(PayOutcome::Paid).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paid_over_keeps_the_excess_on_the_balance() {
+    run_outcome(PayOutcome::PaidOver).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_underpayment_is_credited_and_the_missing_part_told() {
+    run_outcome(PayOutcome::WrongAmount).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_credits_nothing() {
+    run_outcome(PayOutcome::Cancel).await;
+}
