@@ -388,3 +388,41 @@ admin-stats-chart-caption = 📈 Revenue per day, last 30 days (tallest bar: { $
 
 # Variables: $id (plan id)
 btn-admin-plan-edit = ✏️ Edit #{ $id }
+
+## Balances
+
+# Variables: $balance (formatted money)
+admin-user-balance = 💰 <b>Balance: { $balance }</b>
+# Variables: $line (a balance-line, already formatted), $note (the admin's reason)
+admin-user-ledger-note = { $line } · <i>{ $note }</i>
+btn-admin-balance = 💰 Adjust balance
+btn-admin-balance-confirm = ✅ Confirm
+# Variables: $user (Telegram user id), $balance (formatted money)
+admin-balance-ask-amount =
+    💰 User <code>{ $user }</code> holds { $balance }.
+    Send the change with its sign: <code>+5</code> adds, <code>-2.50</code> takes.
+# Variables: $max (the largest change, in whole currency units)
+admin-balance-bad-amount =
+    ⚠️ That is not an amount. Send it with its sign, like <code>+5</code> or <code>-2.50</code>: not zero, no more decimals than the currency has, and at most { $max } at a time.
+# Variables: $balance (formatted money)
+admin-balance-too-much = ⚠️ The balance is only { $balance }; it cannot go below zero. Send a smaller amount:
+# Variables: $change (signed formatted money)
+admin-balance-ask-reason = Why does the balance change by { $change }? The reason goes to the ledger, the audit log and the user (up to 200 characters):
+# Variables: $user (Telegram user id), $change (signed formatted money), $before, $after (formatted money), $reason (text)
+admin-balance-preview =
+    💰 <b>Balance of</b> <code>{ $user }</code>
+    Change: { $change }
+    Balance: { $before } → { $after }
+    Reason: { $reason }
+    The user will be told. Confirm?
+# Variables: $user (Telegram user id), $change (signed formatted money), $balance (formatted money)
+admin-balance-done = ✅ The balance of <code>{ $user }</code> changed by { $change }; it is now { $balance }.
+# Sent to the customer. Variables: $change (signed formatted money), $balance (formatted money), $reason (the admin's text)
+balance-adjusted-notice =
+    💰 Your balance was changed by { $change }.
+    Reason: { $reason }
+    Your balance is now { $balance }.
+# Variables: $owed (formatted money, one per currency), $credited (formatted money, one per currency)
+admin-stats-balances =
+    💳 Balances owed to users: { $owed }
+    💳 Paid into balances in 30 days: { $credited } (top-ups, overpayments and payments that could not buy their plan)

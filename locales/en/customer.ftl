@@ -44,6 +44,21 @@ balance-cause-purchase = plan bought
 balance-cause-refund = refund
 balance-cause-adjustment = adjusted by support
 balance-cause-reward = reward
+btn-add-funds = ➕ Add funds
+btn-topup-other = ✏️ Another amount
+topup-choose = ➕ <b>Add funds</b>
+    How much would you like to add to your balance? You pay by crypto invoice; the money then pays for plans and renewals in one tap.
+# Variables: $max (String) - the largest top-up, from format_money.
+topup-ask = ✏️ Type the amount to add, for example 7.50 (at most { $max }).
+# Variables: $max (String) - the largest top-up, from format_money.
+topup-invalid = ⚠️ That is not an amount we can take. Type a number such as 7.50, at least 1 and at most { $max }.
+# Variables:
+#   $amount (String) - the top-up, from format_money.
+#   $expires (String) - when the invoice runs out.
+topup-invoice = 🧾 Invoice to add <b>{ $amount }</b> to your balance. Pay it before { $expires }; the balance is credited as soon as the payment is confirmed.
+# Variables: $amount (String), $balance (String) - from format_money.
+topup-credited = ✅ { $amount } added to your balance (now { $balance }).
+topup-already-credited = ✅ This top-up is already on your balance.
 btn-back = 🔙 Back
 btn-menu = 🏠 Menu
 btn-cancel = ✖️ Cancel
@@ -209,6 +224,36 @@ renew-confirm =
 #   $name (String) - service name.
 #   $expires (String) - new expiry date from format_date.
 renewal-done = ✅ <b>{ $name }</b> has been renewed and is valid until { $expires }.
+
+## Auto-renew from the balance
+
+btn-autorenew-on = ✅ Auto-renew: on
+btn-autorenew-off = ⬜ Auto-renew: off
+# Variables:
+#   $days (Number) - AUTO_RENEW_DAYS_BEFORE: days before expiry it renews (0: at expiry).
+service-autorenew-on = 🔁 Auto-renew is <b>on</b>: this service renews from your balance { $days ->
+        [0] when it expires
+        [one] { $days } day before it expires
+       *[other] { $days } days before it expires
+    }, if your balance covers the price.
+# Variables:
+#   $days (Number) - AUTO_RENEW_DAYS_BEFORE: days before expiry it would renew (0: at expiry).
+service-autorenew-off = Auto-renew is off. Turn it on to renew from your balance { $days ->
+        [0] when the service expires
+        [one] { $days } day before it expires
+       *[other] { $days } days before it expires
+    }, whenever your balance covers the price.
+# Variables:
+#   $name (String) - service name.
+#   $price (String) - what was paid, from format_money.
+#   $balance (String) - the balance left, from format_money.
+autorenew-done = 🔁 <b>{ $name }</b> was renewed automatically from your balance: { $price } paid, { $balance } left. The new expiry date follows in a moment.
+# Variables:
+#   $name (String) - service name.
+#   $price (String) - the renewal price, from format_money.
+#   $balance (String) - the balance now, from format_money.
+#   $expires (String) - current expiry date from format_date.
+autorenew-short = ⚠️ <b>{ $name }</b> expires on { $expires } and auto-renew is on, but your balance ({ $balance }) does not cover the renewal ({ $price }). Add funds and it renews by itself, or renew now by invoice.
 
 ## Free test
 

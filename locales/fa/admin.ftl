@@ -254,3 +254,31 @@ admin-stats-outcomes =
 admin-stats-chart-caption = 📈 درآمد روزانه در ۳۰ روز گذشته (بلندترین ستون: { $max }).
 
 btn-admin-plan-edit = ✏️ ویرایش #{ $id }
+
+## موجودی
+
+admin-user-balance = 💰 <b>موجودی: { $balance }</b>
+admin-user-ledger-note = { $line } · <i>{ $note }</i>
+btn-admin-balance = 💰 اصلاح موجودی
+btn-admin-balance-confirm = ✅ تأیید
+admin-balance-ask-amount =
+    💰 موجودی کاربر <code>{ $user }</code>: { $balance }
+    تغییر را با علامتش بفرستید: <code>+۵</code> اضافه می‌کند و <code>-۲٫۵۰</code> کم می‌کند.
+admin-balance-bad-amount =
+    ⚠️ این مبلغ معتبر نیست. آن را با علامت بفرستید، مثل <code>+۵</code> یا <code>-۲٫۵۰</code>: صفر نباشد، اعشارش بیشتر از ارز نباشد و هر بار حداکثر { $max } باشد.
+admin-balance-too-much = ⚠️ موجودی فقط { $balance } است و نمی‌تواند منفی شود. مبلغ کمتری بفرستید:
+admin-balance-ask-reason = چرا موجودی { $change } تغییر می‌کند؟ دلیل در دفتر حساب و گزارش ممیزی ثبت و به کاربر هم گفته می‌شود (حداکثر ۲۰۰ نویسه):
+admin-balance-preview =
+    💰 <b>موجودی</b> <code>{ $user }</code>
+    تغییر: { $change }
+    موجودی: { $before } ← { $after }
+    دلیل: { $reason }
+    به کاربر اطلاع داده می‌شود. تأیید می‌کنید؟
+admin-balance-done = ✅ موجودی <code>{ $user }</code> به اندازهٔ { $change } تغییر کرد و اکنون { $balance } است.
+balance-adjusted-notice =
+    💰 موجودی شما { $change } تغییر کرد.
+    دلیل: { $reason }
+    موجودی فعلی شما: { $balance }
+admin-stats-balances =
+    💳 بدهی به کاربران (جمع موجودی‌ها): { $owed }
+    💳 واریز به موجودی‌ها در ۳۰ روز: { $credited } (شارژها، اضافه‌پرداخت‌ها و پرداخت‌هایی که به خرید پلن نرسیدند)

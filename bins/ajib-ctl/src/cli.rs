@@ -418,6 +418,8 @@ pub struct UsersArgs {
 pub enum UsersCommand {
     /// Find users by Telegram id, @username or a fragment of a name.
     Find(UsersFind),
+    /// Show a user's balance and latest ledger rows, or change it with a reason.
+    Balance(UsersBalance),
 }
 
 /// Find users by Telegram id, @username or name fragment.
@@ -427,6 +429,30 @@ pub struct UsersFind {
     /// telegram id or @username (one profile), or part of a name, @username or panel username (a list)
     #[argh(positional)]
     pub query: String,
+    /// machine-readable output
+    #[argh(switch)]
+    pub json: bool,
+}
+
+/// Show a user's balance and its latest movements; --add or --sub (with --reason) changes it.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "balance")]
+pub struct UsersBalance {
+    /// telegram user id
+    #[argh(positional)]
+    pub id: i64,
+    /// credit this amount, e.g. 5 or 2.50, in the configured currency (HELEKET_CURRENCY)
+    #[argh(option)]
+    pub add: Option<String>,
+    /// take this amount, e.g. 5 or 2.50; refused if the balance holds less
+    #[argh(option)]
+    pub sub: Option<String>,
+    /// why (required with --add or --sub); kept in the ledger and the audit log
+    #[argh(option)]
+    pub reason: Option<String>,
+    /// how many ledger rows to show (default 10)
+    #[argh(option, default = "10")]
+    pub limit: u32,
     /// machine-readable output
     #[argh(switch)]
     pub json: bool,

@@ -6,6 +6,7 @@
 
 mod admins;
 mod backup;
+mod balance;
 mod cli;
 mod config;
 mod db;

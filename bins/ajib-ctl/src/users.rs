@@ -1,10 +1,10 @@
-//! `ajib-ctl users find`: look a customer up by Telegram id or @username, or list those matching a fragment.
+//! `ajib-ctl users find|balance`: look a customer up by Telegram id or @username, or list those matching a fragment; their balance.
 
 use ajib_domain::TelegramId;
 
 use ajib_storage::UserRow;
 
-use crate::{cli::UsersCommand, db::Db, envfile::EnvFile, paths::Paths, system};
+use crate::{balance, cli::UsersCommand, db::Db, envfile::EnvFile, paths::Paths, system};
 
 /// Most matches a fragment search prints.
 const MAX_MATCHES: u32 = 50;
@@ -14,7 +14,10 @@ pub fn run(paths: &Paths, command: UsersCommand) -> anyhow::Result<()> {
     system::require_installed(paths)?;
     system::require_admin(paths, "users")?;
     let env = EnvFile::read(&paths.env_file)?;
-    let UsersCommand::Find(args) = command;
+    let args = match command {
+        UsersCommand::Find(args) => args,
+        UsersCommand::Balance(args) => return balance::run(paths, &env, &args),
+    };
     let db = Db::open_existing(paths, &env)?;
     let query = args.query.trim();
     let user = match query.parse::<i64>() {

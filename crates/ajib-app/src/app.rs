@@ -16,6 +16,7 @@ use tokio::{sync::watch, task::JoinSet};
 use crate::{
     blocking::blocking,
     core::{
+        autorenew,
         backup::{self, BackupSettings},
         broadcast, poller, provision, reminders,
     },
@@ -141,6 +142,7 @@ impl App {
         tasks.spawn(provision::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(poller::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(reminders::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(autorenew::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(backup::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(broadcast::run(deps.clone(), shutdown_rx.clone()));
         let mut routes = http::router(deps.clone(), telegram_routes);
@@ -249,6 +251,7 @@ fn settings(config: &Config, backups: &BackupSettings) -> Settings {
         backup_keep: config.backup_keep,
         env_file: backups.env_file(),
         backup_signing_key: backup::signing_key(config.backup_signing_key.as_ref()),
+        auto_renew_days_before: config.auto_renew_days_before,
     }
 }
 

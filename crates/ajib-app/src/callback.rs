@@ -11,7 +11,7 @@
 //! variant all come from that one row, so a button cannot be added without
 //! all of them.
 
-use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId};
+use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId, TopupId};
 
 const VERSION: &str = "v1";
 /// The highest page number a button may carry (a million users at ten a page).
@@ -49,7 +49,30 @@ macro_rules! id_args {
     )*};
 }
 
-id_args!(PlanId, OrderId, ServiceId, TelegramId, BroadcastId);
+id_args!(PlanId, OrderId, ServiceId, TelegramId, BroadcastId, TopupId);
+
+/// Most whole currency units one top-up adds.
+pub const MAX_TOPUP_UNITS: u32 = 1_000;
+
+/// A top-up amount in whole currency units, 1 to [`MAX_TOPUP_UNITS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopupUnits(pub u32);
+
+impl CallbackArg for TopupUnits {
+    fn encode(self) -> String {
+        self.0.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        canonical_digits(text)
+            .then(|| text.parse::<u32>().ok())
+            .flatten()
+            .filter(|it| (1..=MAX_TOPUP_UNITS).contains(it))
+            .map(Self)
+    }
+    fn samples() -> Vec<Self> {
+        vec![Self(1), Self(MAX_TOPUP_UNITS)]
+    }
+}
 
 impl CallbackArg for Page {
     fn encode(self) -> String {
@@ -210,6 +233,8 @@ callbacks! {
     Renew(ServiceId) = "r", Customer;
     /// Renew a service: create the renewal order and its invoice.
     RenewBuy(ServiceId) = "rb", Customer;
+    /// Turn auto-renew from the balance on or off for a service.
+    AutoRenew(ServiceId) = "ra", Customer;
     /// Show the free test offer.
     TestOffer = "t", Customer;
     /// Take the free test account.
@@ -218,6 +243,14 @@ callbacks! {
     Apps = "a", Customer;
     /// The user's balance and its latest movements.
     Balance = "bl", Customer;
+    /// The top-up amounts on offer.
+    AddFunds = "bf", Customer;
+    /// Top up the balance by this many whole units: an invoice.
+    Topup(TopupUnits) = "tu", Customer;
+    /// Top up by an amount the user types.
+    TopupOther = "to", Customer;
+    /// Ask again whether a top-up's invoice was paid.
+    CheckTopup(TopupId) = "ct", Customer;
     /// Support contact.
     Support = "su", Customer;
     /// Help text.
@@ -276,6 +309,10 @@ callbacks! {
     AdminExtend(ServiceId) = "aex", Admin;
     /// Admin: queue the provisioning of a stuck paid order again.
     AdminRetryProvision(OrderId) = "apv", Admin;
+    /// Admin: start adjusting a user's balance (asks for a signed amount, then a reason).
+    AdminBalance(TelegramId) = "abal", Admin;
+    /// Admin: apply the balance change previewed in the dialogue.
+    AdminBalanceConfirm = "abalc", Admin;
     /// Admin: back up now.
     AdminBackup = "abk", Owner;
     /// Owner: write a backup with the config's secrets masked and send it.

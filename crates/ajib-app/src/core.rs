@@ -9,11 +9,14 @@
 //! [`crate::callback`] and [`crate::keyboards`].
 
 pub mod alerts;
+pub mod autorenew;
 pub mod backup;
 pub mod broadcast;
 pub mod delivery;
+pub mod invoice;
 pub mod notify;
 pub mod payments;
 pub mod poller;
 pub mod provision;
 pub mod reminders;
+pub mod topups;

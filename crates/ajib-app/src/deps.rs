@@ -84,6 +84,8 @@ pub struct Settings {
     pub env_file: Option<std::path::PathBuf>,
     /// `BACKUP_SIGNING_KEY`: signs backups and checks uploads; `None` makes unsigned backups.
     pub backup_signing_key: Option<ajib_backup::SigningKey>,
+    /// `AUTO_RENEW_DAYS_BEFORE`: days before expiry auto-renew renews from the balance.
+    pub auto_renew_days_before: u32,
 }
 
 /// Last heartbeat of each worker, in unix seconds.
@@ -95,6 +97,8 @@ pub struct Health {
     pub poller: AtomicI64,
     /// The reminder scheduler.
     pub reminders: AtomicI64,
+    /// The auto-renew worker.
+    pub autorenew: AtomicI64,
 }
 
 impl Health {

@@ -5,7 +5,7 @@ use std::{
     sync::{Arc, atomic::Ordering},
 };
 
-use ajib_domain::OrderId;
+use ajib_domain::{OrderId, TopupId};
 use axum::{
     Json, Router,
     body::Bytes,
@@ -16,7 +16,7 @@ use axum::{
 use tokio::sync::watch;
 
 use crate::{
-    core::payments,
+    core::{payments, topups},
     deps::{Deps, now},
 };
 
@@ -71,6 +71,13 @@ async fn heleket_webhook(State(deps): State<Arc<Deps>>, body: Bytes) -> StatusCo
             return StatusCode::UNAUTHORIZED;
         }
     };
+    if let Some(topup) = payment
+        .order_id
+        .as_deref()
+        .and_then(TopupId::from_invoice_ref)
+    {
+        return topup_webhook(&deps, topup, &payment.uuid).await;
+    }
     let Some(order_id) = payment
         .order_id
         .as_deref()
@@ -111,6 +118,29 @@ async fn heleket_webhook(State(deps): State<Arc<Deps>>, body: Bytes) -> StatusCo
     StatusCode::OK
 }
 
+/// A verified webhook for a top-up: only a hint, like an order's.
+async fn topup_webhook(deps: &Deps, id: TopupId, uuid: &str) -> StatusCode {
+    let topup = match deps.store.get_topup(id).await {
+        Ok(Some(topup)) => topup,
+        Ok(None) => {
+            log::warn!("verified heleket webhook for missing top-up {id}; ignored");
+            return StatusCode::OK;
+        }
+        Err(err) => {
+            log::error!("webhook for top-up {id}: storage error {err}");
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
+    };
+    if topup.invoice.as_ref().is_none_or(|it| it.uuid != uuid) {
+        log::warn!("webhook invoice {uuid} does not belong to top-up {id}; ignored");
+        return StatusCode::OK;
+    }
+    if let Err(err) = topups::reconcile(deps, &topup).await {
+        log::warn!("webhook for top-up {id} not reconciled now (the poller retries): {err}");
+    }
+    StatusCode::OK
+}
+
 /// 200 with details when the database answers and every worker beat recently, else 503.
 async fn healthz(State(deps): State<Arc<Deps>>) -> (StatusCode, Json<serde_json::Value>) {
     let at = now().0;
@@ -120,6 +150,7 @@ async fn healthz(State(deps): State<Arc<Deps>>) -> (StatusCode, Json<serde_json:
         ("provision", age(&deps.health.provision)),
         ("poller", age(&deps.health.poller)),
         ("reminders", age(&deps.health.reminders)),
+        ("autorenew", age(&deps.health.autorenew)),
     ];
     let workers_ok = workers.iter().all(|(_, secs)| *secs <= STALE_AFTER_SECS);
     let body = serde_json::json!({

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod admin_backup;
+pub mod admin_balance;
 pub mod admin_broadcast;
 pub mod admin_grant;
 pub mod admin_orders;

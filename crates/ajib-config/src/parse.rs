@@ -53,6 +53,8 @@ pub struct Config {
     pub flood_window_secs: u32,
     /// Failed provisioning attempts before admins are alerted.
     pub provision_alert_after: u32,
+    /// Days before expiry auto-renew renews from the balance (0: at expiry).
+    pub auto_renew_days_before: u32,
 }
 
 /// How Telegram updates arrive.
@@ -246,6 +248,7 @@ impl Reader<'_> {
             flood_max_updates: self.number("FLOOD_MAX_UPDATES"),
             flood_window_secs: self.number("FLOOD_WINDOW_SECS"),
             provision_alert_after: self.number("PROVISION_ALERT_AFTER"),
+            auto_renew_days_before: self.number("AUTO_RENEW_DAYS_BEFORE"),
             data_dir,
             database_path,
             http_listen: http_listen?,

@@ -260,6 +260,12 @@ pub static VARS: &[VarSpec] = &[
         Some("5"),
         "Failed provisioning attempts before admins are alerted.",
     ),
+    var(
+        "AUTO_RENEW_DAYS_BEFORE",
+        Kind::Number { min: 0, max: 30 },
+        Some("1"),
+        "Days before expiry a service with auto-renew on is renewed from the balance (0: at expiry).",
+    ),
 ];
 
 /// Whether `name` is a variable AJIB reads (including `CLIENT_DL_URL_<PLATFORM>`).

@@ -27,6 +27,11 @@ pub struct JobId(pub i64);
 pub struct BroadcastId(pub i64);
 
 const INVOICE_REF_PREFIX: &str = "ajib-";
+const TOPUP_REF_PREFIX: &str = "ajib-topup-";
+
+/// The id of a balance top-up; also the Heleket `order_id` through [`TopupId::invoice_ref`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopupId(pub i64);
 
 impl OrderId {
     /// The public reference sent to Heleket as its `order_id`: `ajib-<id>`.
@@ -38,16 +43,35 @@ impl OrderId {
     /// Parses a reference made by [`OrderId::invoice_ref`]; `None` for anything else.
     #[must_use]
     pub fn from_invoice_ref(reference: &str) -> Option<Self> {
-        let digits = reference.strip_prefix(INVOICE_REF_PREFIX)?;
-        // Only canonical forms: no sign, no leading zero, so the mapping is one-to-one.
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        if digits.len() > 1 && digits.starts_with('0') {
-            return None;
-        }
-        digits.parse::<i64>().ok().map(Self)
+        parse_ref(INVOICE_REF_PREFIX, reference).map(Self)
     }
+}
+
+impl TopupId {
+    /// The public reference sent to Heleket as its `order_id`: `ajib-topup-<id>`.
+    #[must_use]
+    pub fn invoice_ref(self) -> String {
+        format!("{TOPUP_REF_PREFIX}{}", self.0)
+    }
+
+    /// Parses a reference made by [`TopupId::invoice_ref`]; `None` for anything else.
+    #[must_use]
+    pub fn from_invoice_ref(reference: &str) -> Option<Self> {
+        parse_ref(TOPUP_REF_PREFIX, reference).map(Self)
+    }
+}
+
+/// The number after `prefix`, in canonical form only (no sign, no leading
+/// zero), so that the mapping is one-to-one.
+fn parse_ref(prefix: &str, reference: &str) -> Option<i64> {
+    let digits = reference.strip_prefix(prefix)?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.len() > 1 && digits.starts_with('0') {
+        return None;
+    }
+    digits.parse::<i64>().ok()
 }
 
 macro_rules! display_inner {
@@ -60,7 +84,15 @@ macro_rules! display_inner {
     )*};
 }
 
-display_inner!(TelegramId, OrderId, PlanId, ServiceId, JobId, BroadcastId);
+display_inner!(
+    TelegramId,
+    OrderId,
+    PlanId,
+    ServiceId,
+    JobId,
+    BroadcastId,
+    TopupId
+);
 
 #[cfg(test)]
 mod tests {
@@ -94,5 +126,14 @@ mod tests {
         check_ref("AJIB-1", None);
         check_ref("1", None);
         check_ref("ajib-9223372036854775808", None);
+    }
+
+    #[test]
+    fn top_up_and_order_references_never_overlap() {
+        assert_eq!(TopupId(7).invoice_ref(), "ajib-topup-7");
+        assert_eq!(TopupId::from_invoice_ref("ajib-topup-7"), Some(TopupId(7)));
+        assert_eq!(OrderId::from_invoice_ref("ajib-topup-7"), None);
+        assert_eq!(TopupId::from_invoice_ref("ajib-7"), None);
+        assert_eq!(TopupId::from_invoice_ref("ajib-topup-07"), None);
     }
 }

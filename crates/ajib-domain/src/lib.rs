@@ -24,7 +24,7 @@ mod time;
 
 pub use crate::{
     eligibility::{TestPolicy, TestRefusal, test_eligibility},
-    ids::{BroadcastId, JobId, OrderId, PlanId, ServiceId, TelegramId},
+    ids::{BroadcastId, JobId, OrderId, PlanId, ServiceId, TelegramId, TopupId},
     lang::Lang,
     money::{Currency, Money, MoneyError},
     order::{Invoice, Order, OrderKind, OrderStatus, TransitionError, UnknownStatus},

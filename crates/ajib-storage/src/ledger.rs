@@ -116,6 +116,9 @@ pub struct ConfirmedPayment {
     pub grantable: bool,
 }
 
+/// The largest single adjustment, in minor units (a hundred million of a two-decimal currency).
+pub const MAX_ADJUSTMENT_MINOR: u64 = 10_000_000_000;
+
 const LEDGER_COLUMNS: &str = "id, user_id, currency, amount_minor, cause, order_id, invoice_uuid, actor_id, note, created_at";
 
 impl Store {
@@ -175,6 +178,12 @@ impl Store {
         if delta_minor == 0 {
             return Err(Error::Conflict {
                 what: "an adjustment of zero changes nothing",
+            });
+        }
+        // A typo's worth of digits must not overflow the ledger's sums for good.
+        if delta_minor.unsigned_abs() > MAX_ADJUSTMENT_MINOR {
+            return Err(Error::Conflict {
+                what: "an adjustment that large is surely a mistake",
             });
         }
         let reason = reason.to_owned();

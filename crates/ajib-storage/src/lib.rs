@@ -22,6 +22,7 @@
 //! - [`Store::backup_to`] copies a consistent snapshot while the bot runs.
 
 mod admin;
+mod autorenew;
 mod broadcasts;
 mod dialogs;
 mod error;
@@ -33,10 +34,12 @@ mod plans;
 mod services;
 mod stats;
 mod store;
+mod topups;
 mod users;
 
 pub use crate::{
     admin::{Actor, Admin, AdminRole, AuditEntry},
+    autorenew::{AUTO_RENEW_GRACE_SECS, AutoRenewOutcome},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
     error::{Error, SqliteError},
     jobs::{Job, PROVISION_JOB, RetryOutcome, StuckOrder},
@@ -45,5 +48,6 @@ pub use crate::{
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},
     store::{CURRENT_SCHEMA_VERSION, Store},
+    topups::{Topup, TopupSettlement, TopupStatus},
     users::{Audience, UserRow, UserSeen},
 };

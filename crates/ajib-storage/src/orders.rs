@@ -478,7 +478,11 @@ pub(crate) fn get_order(conn: &Connection, id: OrderId) -> Result<Option<Order>,
 }
 
 /// Moves `order` to paid if the state machine allows it; must run inside a write transaction.
-fn insert_order(conn: &Connection, order: &NewOrder, now: UnixTime) -> Result<Order, Error> {
+pub(crate) fn insert_order(
+    conn: &Connection,
+    order: &NewOrder,
+    now: UnixTime,
+) -> Result<Order, Error> {
     let kind = match order.renews {
         Some(_) => "renewal",
         None => "new",

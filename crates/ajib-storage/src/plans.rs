@@ -8,7 +8,7 @@ use crate::{
     store::{money, query_opt, query_vec, to_u32},
 };
 
-const PLAN_COLUMNS: &str =
+pub(crate) const PLAN_COLUMNS: &str =
     "id, name_en, name_fa, days, traffic_gb, price_minor, currency, active, sort_order";
 
 impl Store {
@@ -121,7 +121,7 @@ impl Store {
     }
 }
 
-fn read_plan(row: &Row<'_>) -> Result<Plan, Error> {
+pub(crate) fn read_plan(row: &Row<'_>) -> Result<Plan, Error> {
     Ok(Plan {
         id: PlanId(row.get("id")?),
         name: PlanName {

@@ -29,7 +29,7 @@ pub struct NewService {
     pub traffic_limit_bytes: Option<u64>,
 }
 
-const SERVICE_COLUMNS: &str = "id, user_id, blitz_username, plan_id, is_test, created_at, expires_at, traffic_limit_bytes, status";
+pub(crate) const SERVICE_COLUMNS: &str = "id, user_id, blitz_username, plan_id, is_test, created_at, expires_at, traffic_limit_bytes, status";
 
 impl Store {
     /// Stores the service a new-service or test order created and moves the order `paid → provisioned`.
@@ -264,7 +264,7 @@ fn mark_provisioned(
     }
 }
 
-fn get_service(conn: &Connection, id: ServiceId) -> Result<Option<Service>, Error> {
+pub(crate) fn get_service(conn: &Connection, id: ServiceId) -> Result<Option<Service>, Error> {
     query_opt(
         conn,
         &format!("SELECT {SERVICE_COLUMNS} FROM services WHERE id = ?1"),
@@ -273,7 +273,7 @@ fn get_service(conn: &Connection, id: ServiceId) -> Result<Option<Service>, Erro
     )
 }
 
-fn read_service(row: &Row<'_>) -> Result<Service, Error> {
+pub(crate) fn read_service(row: &Row<'_>) -> Result<Service, Error> {
     let status_text: String = row.get("status")?;
     let status = ServiceStatus::parse(&status_text).map_err(|_| Error::Decode {
         column: "services.status",

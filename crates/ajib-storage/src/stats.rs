@@ -119,6 +119,29 @@ impl Store {
         .await
     }
 
+    /// Money from invoice payments since `since` that stayed on balances, per
+    /// currency: each payment less the purchase it paid for in the same
+    /// settlement (written after it, for the same order), never below zero.
+    ///
+    /// So it counts top-ups, the excess of an overpayment and payments that
+    /// could not be granted (late, repriced, underpaid), and not admin
+    /// adjustments; an order paid from the balance before its invoice was
+    /// paid too leaves the whole payment on the balance, and counts it.
+    pub async fn credited_by_payments(&self, since: UnixTime) -> Result<Vec<Money>, Error> {
+        self.with_conn(move |conn| {
+            let sql = "SELECT currency, sum(credited) AS amount_minor FROM ( \
+                         SELECT p.currency AS currency, max(0, p.amount_minor + coalesce( \
+                           (SELECT sum(b.amount_minor) FROM ledger b WHERE b.cause = 'purchase' \
+                             AND b.order_id = p.order_id AND b.id > p.id), 0)) AS credited \
+                         FROM ledger p WHERE p.cause = 'payment' AND p.created_at >= ?1) \
+                       GROUP BY currency HAVING sum(credited) > 0 ORDER BY currency";
+            query_vec(conn, sql, [since.0], |row| {
+                money(row, "amount_minor", "currency")
+            })
+        })
+        .await
+    }
+
     /// How the non-test orders created since `since` ended up, per status, most common first.
     pub async fn order_outcomes(&self, since: UnixTime) -> Result<Vec<(OrderStatus, u64)>, Error> {
         self.with_conn(move |conn| {

@@ -22,6 +22,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_dialogs.sql"),
     include_str!("../migrations/0005_inbox.sql"),
     include_str!("../migrations/0006_ledger.sql"),
+    include_str!("../migrations/0007_auto_renew.sql"),
+    include_str!("../migrations/0008_topups.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

@@ -26,19 +26,19 @@ use crate::{
     keyboards::{button, inline, link},
 };
 
-use self::received::received;
+pub(crate) use self::received::received;
 
 /// Seconds between two polls of one invoice (Heleket asks for ≥ 30 s).
 pub const POLL_INTERVAL_SECS: i64 = 30;
 
 /// Grace after the invoice's expiry before we give up on it, for payments in flight.
-const EXPIRY_GRACE_SECS: i64 = 120;
+pub(crate) const EXPIRY_GRACE_SECS: i64 = 120;
 
 /// How often an expired invoice is asked about again, for a payment in flight.
-const LATE_POLL_SECS: i64 = 300;
+pub(crate) const LATE_POLL_SECS: i64 = 300;
 
 /// How long after its expiry an invoice is still asked about.
-const LATE_WINDOW_SECS: i64 = 24 * 3600;
+pub(crate) const LATE_WINDOW_SECS: i64 = 24 * 3600;
 
 /// What reconciling an order did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,14 +370,22 @@ async fn balance_text(deps: &Deps, order: &Order) -> anyhow::Result<String> {
 
 /// Checks that Heleket's invoice is this order's, for this amount and currency.
 fn matches_order(info: &Invoice, order: &Order) -> Result<(), String> {
-    let reference = order.id.invoice_ref();
-    if info.order_id.as_deref() != Some(reference.as_str()) {
+    matches_invoice(info, &order.id.invoice_ref(), order.invoice_amount)
+}
+
+/// Checks that Heleket's invoice is the one we issued under `reference` for `amount`.
+pub(crate) fn matches_invoice(
+    info: &Invoice,
+    reference: &str,
+    amount: Money,
+) -> Result<(), String> {
+    if info.order_id.as_deref() != Some(reference) {
         return Err(format!(
             "order reference {:?}, expected {reference:?}",
             info.order_id
         ));
     }
-    let currency = order.amount.currency();
+    let currency = amount.currency();
     if info.currency.as_deref() != Some(currency.code()) {
         return Err(format!(
             "currency {:?}, expected {}",
@@ -385,13 +393,12 @@ fn matches_order(info: &Invoice, order: &Order) -> Result<(), String> {
             currency.code()
         ));
     }
-    let amount = info.amount.as_deref().map(|it| Money::parse(it, currency));
-    match amount {
-        Some(Ok(amount)) if amount == order.invoice_amount => Ok(()),
+    match info.amount.as_deref().map(|it| Money::parse(it, currency)) {
+        Some(Ok(asked)) if asked == amount => Ok(()),
         _ => Err(format!(
             "amount {:?}, expected {}",
             info.amount,
-            order.invoice_amount.to_decimal_string()
+            amount.to_decimal_string()
         )),
     }
 }

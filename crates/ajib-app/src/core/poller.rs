@@ -6,7 +6,7 @@ use tokio::sync::watch;
 
 use crate::{
     blocking::pause,
-    core::payments,
+    core::{payments, topups},
     deps::{Deps, Health, now},
 };
 
@@ -26,8 +26,13 @@ pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// Reconciles every invoice that is due.
+/// Reconciles every invoice that is due: orders', then top-ups'.
 pub async fn round(deps: &Deps) {
+    orders(deps).await;
+    topups::poll_due(deps, BATCH).await;
+}
+
+async fn orders(deps: &Deps) {
     let due = match deps.store.due_for_poll(now(), BATCH).await {
         Ok(due) => due,
         Err(err) => {

@@ -9,7 +9,7 @@ use crate::{
     chart::bar_chart_png,
     deps::{Deps, i18n_lang, now},
     format::{date, price},
-    ui::{Ctx, Handled, staff::back_to_admin},
+    ui::{Ctx, Handled, HandlerError, staff::back_to_admin},
 };
 
 /// Days the chart and the breakdown cover.
@@ -72,11 +72,41 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Handled {
         ],
     );
     let mut text = text;
+    text.push_str("\n\n");
+    text.push_str(&balances(deps, ctx, month).await?);
     let (breakdown, chart) = breakdown(deps, ctx, month, &revenue).await;
     text.push_str(&breakdown);
     let mut reply = vec![ctx.screen(text, back_to_admin(deps, ctx))];
     reply.extend(chart);
     Ok(reply)
+}
+
+/// What the shop owes on balances now, and what invoice payments put on balances since `since`.
+async fn balances(deps: &Deps, ctx: &Ctx, since: UnixTime) -> Result<String, HandlerError> {
+    let owed = deps.store.balances_owed().await?;
+    let credited = deps.store.credited_by_payments(since).await?;
+    let owed = amounts(deps, ctx, &owed);
+    let credited = amounts(deps, ctx, &credited);
+    Ok(deps.t(
+        ctx.lang,
+        "admin-stats-balances",
+        &[
+            ("owed", Arg::from(owed.as_str())),
+            ("credited", Arg::from(credited.as_str())),
+        ],
+    ))
+}
+
+/// Amounts in several currencies, "5.00 USD, 2.00 EUR"; zero in the bot's currency when there are none.
+fn amounts(deps: &Deps, ctx: &Ctx, amounts: &[Money]) -> String {
+    if amounts.is_empty() {
+        return price(ctx.lang, Money::zero(deps.settings.currency));
+    }
+    amounts
+        .iter()
+        .map(|it| price(ctx.lang, *it))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Days listed one by one under the headline figures.

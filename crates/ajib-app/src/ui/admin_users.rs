@@ -11,7 +11,7 @@
 //! Every change is audited; the router has already checked that the sender is an admin.
 
 use ajib_domain::{Service, ServiceId, TelegramId, UnixTime};
-use ajib_i18n::Arg;
+use ajib_i18n::{Arg, Html};
 use ajib_storage::UserRow;
 use ajib_transport::{Keyboard, Outgoing, Priority, SendError};
 
@@ -25,6 +25,7 @@ use crate::{
     ui::{
         Ctx, Handled, HandlerError,
         admin_broadcast::{prepare_text, refuse_text},
+        balance,
         dialog::{self, Dialog, Input, UserStep as Step},
         notice, services,
         staff::{ascii_digits, audit, cancel_keyboard, invalid},
@@ -35,6 +36,8 @@ use crate::{
 const MAX_SERVICES_SHOWN: usize = 8;
 /// Latest orders listed on a profile.
 const MAX_ORDERS_SHOWN: usize = 5;
+/// Latest ledger rows listed on a profile.
+const MAX_LEDGER_SHOWN: u32 = 5;
 /// Most days one extension may add.
 const MAX_EXTEND_DAYS: u32 = 3650;
 
@@ -262,6 +265,10 @@ async fn render_profile(
                 Callback::AdminGrant(row.id),
             ),
         ],
+        vec![button(
+            deps.t(ctx.lang, "btn-admin-balance", &[]),
+            Callback::AdminBalance(row.id),
+        )],
     ];
     let shown: Vec<&Service> = services.iter().take(MAX_SERVICES_SHOWN).collect();
     // Expired accounts are not worth a round trip to the panel; the rest are
@@ -309,6 +316,8 @@ async fn render_profile(
         text.push('\n');
         text.push_str(&order_line(deps, ctx, order).await);
     }
+    text.push_str("\n\n");
+    text.push_str(&balance_lines(deps, ctx, row.id).await?);
     rows.push(vec![button(
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::AdminUsers,
@@ -317,6 +326,38 @@ async fn render_profile(
         rows = keyboards::for_support(rows);
     }
     Ok((text, inline(rows)))
+}
+
+/// The balance and its latest movements, each with the admin's reason when it has one.
+async fn balance_lines(
+    deps: &Deps,
+    ctx: &Ctx,
+    user: TelegramId,
+) -> Result<String, ajib_storage::Error> {
+    let balance = deps.store.balance(user, deps.settings.currency).await?;
+    let entries = deps.store.ledger_of(user, MAX_LEDGER_SHOWN).await?;
+    let mut text = deps.t(
+        ctx.lang,
+        "admin-user-balance",
+        &[("balance", Arg::from(price(ctx.lang, balance).as_str()))],
+    );
+    for entry in &entries {
+        let line = balance::entry_line(deps, ctx, entry);
+        text.push('\n');
+        match &entry.note {
+            Some(note) => text.push_str(&deps.t(
+                ctx.lang,
+                "admin-user-ledger-note",
+                &[
+                    // Built by `entry_line` from the catalogue, its arguments escaped.
+                    ("line", Arg::from(Html::trusted(&line))),
+                    ("note", Arg::from(note.as_str())),
+                ],
+            )),
+            None => text.push_str(&line),
+        }
+    }
+    Ok(text)
 }
 
 /// "🧾 #42 Monthly · paid · $5.00 · 27 Nov 2026" for the profile.

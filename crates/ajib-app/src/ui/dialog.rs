@@ -33,6 +33,8 @@ pub enum Dialog {
     Users(UserStep),
     /// An owner is to upload a backup archive to restore.
     RestoreBackup,
+    /// A customer is to type how much to add to their balance.
+    TopupAmount,
     /// An uploaded archive passed every check but its signature; the owner may confirm it.
     ConfirmUnsignedRestore(UnsignedUpload),
 }
@@ -108,6 +110,23 @@ pub enum UserStep {
     Days(ServiceId),
     /// The text to send to this user.
     Message(TelegramId),
+    /// The signed amount to add to (or take from) this user's balance.
+    BalanceAmount(TelegramId),
+    /// Why this user's balance changes by this many minor units.
+    BalanceReason(TelegramId, i64),
+    /// A balance change shown for confirmation.
+    BalancePreview(Adjustment),
+}
+
+/// A balance change an admin is about to confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adjustment {
+    /// Whose balance.
+    pub user: TelegramId,
+    /// Minor units of the bot's currency added (positive) or taken (negative), never zero.
+    pub delta_minor: i64,
+    /// Why, for the ledger, the audit log and the user.
+    pub reason: String,
 }
 
 /// What a staff member sent while a dialogue is open: a text, or a photo with its caption.
@@ -148,6 +167,7 @@ impl Dialog {
             Self::Users(UserStep::Search { .. } | UserStep::Message(_)) => Role::Support,
             Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) => Role::Admin,
             Self::RestoreBackup | Self::ConfirmUnsignedRestore(_) => Role::Owner,
+            Self::TopupAmount => Role::Customer,
         }
     }
 }
@@ -202,6 +222,28 @@ pub async fn take_preview(
         }
         other => {
             // Not a preview: put it back as it was.
+            save(deps, user, &other).await;
+            None
+        }
+    }
+}
+
+/// Closes the user's dialogue and returns it if it is a balance change they
+/// may still confirm; of two racing taps, only one gets it.
+pub async fn take_adjustment(deps: &Deps, user: TelegramId, role: Role) -> Option<Adjustment> {
+    let state = match deps.store.take_dialog(user, now()).await {
+        Ok(state) => state?,
+        Err(err) => {
+            log::error!("cannot read the dialogue of {user}: {err}");
+            return None;
+        }
+    };
+    match decode(&state)? {
+        Dialog::Users(UserStep::BalancePreview(adjustment)) if role.allows(Role::Admin) => {
+            Some(adjustment)
+        }
+        other => {
+            // Not a balance preview: put it back as it was.
             save(deps, user, &other).await;
             None
         }
@@ -263,7 +305,20 @@ enum Wire {
     MessageUser {
         user: i64,
     },
+    BalanceAmount {
+        user: i64,
+    },
+    BalanceReason {
+        user: i64,
+        delta_minor: i64,
+    },
+    BalancePreview {
+        user: i64,
+        delta_minor: i64,
+        reason: String,
+    },
     RestoreBackup,
+    TopupAmount,
     ConfirmUnsignedRestore {
         file_id: String,
         file_name: Option<String>,
@@ -327,7 +382,18 @@ fn encode(dialog: &Dialog) -> String {
         },
         Dialog::Users(UserStep::Days(service)) => Wire::ExtendDays { service: service.0 },
         Dialog::Users(UserStep::Message(user)) => Wire::MessageUser { user: user.0 },
+        Dialog::Users(UserStep::BalanceAmount(user)) => Wire::BalanceAmount { user: user.0 },
+        Dialog::Users(UserStep::BalanceReason(user, delta_minor)) => Wire::BalanceReason {
+            user: user.0,
+            delta_minor: *delta_minor,
+        },
+        Dialog::Users(UserStep::BalancePreview(adjustment)) => Wire::BalancePreview {
+            user: adjustment.user.0,
+            delta_minor: adjustment.delta_minor,
+            reason: adjustment.reason.clone(),
+        },
         Dialog::RestoreBackup => Wire::RestoreBackup,
+        Dialog::TopupAmount => Wire::TopupAmount,
         Dialog::ConfirmUnsignedRestore(upload) => Wire::ConfirmUnsignedRestore {
             file_id: upload.file_id.clone(),
             file_name: upload.file_name.clone(),
@@ -391,7 +457,21 @@ fn decode(state: &str) -> Option<Dialog> {
         }
         Wire::ExtendDays { service } => Dialog::Users(UserStep::Days(ServiceId(service))),
         Wire::MessageUser { user } => Dialog::Users(UserStep::Message(TelegramId(user))),
+        Wire::BalanceAmount { user } => Dialog::Users(UserStep::BalanceAmount(TelegramId(user))),
+        Wire::BalanceReason { user, delta_minor } => {
+            Dialog::Users(UserStep::BalanceReason(TelegramId(user), delta_minor))
+        }
+        Wire::BalancePreview {
+            user,
+            delta_minor,
+            reason,
+        } => Dialog::Users(UserStep::BalancePreview(Adjustment {
+            user: TelegramId(user),
+            delta_minor,
+            reason,
+        })),
         Wire::RestoreBackup => Dialog::RestoreBackup,
+        Wire::TopupAmount => Dialog::TopupAmount,
         Wire::ConfirmUnsignedRestore {
             file_id,
             file_name,
@@ -473,6 +553,13 @@ mod tests {
         )));
         check_round_trip(Dialog::Users(UserStep::Days(ServiceId(9))));
         check_round_trip(Dialog::Users(UserStep::Message(TelegramId(5))));
+        check_round_trip(Dialog::Users(UserStep::BalanceAmount(TelegramId(5))));
+        check_round_trip(Dialog::Users(UserStep::BalanceReason(TelegramId(5), -250)));
+        check_round_trip(Dialog::Users(UserStep::BalancePreview(Adjustment {
+            user: TelegramId(5),
+            delta_minor: 500,
+            reason: "outage <refund> & \"sorry\"".to_owned(),
+        })));
         check_round_trip(Dialog::RestoreBackup);
         check_round_trip(Dialog::ConfirmUnsignedRestore(UnsignedUpload {
             file_id: "BQACAgIAAxkBAAI".to_owned(),
@@ -510,6 +597,23 @@ mod tests {
         );
         assert_eq!(
             Dialog::Users(UserStep::Days(ServiceId(1))).needs(),
+            Role::Admin
+        );
+        assert_eq!(
+            Dialog::Users(UserStep::BalanceAmount(TelegramId(1))).needs(),
+            Role::Admin
+        );
+        assert_eq!(
+            Dialog::Users(UserStep::BalanceReason(TelegramId(1), 5)).needs(),
+            Role::Admin
+        );
+        assert_eq!(
+            Dialog::Users(UserStep::BalancePreview(Adjustment {
+                user: TelegramId(1),
+                delta_minor: -5,
+                reason: "x".to_owned(),
+            }))
+            .needs(),
             Role::Admin
         );
         assert_eq!(Dialog::AddPlan(PlanDraft::default()).needs(), Role::Admin);

@@ -14,8 +14,8 @@ use crate::{
     deps::{Deps, now},
     role::Role,
     ui::{
-        Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_broadcast, admin_grant,
-        admin_orders, admin_staff, admin_stats, admin_user_list, admin_users, balance,
+        Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_balance, admin_broadcast,
+        admin_grant, admin_orders, admin_staff, admin_stats, admin_user_list, admin_users, balance,
         dialog::{self, Dialog, Input, UserStep},
         notice, services, shop, start, test_account,
     },
@@ -183,9 +183,20 @@ async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Handled {
         Dialog::Users(UserStep::Message(user)) => {
             admin_users::message(deps, ctx, user, input).await
         }
+        Dialog::Users(UserStep::BalanceAmount(user)) => {
+            admin_balance::on_amount(deps, ctx, user, input.text).await
+        }
+        Dialog::Users(UserStep::BalanceReason(user, delta_minor)) => {
+            admin_balance::on_reason(deps, ctx, user, delta_minor, input.text).await
+        }
+        // Text sent at the preview replaces the reason and shows the preview again.
+        Dialog::Users(UserStep::BalancePreview(it)) => {
+            admin_balance::on_reason(deps, ctx, it.user, it.delta_minor, input.text).await
+        }
         Dialog::RestoreBackup | Dialog::ConfirmUnsignedRestore(_) => {
             admin_backup::still_waiting(deps, ctx)
         }
+        Dialog::TopupAmount => balance::topup_typed(deps, ctx, input.text).await,
     }
 }
 
@@ -242,10 +253,15 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::Config(id) => services::config(deps, ctx, id).await,
         Callback::Renew(id) => shop::renew(deps, ctx, id).await,
         Callback::RenewBuy(id) => shop::renew_buy(deps, ctx, id).await,
+        Callback::AutoRenew(id) => services::toggle_auto_renew(deps, ctx, id).await,
         Callback::TestOffer => test_account::offer(deps, ctx).await,
         Callback::TestConfirm => test_account::confirm(deps, ctx).await,
         Callback::Apps => start::apps(deps, ctx),
         Callback::Balance => balance::show(deps, ctx).await,
+        Callback::AddFunds => balance::add_funds(deps, ctx).await,
+        Callback::Topup(units) => balance::topup_units(deps, ctx, units).await,
+        Callback::TopupOther => balance::topup_other(deps, ctx).await,
+        Callback::CheckTopup(id) => balance::check_topup(deps, ctx, id).await,
         Callback::Support => start::support(deps, ctx),
         Callback::Help => start::help(deps, ctx),
         Callback::Admin => admin::menu(deps, ctx),
@@ -293,6 +309,8 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id).await,
         Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user).await,
         Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
+        Callback::AdminBalance(user) => admin_balance::ask_amount(deps, ctx, user).await,
+        Callback::AdminBalanceConfirm => admin_balance::confirm(deps, ctx).await,
     }
 }
 

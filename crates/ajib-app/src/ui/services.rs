@@ -1,4 +1,5 @@
-//! "My services": the list, one service with live usage, and its configs.
+//! "My services": the list, one service with live usage and its auto-renew
+//! switch, and its configs.
 
 use ajib_domain::{Lang, Service, ServiceId, ServiceStatus};
 use ajib_i18n::Arg;
@@ -83,9 +84,23 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
         Callback::Config(id),
     )]];
     if !service.is_test {
+        let auto = deps.store.auto_renew_enabled(id).await?;
+        let (line, label) = match auto {
+            true => ("service-autorenew-on", "btn-autorenew-on"),
+            false => ("service-autorenew-off", "btn-autorenew-off"),
+        };
+        let days = deps.settings.auto_renew_days_before;
+        text = format!(
+            "{text}\n\n{}",
+            deps.t(ctx.lang, line, &[("days", Arg::from(days))])
+        );
         rows.push(vec![button(
             deps.t(ctx.lang, "btn-renew", &[]),
             Callback::Renew(id),
+        )]);
+        rows.push(vec![button(
+            deps.label(ctx.lang, label, &[]),
+            Callback::AutoRenew(id),
         )]);
     }
     rows.push(vec![button(
@@ -93,6 +108,26 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
         Callback::Services,
     )]);
     Ok(vec![ctx.screen(text, inline(rows))])
+}
+
+/// Turns auto-renew from the balance on or off for one of the user's own
+/// services (not a test account) and shows the service again.
+pub async fn toggle_auto_renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
+    let service = own_service(deps, ctx, id).await?;
+    if service.is_test {
+        return Err(HandlerError::stale("renewable service"));
+    }
+    let on = !deps.store.auto_renew_enabled(id).await?;
+    deps.store.set_auto_renew(id, ctx.user, on).await?;
+    log::info!(
+        "user {} turned auto-renew {} for service {id}",
+        ctx.user,
+        match on {
+            true => "on",
+            false => "off",
+        }
+    );
+    details(deps, ctx, id).await
 }
 
 /// Sends a service's configs again.

@@ -7,9 +7,11 @@ use ajib_i18n::Arg;
 use ajib_storage::NewOrder;
 
 use crate::{
-    blocking::blocking,
     callback::Callback,
-    core::payments::{self, Reconciled},
+    core::{
+        invoice,
+        payments::{self, Reconciled},
+    },
     deps::{Deps, now},
     format::{price, traffic},
     keyboards::{button, inline, link, menu_only},
@@ -285,39 +287,12 @@ async fn pay_choice(
 
 /// Asks Heleket for the invoice (our order reference is the idempotency key) and stores it.
 async fn create_invoice(deps: &Deps, order: &Order, plan: &Plan) -> anyhow::Result<Order> {
-    let settings = &deps.settings;
-    let request = heleket::CreateInvoice {
-        amount: order.invoice_amount.to_decimal_string(),
-        currency: order.amount.currency().code().to_owned(),
-        order_id: order.id.invoice_ref(),
-        url_callback: settings.heleket_callback_url.clone(),
-        url_return: None,
-        url_success: None,
-        lifetime: Some(settings.invoice_lifetime_secs),
-        to_currency: None,
-        network: settings.invoice_network.clone(),
-        additional_data: Some(format!("plan {} ({} days)", plan.id, plan.days)),
-        is_payment_multiple: None,
-    };
-    let client = deps.heleket.clone();
-    let invoice = blocking(move || client.create_invoice(&request)).await??;
-    let Some(url) = invoice.url.clone() else {
-        anyhow::bail!(
-            "heleket returned invoice {} without a payment url",
-            invoice.uuid
-        );
-    };
-    let created = now();
-    let fallback_expiry = created.plus_secs(i64::from(settings.invoice_lifetime_secs));
-    let stored = ajib_domain::Invoice {
-        uuid: invoice.uuid.clone(),
-        url,
-        expires: invoice.expired_at.map_or(fallback_expiry, UnixTime),
-    };
-    let next_poll = created.plus_secs(payments::POLL_INTERVAL_SECS);
+    let note = format!("plan {} ({} days)", plan.id, plan.days);
+    let invoice = invoice::issue(deps, order.id.invoice_ref(), order.invoice_amount, note).await?;
+    let next_poll = now().plus_secs(payments::POLL_INTERVAL_SECS);
     Ok(deps
         .store
-        .set_invoiced(order.id, &stored, next_poll, created)
+        .set_invoiced(order.id, &invoice, next_poll, now())
         .await?)
 }
 

@@ -190,6 +190,8 @@ async fn a_non_admin_pressing_admin_buttons_is_refused_and_nothing_changes() {
         "v1:agp:1002:1",
         "v1:apu:2",
         "v1:apd:1",
+        "v1:abal:1002",
+        "v1:abalc",
     ];
     let plans_before = env.sandbox.app.deps.store.list_plans(false).await.unwrap();
     for data in forged {
@@ -1043,4 +1045,65 @@ async fn a_message_formatted_in_telegram_reaches_the_user_with_its_formatting() 
         Some("<i>Hello</i>, see <a href=\"https://example.com/a?b=1&amp;c=2\">here</a> &lt;3")
     );
     assert_eq!(got.parse_mode.as_deref(), Some("HTML"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adjusts_a_balance_with_a_reason_once() {
+    let env = Env::start().await;
+    let admin = env.user(2).clone();
+    let user = env.user(0).clone();
+    env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let store = &env.sandbox.app.deps.store;
+    let id = TelegramId(user.id);
+
+    open_users(&env);
+    let profile = env.say(&admin, "1001", |it| {
+        button_data(it, "v1:abal:1001").is_some()
+    });
+    env.press(&admin, profile.message_id, "v1:abal:1001", |it| {
+        has_text(it, "holds")
+    });
+    env.say(&admin, "-1", |it| has_text(it, "cannot go below zero"));
+    env.say(&admin, "abc", |it| has_text(it, "not an amount"));
+    env.say(&admin, "+۵", |it| {
+        has_text(it, "Why does the balance change")
+    });
+    let preview = env.say(&admin, "goodwill for the outage", |it| {
+        button_data(it, "v1:abalc").is_some()
+    });
+    env.press(&admin, preview.message_id, "v1:abalc", |it| {
+        has_text(it, "changed by")
+    });
+    let usd = |minor| ajib_domain::Money::from_minor(minor, ajib_domain::Currency::USD).unwrap();
+    assert_eq!(
+        store.balance(id, ajib_domain::Currency::USD).await.unwrap(),
+        usd(500)
+    );
+    env.wait_new(&user, 0, |it| {
+        has_text(it, "Your balance was changed") && has_text(it, "goodwill for the outage")
+    });
+    // A second tap on the same preview changes nothing.
+    env.press(&admin, preview.message_id, "v1:abalc", |it| {
+        has_text(it, "expired") || has_text(it, "no longer")
+    });
+    assert_eq!(
+        store.balance(id, ajib_domain::Currency::USD).await.unwrap(),
+        usd(500)
+    );
+    let audit = store.recent_audit(10).await.unwrap();
+    let entry = audit
+        .iter()
+        .find(|it| it.action == "user.balance_adjust")
+        .expect("an audit entry");
+    assert!(
+        entry
+            .after_json
+            .as_deref()
+            .unwrap_or_default()
+            .contains("goodwill for the outage"),
+        "{entry:?}"
+    );
+    let rows = store.ledger_of(id, 5).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor, Some(TelegramId(admin.id)));
 }

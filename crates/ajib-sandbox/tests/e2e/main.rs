@@ -5,6 +5,7 @@
 //! the database recorded. Waiting is always a poll with a deadline.
 
 mod admin;
+mod autorenew;
 mod backup;
 mod blitz_real;
 mod dialogs;

@@ -9,7 +9,7 @@ use ajib_testkit::{
     telegram::SimUser,
 };
 
-use crate::support::{Env, has_text, until};
+use crate::support::{Env, button_data, has_text, until};
 
 /// The first demo plan's price, in cents.
 const PRICE: i64 = 300;
@@ -291,4 +291,98 @@ async fn an_underpayment_is_credited_and_the_missing_part_told() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_credits_nothing() {
     run_outcome(PayOutcome::Cancel).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_top_up_pays_the_next_plan_in_one_tap() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let store = &env.sandbox.app.deps.store;
+    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
+        button_data(it, "v1:bl").is_some()
+    });
+    let balance = env.press(&user, menu.message_id, "v1:bl", |it| {
+        button_data(it, "v1:bf").is_some()
+    });
+    let amounts = env.press(&user, balance.message_id, "v1:bf", |it| {
+        button_data(it, "v1:tu:").is_some()
+    });
+    let invoice_message = env.press(&user, amounts.message_id, "v1:tu:5", |it| {
+        has_text(it, "to your balance") && crate::support::button_url(it).is_some()
+    });
+    let url = crate::support::button_url(&invoice_message).unwrap();
+    let invoice = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .expect("the top-up invoice");
+    assert_eq!(invoice.amount, "5.00");
+    assert!(
+        invoice.order_id.starts_with("ajib-topup-"),
+        "{}",
+        invoice.order_id
+    );
+    // Paid after it ran out on our side, and the webhook came twice: once on the balance.
+    let topup = ajib_domain::TopupId::from_invoice_ref(&invoice.order_id).unwrap();
+    let now = ajib_app::deps::now();
+    assert!(
+        store
+            .close_topup(topup, ajib_storage::TopupStatus::Expired, "test", now)
+            .await
+            .unwrap()
+    );
+    heleket.set_webhook_mode(WebhookMode::Twice);
+    let before = env.sandbox.telegram.messages(user.id).len();
+    heleket.pay(&invoice.uuid, PayOutcome::Paid);
+    env.wait_new(&user, before, |it| has_text(it, "added to your balance"));
+    until("both webhooks", async || heleket.webhooks_sent() >= 2).await;
+    let usd = |minor| ajib_domain::Money::from_minor(minor, Currency::USD).unwrap();
+    let id = TelegramId(user.id);
+    assert_eq!(store.balance(id, Currency::USD).await.unwrap(), usd(500));
+
+    // The first plan costs 3.00: one tap pays it from the balance, no invoice.
+    let invoices = heleket.invoices().len();
+    let plans = env.say(&user, "/menu", |it| button_data(it, "v1:ps").is_some());
+    let list = env.press(&user, plans.message_id, "v1:ps", |it| {
+        button_data(it, "v1:p:").is_some()
+    });
+    let plan = button_data(&list, "v1:p:").unwrap();
+    let details = env.press(&user, list.message_id, &plan, |it| {
+        has_text(it, "from balance") || button_data(it, "v1:b:").is_some()
+    });
+    let buy = button_data(&details, "v1:b:").unwrap();
+    env.press(&user, details.message_id, &buy, |it| {
+        has_text(it, "from your balance")
+    });
+    env.wait_new(&user, 0, |it| has_text(it, "hy2://"));
+    assert_eq!(heleket.invoices().len(), invoices, "no invoice for it");
+    assert_eq!(store.balance(id, Currency::USD).await.unwrap(), usd(200));
+
+    // The next costs more than is left: the balance pays part, the invoice the rest.
+    let plans = env.say(&user, "/menu", |it| button_data(it, "v1:ps").is_some());
+    let list = env.press(&user, plans.message_id, "v1:ps", |it| {
+        button_data(it, "v1:p:").is_some()
+    });
+    let details = env.press(&user, list.message_id, &plan, |it| {
+        has_text(it, "pays part")
+    });
+    let rest = env.press(&user, details.message_id, &buy, |it| {
+        crate::support::button_url(it).is_some()
+    });
+    let url = crate::support::button_url(&rest).unwrap();
+    let invoice = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .expect("the invoice for the rest");
+    assert_eq!(invoice.amount, "1.00");
+    heleket.set_webhook_mode(WebhookMode::Once);
+    heleket.pay(&invoice.uuid, PayOutcome::Paid);
+    until("the second plan to be bought", async || {
+        store.balance(id, Currency::USD).await.unwrap().is_zero()
+            && store.services_of_user(id).await.unwrap().len() == 2
+    })
+    .await;
 }

@@ -376,3 +376,51 @@ async fn the_balance_pays_part_and_the_invoice_the_rest_exactly_once() {
     assert_eq!(settled, Settlement::Credited { amount: usd(300) });
     assert_eq!(balance(&db.store).await, 300);
 }
+
+#[tokio::test]
+async fn a_top_up_is_credited_once_even_after_it_expired() {
+    let db = db();
+    user(&db.store, 1).await;
+    let topup = ok(db.store.create_topup(ALICE, usd(1_000), t(1)).await);
+    let paid_invoice = ajib_domain::Invoice {
+        uuid: "topup-invoice".to_owned(),
+        url: "https://pay.example/t".to_owned(),
+        expires: t(100),
+    };
+    let topup = ok(db
+        .store
+        .set_topup_invoiced(topup.id, &paid_invoice, t(31), t(2))
+        .await);
+    assert_eq!(topup.status, ajib_storage::TopupStatus::Invoiced);
+    let found = ok(db.store.open_topup(ALICE, usd(1_000), t(50)).await);
+    assert_eq!(found.map(|it| it.id), Some(topup.id));
+    assert!(ok(db
+        .store
+        .close_topup(
+            topup.id,
+            ajib_storage::TopupStatus::Expired,
+            "ran out",
+            t(200)
+        )
+        .await));
+    assert!(matches!(
+        db.store
+            .settle_topup(topup.id, "someone-else", usd(1_000), t(201))
+            .await,
+        Err(Error::Conflict { .. })
+    ));
+    let settled = ok(db
+        .store
+        .settle_topup(topup.id, "topup-invoice", usd(1_000), t(202))
+        .await);
+    assert_eq!(settled, ajib_storage::TopupSettlement::Credited(usd(1_000)));
+    let again = ok(db
+        .store
+        .settle_topup(topup.id, "topup-invoice", usd(1_000), t(203))
+        .await);
+    assert_eq!(again, ajib_storage::TopupSettlement::AlreadySettled);
+    assert_eq!(balance(&db.store).await, 1_000);
+    let topup = ok(db.store.get_topup(topup.id).await).unwrap();
+    assert_eq!(topup.status, ajib_storage::TopupStatus::Paid);
+    assert_eq!(ok(db.store.due_topups(t(10_000), 10).await), []);
+}

@@ -1,6 +1,7 @@
 //! Integration tests of the storage crate, on real temporary database files.
 
 mod admin;
+mod autorenew;
 mod broadcasts;
 mod dialogs;
 mod inbox;
@@ -11,6 +12,7 @@ mod orders;
 mod plans;
 mod restore;
 mod services;
+mod stats;
 mod users;
 
 use std::path::PathBuf;

@@ -1,0 +1,46 @@
+//! Issuing a Heleket invoice for one of our references (an order or a top-up).
+
+use ajib_domain::{Invoice, Money, UnixTime};
+
+use crate::{
+    blocking::blocking,
+    deps::{Deps, now},
+};
+
+/// Asks Heleket for an invoice of `amount` under `reference` (Heleket's
+/// `order_id`, which makes a repeated call return the same invoice).
+pub async fn issue(
+    deps: &Deps,
+    reference: String,
+    amount: Money,
+    note: String,
+) -> anyhow::Result<Invoice> {
+    let settings = &deps.settings;
+    let request = heleket::CreateInvoice {
+        amount: amount.to_decimal_string(),
+        currency: amount.currency().code().to_owned(),
+        order_id: reference,
+        url_callback: settings.heleket_callback_url.clone(),
+        url_return: None,
+        url_success: None,
+        lifetime: Some(settings.invoice_lifetime_secs),
+        to_currency: None,
+        network: settings.invoice_network.clone(),
+        additional_data: Some(note),
+        is_payment_multiple: None,
+    };
+    let client = deps.heleket.clone();
+    let invoice = blocking(move || client.create_invoice(&request)).await??;
+    let Some(url) = invoice.url.clone() else {
+        anyhow::bail!(
+            "heleket returned invoice {} without a payment url",
+            invoice.uuid
+        );
+    };
+    let fallback_expiry = now().plus_secs(i64::from(settings.invoice_lifetime_secs));
+    Ok(Invoice {
+        uuid: invoice.uuid,
+        url,
+        expires: invoice.expired_at.map_or(fallback_expiry, UnixTime),
+    })
+}
