@@ -41,12 +41,12 @@ admin-underpaid =
 #   $user (String) - who paid.
 #   $error (String) - what went wrong.
 # Variables:
-#   $order (String) - order id.
+#   $order (String) - our reference of the invoice (ajib-N for an order, ajib-topup-N for a top-up).
 #   $user (String) - who the order is for.
 #   $invoice (String) - Heleket's invoice uuid.
 #   $details (String) - what does not match.
 admin-payment-mismatch =
-    🚨 <b>Payment does not match its order</b> #{ $order }
+    🚨 <b>Payment does not match its order</b> <code>{ $order }</code>
     User: { $user }
     Invoice: <code>{ $invoice }</code>
     { $details }

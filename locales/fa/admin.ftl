@@ -21,7 +21,7 @@ admin-new-purchase =
     مبلغ: { $price }
     سفارش: #{ $order }
 admin-payment-mismatch =
-    🚨 <b>پرداخت با سفارش خود نمی‌خواند</b> — سفارش #{ $order }
+    🚨 <b>پرداخت با سفارش خود نمی‌خواند</b> — سفارش <code>{ $order }</code>
     کاربر: { $user }
     فاکتور: <code>{ $invoice }</code>
     { $details }

@@ -346,17 +346,27 @@ async fn mismatch_found(
     let closed = deps.store.close_mismatch(order.id, &note, at).await?;
     deps.store.stop_polling(order.id).await?;
     if closed {
-        let order_ref = order.id.to_string();
-        let user = order.user.to_string();
-        let args = [
-            ("order", Arg::from(order_ref.as_str())),
-            ("user", Arg::from(user.as_str())),
-            ("invoice", Arg::from(uuid)),
-            ("details", Arg::from(what)),
-        ];
-        notify::admins(deps, "admin-payment-mismatch", &args).await;
+        alert_mismatch(deps, &order.id.invoice_ref(), order.user, uuid, what).await;
     }
     Ok(Reconciled::Mismatch)
+}
+
+/// Tells the owners, with the details, that an invoice does not match what we issued.
+pub(crate) async fn alert_mismatch(
+    deps: &Deps,
+    reference: &str,
+    user: ajib_domain::TelegramId,
+    uuid: &str,
+    what: &str,
+) {
+    let user = user.to_string();
+    let args = [
+        ("order", Arg::from(reference)),
+        ("user", Arg::from(user.as_str())),
+        ("invoice", Arg::from(uuid)),
+        ("details", Arg::from(what)),
+    ];
+    notify::admins(deps, "admin-payment-mismatch", &args).await;
 }
 
 async fn balance_text(deps: &Deps, order: &Order) -> anyhow::Result<String> {

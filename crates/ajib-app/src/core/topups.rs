@@ -16,7 +16,7 @@ use crate::{
         invoice, notify,
         payments::{
             EXPIRY_GRACE_SECS, LATE_POLL_SECS, LATE_WINDOW_SECS, POLL_INTERVAL_SECS,
-            matches_invoice, received,
+            alert_mismatch, matches_invoice, received,
         },
     },
     deps::{Deps, now},
@@ -176,15 +176,7 @@ async fn mismatch(
         .close_topup(topup.id, TopupStatus::Failed, what, now())
         .await?;
     if closed {
-        let reference = topup.id.invoice_ref();
-        let user = topup.user.to_string();
-        let args = [
-            ("order", Arg::from(reference.as_str())),
-            ("user", Arg::from(user.as_str())),
-            ("invoice", Arg::from(uuid)),
-            ("details", Arg::from(what)),
-        ];
-        notify::admins(deps, "admin-payment-mismatch", &args).await;
+        alert_mismatch(deps, &topup.id.invoice_ref(), topup.user, uuid, what).await;
     }
     Ok(TopupReconciled::Mismatch)
 }

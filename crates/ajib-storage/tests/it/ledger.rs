@@ -18,16 +18,22 @@ fn payment(order: ajib_domain::OrderId, received: i64, grantable: bool) -> Confi
     }
 }
 
+/// A fresh store with Alice and one invoiced order of a 5.00 plan.
+async fn one_invoiced_order() -> (crate::Db, ajib_domain::Order) {
+    let db = db();
+    user(&db.store, 1).await;
+    let month = plan(&db.store, 30, 500).await;
+    let order = invoiced_order(&db.store, 1, &month, None).await;
+    (db, order)
+}
+
 async fn balance(store: &Store) -> i64 {
     ok(store.balance(ALICE, Currency::USD).await).minor()
 }
 
 #[tokio::test]
 async fn paid_over_grants_and_keeps_the_excess() {
-    let db = db();
-    user(&db.store, 1).await;
-    let month = plan(&db.store, 30, 500).await;
-    let order = invoiced_order(&db.store, 1, &month, None).await;
+    let (db, order) = one_invoiced_order().await;
     let settled = ok(db
         .store
         .settle_payment(&payment(order.id, 550, true), t(2_000))
@@ -82,10 +88,7 @@ async fn a_late_payment_is_granted_unless_the_plan_changed() {
 
 #[tokio::test]
 async fn an_underpayment_is_credited_and_the_order_closed() {
-    let db = db();
-    user(&db.store, 1).await;
-    let month = plan(&db.store, 30, 500).await;
-    let order = invoiced_order(&db.store, 1, &month, None).await;
+    let (db, order) = one_invoiced_order().await;
     let settled = ok(db
         .store
         .settle_payment(&payment(order.id, 250, true), t(2_000))
@@ -99,10 +102,7 @@ async fn an_underpayment_is_credited_and_the_order_closed() {
 
 #[tokio::test]
 async fn paying_from_the_balance_needs_the_whole_price_and_happens_once() {
-    let db = db();
-    user(&db.store, 1).await;
-    let month = plan(&db.store, 30, 500).await;
-    let order = invoiced_order(&db.store, 1, &month, None).await;
+    let (db, order) = one_invoiced_order().await;
     assert!(matches!(
         db.store.pay_from_balance(order.id, t(2_000)).await,
         Err(Error::InsufficientBalance { .. })
