@@ -4,6 +4,7 @@
 //! are called through `$CARGO`, `tar`, `strip` and `sha256sum`.
 
 mod bench;
+mod fuzz;
 mod sign;
 
 use std::{
@@ -28,6 +29,7 @@ enum Task {
     Dist(Dist),
     Bench(Bench),
     Keygen(Keygen),
+    Fuzz(Fuzz),
 }
 
 /// Build target/dist/ajib-VERSION-TARGET.tar.gz with both binaries, deploy/ and locales/, and beside it SHA256SUMS and SHA256SUMS.sig.
@@ -46,6 +48,18 @@ struct Keygen {
     /// where to write the private key (must not exist)
     #[argh(positional)]
     out: PathBuf,
+}
+
+/// Run the hostile-input suites long: `cargo xtask fuzz [--cases N] [TARGET...]`.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "fuzz")]
+struct Fuzz {
+    /// cases per property (default 100000)
+    #[argh(option, default = "100_000")]
+    cases: u32,
+    /// targets to run: updates, callback, heleket, backup, config (default: all)
+    #[argh(positional, greedy)]
+    targets: Vec<String>,
 }
 
 /// Run a benchmark: `cargo xtask bench transport|journey [ARGS...]`.
@@ -82,6 +96,9 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "  dist    release build + target/dist/ajib-<version>-<target>.tar.gz, SHA256SUMS(.sig) [--sign-key FILE]"
             );
+            println!(
+                "  fuzz    hostile-input suites, release: `cargo xtask fuzz [--cases N] [TARGET...]`"
+            );
             println!("  keygen  make a release signing key: `cargo xtask keygen FILE`");
             println!(
                 "  bench   benchmarks: `cargo xtask bench transport [N] [M]`, \
@@ -92,6 +109,7 @@ fn main() -> anyhow::Result<()> {
         Some(Task::Dist(args)) => dist(&root, &args),
         Some(Task::Bench(bench)) => bench::run_bench(&root, &bench),
         Some(Task::Keygen(args)) => sign::keygen(&args.out),
+        Some(Task::Fuzz(args)) => fuzz::run_fuzz(&root, args.cases, &args.targets),
     }
 }
 

@@ -6,4 +6,6 @@
 
 pub mod blitz;
 pub mod heleket;
+#[cfg(feature = "hostile")]
+pub mod hostile;
 pub mod telegram;

@@ -1,6 +1,7 @@
 //! Integration tests of the backup archive format: round trip, tampered archives,
 //! signatures and schemas, and links planted in the service's directories.
 
+mod hostile;
 mod links;
 mod roundtrip;
 mod signed;
@@ -119,3 +120,5 @@ pub fn read(path: &Path) -> Vec<u8> {
         .unwrap();
     res
 }
+
+use ajib_testkit::hostile::check as check_hostile;

@@ -1,5 +1,6 @@
 //! Integration tests of ajib-transport against the fake Bot API over real HTTP.
 
+mod hostile;
 mod photos;
 mod polling;
 mod sender;
@@ -76,3 +77,7 @@ async fn eventually(what: &str, pred: impl Fn() -> bool) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+use ajib_testkit::hostile::{
+    cases as hostile_cases, check as check_hostile, check_n as check_hostile_n,
+};
