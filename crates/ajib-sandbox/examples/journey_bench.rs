@@ -369,10 +369,14 @@ impl Bot {
                 binary.display()
             );
         }
+        // The child runs in `dir`: a relative path must not be read from there.
+        let binary = binary
+            .canonicalize()
+            .with_context(|| format!("cannot find {}", binary.display()))?;
         let listen = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let log = dir.join("bot.log");
         let log_file = fs::File::create(&log)?;
-        let child = Command::new(binary)
+        let child = Command::new(&binary)
             .arg("run")
             .current_dir(dir)
             .env_clear()

@@ -16,3 +16,4 @@ mod journey;
 mod payments;
 mod support;
 mod wallet;
+mod wallet_props;
