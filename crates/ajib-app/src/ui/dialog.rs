@@ -207,30 +207,36 @@ pub async fn take_preview(
     user: TelegramId,
     role: Role,
 ) -> Option<(Composed, AudienceChoice)> {
-    let state = match deps.store.take_dialog(user, now()).await {
-        Ok(state) => state?,
-        Err(err) => {
-            log::error!("cannot read the dialogue of {user}: {err}");
-            return None;
-        }
-    };
-    match decode(&state)? {
+    take_if(deps, user, |dialog| match dialog {
         Dialog::Broadcast(BroadcastDraft::Preview { message, choice })
             if role.allows(Role::Admin) =>
         {
-            Some((message, choice))
+            Some((message.clone(), *choice))
         }
-        other => {
-            // Not a preview: put it back as it was.
-            save(deps, user, &other).await;
-            None
-        }
-    }
+        _ => None,
+    })
+    .await
 }
 
 /// Closes the user's dialogue and returns it if it is a balance change they
 /// may still confirm; of two racing taps, only one gets it.
 pub async fn take_adjustment(deps: &Deps, user: TelegramId, role: Role) -> Option<Adjustment> {
+    take_if(deps, user, |dialog| match dialog {
+        Dialog::Users(UserStep::BalancePreview(adjustment)) if role.allows(Role::Admin) => {
+            Some(adjustment.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// Takes the user's dialogue out in one step and keeps what `pick` accepts;
+/// anything else is put back as it was.
+async fn take_if<T>(
+    deps: &Deps,
+    user: TelegramId,
+    pick: impl FnOnce(&Dialog) -> Option<T>,
+) -> Option<T> {
     let state = match deps.store.take_dialog(user, now()).await {
         Ok(state) => state?,
         Err(err) => {
@@ -238,16 +244,12 @@ pub async fn take_adjustment(deps: &Deps, user: TelegramId, role: Role) -> Optio
             return None;
         }
     };
-    match decode(&state)? {
-        Dialog::Users(UserStep::BalancePreview(adjustment)) if role.allows(Role::Admin) => {
-            Some(adjustment)
-        }
-        other => {
-            // Not a balance preview: put it back as it was.
-            save(deps, user, &other).await;
-            None
-        }
+    let dialog = decode(&state)?;
+    let taken = pick(&dialog);
+    if taken.is_none() {
+        save(deps, user, &dialog).await;
     }
+    taken
 }
 
 /// Opens or replaces the user's dialogue; its 15 minutes start again.

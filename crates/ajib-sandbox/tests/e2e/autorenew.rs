@@ -43,6 +43,15 @@ fn turn_auto_renew_on(env: &Env, user: &SimUser, service: &Service) {
     );
 }
 
+/// User 0 buys the first plan: the user, their id, the service and its plan's price.
+async fn bought_service(env: &Env) -> (SimUser, TelegramId, Service, Money) {
+    let user = env.user(0).clone();
+    buy_first_plan(env, &user, "v1:l:en", "menu").await;
+    let service = env.only_service(&user).await;
+    let price = plan_price(env, &service).await;
+    (user.clone(), TelegramId(user.id), service, price)
+}
+
 /// The price of the service's plan.
 async fn plan_price(env: &Env, service: &Service) -> Money {
     let store = &env.sandbox.app.deps.store;
@@ -62,13 +71,9 @@ fn count(env: &Env, chat: i64, needle: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_renew_renews_once_from_the_balance() {
     let env = Env::start().await;
-    let user = env.user(0).clone();
-    let who = TelegramId(user.id);
-    buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let (user, who, service, price) = bought_service(&env).await;
     let deps = env.sandbox.app.deps.clone();
     let store = &deps.store;
-    let service = env.only_service(&user).await;
-    let price = plan_price(&env, &service).await;
     let currency: Currency = price.currency();
     // Enough for one renewal and most of another: a second debit would show.
     let credit = price.minor() * 2 - 1;
@@ -170,13 +175,9 @@ async fn auto_renew_renews_once_from_the_balance() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_balance_is_reminded_once_with_top_up_and_renew_buttons() {
     let env = Env::start().await;
-    let user = env.user(0).clone();
-    let who = TelegramId(user.id);
-    buy_first_plan(&env, &user, "v1:l:en", "menu").await;
+    let (user, who, service, price) = bought_service(&env).await;
     let deps = env.sandbox.app.deps.clone();
     let store = &deps.store;
-    let service = env.only_service(&user).await;
-    let price = plan_price(&env, &service).await;
     turn_auto_renew_on(&env, &user, &service);
     let at = ajib_app::deps::now();
     let service = store
