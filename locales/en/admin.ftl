@@ -396,6 +396,8 @@ admin-user-balance = 💰 <b>Balance: { $balance }</b>
 # Variables: $line (a balance-line, already formatted), $note (the admin's reason)
 admin-user-ledger-note = { $line } · <i>{ $note }</i>
 btn-admin-balance = 💰 Adjust balance
+# Variables: $id (order id)
+btn-admin-refunded = ↩️ #{ $id } refunded
 btn-admin-balance-confirm = ✅ Confirm
 # Variables: $user (Telegram user id), $balance (formatted money)
 admin-balance-ask-amount =

@@ -260,6 +260,7 @@ btn-admin-plan-edit = ✏️ ویرایش #{ $id }
 admin-user-balance = 💰 <b>موجودی: { $balance }</b>
 admin-user-ledger-note = { $line } · <i>{ $note }</i>
 btn-admin-balance = 💰 اصلاح موجودی
+btn-admin-refunded = ↩️ #{ $id } بازپرداخت شد
 btn-admin-balance-confirm = ✅ تأیید
 admin-balance-ask-amount =
     💰 موجودی کاربر <code>{ $user }</code>: { $balance }

@@ -313,6 +313,8 @@ callbacks! {
     AdminBalance(TelegramId) = "abal", Admin;
     /// Admin: apply the balance change previewed in the dialogue.
     AdminBalanceConfirm = "abalc", Admin;
+    /// Admin: record that an uncredited payment of this order was refunded outside the bot.
+    AdminRefunded(OrderId) = "arf", Admin;
     /// Admin: back up now.
     AdminBackup = "abk", Owner;
     /// Owner: write a backup with the config's secrets masked and send it.

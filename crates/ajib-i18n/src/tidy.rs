@@ -282,6 +282,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("admin-user-balance", &["balance"]),
     ("admin-user-ledger-note", &["line", "note"]),
     ("btn-admin-balance", &[]),
+    ("btn-admin-refunded", &["id"]),
     ("btn-admin-balance-confirm", &[]),
     ("admin-balance-ask-amount", &["user", "balance"]),
     ("admin-balance-bad-amount", &["max"]),

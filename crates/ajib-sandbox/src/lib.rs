@@ -267,6 +267,12 @@ impl Sandbox {
         })
     }
 
+    /// The sandbox's SQLite file, for tests that must reach below the bot.
+    #[must_use]
+    pub fn database_path(&self) -> &std::path::Path {
+        &self.config.database_path
+    }
+
     /// Stops the bot and starts a fresh one on the same database and fakes, as a service restart would.
     pub async fn restart_bot(&mut self) -> anyhow::Result<()> {
         self.app.stop().await;

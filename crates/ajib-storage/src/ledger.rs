@@ -205,6 +205,51 @@ impl Store {
         .await
     }
 
+    /// The user's orders whose invoice Heleket reported paid (in full or
+    /// not) but that never reached the ledger — a mismatch the owners were
+    /// alerted of — and that nobody has marked refunded yet.
+    pub async fn uncredited_payments(&self, user: TelegramId) -> Result<Vec<OrderId>, Error> {
+        self.with_conn(move |conn| {
+            query_vec(
+                conn,
+                "SELECT o.id FROM orders o WHERE o.user_id = ?1 AND o.status = 'failed' \
+                 AND coalesce(o.note, '') NOT LIKE '%refunded outside the bot%' \
+                 AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id \
+                             AND p.status IN ('paid', 'paid_over', 'wrong_amount')) \
+                 AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.order_id = o.id AND l.cause = 'payment') \
+                 ORDER BY o.id",
+                [user.0],
+                |row| Ok(OrderId(row.get(0)?)),
+            )
+        })
+        .await
+    }
+
+    /// Records that the money of an uncredited payment was given back outside
+    /// the bot, by `admin`; false if the order is not (or no longer) one of
+    /// [`Store::uncredited_payments`].
+    pub async fn mark_refunded(
+        &self,
+        order: OrderId,
+        admin: TelegramId,
+        now: UnixTime,
+    ) -> Result<bool, Error> {
+        self.with_conn(move |conn| {
+            let n = conn.execute(
+                "UPDATE orders SET updated_at = ?3, \
+                 note = coalesce(note || '; ', '') || 'refunded outside the bot by ' || ?2 \
+                 WHERE id = ?1 AND status = 'failed' \
+                 AND coalesce(note, '') NOT LIKE '%refunded outside the bot%' \
+                 AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id \
+                             AND p.status IN ('paid', 'paid_over', 'wrong_amount')) \
+                 AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.order_id = orders.id AND l.cause = 'payment')",
+                params![order.0, admin.0, now.0],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
     /// Settles a confirmed `paid`/`paid_over` (or a final underpayment, with
     /// `received` below the price) for an invoice we issued, exactly once.
     ///

@@ -310,6 +310,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user).await,
         Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
         Callback::AdminBalance(user) => admin_balance::ask_amount(deps, ctx, user).await,
+        Callback::AdminRefunded(order) => admin_users::mark_refunded(deps, ctx, order).await,
         Callback::AdminBalanceConfirm => admin_balance::confirm(deps, ctx).await,
     }
 }

@@ -386,3 +386,79 @@ async fn a_top_up_pays_the_next_plan_in_one_tap() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mismatch_alerts_once_stops_polling_and_can_be_marked_refunded() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let admin = env.user(2).clone();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let store = &env.sandbox.app.deps.store;
+    let open = env.open_invoice(&user, "v1:l:en");
+    let order = open.order;
+    // Our order now asks for more than the invoice Heleket holds: they no longer match.
+    let db = env.sandbox.database_path().to_owned();
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute(
+        "UPDATE orders SET amount_minor = amount_minor + 100 WHERE id = ?1",
+        [order.0],
+    )
+    .unwrap();
+    drop(conn);
+
+    let webhooks = heleket.webhooks_sent();
+    heleket.set_webhook_mode(WebhookMode::Twice);
+    heleket.pay(&open.invoice.uuid, PayOutcome::Paid);
+    until("both webhooks", async || {
+        heleket.webhooks_sent() >= webhooks + 2
+    })
+    .await;
+    let reference = format!("ajib-{}", order.0);
+    env.wait_new(&admin, 0, |it| {
+        has_text(it, "does not match") && has_text(it, &reference)
+    });
+    let alerts = env
+        .sandbox
+        .telegram
+        .messages(admin.id)
+        .iter()
+        .filter(|it| has_text(it, "does not match"))
+        .count();
+    assert_eq!(alerts, 1, "the owners are told once");
+    let stored = store.get_order(order).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Failed);
+    assert_eq!(stored.next_poll_at, None, "no longer polled");
+    assert!(store.ledger_for_order(order).await.unwrap().is_empty());
+
+    // The admin gives the money back outside the bot and records it.
+    let menu = env.say(&admin, "/admin", |it| button_data(it, "v1:aus").is_some());
+    env.press(&admin, menu.message_id, "v1:aus", |it| {
+        has_text(it, "to search")
+    });
+    let refunded = format!("v1:arf:{}", order.0);
+    let profile = env.say(&admin, &user.id.to_string(), |it| {
+        button_data(it, &refunded).is_some()
+    });
+    env.press(&admin, profile.message_id, &refunded, |it| {
+        button_data(it, "v1:abal:").is_some() && button_data(it, &refunded).is_none()
+    });
+    let note = store.get_order(order).await.unwrap().unwrap().note;
+    assert!(
+        note.as_deref()
+            .unwrap_or_default()
+            .contains("refunded outside the bot by 1000"),
+        "{note:?}"
+    );
+    let audit = store.recent_audit(10).await.unwrap();
+    assert!(
+        audit.iter().any(|it| it.action == "order.refunded"),
+        "{audit:?}"
+    );
+    assert!(
+        store
+            .uncredited_payments(TelegramId(user.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
