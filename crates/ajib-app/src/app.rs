@@ -80,10 +80,19 @@ pub fn production_clients(config: &Config) -> anyhow::Result<Clients> {
     })
 }
 
+/// Threads for blocking work (SQLite, the HTTP clients) in production.
+const BLOCKING_THREADS: usize = 64;
+
 /// `ajib-bot run`: the production service, until SIGTERM or Ctrl-C.
 pub fn run_production(config: Config) -> anyhow::Result<()> {
     let clients = production_clients(&config)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // Database queries and the blocking HTTP clients run here; a few
+        // threads keep every core busy, hundreds only switch between each other.
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listener = http::bind(config.http_listen).await?;
         let backups = BackupSettings::production(&config);
