@@ -16,7 +16,7 @@
 //!
 //! Every request must name the chat's own loopback address in `Host` (`127.0.0.1:PORT` or
 //! `localhost:PORT`), and an `Origin`, when sent, must be `http://` and that same host;
-//! anything else gets a 403 (see [`guard`]). A web page on another site, or one reaching
+//! anything else gets a 403 (see `guard` below). A web page on another site, or one reaching
 //! the port through DNS rebinding, can then neither read the chat nor press its buttons.
 
 mod chat;
@@ -49,7 +49,7 @@ const MAX_TEXT_CHARS: usize = 4096;
 
 /// Routes of the web chat served at `addr`: the page at `/` and its JSON API under `/api/`.
 ///
-/// Requests for any other `Host`, or from any other `Origin`, are refused (see [`guard`]).
+/// Requests for any other `Host`, or from any other `Origin`, are refused (see `guard` below).
 pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>, addr: SocketAddr) -> Router {
     let hosts = Arc::new(own_hosts(addr));
     let webchat = Arc::new(WebChat {
