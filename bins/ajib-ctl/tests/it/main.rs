@@ -63,6 +63,23 @@ impl Install {
 }
 
 /// Runs `f` on a store over the install's database (created by any command that opens it).
+/// Records a customer the way the bot does on their first message.
+pub async fn seen_user(
+    store: &ajib_storage::Store,
+    id: i64,
+    username: Option<&str>,
+    name: &str,
+    at: i64,
+) {
+    let seen = ajib_storage::UserSeen {
+        id: ajib_domain::TelegramId(id),
+        username: username.map(str::to_owned),
+        first_name: name.to_owned(),
+        now: ajib_domain::UnixTime(at),
+    };
+    store.upsert_user(&seen).await.unwrap();
+}
+
 pub fn with_store<T>(install: &Install, f: impl AsyncFnOnce(&ajib_storage::Store) -> T) -> T {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,10 +1,10 @@
 //! `orders list --stuck` and `orders retry` (issue 14), and doctor's panel and stuck-order checks.
 
 use ajib_domain::{OrderId, TelegramId, UnixTime};
-use ajib_storage::{Store, UserSeen};
+use ajib_storage::Store;
 use ajib_testkit::blitz::FakeBlitz;
 
-use crate::{Install, TOKEN, with_store};
+use crate::{Install, TOKEN, seen_user, with_store};
 
 /// An install whose order for user 1001 was paid and whose provisioning the panel refused.
 fn install_with_stuck_order(extra_env: &str) -> (Install, OrderId) {
@@ -14,13 +14,7 @@ fn install_with_stuck_order(extra_env: &str) -> (Install, OrderId) {
     // Any command that opens the database creates it.
     install.ctl(&["admins", "add", "42"]).ok();
     let order = with_store(&install, async |store: &Store| {
-        let seen = UserSeen {
-            id: TelegramId(1001),
-            username: None,
-            first_name: "Sara".to_owned(),
-            now: UnixTime(10),
-        };
-        store.upsert_user(&seen).await.unwrap();
+        seen_user(store, 1001, None, "Sara", 10).await;
         let (order, _) = store
             .create_test_order(TelegramId(1001), UnixTime(20))
             .await

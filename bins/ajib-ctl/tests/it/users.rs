@@ -1,9 +1,9 @@
 //! `users find`: one profile for an exact id or @username, a list for a fragment; `users balance`: show and change.
 
-use ajib_domain::{TelegramId, UnixTime};
-use ajib_storage::{Store, UserSeen};
+use ajib_domain::TelegramId;
+use ajib_storage::Store;
 
-use crate::{Install, with_store};
+use crate::{Install, seen_user, with_store};
 
 const ENV: &str =
     "TELEGRAM_BOT_TOKEN=123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\nDATA_DIR=/var/lib/ajib\n";
@@ -19,13 +19,7 @@ fn install_with_users() -> Install {
             (1002, None, "Sarah", 20),
             (1003, Some("reza"), "Reza", 30),
         ] {
-            let seen = UserSeen {
-                id: TelegramId(id),
-                username: username.map(str::to_owned),
-                first_name: name.to_owned(),
-                now: UnixTime(at),
-            };
-            store.upsert_user(&seen).await.unwrap();
+            seen_user(store, id, username, name, at).await;
         }
     });
     install
@@ -205,13 +199,7 @@ fn balances_are_kept_in_the_configured_currency() {
     ));
     install.ctl(&["admins", "add", "42"]).ok();
     with_store(&install, async |store: &Store| {
-        let seen = UserSeen {
-            id: TelegramId(1001),
-            username: None,
-            first_name: "Sara".to_owned(),
-            now: UnixTime(10),
-        };
-        store.upsert_user(&seen).await.unwrap();
+        seen_user(store, 1001, None, "Sara", 10).await;
     });
     let out = install
         .ctl(&["users", "balance", "1001", "--add", "1.5", "--reason", "x"])

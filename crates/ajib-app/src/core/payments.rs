@@ -11,6 +11,7 @@
 //! owners once and is no longer polled.
 
 mod received;
+mod unpaid;
 
 use ajib_domain::{Money, Order, OrderKind, UnixTime};
 use ajib_i18n::Arg;
@@ -27,18 +28,8 @@ use crate::{
 };
 
 pub(crate) use self::received::received;
-
-/// Seconds between two polls of one invoice (Heleket asks for ≥ 30 s).
-pub const POLL_INTERVAL_SECS: i64 = 30;
-
-/// Grace after the invoice's expiry before we give up on it, for payments in flight.
-pub(crate) const EXPIRY_GRACE_SECS: i64 = 120;
-
-/// How often an expired invoice is asked about again, for a payment in flight.
-pub(crate) const LATE_POLL_SECS: i64 = 300;
-
-/// How long after its expiry an invoice is still asked about.
-pub(crate) const LATE_WINDOW_SECS: i64 = 24 * 3600;
+pub use self::unpaid::POLL_INTERVAL_SECS;
+pub(crate) use self::unpaid::{Unpaid, unpaid};
 
 /// What reconciling an order did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,48 +75,40 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
     if info.status == PaymentStatus::WrongAmountWaiting && first_report {
         tell_missing(deps, order, &info).await;
     }
-    // Heleket cancels an invoice that ran out unpaid: for the user that is
-    // an expiry (a late payment is still granted), not a failure.
-    let ran_out = info.status == PaymentStatus::Cancel && at.0 >= invoice.expires.0;
-    if ran_out {
-        return expired(deps, order, invoice.expires, at, false).await;
-    }
-    if info.status.is_final() {
-        deps.store.stop_polling(order.id).await?;
-        if deps
-            .store
-            .mark_failed(order.id, info.status.as_str(), at)
-            .await?
-        {
-            notify::user(
-                deps,
-                order.user,
-                "payment-failed",
-                &[],
-                Some(retry_keyboard(deps, order).await),
-            )
-            .await;
+    match unpaid(&info.status, invoice.expires, at) {
+        Unpaid::Pending(next) => {
+            deps.store.set_next_poll(order.id, next).await?;
+            Ok(Reconciled::Pending)
         }
-        return Ok(Reconciled::Failed);
+        Unpaid::Expired(next) => expired(deps, order, next, at).await,
+        Unpaid::Failed => {
+            deps.store.stop_polling(order.id).await?;
+            if deps
+                .store
+                .mark_failed(order.id, info.status.as_str(), at)
+                .await?
+            {
+                notify::user(
+                    deps,
+                    order.user,
+                    "payment-failed",
+                    &[],
+                    Some(retry_keyboard(deps, order).await),
+                )
+                .await;
+            }
+            Ok(Reconciled::Failed)
+        }
     }
-    if at.0 > invoice.expires.0 + EXPIRY_GRACE_SECS {
-        return expired(deps, order, invoice.expires, at, true).await;
-    }
-    deps.store
-        .set_next_poll(order.id, at.plus_secs(POLL_INTERVAL_SECS))
-        .await?;
-    Ok(Reconciled::Pending)
 }
 
-/// The invoice ran out unpaid: the user is told once. While Heleket still
-/// waits for a payment (`in_flight`) it is asked about again, less often,
-/// for a while; a late payment's webhook is honoured either way.
+/// The invoice ran out unpaid: the user is told once; it is asked about
+/// again at `next`, if any.
 async fn expired(
     deps: &Deps,
     order: &Order,
-    expires: UnixTime,
+    next: Option<UnixTime>,
     at: UnixTime,
-    in_flight: bool,
 ) -> anyhow::Result<Reconciled> {
     if deps.store.mark_expired(order.id, at).await? {
         notify::user(
@@ -137,13 +120,11 @@ async fn expired(
         )
         .await;
     }
-    match in_flight && at.0 < expires.0 + LATE_WINDOW_SECS {
-        true => {
-            deps.store
-                .set_next_poll(order.id, at.plus_secs(LATE_POLL_SECS))
-                .await?;
+    match next {
+        Some(next) => {
+            deps.store.set_next_poll(order.id, next).await?;
         }
-        false => deps.store.stop_polling(order.id).await?,
+        None => deps.store.stop_polling(order.id).await?,
     }
     Ok(Reconciled::Expired)
 }

@@ -14,10 +14,7 @@ use crate::{
     blocking::blocking,
     core::{
         invoice, notify,
-        payments::{
-            EXPIRY_GRACE_SECS, LATE_POLL_SECS, LATE_WINDOW_SECS, POLL_INTERVAL_SECS,
-            alert_mismatch, matches_invoice, received,
-        },
+        payments::{POLL_INTERVAL_SECS, Unpaid, alert_mismatch, matches_invoice, received, unpaid},
     },
     deps::{Deps, now},
     format::price,
@@ -126,28 +123,26 @@ pub async fn reconcile(deps: &Deps, topup: &Topup) -> anyhow::Result<TopupReconc
             }
         };
     }
-    let ran_out = at.0 >= invoice.expires.0;
-    if info.status.is_final() && !(ran_out && info.status == PaymentStatus::Cancel) {
-        deps.store.set_topup_next_poll(topup.id, None).await?;
-        deps.store
-            .close_topup(topup.id, TopupStatus::Failed, info.status.as_str(), at)
-            .await?;
-        return Ok(TopupReconciled::Failed);
+    match unpaid(&info.status, invoice.expires, at) {
+        Unpaid::Pending(next) => {
+            deps.store.set_topup_next_poll(topup.id, Some(next)).await?;
+            Ok(TopupReconciled::Pending)
+        }
+        Unpaid::Expired(next) => {
+            deps.store
+                .close_topup(topup.id, TopupStatus::Expired, "ran out", at)
+                .await?;
+            deps.store.set_topup_next_poll(topup.id, next).await?;
+            Ok(TopupReconciled::Expired)
+        }
+        Unpaid::Failed => {
+            deps.store.set_topup_next_poll(topup.id, None).await?;
+            deps.store
+                .close_topup(topup.id, TopupStatus::Failed, info.status.as_str(), at)
+                .await?;
+            Ok(TopupReconciled::Failed)
+        }
     }
-    if info.status.is_final() || at.0 > invoice.expires.0 + EXPIRY_GRACE_SECS {
-        deps.store
-            .close_topup(topup.id, TopupStatus::Expired, "ran out", at)
-            .await?;
-        // While Heleket still waits for a payment, keep asking for a while.
-        let in_flight = !info.status.is_final() && at.0 < invoice.expires.0 + LATE_WINDOW_SECS;
-        let next = in_flight.then(|| at.plus_secs(LATE_POLL_SECS));
-        deps.store.set_topup_next_poll(topup.id, next).await?;
-        return Ok(TopupReconciled::Expired);
-    }
-    deps.store
-        .set_topup_next_poll(topup.id, Some(at.plus_secs(POLL_INTERVAL_SECS)))
-        .await?;
-    Ok(TopupReconciled::Pending)
 }
 
 async fn credited(deps: &Deps, topup: &Topup, amount: Money) -> anyhow::Result<()> {

@@ -59,15 +59,6 @@ async fn plan_price(env: &Env, service: &Service) -> Money {
     store.get_plan(plan).await.unwrap().unwrap().price
 }
 
-fn count(env: &Env, chat: i64, needle: &str) -> usize {
-    env.sandbox
-        .telegram
-        .messages(chat)
-        .iter()
-        .filter(|it| has_text(it, needle))
-        .count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_renew_renews_once_from_the_balance() {
     let env = Env::start().await;
@@ -156,14 +147,14 @@ async fn auto_renew_renews_once_from_the_balance() {
     let renewed = store.get_service(service.id).await.unwrap().unwrap();
     assert_eq!(renewed.expires, near.plus_days(i64::from(plan_days)));
     assert_eq!(
-        count(&env, user.id, "renewed automatically"),
+        env.count(user.id, "renewed automatically"),
         1,
         "{:#?}",
         env.texts(&user)
     );
     let announcement = format!("Order: #{}", renewal.id);
     until("the admins to hear of it", async || {
-        count(&env, ADMIN_ID, &announcement) == 1
+        env.count(ADMIN_ID, &announcement) == 1
     })
     .await;
     assert_eq!(
@@ -198,7 +189,7 @@ async fn a_short_balance_is_reminded_once_with_top_up_and_renew_buttons() {
     );
     ajib_app::core::autorenew::round(&deps, at).await;
     ajib_app::core::autorenew::round(&deps, at.plus_secs(600)).await;
-    assert_eq!(count(&env, user.id, "does not cover the renewal"), 1);
+    assert_eq!(env.count(user.id, "does not cover the renewal"), 1);
     assert_eq!(
         store.orders_of_user(who).await.unwrap().len(),
         orders,

@@ -200,12 +200,7 @@ async fn reminders_are_sent_once_per_threshold() {
         .unwrap()
         .remove(0);
     let two_days_before_expiry = service.expires.plus_days(-2);
-    let count = |needle: &'static str| {
-        env.texts(&user)
-            .iter()
-            .filter(|it| it.contains(needle))
-            .count()
-    };
+    let count = |needle: &'static str| env.count(user.id, needle);
     let before = env.sandbox.telegram.messages(user.id).len();
     ajib_app::core::reminders::round(&deps, two_days_before_expiry).await;
     env.wait_new(&user, before, |it| has_text(it, "Starter"));
@@ -242,12 +237,7 @@ async fn a_restart_between_paid_and_provisioned_delivers_once() {
         OrderStatus::Provisioned
     );
     assert_eq!(env.sandbox.blitz.as_ref().unwrap().users().len(), 1);
-    let configs = env
-        .texts(&user)
-        .iter()
-        .filter(|it| it.contains("hy2://"))
-        .count();
-    assert_eq!(configs, 1, "delivered once");
+    assert_eq!(env.count(user.id, "hy2://"), 1, "delivered once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -112,6 +112,16 @@ impl Env {
         found.unwrap_or_else(|| panic!("no matching message; chat: {:#?}", self.texts(user)))
     }
 
+    /// How many of the bot's messages to `chat` contain `needle`.
+    pub fn count(&self, chat: i64, needle: &str) -> usize {
+        self.sandbox
+            .telegram
+            .messages(chat)
+            .iter()
+            .filter(|it| has_text(it, needle))
+            .count()
+    }
+
     pub fn texts(&self, user: &SimUser) -> Vec<String> {
         self.sandbox
             .telegram
