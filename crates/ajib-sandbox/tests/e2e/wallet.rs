@@ -459,3 +459,40 @@ async fn a_mismatch_alerts_once_stops_polling_and_can_be_marked_refunded() {
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_top_up_amount_is_checked_and_persian_digits_work() {
+    let env = Env::start().await;
+    let user = env.user(0).clone();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let picker = env.say(&user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(&user, picker.message_id, "v1:l:en", |it| {
+        button_data(it, "v1:bl").is_some()
+    });
+    let balance = env.press(&user, menu.message_id, "v1:bl", |it| {
+        button_data(it, "v1:bf").is_some()
+    });
+    let amounts = env.press(&user, balance.message_id, "v1:bf", |it| {
+        button_data(it, "v1:to").is_some()
+    });
+    env.press(&user, amounts.message_id, "v1:to", |it| {
+        has_text(it, "Type the amount")
+    });
+    for bad in ["abc", "0", "-5", "0.999", "1000.01", "1e3"] {
+        env.say(&user, bad, |it| has_text(it, "not an amount we can take"));
+    }
+    assert!(heleket.invoices().is_empty(), "no invoice for a bad amount");
+    let invoice_message = env.say(&user, "۷٫۵", |it| {
+        has_text(it, "to your balance") && crate::support::button_url(it).is_some()
+    });
+    let url = crate::support::button_url(&invoice_message).unwrap();
+    let invoice = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .expect("the top-up invoice");
+    assert_eq!(invoice.amount, "7.50");
+    // The dialogue is over: more text is just not understood.
+    env.say(&user, "8", |it| has_text(it, "didn't get that"));
+    assert_eq!(heleket.invoices().len(), 1);
+}
