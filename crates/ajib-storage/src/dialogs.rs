@@ -3,7 +3,10 @@
 use ajib_domain::{TelegramId, UnixTime};
 use rusqlite::params;
 
-use crate::{Error, Store, store::query_opt};
+use crate::{
+    Error, Store,
+    store::{query_exists, query_opt},
+};
 
 impl Store {
     /// Opens or replaces `user`'s dialogue with `state`, valid until `expires_at`.
@@ -16,11 +19,12 @@ impl Store {
     ) -> Result<(), Error> {
         let state = state.to_owned();
         self.with_conn(move |conn| {
-            conn.execute(
-                "INSERT INTO dialogs (user_id, state, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (user_id) DO UPDATE SET state = ?2, expires_at = ?3, updated_at = ?4",
-                params![user.0, state, expires_at.0, now.0],
-            )?;
+            conn.prepare_cached(
+                "INSERT INTO dialogs (user_id, state, expires_at, updated_at) \
+                    VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id) DO UPDATE SET \
+                    state = ?2, expires_at = ?3, updated_at = ?4",
+            )?
+            .execute(params![user.0, state, expires_at.0, now.0])?;
             Ok(())
         })
         .await
@@ -65,9 +69,16 @@ impl Store {
     }
 
     /// Closes `user`'s dialogue, if any.
+    ///
+    /// Most users have none (every /start closes one), so a read comes first:
+    /// it costs far less than a write that changes nothing.
     pub async fn close_dialog(&self, user: TelegramId) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            conn.execute("DELETE FROM dialogs WHERE user_id = ?1", [user.0])?;
+            if !query_exists(conn, "SELECT 1 FROM dialogs WHERE user_id = ?1", [user.0])? {
+                return Ok(());
+            }
+            conn.prepare_cached("DELETE FROM dialogs WHERE user_id = ?1")?
+                .execute([user.0])?;
             Ok(())
         })
         .await
@@ -76,7 +87,9 @@ impl Store {
     /// Deletes the dialogues that ran out before `now`; returns how many.
     pub async fn prune_dialogs(&self, now: UnixTime) -> Result<u64, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute("DELETE FROM dialogs WHERE expires_at <= ?1", [now.0])?;
+            let n = conn
+                .prepare_cached("DELETE FROM dialogs WHERE expires_at <= ?1")?
+                .execute([now.0])?;
             Ok(u64::try_from(n).unwrap_or(u64::MAX))
         })
         .await

@@ -41,10 +41,13 @@ impl Store {
         .await
     }
 
-    /// Forgets a handled update.
-    pub async fn update_handled(&self, update_id: i64) -> Result<(), Error> {
-        self.with_conn(move |conn| {
-            conn.execute("DELETE FROM inbox WHERE update_id = ?1", [update_id])?;
+    /// Forgets handled updates, in one transaction.
+    pub async fn updates_handled(&self, update_ids: Vec<i64>) -> Result<(), Error> {
+        self.with_tx(move |tx| {
+            let mut delete = tx.prepare_cached("DELETE FROM inbox WHERE update_id = ?1")?;
+            for update_id in update_ids {
+                delete.execute([update_id])?;
+            }
             Ok(())
         })
         .await

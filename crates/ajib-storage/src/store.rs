@@ -3,6 +3,7 @@
 use std::{
     fmt,
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use ajib_domain::{Currency, Money, UnixTime};
@@ -24,6 +25,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_ledger.sql"),
     include_str!("../migrations/0007_auto_renew.sql"),
     include_str!("../migrations/0008_topups.sql"),
+    include_str!("../migrations/0009_mail.sql"),
+    include_str!("../migrations/0010_scale_indexes.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.
@@ -34,12 +37,23 @@ PRAGMA synchronous = NORMAL;";
 /// Backup steps tried while SQLite reports the source busy, 50 ms apart.
 const BACKUP_ATTEMPTS: u32 = 100;
 
+/// Prepared statements the store's own connection keeps.
+const QUICK_STATEMENT_CACHE: usize = 256;
+
 /// Connections in the pool; SQLite serialises writers, so more would only wait.
 const POOL_SIZE: usize = 8;
 
 /// A handle to the database: cheap to clone, safe to share between tasks.
+///
+/// Short statements — nearly all of them — run on one connection of their
+/// own, inline on the calling task's thread, one at a time: a statement takes
+/// microseconds, a hand-off to a blocking thread and back costs more, and
+/// writers queued here never meet SQLite's sleeping busy handler. Long work
+/// (backups, restores, whole-table scans) runs on pooled connections on the
+/// blocking pool (`with_conn_long`) so it holds no one else up.
 #[derive(Clone)]
 pub struct Store {
+    quick: Arc<tokio::sync::Mutex<Connection>>,
     pool: Pool,
     path: PathBuf,
 }
@@ -62,7 +76,12 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&mut conn)?;
         migrate(&mut conn)?;
-        drop(conn);
+        // Every statement the bot runs, prepared once: rusqlite keeps only 16.
+        conn.set_prepared_statement_cache_capacity(QUICK_STATEMENT_CACHE);
+        // A checkpoint syncs the file: not on the thread of whoever committed
+        // last, but in `checkpoint`, on the blocking pool (the pool's
+        // connections, and closing any connection, still checkpoint as usual).
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
         let manager = deadpool_sqlite::Manager::from_config(
             &deadpool_sqlite::Config::new(path),
             Runtime::Tokio1,
@@ -83,6 +102,7 @@ impl Store {
                 message: e.to_string(),
             })?;
         Ok(Self {
+            quick: Arc::new(tokio::sync::Mutex::new(conn)),
             pool,
             path: path.to_owned(),
         })
@@ -105,7 +125,7 @@ impl Store {
     /// either the old file or a complete backup.
     pub async fn backup_to(&self, dest: &Path) -> Result<(), Error> {
         let dest = dest.to_owned();
-        self.with_conn(move |conn| {
+        self.with_conn_long(move |conn| {
             let mut partial = dest.clone().into_os_string();
             partial.push(".partial");
             let partial = PathBuf::from(partial);
@@ -135,7 +155,7 @@ impl Store {
     /// schema is migrated after the copy.
     pub async fn restore_from(&self, source: &Path) -> Result<(), Error> {
         let source = source.to_owned();
-        self.with_conn(move |conn| {
+        self.with_write_long(move |conn| {
             let src = open_restore_source(&source)?;
             let found = user_version(&src)?;
             if found > CURRENT_SCHEMA_VERSION {
@@ -161,11 +181,35 @@ impl Store {
 
     /// Runs `PRAGMA integrity_check`; [`Error::Corrupt`] with SQLite's findings unless it says `ok`.
     pub async fn integrity_check(&self) -> Result<(), Error> {
-        self.with_conn(|conn| check_integrity(conn)).await
+        self.with_conn_long(|conn| check_integrity(conn)).await
     }
 
-    /// Runs `f` on a pooled connection, on a blocking thread.
+    /// Copies what the write-ahead log holds into the database file, without
+    /// waiting for anyone: the bot calls it every second or so, since the
+    /// store's own connection never checkpoints by itself.
+    pub async fn checkpoint(&self) -> Result<(), Error> {
+        self.with_conn_long(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `f`, which must be short, on the store's own connection, inline.
+    ///
+    /// Callers queue for the connection without holding a thread, so a
+    /// write here never waits on another writer of this process.
     pub(crate) async fn with_conn<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, Error>,
+    {
+        let mut conn = self.quick.lock().await;
+        f(&mut conn)
+    }
+
+    /// Runs `f`, a long read, on a pooled connection on a blocking thread; the
+    /// short statements of everyone else go on meanwhile (WAL readers wait for no one).
+    pub(crate) async fn with_conn_long<T, F>(&self, f: F) -> Result<T, Error>
     where
         F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
@@ -178,23 +222,49 @@ impl Store {
         })?
     }
 
+    /// Runs `f`, a long write, on a blocking thread while holding the short
+    /// statements' connection, so none of them meets its lock and sleeps.
+    pub(crate) async fn with_write_long<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let _quiet = self.quick.lock().await;
+        self.with_conn_long(f).await
+    }
+
+    /// Like [`Self::with_tx`], for a long write (see [`Self::with_write_long`]).
+    pub(crate) async fn with_tx_long<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.with_write_long(move |conn| in_immediate_tx(conn, f))
+            .await
+    }
+
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction, committed if `f` succeeds.
     ///
     /// Immediate: the write lock is taken up front, so a read-then-write
     /// sequence cannot be overtaken by another writer between its steps.
     pub(crate) async fn with_tx<T, F>(&self, f: F) -> Result<T, Error>
     where
-        F: FnOnce(&Transaction<'_>) -> Result<T, Error> + Send + 'static,
-        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, Error>,
     {
-        self.with_conn(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let res = f(&tx)?;
-            tx.commit()?;
-            Ok(res)
-        })
-        .await
+        self.with_conn(move |conn| in_immediate_tx(conn, f)).await
     }
+}
+
+/// Runs `f` in a `BEGIN IMMEDIATE` transaction, committed if `f` succeeds
+/// (rolled back when the transaction is dropped otherwise).
+fn in_immediate_tx<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let res = f(&tx)?;
+    tx.commit()?;
+    Ok(res)
 }
 
 fn configure(conn: &mut Connection) -> Result<(), Error> {

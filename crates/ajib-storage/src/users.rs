@@ -1,5 +1,7 @@
 //! Telegram users: first contact, language, blocking and audiences for broadcasts.
 
+use std::{cmp::Reverse, collections::BinaryHeap};
+
 use ajib_domain::{Lang, TelegramId, UnixTime};
 use rusqlite::{Row, params};
 
@@ -44,6 +46,17 @@ pub struct UserRow {
     pub last_seen: UnixTime,
 }
 
+impl UserRow {
+    /// Whether `seen` would change nothing worth a write: same names, not
+    /// marked blocked, `last_seen` within [`LAST_SEEN_STEP`].
+    fn is_fresh(&self, seen: &UserSeen) -> bool {
+        self.username == seen.username
+            && self.first_name == seen.first_name
+            && !self.blocked_bot
+            && (seen.now.0 - self.last_seen.0) < LAST_SEEN_STEP
+    }
+}
+
 /// A set of users to broadcast to; blocked and banned users are never in one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -63,6 +76,13 @@ pub enum Audience {
     Lang(Lang),
 }
 
+/// How stale `last_seen` may get before a contact refreshes it.
+const LAST_SEEN_STEP: i64 = 60;
+
+/// How many users there are, as the `tallies` triggers keep it (migration 0010):
+/// counting a million rows took milliseconds.
+const USERS_TALLY: &str = "SELECT n FROM tallies WHERE name = 'users'";
+
 const USER_COLUMNS: &str =
     "id, username, first_name, lang, blocked_bot, banned, start_payload, created_at, last_seen";
 
@@ -74,9 +94,17 @@ impl Store {
     /// Records a contact: inserts the user or refreshes names and `last_seen`.
     ///
     /// A user who writes to the bot has evidently unblocked it, so `blocked_bot` is cleared.
+    /// A user seen less than a minute ago with the same names is only
+    /// read: most updates come from users who were just here, and a write per
+    /// update would be most of what an update costs the database.
     pub async fn upsert_user(&self, seen: &UserSeen) -> Result<UserRow, Error> {
         let seen = seen.clone();
         self.with_conn(move |conn| {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1");
+            let known = query_opt(conn, &sql, [seen.id.0], read_user)?;
+            if let Some(user) = known.filter(|it| it.is_fresh(&seen)) {
+                return Ok(user);
+            }
             let sql = format!(
                 "INSERT INTO users (id, username, first_name, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4) \
                  ON CONFLICT (id) DO UPDATE SET username = excluded.username, first_name = excluded.first_name, \
@@ -129,20 +157,51 @@ impl Store {
         let query = query
             .map(|it| it.trim().trim_start_matches('@').to_lowercase())
             .filter(|it| !it.is_empty());
-        let pattern = query.as_deref().map(like_pattern);
-        self.with_conn(move |conn| {
-            let filter = "(?1 IS NULL OR CAST(id AS TEXT) = ?1 OR lower(username) LIKE ?2 ESCAPE '\\' \
-                 OR lower(first_name) LIKE ?2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM services s \
-                 WHERE s.user_id = users.id AND lower(s.blitz_username) LIKE ?2 ESCAPE '\\'))";
-            let total = query_count(
-                conn,
-                &format!("SELECT COUNT(*) FROM users WHERE {filter}"),
-                params![query, pattern],
-            )?;
-            let sql = format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE {filter} ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
-            );
-            let page = query_vec(conn, &sql, params![query, pattern, limit, offset], read_user)?;
+        let Some(query) = query else {
+            // Off the quick connection: a far page walks the index to its offset.
+            return self
+                .with_conn_long(move |conn| {
+                    let total = query_count(conn, USERS_TALLY, [])?;
+                    let sql = format!(
+                        "SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2"
+                    );
+                    let page = query_vec(conn, &sql, params![limit, offset], read_user)?;
+                    Ok((page, total))
+                })
+                .await;
+        };
+        // `CAST(id AS TEXT) = query`, as a search of the primary key.
+        let id = query
+            .parse::<i64>()
+            .ok()
+            .filter(|it| it.to_string() == query);
+        let pattern = like_pattern(&query);
+        self.with_conn_long(move |conn| {
+            // A fragment can only be found by reading every user: read them
+            // once, counting the matches and keeping the page's, and look
+            // panel usernames up in one pass over services, not once per user.
+            let sql = "SELECT created_at, id FROM users WHERE id = ?1 \
+                 OR lower(username) LIKE ?2 ESCAPE '\\' OR lower(first_name) LIKE ?2 ESCAPE '\\' \
+                 OR id IN (SELECT user_id FROM services WHERE lower(blitz_username) LIKE ?2 ESCAPE '\\')";
+            let mut stmt = conn.prepare_cached(sql)?;
+            let mut rows = stmt.query(params![id, pattern])?;
+            let keep = offset.saturating_add(limit) as usize;
+            let mut newest = BinaryHeap::with_capacity(keep + 1);
+            let mut total = 0;
+            while let Some(row) = rows.next()? {
+                total += 1;
+                newest.push(Reverse((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)));
+                if newest.len() > keep {
+                    newest.pop();
+                }
+            }
+            // Ascending `Reverse` is newest first: `created_at DESC, id DESC`.
+            let ids = newest.into_sorted_vec().into_iter().skip(offset as usize);
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1");
+            let mut page = Vec::with_capacity(limit as usize);
+            for Reverse((_, id)) in ids {
+                page.extend(query_opt(conn, &sql, [id], read_user)?);
+            }
             Ok((page, total))
         })
         .await
@@ -182,10 +241,11 @@ impl Store {
     pub async fn set_start_payload(&self, id: TelegramId, payload: &str) -> Result<bool, Error> {
         let payload = payload.to_owned();
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE users SET start_payload = ?2 WHERE id = ?1 AND start_payload IS NULL",
-                params![id.0, payload],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE users SET start_payload = ?2 WHERE id = ?1 AND start_payload IS NULL",
+                )?
+                .execute(params![id.0, payload])?;
             Ok(n == 1)
         })
         .await
@@ -193,13 +253,14 @@ impl Store {
 
     /// How many users ever started the bot.
     pub async fn count_users(&self) -> Result<u64, Error> {
-        self.with_conn(|conn| query_count(conn, "SELECT COUNT(*) FROM users", []))
+        self.with_conn(|conn| query_count(conn, USERS_TALLY, []))
             .await
     }
 
     /// The ids in `audience`, ascending, leaving out users who blocked the bot or are banned.
     pub async fn audience(&self, audience: Audience) -> Result<Vec<TelegramId>, Error> {
-        self.with_conn(move |conn| {
+        // Up to every user: off the quick connection.
+        self.with_conn_long(move |conn| {
             let base = "SELECT id FROM users WHERE blocked_bot = 0 AND banned = 0";
             let read = |row: &Row<'_>| Ok(TelegramId(row.get(0)?));
             match audience {

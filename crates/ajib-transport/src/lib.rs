@@ -13,6 +13,8 @@
 //!   (global, per chat, per group), interactive replies ahead of bulk, 429 `retry_after` honoured
 //!   per chat, backoff on 5xx, [`SendError::Blocked`] and [`TransportEvent::UserBlocked`] on 403.
 //! - [`FloodGuard`] refuses users who send too many updates.
+//! - [`OutboxStats`] counts what the outbox does (queue depths, sends, 429s) and, for messages
+//!   queued inside [`replying_to`], the reply latency, for the bot's `/metrics`.
 //! - [`entities_to_html`] turns a message's [`MessageEntity`]s back into Telegram HTML, so an
 //!   admin's formatted text or photo caption can be resent as [`Outgoing::PhotoById`] or
 //!   [`Outgoing::Text`].
@@ -35,9 +37,11 @@ mod entities;
 mod error;
 mod flood;
 mod limiter;
+mod metrics;
 mod outbox;
 mod outgoing;
 mod polling;
+mod senders;
 mod update;
 
 pub use crate::{
@@ -45,6 +49,7 @@ pub use crate::{
     entities::{EntityKind, MessageEntity, entities_to_html},
     error::{Error, SendError},
     flood::{FloodGuard, FloodVerdict},
+    metrics::{Histogram, HistogramSnapshot, LATENCY_BUCKETS, OutboxStats, replying_to},
     outbox::{Limits, Outbox, Priority, Sent, TransportEvent},
     outgoing::{
         CallbackData, InlineButton, Keyboard, MAX_CAPTION_CHARS, MAX_TEXT_CHARS, Outgoing,

@@ -19,6 +19,8 @@
 //!   configs — are never dropped.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -27,7 +29,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::api::TelegramApi;
 use crate::error::{Error, SendError};
 use crate::limiter::{SendWindow, TokenBucket};
+use crate::metrics::{OutboxStats, replying_since};
 use crate::outgoing::{Outgoing, Request};
+use crate::senders::{Call, Senders};
 
 /// How far into the bulk queue one scheduling pass looks for a sendable message.
 const SCAN_LIMIT: usize = 1000;
@@ -48,6 +52,7 @@ const FLOOD_WINDOW: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone)]
 pub struct Outbox {
     tx: mpsc::UnboundedSender<Job>,
+    stats: Arc<OutboxStats>,
 }
 
 /// Which queue a message waits in.
@@ -120,8 +125,15 @@ impl Outbox {
         let (tx, rx) = mpsc::unbounded_channel();
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         let scheduler = Scheduler::new(api, limits, events_tx);
+        let stats = scheduler.stats.clone();
         tokio::spawn(scheduler.run(rx));
-        (Self { tx }, events_rx)
+        (Self { tx, stats }, events_rx)
+    }
+
+    /// What the sender counted so far: queue depths, sends, 429s, reply latency.
+    #[must_use]
+    pub fn stats(&self) -> &OutboxStats {
+        &self.stats
     }
 
     /// Queues the message and waits until Telegram accepted it or it was given up.
@@ -160,6 +172,8 @@ struct Job {
     n_429: u32,
     not_before: Option<Instant>,
     last_message_id: Option<i32>,
+    /// When the update this message answers arrived (see [`crate::replying_to`]).
+    replying_since: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -199,6 +213,9 @@ struct Scheduler {
     events: mpsc::UnboundedSender<TransportEvent>,
     done_tx: mpsc::UnboundedSender<Completion>,
     done_rx: mpsc::UnboundedReceiver<Completion>,
+    /// The threads that make the calls, one per call allowed in flight.
+    senders: Senders,
+    stats: Arc<OutboxStats>,
 }
 
 impl Job {
@@ -223,6 +240,7 @@ impl Job {
             n_429: 0,
             not_before: None,
             last_message_id: None,
+            replying_since: replying_since(),
         })
     }
 
@@ -269,6 +287,7 @@ impl Scheduler {
         events: mpsc::UnboundedSender<TransportEvent>,
     ) -> Self {
         let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let senders = Senders::start(limits.max_in_flight.max(1));
         let bulk_rate = f64::from(limits.global_per_sec.max(1));
         Self {
             api,
@@ -284,6 +303,8 @@ impl Scheduler {
             events,
             done_tx,
             done_rx,
+            senders,
+            stats: Arc::default(),
         }
     }
 
@@ -291,6 +312,8 @@ impl Scheduler {
         let mut closed = false;
         loop {
             let wake = self.dispatch_ready();
+            let (interactive, bulk) = (self.interactive.len(), self.bulk.len());
+            self.stats.set_depths(interactive, bulk, self.in_flight);
             if closed && self.in_flight == 0 && self.interactive.is_empty() && self.bulk.is_empty()
             {
                 return;
@@ -439,25 +462,25 @@ impl Scheduler {
         self.in_flight += 1;
         let api = self.api.clone();
         let done_tx = self.done_tx.clone();
-        let chat_id = job.chat_id;
-        tokio::spawn(async move {
-            let call = tokio::task::spawn_blocking(move || {
-                let res = match job.requests.front() {
-                    Some(request) => perform(&api, request),
-                    None => Ok(Value::Null),
-                };
-                Completion::Done { job, res }
-            });
-            let completion = match call.await {
-                Ok(it) => it,
-                Err(err) => {
-                    log::error!("telegram call to chat {chat_id:?} panicked: {err}");
+        let call: Call = Box::new(move || {
+            let chat_id = job.chat_id;
+            let res = panic::catch_unwind(AssertUnwindSafe(|| match job.requests.front() {
+                Some(request) => perform(&api, request),
+                None => Ok(Value::Null),
+            }));
+            let completion = match res {
+                Ok(res) => Completion::Done { job, res },
+                Err(_) => {
+                    log::error!("telegram call to chat {chat_id:?} panicked");
                     Completion::Lost { chat_id }
                 }
             };
             // Fails only when the scheduler is gone, and with it everyone waiting.
             let _ = done_tx.send(completion);
         });
+        if let Err(call) = self.senders.run(call) {
+            tokio::task::spawn_blocking(call);
+        }
     }
 
     /// Handles Telegram's answer to a job's current call.
@@ -492,6 +515,7 @@ impl Scheduler {
                 ..
             } => {
                 job.n_429 += 1;
+                self.stats.record_429();
                 if job.n_429 > MAX_429 {
                     return job.finish(Err(SendError::Failed("too many 429 answers".to_owned())));
                 }
@@ -559,6 +583,7 @@ impl Scheduler {
         job.not_before = None;
         if job.requests.is_empty() {
             let message_id = job.last_message_id;
+            self.stats.record_sent(job.priority, job.replying_since);
             return job.finish(Ok(Sent { message_id }));
         }
         self.push_front(job);

@@ -1,11 +1,17 @@
 //! Issuing a Heleket invoice for one of our references (an order or a top-up).
 
+use std::time::Duration;
+
 use ajib_domain::{Invoice, Money, UnixTime};
 
-use crate::{
-    blocking::blocking,
-    deps::{Deps, now},
-};
+use crate::deps::{Deps, now};
+
+/// Most invoices being created at once: a Heleket that hangs holds this many
+/// threads for its timeout, not one per customer pressing Pay.
+pub const INVOICE_CALLS: usize = 16;
+
+/// How long a Pay press waits for a free slot before it is told to try again.
+const INVOICE_WAIT: Duration = Duration::from_secs(5);
 
 /// Asks Heleket for an invoice of `amount` under `reference` (Heleket's
 /// `order_id`, which makes a repeated call return the same invoice).
@@ -29,8 +35,18 @@ pub async fn issue(
         additional_data: Some(note),
         is_payment_multiple: None,
     };
+    let Ok(Ok(_slot)) = tokio::time::timeout(INVOICE_WAIT, deps.invoice_calls.acquire()).await
+    else {
+        anyhow::bail!(
+            "{INVOICE_CALLS} invoices are being created and none finished within {INVOICE_WAIT:?}"
+        );
+    };
     let client = deps.heleket.clone();
-    let invoice = blocking(move || client.create_invoice(&request)).await??;
+    let invoice = deps
+        .metrics
+        .heleket
+        .run("create_invoice", move || client.create_invoice(&request))
+        .await??;
     let Some(url) = invoice.url.clone() else {
         anyhow::bail!(
             "heleket returned invoice {} without a payment url",

@@ -6,17 +6,22 @@
 //! poller lets Telegram forget them, and returns at once: the next batch is
 //! fetched while this one is handled, so a slow chat never holds another.
 //! Each chat has one lane: a queue worked by one task at a time, so its
-//! updates are handled in the order they came. A handled update's row is
-//! deleted; whatever a crash or a restart leaves is handled by
-//! [`Intake::resume`] when the bot starts again (at least once, never lost).
+//! updates are handled in the order they came. Handled updates' rows are
+//! deleted in batches ([`Intake::forget_handled`], one transaction every
+//! [`FORGET_EVERY`] instead of one per update); whatever a crash or a restart
+//! leaves is handled by [`Intake::resume`] when the bot starts again (at
+//! least once, never lost: a crash replays at most the last moments' updates).
 
 use std::{
     collections::{HashMap, VecDeque},
+    mem,
     sync::{Arc, Mutex},
+    time::{Duration, Instant},
 };
 
 use ajib_transport::{BatchSink, Update, parse_update};
 use serde_json::Value;
+use tokio::sync::{Notify, watch};
 
 use crate::{
     deps::{Deps, now},
@@ -26,13 +31,24 @@ use crate::{
 /// Most kept updates replayed at one start; the rest wait for the next.
 const RESUME_LIMIT: u32 = 100_000;
 
+/// How long handled updates gather before one transaction forgets them all.
+pub const FORGET_EVERY: Duration = Duration::from_millis(20);
+
+/// A chat's waiting updates: id, update, and when it arrived.
+type Lane = VecDeque<(i64, Update, Instant)>;
+
 /// The lanes of the chats whose updates are being handled.
 #[derive(Debug)]
 pub struct Intake {
     deps: Arc<Deps>,
     ui: Arc<UiState>,
     /// A chat has an entry exactly while a task works its lane.
-    lanes: Mutex<HashMap<i64, VecDeque<(i64, Update)>>>,
+    /// Each update waits with the instant it arrived (for the reply latency metric).
+    lanes: Mutex<HashMap<i64, Lane>>,
+    /// Handled updates whose rows are not deleted yet.
+    handled: Mutex<Vec<i64>>,
+    /// Wakes [`Intake::forget_handled`] when `handled` gets its first id.
+    handled_ready: Notify,
 }
 
 impl Intake {
@@ -43,6 +59,8 @@ impl Intake {
             deps,
             ui,
             lanes: Mutex::new(HashMap::new()),
+            handled: Mutex::new(Vec::new()),
+            handled_ready: Notify::new(),
         })
     }
 
@@ -104,17 +122,18 @@ impl Intake {
     /// idle); an update of a kind the bot skips is forgotten at once.
     async fn start(self: &Arc<Self>, update_id: i64, update: Option<Update>) {
         let Some(update) = update else {
-            return self.forget(update_id).await;
+            return self.forget(update_id);
         };
         let chat = update.chat_id();
+        let received = Instant::now();
         let idle = match self.lanes.lock() {
             Ok(mut lanes) => match lanes.get_mut(&chat) {
                 Some(lane) => {
-                    lane.push_back((update_id, update));
+                    lane.push_back((update_id, update, received));
                     false
                 }
                 None => {
-                    lanes.insert(chat, VecDeque::from([(update_id, update)]));
+                    lanes.insert(chat, VecDeque::from([(update_id, update, received)]));
                     true
                 }
             },
@@ -138,21 +157,53 @@ impl Intake {
                 },
                 Err(_) => return,
             };
-            let (update_id, update) = next;
+            let (update_id, update, received) = next;
             let (deps, ui) = (self.deps.clone(), self.ui.clone());
             // Its own task, so a panicking handler costs one update, not the lane.
-            let handled =
-                tokio::spawn(async move { router::handle(&deps, &ui, update).await }).await;
+            let handling = async move { router::handle(&deps, &ui, update).await };
+            let handled = tokio::spawn(ajib_transport::replying_to(received, handling)).await;
+            self.deps.metrics.update_handled();
             if let Err(err) = handled {
                 log::error!("update {update_id} of chat {chat} failed: {err}");
             }
-            self.forget(update_id).await;
+            self.forget(update_id);
         }
     }
 
-    async fn forget(&self, update_id: i64) {
-        if let Err(err) = self.deps.store.update_handled(update_id).await {
-            log::error!("update {update_id} was handled but stays kept: {err}");
+    /// Deletes handled updates' rows, a batch at a time, until shutdown (when
+    /// it deletes what is left): the task to run beside the poller.
+    pub async fn forget_handled(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                () = self.handled_ready.notified() => (),
+                _ = shutdown.changed() => return self.flush_handled().await,
+            }
+            tokio::time::sleep(FORGET_EVERY).await;
+            self.flush_handled().await;
+        }
+    }
+
+    /// Marks an update handled; its row goes with the next batch.
+    fn forget(&self, update_id: i64) {
+        match self.handled.lock() {
+            Ok(mut handled) => handled.push(update_id),
+            // Kept, then: handled again after a restart, as after a crash.
+            Err(_) => return,
+        }
+        self.handled_ready.notify_one();
+    }
+
+    async fn flush_handled(&self) {
+        let batch = match self.handled.lock() {
+            Ok(mut handled) => mem::take(&mut *handled),
+            Err(_) => return,
+        };
+        if batch.is_empty() {
+            return;
+        }
+        let count = batch.len();
+        if let Err(err) = self.deps.store.updates_handled(batch).await {
+            log::error!("{count} handled updates stay kept and will be handled again: {err}");
         }
     }
 }

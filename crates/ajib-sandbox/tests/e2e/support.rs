@@ -196,8 +196,9 @@ pub struct OpenInvoice {
 }
 
 impl Env {
-    /// Walks `user` from /start (pressing `lang_data`) through plans to the first plan's invoice.
-    pub fn open_invoice(&self, user: &SimUser, lang_data: &str) -> OpenInvoice {
+    /// Walks `user` from /start (pressing `lang_data`) to the first plan's
+    /// details, with its Buy button; returns the main menu and the details.
+    pub fn first_plan(&self, user: &SimUser, lang_data: &str) -> (BotMessage, BotMessage) {
         let picker = self.say(user, "/start", |it| button_data(it, "v1:l:").is_some());
         let menu = self.press(user, picker.message_id, lang_data, |it| {
             button_data(it, "v1:ps").is_some()
@@ -209,6 +210,12 @@ impl Env {
         let details = self.press(user, plans.message_id, &plan, |it| {
             button_data(it, "v1:b:").is_some()
         });
+        (menu, details)
+    }
+
+    /// Walks `user` from /start (pressing `lang_data`) through plans to the first plan's invoice.
+    pub fn open_invoice(&self, user: &SimUser, lang_data: &str) -> OpenInvoice {
+        let (menu, details) = self.first_plan(user, lang_data);
         let buy = button_data(&details, "v1:b:").unwrap();
         let invoice = self.press(user, details.message_id, &buy, |it| {
             button_url(it).is_some()

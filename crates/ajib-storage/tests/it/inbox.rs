@@ -17,7 +17,7 @@ async fn updates_are_kept_once_until_handled() {
     );
     let pending = ok(db.store.unhandled_updates(10).await);
     assert_eq!(pending.iter().map(|it| it.0).collect::<Vec<_>>(), [10, 11]);
-    ok(db.store.update_handled(10).await);
+    ok(db.store.updates_handled(vec![10]).await);
     let pending = ok(db.store.unhandled_updates(10).await);
     assert_eq!(pending, [(11, "{\"a\":1}".to_owned())]);
 }

@@ -5,6 +5,30 @@ use ajib_storage::{Audience, UserSeen};
 
 use crate::{db, invoiced_order, ok, paid_order, plan, provision, t, user};
 
+/// `last_seen` after contacts at `times` (same names each time).
+async fn last_seen_after(times: &[i64]) -> i64 {
+    let db = db();
+    let mut last = 0;
+    for &at in times {
+        let seen = UserSeen {
+            id: TelegramId(7),
+            username: Some("user7".to_owned()),
+            first_name: "U7".to_owned(),
+            now: t(at),
+        };
+        last = ok(db.store.upsert_user(&seen).await).last_seen.0;
+    }
+    last
+}
+
+#[tokio::test]
+async fn last_seen_moves_in_steps_of_a_minute() {
+    // Within the minute nothing is written; a minute later it is refreshed.
+    assert_eq!(last_seen_after(&[1_000, 1_030, 1_059]).await, 1_000);
+    assert_eq!(last_seen_after(&[1_000, 1_030, 1_060]).await, 1_060);
+    assert_eq!(last_seen_after(&[1_000, 1_200]).await, 1_200);
+}
+
 #[tokio::test]
 async fn upsert_inserts_then_refreshes() {
     let db = db();
@@ -170,4 +194,44 @@ async fn users_are_found_by_a_panel_username_fragment() {
     let (found, total) = ok(db.store.search_users(Some(fragment), 0, 10).await);
     assert_eq!(total, 1);
     assert_eq!(found[0].id, TelegramId(2));
+}
+
+#[tokio::test]
+async fn a_fragment_search_pages_its_matches_newest_first() {
+    let db = db();
+    // Two users share a first-contact time: the higher id comes first.
+    for (id, name, at) in [
+        (201, "Ali A", 1),
+        (202, "Ali B", 2),
+        (203, "Bob", 2),
+        (204, "Ali C", 2),
+        (205, "Ali D", 3),
+    ] {
+        let seen = UserSeen {
+            id: TelegramId(id),
+            username: None,
+            first_name: name.to_owned(),
+            now: t(at),
+        };
+        ok(db.store.upsert_user(&seen).await);
+    }
+    let page = |offset, limit| {
+        let store = db.store.clone();
+        async move {
+            let (rows, total) = ok(store.search_users(Some("ali"), offset, limit).await);
+            (
+                rows.into_iter().map(|it| it.id.0).collect::<Vec<_>>(),
+                total,
+            )
+        }
+    };
+    assert_eq!(page(0, 10).await, (vec![205, 204, 202, 201], 4));
+    assert_eq!(page(1, 2).await, (vec![204, 202], 4));
+    assert_eq!(page(3, 2).await, (vec![201], 4));
+    assert_eq!(page(4, 2).await, (vec![], 4));
+    // Only the id's own spelling finds it, as `CAST(id AS TEXT)` did.
+    let (rows, total) = ok(db.store.search_users(Some("0203"), 0, 10).await);
+    assert_eq!((rows.len(), total), (0, 0));
+    let (rows, total) = ok(db.store.search_users(Some("203"), 0, 10).await);
+    assert_eq!((rows[0].id, total), (TelegramId(203), 1));
 }
