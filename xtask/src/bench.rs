@@ -22,23 +22,26 @@ pub(crate) fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
             ])
             .args(&bench.args)),
         "journey" => journey(root, &bench.args),
-        other => bail!("unknown benchmark {other:?}; known: transport, journey"),
+        "scale" => run(Command::new(cargo())
+            .current_dir(root)
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "ajib-storage",
+                "--example",
+                "scale_bench",
+                "--",
+            ])
+            .args(&bench.args)),
+        other => bail!("unknown benchmark {other:?}; known: transport, journey, scale"),
     }
 }
 
 /// The release `ajib-bot` as `cargo xtask dist` ships it (no sandbox), then
 /// the simulated users of `ajib-sandbox`'s `journey_bench` against it.
 fn journey(root: &Path, args: &[String]) -> anyhow::Result<()> {
-    run(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--release",
-        "-p",
-        "ajib-bot",
-        "--no-default-features",
-    ]))?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), std::path::PathBuf::from);
-    let bot = target_dir.join("release/ajib-bot");
+    let bot = crate::chaos::release_bot(root)?;
     run(Command::new(cargo())
         .current_dir(root)
         .args([

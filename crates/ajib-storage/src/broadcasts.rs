@@ -1,13 +1,13 @@
 //! Broadcasts: a message, its frozen recipient list, and per-recipient delivery state.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use ajib_domain::{BroadcastId, TelegramId, UnixTime};
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
 
 use crate::{
     Error, Store,
-    store::{one_row, query_opt, query_vec, time, to_u64},
+    store::{one_row, query_count, query_opt, query_vec, time, to_u64},
 };
 
 /// Whether a broadcast is being sent.
@@ -66,7 +66,13 @@ pub struct BroadcastProgress {
     pub failed: u64,
     /// Blocked the bot.
     pub blocked: u64,
+    /// Sent again after a crash interrupted an earlier send, which Telegram
+    /// may have accepted: each may have got it twice.
+    pub possible_duplicates: u64,
 }
+
+/// Recipients written by one statement of [`Store::create_broadcast`].
+const RECIPIENTS_PER_STATEMENT: usize = 10_000;
 
 const BROADCAST_COLUMNS: &str = "id, text, photo_file_id, audience, status, created_by, created_at";
 
@@ -130,18 +136,26 @@ impl Store {
             audience.to_owned(),
             recipients.to_vec(),
         );
-        self.with_tx(move |tx| {
-            let id: i64 = tx.query_row(
-                "INSERT INTO broadcasts (text, photo_file_id, audience, status, created_by, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?5) RETURNING id",
-                params![text, photo, audience, created_by.0, now.0],
-                |row| row.get(0),
-            )?;
+        // A recipient row per user: long for a big audience.
+        self.with_tx_long(move |tx| {
+            let id: i64 = tx
+                .prepare_cached(
+                    "INSERT INTO broadcasts (text, photo_file_id, audience, \
+                    status, created_by, created_at, updated_at) VALUES (?1, ?2, \
+                    ?3, 'running', ?4, ?5, ?5) RETURNING id",
+                )?
+                .query_row(params![text, photo, audience, created_by.0, now.0], |row| {
+                    row.get(0)
+                })?;
+            // A statement per chunk of recipients, read from a JSON array by
+            // SQLite itself: a million recipients one statement each took
+            // about twice as long.
             let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO broadcast_recipients (broadcast_id, user_id, status) VALUES (?1, ?2, 'pending')",
+                "INSERT OR IGNORE INTO broadcast_recipients (broadcast_id, user_id, status) \
+                 SELECT ?1, value, 'pending' FROM json_each(?2)",
             )?;
-            for user in recipients {
-                insert.execute(params![id, user.0])?;
+            for chunk in recipients.chunks(RECIPIENTS_PER_STATEMENT) {
+                insert.execute(params![id, json_ids(chunk)])?;
             }
             Ok(BroadcastId(id))
         })
@@ -175,6 +189,36 @@ impl Store {
         .await
     }
 
+    /// Records that a send to `user` is about to be made, before it is made:
+    /// a crash that loses its outcome leaves the recipient pending with an
+    /// attempt, and the send made again after a restart is counted as a
+    /// possible duplicate.
+    pub async fn attempt_recipient(&self, id: BroadcastId, user: TelegramId) -> Result<(), Error> {
+        self.with_conn(move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE broadcast_recipients SET attempts = attempts + 1 \
+                 WHERE broadcast_id = ?1 AND user_id = ?2 AND status = 'pending'",
+                )?
+                .execute(params![id.0, user.0])?;
+            one_row("broadcast recipient", n)
+        })
+        .await
+    }
+
+    /// Takes back the attempt of a send that was never made (the bot was stopping).
+    pub async fn forget_attempt(&self, id: BroadcastId, user: TelegramId) -> Result<(), Error> {
+        self.with_conn(move |conn| {
+            conn.prepare_cached(
+                "UPDATE broadcast_recipients SET attempts = max(attempts - 1, 0) \
+                 WHERE broadcast_id = ?1 AND user_id = ?2 AND status = 'pending'",
+            )?
+            .execute(params![id.0, user.0])?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Records what happened to one recipient; [`RecipientStatus::Blocked`] also marks the user.
     pub async fn mark_recipient(
         &self,
@@ -184,13 +228,16 @@ impl Store {
         now: UnixTime,
     ) -> Result<(), Error> {
         self.with_tx(move |tx| {
-            let n = tx.execute(
-                "UPDATE broadcast_recipients SET status = ?3, updated_at = ?4 WHERE broadcast_id = ?1 AND user_id = ?2",
-                params![id.0, user.0, status.as_str(), now.0],
-            )?;
+            let n = tx
+                .prepare_cached(
+                    "UPDATE broadcast_recipients SET status = ?3, updated_at = ?4 \
+                    WHERE broadcast_id = ?1 AND user_id = ?2",
+                )?
+                .execute(params![id.0, user.0, status.as_str(), now.0])?;
             one_row("broadcast recipient", n)?;
             if status == RecipientStatus::Blocked {
-                tx.execute("UPDATE users SET blocked_bot = 1 WHERE id = ?1", [user.0])?;
+                tx.prepare_cached("UPDATE users SET blocked_bot = 1 WHERE id = ?1")?
+                    .execute([user.0])?;
             }
             Ok(())
         })
@@ -206,7 +253,10 @@ impl Store {
                 [id.0],
                 |row| Ok((row.get::<_, String>(0)?, to_u64("count", row.get(1)?)?)),
             )?;
-            let mut res = BroadcastProgress::default();
+            let mut res = BroadcastProgress {
+                possible_duplicates: possible_duplicates(conn, id)?,
+                ..BroadcastProgress::default()
+            };
             for (status, n) in counts {
                 match status.as_str() {
                     "pending" => res.pending = n,
@@ -229,10 +279,9 @@ impl Store {
         now: UnixTime,
     ) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE broadcasts SET status = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id.0, status.as_str(), now.0],
-            )?;
+            let n = conn
+                .prepare_cached("UPDATE broadcasts SET status = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![id.0, status.as_str(), now.0])?;
             one_row("broadcast", n)
         })
         .await
@@ -258,6 +307,32 @@ impl Store {
         })
         .await
     }
+}
+
+/// Recipients sent the broadcast again after a crash interrupted an earlier
+/// send (recorded as attempted, its outcome lost).
+fn possible_duplicates(conn: &Connection, id: BroadcastId) -> Result<u64, Error> {
+    query_count(
+        conn,
+        "SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = ?1 \
+         AND status = 'sent' AND attempts > 1",
+        [id.0],
+    )
+}
+
+/// `[1,2,3]`: ids as a JSON array.
+fn json_ids(ids: &[TelegramId]) -> String {
+    let mut res = String::with_capacity(ids.len() * 12 + 2);
+    res.push('[');
+    for (idx, id) in ids.iter().enumerate() {
+        if idx > 0 {
+            res.push(',');
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(res, "{}", id.0);
+    }
+    res.push(']');
+    res
 }
 
 fn read_broadcast(row: &Row<'_>) -> Result<Broadcast, Error> {

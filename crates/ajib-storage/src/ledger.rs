@@ -10,6 +10,7 @@ use rusqlite::{Connection, Row, params};
 
 use crate::{
     Error, Store,
+    mail::{MailBody, NewMail, insert_mail, payment_mail},
     orders::{enqueue_provisioning, get_order, set_paid},
     store::{query_exists, query_vec, time},
 };
@@ -152,10 +153,11 @@ impl Store {
     /// The sum of all balances per currency: what the shop owes its users.
     pub async fn balances_owed(&self) -> Result<Vec<Money>, Error> {
         self.with_conn(|conn| {
+            // The ledger's sum per currency, kept by a trigger as rows arrive
+            // (migration 0010): summing millions of rows here took too long.
             query_vec(
                 conn,
-                "SELECT currency, sum(amount_minor) AS amount_minor FROM ledger \
-                 GROUP BY currency HAVING sum(amount_minor) <> 0 ORDER BY currency",
+                "SELECT currency, amount_minor FROM ledger_totals WHERE amount_minor <> 0 ORDER BY currency",
                 [],
                 |row| crate::store::money(row, "amount_minor", "currency"),
             )
@@ -195,11 +197,19 @@ impl Store {
                     balance: before,
                 });
             }
-            tx.execute(
-                "INSERT INTO ledger (user_id, currency, amount_minor, cause, actor_id, note, created_at) \
-                 VALUES (?1, ?2, ?3, 'adjustment', ?4, ?5, ?6)",
-                params![user.0, currency.code(), delta_minor, actor.0, reason, now.0],
-            )?;
+            tx.prepare_cached(
+                "INSERT INTO ledger (user_id, currency, amount_minor, cause, \
+                    actor_id, note, created_at) VALUES (?1, ?2, ?3, \
+                    'adjustment', ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                user.0,
+                currency.code(),
+                delta_minor,
+                actor.0,
+                reason,
+                now.0
+            ])?;
             balance(tx, user, currency)
         })
         .await
@@ -235,16 +245,18 @@ impl Store {
         now: UnixTime,
     ) -> Result<bool, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE orders SET updated_at = ?3, \
-                 note = coalesce(note || '; ', '') || 'refunded outside the bot by ' || ?2 \
-                 WHERE id = ?1 AND status = 'failed' \
-                 AND coalesce(note, '') NOT LIKE '%refunded outside the bot%' \
-                 AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id \
-                             AND p.status IN ('paid', 'paid_over', 'wrong_amount')) \
-                 AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.order_id = orders.id AND l.cause = 'payment')",
-                params![order.0, admin.0, now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE orders SET updated_at = ?3, note = coalesce(note || \
+                    '; ', '') || 'refunded outside the bot by ' || ?2 WHERE id = \
+                    ?1 AND status = 'failed' AND coalesce(note, '') NOT LIKE \
+                    '%refunded outside the bot%' AND EXISTS (SELECT 1 FROM \
+                    payments p WHERE p.order_id = orders.id AND p.status IN \
+                    ('paid', 'paid_over', 'wrong_amount')) AND NOT EXISTS \
+                    (SELECT 1 FROM ledger l WHERE l.order_id = orders.id AND \
+                    l.cause = 'payment')",
+                )?
+                .execute(params![order.0, admin.0, now.0])?;
             Ok(n == 1)
         })
         .await
@@ -289,7 +301,7 @@ impl Store {
                     balance: funds,
                 });
             }
-            buy(tx, &order, now)
+            buy_from_balance(tx, &order, now)
         })
         .await
     }
@@ -324,35 +336,50 @@ pub(crate) fn settle(
     if settled {
         return Ok(Settlement::AlreadySettled);
     }
-    tx.execute(
-        "UPDATE orders SET next_poll_at = NULL WHERE id = ?1",
-        [order.id.0],
-    )?;
+    let res = settle_new(tx, &order, payment, now)?;
+    // The customer's notice (and the staff's) is queued with the money, so a
+    // crash right after cannot lose it.
+    let balance = balance(tx, order.user, order.amount.currency())?;
+    let mail = payment_mail(order.user, order.id, res, balance, order.invoice_amount);
+    insert_mail(tx, &mail, now)?;
+    Ok(res)
+}
+
+/// Settles a payment not seen before.
+fn settle_new(
+    tx: &Connection,
+    order: &Order,
+    payment: &ConfirmedPayment,
+    now: UnixTime,
+) -> Result<Settlement, Error> {
+    tx.prepare_cached("UPDATE orders SET next_poll_at = NULL WHERE id = ?1")?
+        .execute([order.id.0])?;
     if payment.received.is_zero() {
-        close_unpaid(tx, &order, OrderStatus::Underpaid, now)?;
+        close_unpaid(tx, order, OrderStatus::Underpaid, now)?;
         return Ok(Settlement::Credited {
             amount: payment.received,
         });
     }
-    tx.execute(
-        "INSERT INTO ledger (user_id, currency, amount_minor, cause, order_id, invoice_uuid, created_at) \
-         VALUES (?1, ?2, ?3, 'payment', ?4, ?5, ?6)",
-        params![
-            order.user.0,
-            order.amount.currency().code(),
-            payment.received.minor(),
-            order.id.0,
-            payment.invoice_uuid,
-            now.0
-        ],
-    )?;
+    tx.prepare_cached(
+        "INSERT INTO ledger (user_id, currency, amount_minor, cause, \
+                    order_id, invoice_uuid, created_at) VALUES (?1, ?2, ?3, \
+                    'payment', ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        order.user.0,
+        order.amount.currency().code(),
+        payment.received.minor(),
+        order.id.0,
+        payment.invoice_uuid,
+        now.0
+    ])?;
     let open = matches!(order.status, OrderStatus::Invoiced | OrderStatus::Expired);
     // The invoice may ask for only part of the price: the balance pays the rest
     // if it still holds it now that the payment is on it.
     let covers = payment.received.minor() >= order.invoice_amount.minor()
         && balance(tx, order.user, order.amount.currency())?.minor() >= order.amount.minor();
     if open && payment.grantable && covers {
-        let job = buy(tx, &order, now)?;
+        let job = buy(tx, order, now)?;
         let excess = Money::from_minor(
             payment.received.minor() - order.invoice_amount.minor(),
             order.amount.currency(),
@@ -366,26 +393,50 @@ pub(crate) fn settle(
         true => OrderStatus::Failed,
         false => OrderStatus::Underpaid,
     };
-    close_unpaid(tx, &order, closed_as, now)?;
+    close_unpaid(tx, order, closed_as, now)?;
     Ok(Settlement::Credited {
         amount: payment.received,
     })
 }
 
+/// Buys `order` with the balance: [`buy`], and the staff's "new purchase"
+/// notice queued in the same transaction.
+pub(crate) fn buy_from_balance(
+    tx: &Connection,
+    order: &Order,
+    now: UnixTime,
+) -> Result<JobId, Error> {
+    let job = buy(tx, order, now)?;
+    let settlement = Settlement::Granted {
+        job,
+        excess: Money::zero(order.amount.currency()),
+    };
+    let notice = NewMail {
+        chat: None,
+        body: MailBody::StaffPayment {
+            order: order.id,
+            settlement,
+            balance: balance(tx, order.user, order.amount.currency())?,
+        },
+    };
+    insert_mail(tx, &[notice], now)?;
+    Ok(job)
+}
+
 /// Debits the order's price, marks it paid and queues its provisioning.
 pub(crate) fn buy(tx: &Connection, order: &Order, now: UnixTime) -> Result<JobId, Error> {
     if order.amount.minor() > 0 {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO ledger (user_id, currency, amount_minor, cause, order_id, created_at) \
              VALUES (?1, ?2, ?3, 'purchase', ?4, ?5)",
-            params![
-                order.user.0,
-                order.amount.currency().code(),
-                -order.amount.minor(),
-                order.id.0,
-                now.0
-            ],
-        )?;
+        )?
+        .execute(params![
+            order.user.0,
+            order.amount.currency().code(),
+            -order.amount.minor(),
+            order.id.0,
+            now.0
+        ])?;
     }
     let paid = set_paid(tx, order, now)?;
     enqueue_provisioning(tx, &paid, now)
@@ -398,12 +449,12 @@ fn close_unpaid(
     to: OrderStatus,
     now: UnixTime,
 ) -> Result<(), Error> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE orders SET status = ?2, updated_at = ?3, next_poll_at = NULL, \
          note = coalesce(note || '; ', '') || 'paid to the balance' \
          WHERE id = ?1 AND status IN ('created', 'invoiced', 'expired')",
-        params![order.id.0, to.as_str(), now.0],
-    )?;
+    )?
+    .execute(params![order.id.0, to.as_str(), now.0])?;
     Ok(())
 }
 
@@ -412,11 +463,12 @@ pub(crate) fn balance(
     user: TelegramId,
     currency: Currency,
 ) -> Result<Money, Error> {
-    let minor: i64 = conn.query_row(
-        "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE user_id = ?1 AND currency = ?2",
-        params![user.0, currency.code()],
-        |row| row.get(0),
-    )?;
+    let minor: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE \
+                    user_id = ?1 AND currency = ?2",
+        )?
+        .query_row(params![user.0, currency.code()], |row| row.get(0))?;
     Money::from_minor(minor, currency).map_err(|_| Error::Decode {
         column: "ledger.amount_minor",
         raw: minor.to_string(),

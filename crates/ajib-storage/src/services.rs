@@ -43,38 +43,8 @@ impl Store {
         now: UnixTime,
     ) -> Result<Service, Error> {
         let service = service.clone();
-        self.with_tx(move |tx| {
-            let order = get_order(tx, order)?.ok_or(Error::NotFound { what: "order" })?;
-            if let Some(existing) = provisioned_service(tx, &order)? {
-                return Ok(existing);
-            }
-            if matches!(order.kind, OrderKind::Renewal(_)) {
-                return Err(Error::Conflict { what: "a renewal extends a service, it does not create one" });
-            }
-            if order.user != service.user {
-                return Err(Error::Conflict { what: "the service's user is not the order's user" });
-            }
-            order.status.transition(OrderStatus::Provisioned, order.amount)?;
-            let limit = service.traffic_limit_bytes.map(|it| to_sql_u64("traffic_limit_bytes", it)).transpose()?;
-            let id: i64 = tx.query_row(
-                "INSERT INTO services (user_id, order_id, blitz_username, plan_id, is_test, created_at, expires_at, \
-                 traffic_limit_bytes, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'active') RETURNING id",
-                params![
-                    service.user.0,
-                    order.id.0,
-                    service.blitz_username,
-                    service.plan.map(|it| it.0),
-                    service.is_test,
-                    now.0,
-                    service.expires.0,
-                    limit
-                ],
-                |row| row.get(0),
-            )?;
-            mark_provisioned(tx, &order, ServiceId(id), now)?;
-            get_service(tx, ServiceId(id))?.ok_or(Error::NotFound { what: "service" })
-        })
-        .await
+        self.with_tx(move |tx| Ok(insert_service(tx, order, &service, now)?.0))
+            .await
     }
 
     /// Sets the new expiry of the service a renewal order renews and moves the order `paid → provisioned`.
@@ -87,24 +57,8 @@ impl Store {
         new_expires: UnixTime,
         now: UnixTime,
     ) -> Result<Service, Error> {
-        self.with_tx(move |tx| {
-            let order = get_order(tx, order)?.ok_or(Error::NotFound { what: "order" })?;
-            if let Some(existing) = provisioned_service(tx, &order)? {
-                return Ok(existing);
-            }
-            if order.kind != OrderKind::Renewal(service) {
-                return Err(Error::Conflict { what: "the order does not renew this service" });
-            }
-            order.status.transition(OrderStatus::Provisioned, order.amount)?;
-            let n = tx.execute(
-                "UPDATE services SET expires_at = ?2, status = 'active' WHERE id = ?1 AND user_id = ?3",
-                params![service.0, new_expires.0, order.user.0],
-            )?;
-            one_row("service", n)?;
-            mark_provisioned(tx, &order, service, now)?;
-            get_service(tx, service)?.ok_or(Error::NotFound { what: "service" })
-        })
-        .await
+        self.with_tx(move |tx| Ok(extend_service(tx, order, service, new_expires, now)?.0))
+            .await
     }
 
     /// The service with this id.
@@ -154,11 +108,29 @@ impl Store {
 
     /// Every service in status active (some may have run past their expiry), by id.
     pub async fn active_services(&self) -> Result<Vec<Service>, Error> {
-        self.with_conn(move |conn| {
+        // Hundreds of thousands of rows in a big shop: off the quick connection.
+        self.with_conn_long(move |conn| {
             let sql = format!(
                 "SELECT {SERVICE_COLUMNS} FROM services WHERE status = 'active' ORDER BY id"
             );
             query_vec(conn, &sql, [], read_service)
+        })
+        .await
+    }
+
+    /// Up to `limit` services in status active with an id above `after`, by id:
+    /// [`Store::active_services`] a page at a time, so a round over a big shop
+    /// holds one page in memory rather than every active service.
+    pub async fn active_services_after(
+        &self,
+        after: ServiceId,
+        limit: u32,
+    ) -> Result<Vec<Service>, Error> {
+        self.with_conn_long(move |conn| {
+            let sql = format!(
+                "SELECT {SERVICE_COLUMNS} FROM services WHERE status = 'active' AND id > ?1 ORDER BY id LIMIT ?2"
+            );
+            query_vec(conn, &sql, params![after.0, limit], read_service)
         })
         .await
     }
@@ -170,10 +142,9 @@ impl Store {
         status: ServiceStatus,
     ) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE services SET status = ?2 WHERE id = ?1",
-                params![id.0, status.as_str()],
-            )?;
+            let n = conn
+                .prepare_cached("UPDATE services SET status = ?2 WHERE id = ?1")?
+                .execute(params![id.0, status.as_str()])?;
             one_row("service", n)
         })
         .await
@@ -189,11 +160,13 @@ impl Store {
         now: UnixTime,
     ) -> Result<Service, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE services SET expires_at = ?2, \
-                 status = CASE WHEN status = 'expired' AND ?2 > ?3 THEN 'active' ELSE status END WHERE id = ?1",
-                params![id.0, expires.0, now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE services SET expires_at = ?2, status = CASE WHEN \
+                    status = 'expired' AND ?2 > ?3 THEN 'active' ELSE status END \
+                    WHERE id = ?1",
+                )?
+                .execute(params![id.0, expires.0, now.0])?;
             one_row("service", n)?;
             get_service(conn, id)?.ok_or(Error::NotFound { what: "service" })
         })
@@ -203,10 +176,12 @@ impl Store {
     /// Moves active services whose expiry is at or before `now` to expired; returns how many.
     pub async fn expire_services(&self, now: UnixTime) -> Result<u64, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE services SET status = 'expired' WHERE status = 'active' AND expires_at <= ?1",
-                [now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE services SET status = 'expired' WHERE status = \
+                    'active' AND expires_at <= ?1",
+                )?
+                .execute([now.0])?;
             Ok(n as u64)
         })
         .await
@@ -221,14 +196,104 @@ impl Store {
     ) -> Result<bool, Error> {
         let kind = kind.to_owned();
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "INSERT OR IGNORE INTO reminders (service_id, kind, sent_at) VALUES (?1, ?2, ?3)",
-                params![service.0, kind, now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO reminders (service_id, kind, sent_at) \
+                    VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![service.0, kind, now.0])?;
             Ok(n == 1)
         })
         .await
     }
+}
+
+/// Stores a new-service or test order's service and moves the order
+/// `paid → provisioned`; an order already provisioned returns its service
+/// and `false`.
+pub(crate) fn insert_service(
+    tx: &Connection,
+    order: OrderId,
+    service: &NewService,
+    now: UnixTime,
+) -> Result<(Service, bool), Error> {
+    let order = get_order(tx, order)?.ok_or(Error::NotFound { what: "order" })?;
+    if let Some(existing) = provisioned_service(tx, &order)? {
+        return Ok((existing, false));
+    }
+    if matches!(order.kind, OrderKind::Renewal(_)) {
+        return Err(Error::Conflict {
+            what: "a renewal extends a service, it does not create one",
+        });
+    }
+    if order.user != service.user {
+        return Err(Error::Conflict {
+            what: "the service's user is not the order's user",
+        });
+    }
+    order
+        .status
+        .transition(OrderStatus::Provisioned, order.amount)?;
+    let limit = service
+        .traffic_limit_bytes
+        .map(|it| to_sql_u64("traffic_limit_bytes", it))
+        .transpose()?;
+    let id: i64 = tx
+        .prepare_cached(
+            "INSERT INTO services (user_id, order_id, blitz_username, \
+                    plan_id, is_test, created_at, expires_at, \
+                    traffic_limit_bytes, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
+                    ?7, ?8, 'active') RETURNING id",
+        )?
+        .query_row(
+            params![
+                service.user.0,
+                order.id.0,
+                service.blitz_username,
+                service.plan.map(|it| it.0),
+                service.is_test,
+                now.0,
+                service.expires.0,
+                limit
+            ],
+            |row| row.get(0),
+        )?;
+    mark_provisioned(tx, &order, ServiceId(id), now)?;
+    let stored = get_service(tx, ServiceId(id))?.ok_or(Error::NotFound { what: "service" })?;
+    Ok((stored, true))
+}
+
+/// Extends a renewal order's service to `new_expires` and moves the order
+/// `paid → provisioned`; an order already provisioned returns its service
+/// and `false`.
+pub(crate) fn extend_service(
+    tx: &Connection,
+    order: OrderId,
+    service: ServiceId,
+    new_expires: UnixTime,
+    now: UnixTime,
+) -> Result<(Service, bool), Error> {
+    let order = get_order(tx, order)?.ok_or(Error::NotFound { what: "order" })?;
+    if let Some(existing) = provisioned_service(tx, &order)? {
+        return Ok((existing, false));
+    }
+    if order.kind != OrderKind::Renewal(service) {
+        return Err(Error::Conflict {
+            what: "the order does not renew this service",
+        });
+    }
+    order
+        .status
+        .transition(OrderStatus::Provisioned, order.amount)?;
+    let n = tx
+        .prepare_cached(
+            "UPDATE services SET expires_at = ?2, status = 'active' WHERE id = ?1 AND user_id = ?3",
+        )?
+        .execute(params![service.0, new_expires.0, order.user.0])?;
+    one_row("service", n)?;
+    mark_provisioned(tx, &order, service, now)?;
+    let stored = get_service(tx, service)?.ok_or(Error::NotFound { what: "service" })?;
+    Ok((stored, true))
 }
 
 /// The service of an already provisioned order; `None` if the order is not provisioned yet.
@@ -251,11 +316,13 @@ fn mark_provisioned(
     service: ServiceId,
     now: UnixTime,
 ) -> Result<(), Error> {
-    let n = conn.execute(
-        "UPDATE orders SET status = 'provisioned', service_id = ?2, provisioned_at = ?3, updated_at = ?3 \
-         WHERE id = ?1 AND status = 'paid'",
-        params![order.id.0, service.0, now.0],
-    )?;
+    let n = conn
+        .prepare_cached(
+            "UPDATE orders SET status = 'provisioned', service_id = ?2, \
+                    provisioned_at = ?3, updated_at = ?3 WHERE id = ?1 AND \
+                    status = 'paid'",
+        )?
+        .execute(params![order.id.0, service.0, now.0])?;
     match n {
         1 => Ok(()),
         _ => Err(Error::Conflict {

@@ -5,15 +5,18 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use ajib_domain::{Service, UnixTime};
+use ajib_domain::{Service, ServiceId, UnixTime};
 use ajib_i18n::Arg;
 use tokio::sync::watch;
 
 use crate::{
-    blocking::{blocking, pause},
+    blocking::pause,
     core::{delivery::display_name, notify},
     deps::{Deps, Health, now},
 };
+
+/// Services read at a time.
+const PAGE: u32 = 1_000;
 
 /// How often reminders are checked.
 const ROUND: Duration = Duration::from_secs(600);
@@ -29,37 +32,53 @@ pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// One pass over the active services.
+/// One pass over the active services, a page at a time (a big shop's
+/// services are not all held in memory at once).
 pub async fn round(deps: &Deps, at: UnixTime) {
-    let services = match deps.store.active_services().await {
-        Ok(services) => services,
-        Err(err) => {
-            log::error!("reminders cannot read services: {err}");
-            return;
+    let mut usage = None;
+    let mut after = ServiceId(0);
+    loop {
+        let page = match deps.store.active_services_after(after, PAGE).await {
+            Ok(page) => page,
+            Err(err) => {
+                log::error!("reminders cannot read services: {err}");
+                return;
+            }
+        };
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        // The panel is asked once a round, and only when there is someone to remind.
+        if usage.is_none() {
+            usage = Some(panel_usage(deps).await);
         }
-    };
-    if services.is_empty() {
-        return;
-    }
-    let usage = panel_usage(deps).await;
-    for service in &services {
-        if let Some((kind, message, days)) = expiry_reminder(service, at) {
-            remind(deps, service, kind, message, &[("days", Arg::from(days))]).await;
+        let usage = usage.get_or_insert_with(HashMap::new);
+        for service in &page {
+            remind_of(deps, service, usage, at).await;
         }
-        let used = usage.get(&service.blitz_username).copied();
-        if let Some((kind, message, percent)) = used.and_then(|it| traffic_reminder(service, it)) {
-            remind(
-                deps,
-                service,
-                kind,
-                message,
-                &[("percent", Arg::from(percent))],
-            )
-            .await;
+        if page.len() < PAGE as usize {
+            break;
         }
     }
     if let Err(err) = deps.store.expire_services(at).await {
         log::error!("could not mark expired services: {err}");
+    }
+}
+
+/// Sends whichever reminders `service` is due.
+async fn remind_of(deps: &Deps, service: &Service, usage: &HashMap<String, u64>, at: UnixTime) {
+    if let Some((kind, message, days)) = expiry_reminder(service, at) {
+        remind(deps, service, kind, message, &[("days", Arg::from(days))]).await;
+    }
+    let used = usage.get(&service.blitz_username).copied();
+    if let Some((kind, message, percent)) = used.and_then(|it| traffic_reminder(service, it)) {
+        remind(
+            deps,
+            service,
+            kind,
+            message,
+            &[("percent", Arg::from(percent))],
+        )
+        .await;
     }
 }
 
@@ -114,7 +133,12 @@ async fn remind(
 /// Used bytes per panel username, from one list call; empty when the panel is unreachable.
 async fn panel_usage(deps: &Deps) -> HashMap<String, u64> {
     let client = deps.blitz.clone();
-    match blocking(move || client.list_users()).await {
+    match deps
+        .metrics
+        .blitz
+        .run("list_users", move || client.list_users())
+        .await
+    {
         Ok(Ok(users)) => users
             .iter()
             .map(|user| {

@@ -40,7 +40,8 @@ async fn a_broadcast_resumes_where_it_stopped() {
             pending: 2,
             sent: 1,
             failed: 1,
-            blocked: 1
+            blocked: 1,
+            possible_duplicates: 0
         }
     );
     assert_eq!(progress.total(), 5);
@@ -93,4 +94,21 @@ async fn a_broadcast_keeps_its_photo() {
         .await;
     assert!(refused.is_err());
     assert_eq!(ok(db.store.recent_broadcasts(10).await).len(), 1);
+}
+
+#[tokio::test]
+async fn a_big_audience_is_stored_whole_across_statements() {
+    let db = db();
+    // Recipients need not be users; 25,000 spans three statements, with a
+    // repeat that falls in another statement than its first.
+    let mut recipients: Vec<_> = (1..=25_000).rev().map(TelegramId).collect();
+    recipients.push(TelegramId(24_999));
+    let id = ok(db
+        .store
+        .create_broadcast("hi", None, "all", &recipients, TelegramId(99), t(1))
+        .await);
+    let progress = ok(db.store.broadcast_progress(id).await);
+    assert_eq!((progress.pending, progress.total()), (25_000, 25_000));
+    let first = ok(db.store.next_broadcast_batch(id, 3).await);
+    assert_eq!(first, [TelegramId(1), TelegramId(2), TelegramId(3)]);
 }

@@ -214,3 +214,49 @@ async fn version_1_database_gets_test_resets_and_keeps_its_test_orders() {
     ok(store.create_test_order(user, t(4)).await);
     assert_eq!(ok(store.orders_of_user(user).await).len(), 2);
 }
+
+#[tokio::test]
+async fn version_9_database_gets_its_totals_from_its_rows() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("v9.sqlite");
+    {
+        let conn = ok(Connection::open(&path));
+        for sql in [
+            include_str!("../../migrations/0001_init.sql"),
+            include_str!("../../migrations/0002_test_reset.sql"),
+            include_str!("../../migrations/0003_broadcast_photo.sql"),
+            include_str!("../../migrations/0004_dialogs.sql"),
+            include_str!("../../migrations/0005_inbox.sql"),
+            include_str!("../../migrations/0006_ledger.sql"),
+            include_str!("../../migrations/0007_auto_renew.sql"),
+            include_str!("../../migrations/0008_topups.sql"),
+            include_str!("../../migrations/0009_mail.sql"),
+        ] {
+            ok(conn.execute_batch(sql));
+        }
+        ok(conn.execute_batch(
+            "PRAGMA user_version = 9;
+             INSERT INTO users (id, first_name, created_at, last_seen) VALUES (7, 'A', 1, 1), (8, 'B', 1, 1);
+             INSERT INTO users (id, first_name, blocked_bot, created_at, last_seen) VALUES (9, 'C', 1, 1, 1);
+             INSERT INTO ledger (user_id, currency, amount_minor, cause, actor_id, created_at)
+                 VALUES (7, 'USD', 500, 'adjustment', 1, 2), (8, 'USD', 250, 'adjustment', 1, 2),
+                        (7, 'EUR', 100, 'adjustment', 1, 2), (7, 'EUR', -100, 'adjustment', 1, 3);",
+        ));
+    }
+    let store = ok(Store::open(&path));
+    assert_eq!(ok(store.balances_owed().await), [crate::usd(750)]);
+    let summary = ok(store.summary(t(0), t(5)).await);
+    assert_eq!((summary.users_total, summary.users_blocked), (3, 1));
+    // Later rows are added as they arrive.
+    ok(store
+        .adjust_balance(
+            ajib_domain::TelegramId(8),
+            ajib_domain::Currency::USD,
+            -50,
+            ajib_domain::TelegramId(1),
+            "correction",
+            t(4),
+        )
+        .await);
+    assert_eq!(ok(store.balances_owed().await), [crate::usd(700)]);
+}

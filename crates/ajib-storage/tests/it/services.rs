@@ -198,3 +198,33 @@ async fn an_operator_sets_the_expiry_and_revives_an_expired_service() {
         Err(Error::NotFound { .. })
     ));
 }
+
+#[tokio::test]
+async fn active_services_come_a_page_at_a_time_in_id_order() {
+    let db = db();
+    let month = plan(&db.store, 30, 500).await;
+    let mut ids = Vec::new();
+    for user_id in 1..=5 {
+        user(&db.store, user_id).await;
+        let order = paid_order(&db.store, user_id, &month, None).await;
+        ids.push(provision(&db.store, &order, t(50_000)).await.id);
+    }
+    ok(db
+        .store
+        .set_service_status(ids[1], ServiceStatus::Disabled)
+        .await);
+    let mut paged = Vec::new();
+    let mut after = ServiceId(0);
+    loop {
+        let page = ok(db.store.active_services_after(after, 2).await);
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        paged.extend(page.iter().map(|it| it.id));
+    }
+    let whole: Vec<_> = ok(db.store.active_services().await)
+        .iter()
+        .map(|it| it.id)
+        .collect();
+    assert_eq!(paged, whole);
+    assert_eq!(paged, [ids[0], ids[2], ids[3], ids[4]]);
+}
