@@ -1,5 +1,9 @@
-//! `ajib-ctl status`: service state, versions, uptime, database and backup summary.
+//! `ajib-ctl status`: service state, versions, uptime, database and backup summary, and the
+//! key figures of the bot's work (provisioning jobs, orders, open broadcasts) read from the database.
 
+use std::collections::BTreeMap;
+
+use ajib_storage::StateCounts;
 use serde::Serialize;
 
 use crate::{
@@ -23,9 +27,33 @@ struct Status {
     schema_version: Option<u32>,
     users: Option<u64>,
     pending_jobs: Option<u64>,
+    work: Option<Work>,
     last_backup: Option<String>,
     last_backup_at: Option<String>,
     problems: Vec<String>,
+}
+
+/// The bot's work by state, as `/metrics` reports it from the database.
+#[derive(Debug, Serialize)]
+struct Work {
+    /// Provisioning jobs by state (`pending`, `running`, `done`, `dead`).
+    provisioning: BTreeMap<&'static str, u64>,
+    /// Orders by status.
+    orders: BTreeMap<&'static str, u64>,
+    /// Top-ups by status.
+    topups: BTreeMap<String, u64>,
+    /// Broadcasts running or paused, with their recipients by status.
+    open_broadcasts: Vec<OpenBroadcast>,
+}
+
+#[derive(Debug, Serialize)]
+struct OpenBroadcast {
+    id: i64,
+    status: &'static str,
+    pending: u64,
+    sent: u64,
+    failed: u64,
+    blocked: u64,
 }
 
 /// Prints the status (text or `--json`).
@@ -50,6 +78,7 @@ pub fn run(paths: &Paths, args: &StatusArgs) -> anyhow::Result<()> {
         schema_version: None,
         users: None,
         pending_jobs: None,
+        work: None,
         last_backup: None,
         last_backup_at: None,
         problems: Vec::new(),
@@ -64,6 +93,12 @@ pub fn run(paths: &Paths, args: &StatusArgs) -> anyhow::Result<()> {
                 status.schema_version = db.block(store.schema_version()).ok();
                 status.users = db.block(store.count_users()).ok();
                 status.pending_jobs = db.block(store.pending_jobs_count()).ok();
+                match db.block(store.state_counts()) {
+                    Ok(counts) => status.work = Some(Work::of(&counts)),
+                    Err(e) => status
+                        .problems
+                        .push(format!("cannot count jobs and orders: {e}")),
+                }
             }
             Err(e) => status.problems.push(format!("{e:#}")),
         }
@@ -129,12 +164,83 @@ fn print_text(status: &Status) {
         "pending jobs: {}",
         status.pending_jobs.map_or_else(na, |v| v.to_string())
     );
+    if let Some(work) = &status.work {
+        print_work(work);
+    }
     match (&status.last_backup, &status.last_backup_at) {
         (Some(path), Some(at)) => println!("last backup:  {at} {path}"),
         _ => println!("last backup:  none (ajib-ctl backup create)"),
     }
     for problem in &status.problems {
         println!("problem:      {problem}");
+    }
+}
+
+impl Work {
+    fn of(counts: &StateCounts) -> Self {
+        let provisioning = counts.provision_jobs.by_name().into_iter().collect();
+        let orders = counts
+            .orders
+            .iter()
+            .map(|(status, n)| (status.as_str(), *n))
+            .collect();
+        let open_broadcasts = counts
+            .broadcasts_open
+            .iter()
+            .map(|it| OpenBroadcast {
+                id: it.id.0,
+                status: it.status.as_str(),
+                pending: it.progress.pending,
+                sent: it.progress.sent,
+                failed: it.progress.failed,
+                blocked: it.progress.blocked,
+            })
+            .collect();
+        Self {
+            provisioning,
+            orders,
+            topups: counts.topups.iter().cloned().collect(),
+            open_broadcasts,
+        }
+    }
+}
+
+/// `provisioning: 1 pending, 0 running, 2 dead (stuck), 40 done`, then orders and broadcasts.
+fn print_work(work: &Work) {
+    let jobs = |state: &str| work.provisioning.get(state).copied().unwrap_or(0);
+    println!(
+        "provisioning: {} pending, {} running, {} dead (stuck), {} done",
+        jobs("pending"),
+        jobs("running"),
+        jobs("dead"),
+        jobs("done")
+    );
+    println!("orders:       {}", counts_line(&work.orders));
+    if !work.topups.is_empty() {
+        println!("top-ups:      {}", counts_line(&work.topups));
+    }
+    if work.open_broadcasts.is_empty() {
+        println!("broadcasts:   none running");
+    }
+    for it in &work.open_broadcasts {
+        let total = it.pending + it.sent + it.failed + it.blocked;
+        println!(
+            "broadcast #{}: {}, {} of {total} sent, {} failed, {} blocked, {} to go",
+            it.id, it.status, it.sent, it.failed, it.blocked, it.pending
+        );
+    }
+}
+
+/// `3 paid, 120 provisioned`: the non-zero counts, or `none`.
+fn counts_line<K: AsRef<str>>(counts: &BTreeMap<K, u64>) -> String {
+    let res: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(status, n)| format!("{n} {}", status.as_ref()))
+        .collect();
+    match res.is_empty() {
+        true => "none".to_owned(),
+        false => res.join(", "),
     }
 }
 

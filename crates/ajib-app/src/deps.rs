@@ -18,7 +18,10 @@ use ajib_storage::{AdminRole, Store};
 use ajib_transport::{Outbox, TelegramApi};
 use tokio::sync::Notify;
 
-use crate::core::{alerts::throttle::Alerts, broadcast::control::Control};
+use crate::{
+    core::{alerts::throttle::Alerts, broadcast::control::Control},
+    metrics::Metrics,
+};
 
 /// Everything a handler or worker may use, shared behind an `Arc`.
 #[derive(Debug)]
@@ -39,6 +42,8 @@ pub struct Deps {
     pub settings: Settings,
     /// Bounds the panel lookups screens make at once (see `ui::services::live_usages`).
     pub panel_lookups: Arc<tokio::sync::Semaphore>,
+    /// Bounds the Heleket invoices being created at once (see `core::invoice::issue`).
+    pub invoice_calls: tokio::sync::Semaphore,
     /// Wakes the provisioning worker when a job is queued.
     pub provision_wake: Notify,
     /// Wakes the broadcast sender and keeps its progress edits in order.
@@ -47,6 +52,8 @@ pub struct Deps {
     pub health: Health,
     /// When rate-limited admin alerts last went out.
     pub alerts: Alerts,
+    /// Counters and latencies for `/metrics`.
+    pub metrics: Metrics,
 }
 
 /// Settings the handlers need, taken from [`ajib_config::Config`].

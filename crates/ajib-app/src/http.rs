@@ -1,4 +1,8 @@
-//! The bot's HTTP server: the Heleket webhook, the Telegram webhook and `/healthz`.
+//! The bot's HTTP server: the Heleket webhook, the Telegram webhook, `/healthz` and `/metrics`.
+//!
+//! `/metrics` answers only a direct connection from this machine (a loopback peer) that no proxy
+//! forwarded (no `Forwarded`, `X-Forwarded-For` or `X-Real-IP` header): the server may face the
+//! internet, or a local TLS proxy may pass everything to it, for the webhooks.
 
 use std::{
     net::SocketAddr,
@@ -9,8 +13,9 @@ use ajib_domain::{OrderId, TopupId};
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::State,
-    http::StatusCode,
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use tokio::sync::watch;
@@ -18,10 +23,15 @@ use tokio::sync::watch;
 use crate::{
     core::{payments, topups},
     deps::{Deps, now},
+    metrics,
 };
 
 /// Path Heleket POSTs payment webhooks to (`url_callback`).
 pub const HELEKET_WEBHOOK_PATH: &str = "/webhooks/heleket";
+/// Path of the Prometheus metrics page.
+pub const METRICS_PATH: &str = "/metrics";
+/// Headers a reverse proxy adds to what it forwards; `/metrics` refuses such requests.
+const FORWARDING_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
 /// A worker silent for longer than this is reported unhealthy.
 const STALE_AFTER_SECS: i64 = 900;
 
@@ -30,6 +40,7 @@ pub fn router(deps: Arc<Deps>, telegram: Option<Router>) -> Router {
     let routes = Router::new()
         .route(HELEKET_WEBHOOK_PATH, post(heleket_webhook))
         .route("/healthz", get(healthz))
+        .route(METRICS_PATH, get(metrics_page))
         .with_state(deps);
     match telegram {
         Some(telegram) => routes.merge(telegram),
@@ -43,6 +54,8 @@ pub async fn serve(
     app: Router,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
+    // The peer's address reaches the handlers, for `/metrics`' loopback check.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             while !*shutdown.borrow() {
@@ -165,4 +178,76 @@ async fn healthz(State(deps): State<Arc<Deps>>) -> (StatusCode, Json<serde_json:
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// The Prometheus page, for a scraper on this machine only (see the module docs); 403 otherwise.
+async fn metrics_page(State(deps): State<Arc<Deps>>, request: Request) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|it| it.0);
+    if !may_scrape(peer, request.headers()) {
+        log::warn!(
+            "refused {METRICS_PATH} to {peer:?}: only a direct local connection may read it"
+        );
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are served to this machine only\n",
+        )
+            .into_response();
+    }
+    let max_age = metrics::STATE_COUNTS_MAX_AGE;
+    let outbox = deps.outbox.stats();
+    let body = metrics::render(&deps.metrics, outbox, &deps.store, max_age).await;
+    ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], body).into_response()
+}
+
+/// Whether a request from `peer` with `headers` may read `/metrics`: a loopback peer that no
+/// proxy forwarded. An unknown peer is refused.
+fn may_scrape(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    let local = peer.is_some_and(|it| it.ip().to_canonical().is_loopback());
+    local
+        && FORWARDING_HEADERS
+            .iter()
+            .all(|name| !headers.contains_key(*name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(peer: Option<&str>, header: Option<(&'static str, &str)>, allowed: bool) {
+        let peer = peer.map(|it| it.parse::<SocketAddr>().unwrap());
+        let mut headers = HeaderMap::new();
+        if let Some((name, value)) = header {
+            headers.insert(name, value.parse().unwrap());
+        }
+        assert_eq!(may_scrape(peer, &headers), allowed, "{peer:?} {header:?}");
+    }
+
+    #[test]
+    fn only_a_direct_local_peer_may_scrape() {
+        check(Some("127.0.0.1:40000"), None, true);
+        check(Some("[::1]:40000"), None, true);
+        check(Some("[::ffff:127.0.0.1]:40000"), None, true);
+        check(Some("203.0.113.7:40000"), None, false);
+        check(Some("[2001:db8::1]:40000"), None, false);
+        check(Some("10.0.0.2:40000"), None, false);
+        check(None, None, false);
+        check(
+            Some("127.0.0.1:40000"),
+            Some(("x-forwarded-for", "203.0.113.7")),
+            false,
+        );
+        check(
+            Some("127.0.0.1:40000"),
+            Some(("X-Real-IP", "203.0.113.7")),
+            false,
+        );
+        check(
+            Some("127.0.0.1:40000"),
+            Some(("forwarded", "for=203.0.113.7")),
+            false,
+        );
+    }
 }

@@ -12,7 +12,7 @@
 //! [`callback`] and [`keyboards`] (the button vocabulary), [`format`](mod@format)
 //! (prices, dates, HTML escaping), [`blocking`], [`qr`] and [`chart`].
 //! [`app`] starts the workers, the HTTP server ([`http`]) and the update
-//! source.
+//! source; [`metrics`] counts what they do for `GET /metrics`.
 //!
 //! Not here: talking HTTP to Telegram, Blitz or Heleket (the client crates
 //! do), SQL (ajib-storage does), fake servers and the sandbox (ajib-sandbox),
@@ -28,6 +28,7 @@ pub mod format;
 pub mod http;
 pub mod keyboards;
 pub mod logging;
+pub mod metrics;
 pub mod qr;
 pub mod role;
 pub mod ui;

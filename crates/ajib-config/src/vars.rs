@@ -157,7 +157,7 @@ pub static VARS: &[VarSpec] = &[
         "HTTP_LISTEN",
         Kind::Listen,
         Some("127.0.0.1:8080"),
-        "Address of the bot's HTTP server (webhooks, /healthz).",
+        "Address of the bot's HTTP server (webhooks, /healthz, /metrics from this machine).",
     ),
     var(
         "DATABASE_URL",

@@ -4,6 +4,7 @@ mod backup;
 mod config;
 mod deploy;
 mod orders;
+mod status;
 mod users;
 
 use std::{

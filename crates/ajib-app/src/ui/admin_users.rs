@@ -16,7 +16,6 @@ use ajib_storage::UserRow;
 use ajib_transport::{Keyboard, Outgoing, Priority, SendError};
 
 use crate::{
-    blocking::blocking,
     callback::Callback,
     deps::{Deps, now},
     format::{date, price},
@@ -175,9 +174,19 @@ async fn extend_on_panel(
         let gb = service
             .traffic_limit_bytes
             .map_or(0, |bytes| blitz::bytes_to_gb(bytes).round() as u64);
-        blocking(move || client.start_new_period(&username, u64::from(days), gb)).await??;
+        deps.metrics
+            .blitz
+            .run("start_new_period", move || {
+                client.start_new_period(&username, u64::from(days), gb)
+            })
+            .await??;
     } else {
-        blocking(move || client.extend_days(&username, u64::from(days))).await??;
+        deps.metrics
+            .blitz
+            .run("extend_days", move || {
+                client.extend_days(&username, u64::from(days))
+            })
+            .await??;
     }
     Ok(())
 }

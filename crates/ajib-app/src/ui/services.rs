@@ -187,9 +187,10 @@ pub async fn live_usages(deps: &Deps, services: &[&Service]) -> Vec<Option<blitz
         };
         let client = deps.blitz.clone();
         let username = service.blitz_username.clone();
+        let timed = deps.metrics.blitz.clone();
         calls.push(Some(tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            client.usage(&username)
+            timed.time("usage", || client.usage(&username))
         })));
     }
     let mut res = Vec::new();
