@@ -194,6 +194,11 @@ admin-broadcast-done =
     Sent: { $sent }
     Failed: { $failed }
     Blocked the bot: { $blocked }
+# Shown under the progress when a crash interrupted sends: they were made
+# again, and Telegram may have delivered the first ones too.
+# Variables:
+#   $repeats (Number).
+admin-broadcast-repeats = 🔁 Sent again after a crash (may have arrived twice): { $repeats }
 btn-pause = ⏸ Pause
 btn-resume = ▶️ Resume
 btn-stop = ⏹ Stop

@@ -128,6 +128,7 @@ admin-broadcast-done =
     ارسال‌شده: { $sent }
     ناموفق: { $failed }
     ربات را مسدود کرده‌اند: { $blocked }
+admin-broadcast-repeats = 🔁 پس از یک خرابی دوباره ارسال شد (شاید دو بار رسیده باشد): { $repeats }
 btn-pause = ⏸ توقف موقت
 btn-resume = ▶️ ادامه
 btn-stop = ⏹ لغو

@@ -1,9 +1,10 @@
-//! AJIB development tasks: `cargo xtask dist` builds the release tarball, `bench` runs benchmarks.
+//! AJIB development tasks: `cargo xtask dist` builds the release tarball, `bench` runs benchmarks, `chaos` kills the bot.
 //!
 //! Run `cargo xtask` for the list. Each step is printed before it runs; tools
 //! are called through `$CARGO`, `tar`, `strip` and `sha256sum`.
 
 mod bench;
+mod chaos;
 mod fuzz;
 mod sign;
 
@@ -30,6 +31,7 @@ enum Task {
     Bench(Bench),
     Keygen(Keygen),
     Fuzz(Fuzz),
+    Chaos(Chaos),
 }
 
 /// Build target/dist/ajib-VERSION-TARGET.tar.gz with both binaries, deploy/ and locales/, and beside it SHA256SUMS and SHA256SUMS.sig.
@@ -62,11 +64,29 @@ struct Fuzz {
     targets: Vec<String>,
 }
 
-/// Run a benchmark: `cargo xtask bench transport|journey [ARGS...]`.
+/// Kill -9 the release bot again and again while customers pay and a broadcast runs, then check that every paid order was provisioned and told exactly once: `cargo xtask chaos [--kills N] [--users K]`.
+#[derive(FromArgs, Debug)]
+#[argh(subcommand, name = "chaos")]
+struct Chaos {
+    /// how many times the bot is SIGKILLed (default 20; the documented full run is 200)
+    #[argh(option, default = "20")]
+    kills: u32,
+    /// how many customers buy a plan (default 30)
+    #[argh(option, default = "30")]
+    users: u32,
+    /// recipients of the broadcast that runs through the kills (default 10000)
+    #[argh(option, default = "10_000")]
+    recipients: u32,
+    /// seed of the random moments and choices (default: from the clock; printed)
+    #[argh(option)]
+    seed: Option<u64>,
+}
+
+/// Run a benchmark: `cargo xtask bench transport|journey|scale [ARGS...]`.
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "bench")]
 struct Bench {
-    /// which benchmark (transport, journey)
+    /// which benchmark (transport, journey, scale)
     #[argh(positional)]
     what: String,
     /// arguments passed to the benchmark binary
@@ -101,8 +121,12 @@ fn main() -> anyhow::Result<()> {
             );
             println!("  keygen  make a release signing key: `cargo xtask keygen FILE`");
             println!(
+                "  chaos   kill -9 the release bot while customers pay: `cargo xtask chaos [--kills N] [--users K] [--recipients R] [--seed S]`"
+            );
+            println!(
                 "  bench   benchmarks: `cargo xtask bench transport [N] [M]`, \
-                 `cargo xtask bench journey [--users K] [--steps S] [--slow-blitz]`"
+                 `cargo xtask bench journey [--users K] [--steps S] [--slow-blitz]`, \
+                 `cargo xtask bench scale [--users N] [--runs R] [--keep DIR] [--no-backup]`"
             );
             Ok(())
         }
@@ -110,6 +134,7 @@ fn main() -> anyhow::Result<()> {
         Some(Task::Bench(bench)) => bench::run_bench(&root, &bench),
         Some(Task::Keygen(args)) => sign::keygen(&args.out),
         Some(Task::Fuzz(args)) => fuzz::run_fuzz(&root, args.cases, &args.targets),
+        Some(Task::Chaos(args)) => chaos::run_chaos(&root, &args),
     }
 }
 

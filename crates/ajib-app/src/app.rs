@@ -14,11 +14,11 @@ use anyhow::Context;
 use tokio::{sync::watch, task::JoinSet};
 
 use crate::{
-    blocking::blocking,
+    blocking::{blocking, pause},
     core::{
         autorenew,
         backup::{self, BackupSettings},
-        broadcast, poller, provision, reminders,
+        broadcast, mail, poller, provision, reminders,
     },
     deps::{Deps, Health, Settings},
     http,
@@ -27,6 +27,8 @@ use crate::{
 
 /// Timeout of every Blitz and Heleket call.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How often the database's write-ahead log is copied into its file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// How long in-flight work may take to finish after SIGTERM.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
@@ -121,6 +123,20 @@ impl App {
         backups: BackupSettings,
     ) -> anyhow::Result<App> {
         let deps = Arc::new(build_deps(config, clients, &backups)?);
+        // Before any worker: take back what a killed process left half done.
+        let run = deps
+            .store
+            .begin_run(crate::deps::now())
+            .await
+            .context("cannot record this run in the database")?;
+        if run.released_jobs > 0 || run.resent_mail > 0 {
+            log::warn!(
+                "run {}: took back {} job(s) and {} message(s) from a process that stopped without finishing",
+                run.generation,
+                run.released_jobs,
+                run.resent_mail
+            );
+        }
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
         let ui = Arc::new(router::UiState::new(FloodGuard::new(
@@ -140,6 +156,7 @@ impl App {
                 }
                 let intake = Intake::new(deps.clone(), ui.clone());
                 intake.resume().await;
+                tasks.spawn(intake.clone().forget_handled(shutdown_rx.clone()));
                 tasks.spawn(ajib_transport::run_long_polling_into(
                     deps.telegram.clone(),
                     intake.sink(),
@@ -148,7 +165,9 @@ impl App {
                 None
             }
         };
+        tasks.spawn(checkpoint_wal(deps.store.clone(), shutdown_rx.clone()));
         tasks.spawn(provision::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(mail::worker::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(poller::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(reminders::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(autorenew::run(deps.clone(), shutdown_rx.clone()));
@@ -228,10 +247,12 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
         panel_lookups: Arc::new(tokio::sync::Semaphore::new(
             crate::ui::services::PANEL_LOOKUPS,
         )),
+        invoice_calls: tokio::sync::Semaphore::new(crate::core::invoice::INVOICE_CALLS),
         provision_wake: tokio::sync::Notify::new(),
         broadcasts: Default::default(),
         health: Health::default(),
         alerts: Default::default(),
+        metrics: Default::default(),
     })
 }
 
@@ -270,7 +291,11 @@ fn update_handler(deps: &Arc<Deps>, ui: &Arc<router::UiState>) -> UpdateHandler 
     let (deps, ui) = (deps.clone(), ui.clone());
     Arc::new(move |update| {
         let (deps, ui) = (deps.clone(), ui.clone());
-        Box::pin(async move { router::handle(&deps, &ui, update).await })
+        Box::pin(async move {
+            let received = std::time::Instant::now();
+            ajib_transport::replying_to(received, router::handle(&deps, &ui, update)).await;
+            deps.metrics.update_handled();
+        })
     })
 }
 
@@ -323,6 +348,19 @@ async fn record_blocked_users(
                     log::warn!("could not mark {chat_id} blocked: {err}");
                 }
             }
+        }
+    }
+}
+
+/// Checkpoints the database every [`CHECKPOINT_EVERY`] until shutdown: the
+/// store's own connection leaves that to this task, so no reply waits on it.
+async fn checkpoint_wal(store: Store, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(err) = store.checkpoint().await {
+            log::warn!("could not checkpoint the database: {err}");
+        }
+        if pause(CHECKPOINT_EVERY, &mut shutdown).await {
+            return;
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod backup;
 pub mod broadcast;
 pub mod delivery;
 pub mod invoice;
+pub mod mail;
 pub mod notify;
 pub mod payments;
 pub mod poller;

@@ -207,6 +207,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
         &["sent", "failed", "blocked", "remaining", "eta"],
     ),
     ("admin-broadcast-done", &["sent", "failed", "blocked"]),
+    ("admin-broadcast-repeats", &["repeats"]),
     ("btn-pause", &[]),
     ("btn-resume", &[]),
     ("btn-stop", &[]),

@@ -131,10 +131,11 @@ impl Store {
             after_json.map(str::to_owned),
         );
         self.with_conn(move |conn| {
-            conn.execute(
-                "INSERT INTO audit_log (actor, action, before_json, after_json, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![actor.to_string(), action, before, after, now.0],
-            )?;
+            conn.prepare_cached(
+                "INSERT INTO audit_log (actor, action, before_json, \
+                    after_json, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![actor.to_string(), action, before, after, now.0])?;
             Ok(())
         })
         .await
@@ -171,11 +172,12 @@ impl Store {
     pub async fn set_setting(&self, key: &str, value: &str, now: UnixTime) -> Result<(), Error> {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.with_conn(move |conn| {
-            conn.execute(
-                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                params![key, value, now.0],
-            )?;
+            conn.prepare_cached(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, \
+                    ?2, ?3) ON CONFLICT (key) DO UPDATE SET value = \
+                    excluded.value, updated_at = excluded.updated_at",
+            )?
+            .execute(params![key, value, now.0])?;
             Ok(())
         })
         .await
@@ -216,11 +218,11 @@ impl Store {
         now: UnixTime,
     ) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO admins (id, role, added_by, added_at) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (id) DO UPDATE SET role = excluded.role",
-                params![id.0, role.as_str(), added_by.map(|it| it.0), now.0],
-            )?;
+            )?
+            .execute(params![id.0, role.as_str(), added_by.map(|it| it.0), now.0])?;
             Ok(())
         })
         .await
@@ -229,7 +231,10 @@ impl Store {
     /// Removes an admin; true if there was one.
     pub async fn remove_admin(&self, id: TelegramId) -> Result<bool, Error> {
         self.with_conn(move |conn| {
-            Ok(conn.execute("DELETE FROM admins WHERE id = ?1", [id.0])? == 1)
+            Ok(conn
+                .prepare_cached("DELETE FROM admins WHERE id = ?1")?
+                .execute([id.0])?
+                == 1)
         })
         .await
     }

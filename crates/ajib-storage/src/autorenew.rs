@@ -15,7 +15,7 @@ use rusqlite::{Connection, params};
 use crate::{
     Error, NewOrder, Store,
     error::is_unique_violation,
-    ledger::{balance, buy},
+    ledger::{balance, buy_from_balance},
     orders::{get_order, insert_order},
     plans::{PLAN_COLUMNS, read_plan},
     services::{SERVICE_COLUMNS, get_service, read_service},
@@ -82,10 +82,12 @@ impl Store {
         on: bool,
     ) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE services SET auto_renew = ?3 WHERE id = ?1 AND user_id = ?2 AND is_test = 0",
-                params![service.0, user.0, on],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE services SET auto_renew = ?3 WHERE id = ?1 AND \
+                    user_id = ?2 AND is_test = 0",
+                )?
+                .execute(params![service.0, user.0, on])?;
             crate::store::one_row("service", n)
         })
         .await
@@ -160,11 +162,9 @@ impl Store {
 
 fn renew(tx: &Connection, id: ServiceId, now: UnixTime) -> Result<AutoRenewOutcome, Error> {
     let service = get_service(tx, id)?.ok_or(Error::NotFound { what: "service" })?;
-    let on: bool = tx.query_row(
-        "SELECT auto_renew FROM services WHERE id = ?1",
-        [id.0],
-        |row| row.get(0),
-    )?;
+    let on: bool = tx
+        .prepare_cached("SELECT auto_renew FROM services WHERE id = ?1")?
+        .query_row([id.0], |row| row.get(0))?;
     if !on || service.is_test || service.status == ServiceStatus::Disabled {
         return Ok(AutoRenewOutcome::NotEligible);
     }
@@ -208,11 +208,12 @@ fn renew(tx: &Connection, id: ServiceId, now: UnixTime) -> Result<AutoRenewOutco
         },
         now,
     )?;
-    tx.execute(
-        "INSERT INTO auto_renewals (service_id, period_end, order_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id.0, service.expires.0, order.id.0, now.0],
-    )?;
-    let job = buy(tx, &order, now)?;
+    tx.prepare_cached(
+        "INSERT INTO auto_renewals (service_id, period_end, order_id, \
+                    created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id.0, service.expires.0, order.id.0, now.0])?;
+    let job = buy_from_balance(tx, &order, now)?;
     let order = get_order(tx, order.id)?.ok_or(Error::NotFound { what: "order" })?;
     let balance = balance(tx, service.user, price.currency())?;
     Ok(AutoRenewOutcome::Renewed {

@@ -1,11 +1,13 @@
 //! The durable job queue: at-least-once work with leases, retries and dead letters.
 
-use ajib_domain::{JobId, Order, OrderId, UnixTime};
+use ajib_domain::{JobId, Order, OrderId, Service, ServiceId, UnixTime};
 use rusqlite::{Connection, Row, params};
 
 use crate::{
-    Error, Store,
+    Error, NewService, Store,
+    mail::{NewMail, insert_mail, requeue_interrupted},
     orders::{ORDER_COLUMNS_O, read_order},
+    services::{extend_service, insert_service},
     store::{one_row, query_count, query_opt, query_vec, time, to_u32},
 };
 
@@ -38,6 +40,40 @@ pub enum RetryOutcome {
     AlreadyProvisioned,
     /// The order is not paid; there is nothing to provision.
     NotPaid,
+}
+
+/// What [`Store::begin_run`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunStart {
+    /// This process's run: higher than every run before it.
+    pub generation: i64,
+    /// Jobs a dead process had leased, due again now.
+    pub released_jobs: u64,
+    /// Messages a dead process was sending, queued again.
+    pub resent_mail: u64,
+}
+
+/// What a provisioning job did on the panel, for [`Store::finish_provisioning`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provisioning {
+    /// A new or test order made this account.
+    Create(NewService),
+    /// A renewal order extended this service to `new_expires`.
+    Extend {
+        /// The renewed service.
+        service: ServiceId,
+        /// Its new expiry.
+        new_expires: UnixTime,
+    },
+}
+
+/// What [`Store::finish_provisioning`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    /// The order's service.
+    pub service: Service,
+    /// Whether this call provisioned the order (and queued its messages).
+    pub first: bool,
 }
 
 /// A claimed (or dead) job.
@@ -84,14 +120,56 @@ impl Store {
             .await
     }
 
+    /// Records that a bot process starts, and takes back what the processes
+    /// before it left half done: their leased jobs are due again at once
+    /// (not when their lease runs out), and so are jobs waiting out a retry
+    /// backoff; the messages they were sending are queued again (counted as
+    /// possibly sent twice); and every open invoice is asked about at once,
+    /// since Heleket's webhooks may have come while nobody listened.
+    ///
+    /// Call it once at start, before any worker: the newest run is the live one.
+    pub async fn begin_run(&self, now: UnixTime) -> Result<RunStart, Error> {
+        self.with_tx(move |tx| {
+            let generation: i64 = tx
+                .prepare_cached("INSERT INTO runs (started_at) VALUES (?1) RETURNING id")?
+                .query_row([now.0], |row| row.get(0))?;
+            let released = tx
+                .prepare_cached(
+                    "UPDATE jobs SET status = 'pending', lease_until = NULL, \
+                    run_at = min(run_at, ?2), updated_at = ?2 WHERE status = \
+                    'running' AND coalesce(leased_by, 0) < ?1",
+                )?
+                .execute(params![generation, now.0])?;
+            tx.prepare_cached(
+                "UPDATE jobs SET run_at = ?1 WHERE status = 'pending' AND run_at > ?1",
+            )?
+            .execute([now.0])?;
+            for table in ["orders", "topups"] {
+                tx.prepare_cached(&format!(
+                    "UPDATE {table} SET next_poll_at = ?1 WHERE next_poll_at > ?1"
+                ))?
+                .execute([now.0])?;
+            }
+            let resent_mail = requeue_interrupted(tx)?;
+            Ok(RunStart {
+                generation,
+                released_jobs: released as u64,
+                resent_mail,
+            })
+        })
+        .await
+    }
+
     /// Leases the most overdue job to the caller for `lease_secs`, or `None` if nothing is due.
     ///
     /// One UPDATE picks and leases the job, so two workers never get the same
-    /// one. A job whose lease ran out (its worker died) is due again.
+    /// one. A job whose lease ran out (its worker died) is due again, and
+    /// [`Store::begin_run`] frees the jobs of a dead process at once.
     pub async fn claim_job(&self, now: UnixTime, lease_secs: u32) -> Result<Option<Job>, Error> {
         self.with_conn(move |conn| {
             let sql = format!(
-                "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1 \
+                "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1, \
+                 leased_by = (SELECT max(id) FROM runs) \
                  WHERE id = (SELECT id FROM jobs WHERE (status = 'pending' AND run_at <= ?1) \
                  OR (status = 'running' AND lease_until <= ?1) ORDER BY run_at, id LIMIT 1) \
                  RETURNING {JOB_COLUMNS}"
@@ -103,12 +181,54 @@ impl Store {
 
     /// Marks a job done.
     pub async fn complete_job(&self, id: JobId) -> Result<(), Error> {
-        self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE jobs SET status = 'done', lease_until = NULL WHERE id = ?1",
-                [id.0],
-            )?;
-            one_row("job", n)
+        self.with_conn(move |conn| complete(conn, id)).await
+    }
+
+    /// Finishes a provisioning job in one transaction: the service is stored
+    /// (or extended), the order moves `paid → provisioned`, the customer's
+    /// messages are queued and the job is done.
+    ///
+    /// Repeated for an order already provisioned (a crash made the job run
+    /// again), it queues nothing, completes the job and returns the service
+    /// the first run made with `first: false`: the configs go out once.
+    pub async fn finish_provisioning(
+        &self,
+        job: JobId,
+        order: OrderId,
+        work: Provisioning,
+        mail: Vec<NewMail>,
+        now: UnixTime,
+    ) -> Result<Finished, Error> {
+        self.with_tx(move |tx| {
+            let (service, first) = match &work {
+                Provisioning::Create(service) => insert_service(tx, order, service, now)?,
+                Provisioning::Extend {
+                    service,
+                    new_expires,
+                } => extend_service(tx, order, *service, *new_expires, now)?,
+            };
+            if first {
+                insert_mail(tx, &mail, now)?;
+            }
+            complete(tx, job)?;
+            Ok(Finished { service, first })
+        })
+        .await
+    }
+
+    /// Gives up on a job like [`Store::fail_job`] and queues `mail` (the
+    /// customer's and the staff's notices) in the same transaction.
+    pub async fn fail_job_with_mail(
+        &self,
+        id: JobId,
+        error: &str,
+        mail: Vec<NewMail>,
+        now: UnixTime,
+    ) -> Result<(), Error> {
+        let error = error.to_owned();
+        self.with_tx(move |tx| {
+            fail(tx, id, &error)?;
+            insert_mail(tx, &mail, now)
         })
         .await
     }
@@ -117,10 +237,12 @@ impl Store {
     pub async fn retry_job(&self, id: JobId, run_at: UnixTime, error: &str) -> Result<(), Error> {
         let error = error.to_owned();
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = ?2, last_error = ?3 WHERE id = ?1",
-                params![id.0, run_at.0, error],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE jobs SET status = 'pending', lease_until = NULL, \
+                    run_at = ?2, last_error = ?3 WHERE id = ?1",
+                )?
+                .execute(params![id.0, run_at.0, error])?;
             one_row("job", n)
         })
         .await
@@ -129,14 +251,7 @@ impl Store {
     /// Gives up on a job: it stays in the table as dead, with its error, for an operator.
     pub async fn fail_job(&self, id: JobId, error: &str) -> Result<(), Error> {
         let error = error.to_owned();
-        self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE jobs SET status = 'dead', lease_until = NULL, last_error = ?2 WHERE id = ?1",
-                params![id.0, error],
-            )?;
-            one_row("job", n)
-        })
-        .await
+        self.with_conn(move |conn| fail(conn, id, &error)).await
     }
 
     /// Jobs not yet done or dead (queued or leased).
@@ -209,11 +324,11 @@ impl Store {
             )?;
             match job {
                 Some((id, status)) if status == "dead" => {
-                    tx.execute(
+                    tx.prepare_cached(
                         "UPDATE jobs SET status = 'pending', attempts = 0, lease_until = NULL, \
                          run_at = ?2, updated_at = ?2 WHERE id = ?1",
-                        params![id, now.0],
-                    )?;
+                    )?
+                    .execute(params![id, now.0])?;
                     Ok(RetryOutcome::Queued(JobId(id)))
                 }
                 Some((id, _)) => Ok(RetryOutcome::AlreadyQueued(JobId(id))),
@@ -240,6 +355,22 @@ impl Store {
         })
         .await
     }
+}
+
+fn complete(conn: &Connection, id: JobId) -> Result<(), Error> {
+    let n = conn
+        .prepare_cached("UPDATE jobs SET status = 'done', lease_until = NULL WHERE id = ?1")?
+        .execute([id.0])?;
+    one_row("job", n)
+}
+
+fn fail(conn: &Connection, id: JobId, error: &str) -> Result<(), Error> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE jobs SET status = 'dead', lease_until = NULL, last_error = ?2 WHERE id = ?1",
+        )?
+        .execute(params![id.0, error])?;
+    one_row("job", n)
 }
 
 /// Inserts a job on `conn`, which may be inside a caller's transaction.

@@ -18,7 +18,10 @@
 //!   [`Store::extend_service_and_mark_provisioned`] are idempotent, so a
 //!   retried provisioning job is harmless.
 //! - [`Store::claim_job`] leases a job to exactly one worker; an expired lease
-//!   makes it claimable again.
+//!   makes it claimable again, and [`Store::begin_run`] frees the jobs of a
+//!   dead process at once.
+//! - Messages that must arrive are [`Mail`], queued in the transaction that
+//!   decides them ([`Store::settle_payment`], [`Store::finish_provisioning`]).
 //! - [`Store::backup_to`] copies a consistent snapshot while the bot runs.
 
 mod admin;
@@ -29,6 +32,8 @@ mod error;
 mod inbox;
 mod jobs;
 mod ledger;
+mod mail;
+mod metrics;
 mod orders;
 mod plans;
 mod services;
@@ -42,8 +47,10 @@ pub use crate::{
     autorenew::{AUTO_RENEW_GRACE_SECS, AutoRenewOutcome},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
     error::{Error, SqliteError},
-    jobs::{Job, PROVISION_JOB, RetryOutcome, StuckOrder},
+    jobs::{Finished, Job, PROVISION_JOB, Provisioning, RetryOutcome, RunStart, StuckOrder},
     ledger::{ConfirmedPayment, LedgerCause, LedgerEntry, Settlement},
+    mail::{Mail, MailBody, MailCounts, NewMail},
+    metrics::{JobStates, OpenBroadcast, StateCounts},
     orders::{NewOrder, PaidOutcome},
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},

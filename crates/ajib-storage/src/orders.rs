@@ -190,11 +190,13 @@ impl Store {
         now: UnixTime,
     ) -> Result<bool, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE orders SET test_reset_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND kind = 'test' \
-                 AND test_reset_at IS NULL AND status IN ('provisioned', 'failed')",
-                params![user.0, now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE orders SET test_reset_at = ?2, updated_at = ?2 WHERE \
+                    user_id = ?1 AND kind = 'test' AND test_reset_at IS NULL AND \
+                    status IN ('provisioned', 'failed')",
+                )?
+                .execute(params![user.0, now.0])?;
             Ok(n > 0)
         })
         .await
@@ -223,17 +225,34 @@ impl Store {
         let invoice = invoice.clone();
         self.with_tx(move |tx| {
             let order = get_order(tx, id)?.ok_or(Error::NotFound { what: "order" })?;
-            if order.status == OrderStatus::Invoiced && order.invoice.as_ref().is_some_and(|it| it.uuid == invoice.uuid) {
+            if order.status == OrderStatus::Invoiced
+                && order
+                    .invoice
+                    .as_ref()
+                    .is_some_and(|it| it.uuid == invoice.uuid)
+            {
                 return Ok(order);
             }
-            order.status.transition(OrderStatus::Invoiced, order.amount)?;
-            tx.execute(
-                "UPDATE orders SET status = 'invoiced', invoice_uuid = ?2, invoice_url = ?3, invoice_expires_at = ?4, \
-                 next_poll_at = ?5, updated_at = ?6 WHERE id = ?1",
-                params![id.0, invoice.uuid, invoice.url, invoice.expires.0, next_poll_at.0, now.0],
-            )
+            order
+                .status
+                .transition(OrderStatus::Invoiced, order.amount)?;
+            tx.prepare_cached(
+                "UPDATE orders SET status = 'invoiced', invoice_uuid = ?2, \
+                    invoice_url = ?3, invoice_expires_at = ?4, next_poll_at = \
+                    ?5, updated_at = ?6 WHERE id = ?1",
+            )?
+            .execute(params![
+                id.0,
+                invoice.uuid,
+                invoice.url,
+                invoice.expires.0,
+                next_poll_at.0,
+                now.0
+            ])
             .map_err(|e| match is_unique_violation(&e) {
-                true => Error::Conflict { what: "the invoice belongs to another order" },
+                true => Error::Conflict {
+                    what: "the invoice belongs to another order",
+                },
                 false => e.into(),
             })?;
             get_order(tx, id)?.ok_or(Error::NotFound { what: "order" })
@@ -256,10 +275,12 @@ impl Store {
     /// Schedules the next poll of an invoiced (or expired) order; false if it is neither.
     pub async fn set_next_poll(&self, id: OrderId, at: UnixTime) -> Result<bool, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE orders SET next_poll_at = ?2 WHERE id = ?1 AND status IN ('invoiced', 'expired')",
-                params![id.0, at.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE orders SET next_poll_at = ?2 WHERE id = ?1 AND status \
+                    IN ('invoiced', 'expired')",
+                )?
+                .execute(params![id.0, at.0])?;
             Ok(n == 1)
         })
         .await
@@ -282,10 +303,10 @@ impl Store {
                     what: "only a created order's invoice can ask for part of its price",
                 });
             }
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE orders SET invoice_minor = ?2 WHERE id = ?1 AND status = 'created'",
-                params![id.0, invoice_amount.minor()],
-            )?;
+            )?
+            .execute(params![id.0, invoice_amount.minor()])?;
             get_order(conn, id)?.ok_or(Error::NotFound { what: "order" })
         })
         .await
@@ -294,10 +315,8 @@ impl Store {
     /// Stops asking Heleket about the order's invoice.
     pub async fn stop_polling(&self, id: OrderId) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            conn.execute(
-                "UPDATE orders SET next_poll_at = NULL WHERE id = ?1",
-                [id.0],
-            )?;
+            conn.prepare_cached("UPDATE orders SET next_poll_at = NULL WHERE id = ?1")?
+                .execute([id.0])?;
             Ok(())
         })
         .await
@@ -313,12 +332,13 @@ impl Store {
     ) -> Result<bool, Error> {
         let note = note.to_owned();
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE orders SET status = 'failed', next_poll_at = NULL, updated_at = ?2, \
+            let n = conn
+                .prepare_cached(
+                    "UPDATE orders SET status = 'failed', next_poll_at = NULL, updated_at = ?2, \
                  note = coalesce(note || '; ', '') || ?3 \
                  WHERE id = ?1 AND status IN ('invoiced', 'expired')",
-                params![id.0, now.0, note],
-            )?;
+                )?
+                .execute(params![id.0, now.0, note])?;
             Ok(n == 1)
         })
         .await
@@ -338,11 +358,13 @@ impl Store {
     pub async fn mark_failed(&self, id: OrderId, note: &str, now: UnixTime) -> Result<bool, Error> {
         let note = note.to_owned();
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE orders SET status = 'failed', updated_at = ?2, note = coalesce(note || '; ', '') || ?3 \
-                 WHERE id = ?1 AND status IN ('created', 'invoiced')",
-                params![id.0, now.0, note],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE orders SET status = 'failed', updated_at = ?2, note = \
+                    coalesce(note || '; ', '') || ?3 WHERE id = ?1 AND status IN \
+                    ('created', 'invoiced')",
+                )?
+                .execute(params![id.0, now.0, note])?;
             Ok(n == 1)
         })
         .await
@@ -416,11 +438,12 @@ impl Store {
         let (invoice_uuid, status, raw) =
             (invoice_uuid.to_owned(), status.to_owned(), raw.to_owned());
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "INSERT OR IGNORE INTO payments (invoice_uuid, order_id, status, raw, received_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![invoice_uuid, order.0, status, raw, now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO payments (invoice_uuid, order_id, \
+                    status, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![invoice_uuid, order.0, status, raw, now.0])?;
             Ok(n == 1)
         })
         .await
@@ -432,12 +455,15 @@ impl Store {
     /// sets the same expiry again instead of extending twice.
     pub async fn set_renewal_target_days(&self, id: OrderId, days: u32) -> Result<u32, Error> {
         self.with_tx(move |tx| {
-            tx.execute(
-                "UPDATE orders SET renewal_target_days = ?2 WHERE id = ?1 AND renewal_target_days IS NULL",
-                params![id.0, days],
-            )?;
+            tx.prepare_cached(
+                "UPDATE orders SET renewal_target_days = ?2 WHERE id = ?1 AND \
+                    renewal_target_days IS NULL",
+            )?
+            .execute(params![id.0, days])?;
             let order = get_order(tx, id)?.ok_or(Error::NotFound { what: "order" })?;
-            order.renewal_target_days.ok_or(Error::NotFound { what: "renewal target" })
+            order.renewal_target_days.ok_or(Error::NotFound {
+                what: "renewal target",
+            })
         })
         .await
     }
@@ -458,10 +484,12 @@ impl Store {
         now: UnixTime,
     ) -> Result<bool, Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'invoiced'",
-                params![id.0, to.as_str(), now.0],
-            )?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 \
+                    AND status = 'invoiced'",
+                )?
+                .execute(params![id.0, to.as_str(), now.0])?;
             Ok(n == 1)
         })
         .await
@@ -523,11 +551,12 @@ pub(crate) fn set_paid(
         }
         .into());
     }
-    let n = conn.execute(
-        "UPDATE orders SET status = 'paid', paid_at = ?3, updated_at = ?3, next_poll_at = NULL \
+    let n = conn
+        .prepare_cached(
+            "UPDATE orders SET status = 'paid', paid_at = ?3, updated_at = ?3, next_poll_at = NULL \
          WHERE id = ?1 AND status = ?2",
-        params![order.id.0, order.status.as_str(), now.0],
-    )?;
+        )?
+        .execute(params![order.id.0, order.status.as_str(), now.0])?;
     match n {
         1 => Ok(PaidOrder(order.id)),
         _ => Err(Error::Conflict {
@@ -538,10 +567,17 @@ pub(crate) fn set_paid(
 
 fn mark_paid(conn: &Connection, order: &Order, now: UnixTime) -> Result<PaidOrder, Error> {
     let to = order.status.transition(OrderStatus::Paid, order.amount)?;
-    let n = conn.execute(
-        "UPDATE orders SET status = ?3, paid_at = ?4, updated_at = ?4 WHERE id = ?1 AND status = ?2",
-        params![order.id.0, order.status.as_str(), to.as_str(), now.0],
-    )?;
+    let n = conn
+        .prepare_cached(
+            "UPDATE orders SET status = ?3, paid_at = ?4, updated_at = ?4 \
+                    WHERE id = ?1 AND status = ?2",
+        )?
+        .execute(params![
+            order.id.0,
+            order.status.as_str(),
+            to.as_str(),
+            now.0
+        ])?;
     match n {
         1 => Ok(PaidOrder(order.id)),
         _ => Err(Error::Conflict {

@@ -108,10 +108,9 @@ impl Store {
         now: UnixTime,
     ) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            let n = conn.execute(
-                "UPDATE plans SET active = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id.0, active, now.0],
-            )?;
+            let n = conn
+                .prepare_cached("UPDATE plans SET active = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![id.0, active, now.0])?;
             match n {
                 0 => Err(Error::NotFound { what: "plan" }),
                 _ => Ok(()),

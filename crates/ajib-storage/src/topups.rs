@@ -5,6 +5,8 @@ use rusqlite::{Connection, Row, params};
 
 use crate::{
     Error, Store,
+    ledger::balance,
+    mail::{MailBody, NewMail, insert_mail},
     store::{money, opt_time, query_exists, query_opt, query_vec, time},
 };
 
@@ -140,19 +142,19 @@ impl Store {
     ) -> Result<Topup, Error> {
         let invoice = invoice.clone();
         self.with_conn(move |conn| {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE topups SET status = 'invoiced', invoice_uuid = ?2, invoice_url = ?3, \
                  invoice_expires_at = ?4, next_poll_at = ?5, updated_at = ?6 \
                  WHERE id = ?1 AND status = 'created'",
-                params![
-                    id.0,
-                    invoice.uuid,
-                    invoice.url,
-                    invoice.expires.0,
-                    next_poll.0,
-                    now.0
-                ],
-            )?;
+            )?
+            .execute(params![
+                id.0,
+                invoice.uuid,
+                invoice.url,
+                invoice.expires.0,
+                next_poll.0,
+                now.0
+            ])?;
             let topup = get_topup(conn, id)?.ok_or(Error::NotFound { what: "top-up" })?;
             match topup.invoice.as_ref().map(|it| &it.uuid) {
                 Some(uuid) if *uuid == invoice.uuid => Ok(topup),
@@ -183,10 +185,8 @@ impl Store {
         at: Option<UnixTime>,
     ) -> Result<(), Error> {
         self.with_conn(move |conn| {
-            conn.execute(
-                "UPDATE topups SET next_poll_at = ?2 WHERE id = ?1",
-                params![id.0, at.map(|it| it.0)],
-            )?;
+            conn.prepare_cached("UPDATE topups SET next_poll_at = ?2 WHERE id = ?1")?
+                .execute(params![id.0, at.map(|it| it.0)])?;
             Ok(())
         })
         .await
@@ -256,22 +256,34 @@ impl Store {
             if settled {
                 return Ok(TopupSettlement::AlreadySettled);
             }
-            tx.execute(
-                "INSERT INTO ledger (user_id, currency, amount_minor, cause, invoice_uuid, note, created_at) \
-                 VALUES (?1, ?2, ?3, 'payment', ?4, ?5, ?6)",
-                params![
-                    topup.user.0,
-                    received.currency().code(),
-                    received.minor(),
-                    invoice_uuid,
-                    format!("top-up #{}", id.0),
-                    now.0
-                ],
-            )?;
-            tx.execute(
-                "UPDATE topups SET status = 'paid', next_poll_at = NULL, updated_at = ?2 WHERE id = ?1",
-                params![id.0, now.0],
-            )?;
+            tx.prepare_cached(
+                "INSERT INTO ledger (user_id, currency, amount_minor, cause, \
+                    invoice_uuid, note, created_at) VALUES (?1, ?2, ?3, \
+                    'payment', ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                topup.user.0,
+                received.currency().code(),
+                received.minor(),
+                invoice_uuid,
+                format!("top-up #{}", id.0),
+                now.0
+            ])?;
+            tx.prepare_cached(
+                "UPDATE topups SET status = 'paid', next_poll_at = NULL, \
+                    updated_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id.0, now.0])?;
+            // The notice is queued with the money, so a crash cannot lose it.
+            let notice = NewMail {
+                chat: Some(topup.user.0),
+                body: MailBody::Topup {
+                    topup: id,
+                    amount: received,
+                    balance: balance(tx, topup.user, received.currency())?,
+                },
+            };
+            insert_mail(tx, &[notice], now)?;
             Ok(TopupSettlement::Credited(received))
         })
         .await

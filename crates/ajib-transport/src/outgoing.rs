@@ -1,5 +1,7 @@
 //! Outgoing messages and keyboards, and how they become Bot API requests.
 
+mod stored;
+
 use serde_json::{Value, json};
 
 use crate::error::{Error, SendError};

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use crate::{
     blocking::pause,
     callback::Callback,
-    core::{delivery::display_name, notify, payments},
+    core::{delivery::display_name, mail, notify},
     deps::{Deps, Health, now},
     format::{date, price},
     keyboards::{button, inline},
@@ -65,9 +65,8 @@ pub async fn round(deps: &Deps, at: UnixTime) {
                 );
                 deps.provision_wake.notify_one();
                 renewed(deps, service, order.amount, balance).await;
-                if let Err(err) = payments::announce_purchase(deps, &order).await {
-                    log::warn!("could not announce order {}: {err}", order.id);
-                }
+                // The staff's notice was queued with the renewal.
+                mail::wake();
             }
             Ok(AutoRenewOutcome::NotEnoughBalance { balance, price }) => {
                 short(deps, service, balance, price).await;

@@ -5,7 +5,10 @@
 //! restarted worker carries on where the last one stopped: nobody is skipped,
 //! and a graceful shutdown (which waits for the sends in flight) repeats
 //! nothing. The one gap Telegram leaves open is a hard crash between a send
-//! and its mark: those few messages (at most [`IN_FLIGHT`]) go out again.
+//! and its mark: each send is recorded as attempted before it is made, so
+//! after a restart those few recipients (at most [`IN_FLIGHT`]) are sent
+//! again — every reachable one gets the message — and each is counted as a
+//! possible duplicate in the progress.
 //!
 //! The outbox does the rate limiting (about 30 messages a second, interactive
 //! replies first); this worker keeps a few sends in flight, checks before
@@ -35,7 +38,7 @@ use crate::{
 
 /// Recipients taken from the database at a time (about a second of sending).
 pub const BATCH: u32 = 30;
-/// Sends waiting for Telegram at once; also the most a hard crash can repeat.
+/// Sends waiting for Telegram at once; also the most a hard crash can repeat (each one counted).
 pub const IN_FLIGHT: usize = 8;
 /// How often the progress message is edited while sending.
 const DRAW_EVERY: Duration = Duration::from_secs(3);
@@ -116,6 +119,9 @@ pub async fn send_batch(
         if running(deps, id).await?.is_none() {
             break;
         }
+        // Recorded before the send: if a crash loses the outcome, the send
+        // made again after the restart counts as a possible duplicate.
+        deps.store.attempt_recipient(id, user).await?;
         let outbox = deps.outbox.clone();
         let msg = message(user.0, &broadcast.text, broadcast.photo.as_deref());
         in_flight.spawn(async move { (user, outbox.send(msg, Priority::Bulk).await) });
@@ -248,7 +254,7 @@ async fn record(
     let status = match res {
         Ok(_) => RecipientStatus::Sent,
         Err(SendError::Blocked) => RecipientStatus::Blocked,
-        Err(SendError::ShuttingDown) => return Ok(()),
+        Err(SendError::ShuttingDown) => return deps.store.forget_attempt(id, user).await,
         Err(err) => {
             log::info!("broadcast {id} to {user} failed: {err}");
             RecipientStatus::Failed
@@ -299,7 +305,18 @@ fn render(
     let mut args = counts.to_vec();
     args.push(("remaining", Arg::from(progress.pending)));
     args.push(("eta", Arg::from(eta.as_str())));
-    let running = deps.t(lang, "admin-broadcast-progress", &args);
+    let mut running = deps.t(lang, "admin-broadcast-progress", &args);
+    let repeats = progress.possible_duplicates;
+    let repeats = (repeats > 0).then(|| {
+        deps.t(
+            lang,
+            "admin-broadcast-repeats",
+            &[("repeats", Arg::from(repeats))],
+        )
+    });
+    if let Some(repeats) = &repeats {
+        running = format!("{running}\n{repeats}");
+    }
     let id = broadcast.id;
     let back = vec![button(t("btn-back"), Callback::Admin)];
     match broadcast.status {
@@ -322,7 +339,13 @@ fn render(
             inline(vec![back]),
         ),
         BroadcastStatus::Done => (
-            deps.t(lang, "admin-broadcast-done", &counts),
+            match &repeats {
+                Some(repeats) => format!(
+                    "{}\n{repeats}",
+                    deps.t(lang, "admin-broadcast-done", &counts)
+                ),
+                None => deps.t(lang, "admin-broadcast-done", &counts),
+            },
             inline(vec![back]),
         ),
     }

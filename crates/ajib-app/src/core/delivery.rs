@@ -1,10 +1,10 @@
 //! What a customer receives for a service: its display name and its configs (URI, subscription link, QR code).
 
-use ajib_domain::{Lang, Service};
+use ajib_domain::{Lang, PlanId, Service};
 use ajib_i18n::Arg;
 use ajib_transport::Outgoing;
 
-use crate::{blocking::blocking, deps::Deps, keyboards::menu_only, qr::qr_png};
+use crate::{deps::Deps, keyboards::menu_only, qr::qr_png};
 
 /// Messages to send, in order.
 pub type Messages = Vec<Outgoing>;
@@ -18,7 +18,11 @@ pub async fn config_messages(
 ) -> anyhow::Result<Messages> {
     let client = deps.blitz.clone();
     let name = username.to_owned();
-    let links = blocking(move || client.user_links(&name)).await??;
+    let links = deps
+        .metrics
+        .blitz
+        .run("user_links", move || client.user_links(&name))
+        .await??;
     let uri = links
         .ipv4
         .clone()
@@ -63,7 +67,12 @@ pub async fn config_messages(
 
 /// The plan's name in `lang`, or the test-account label.
 pub async fn display_name(deps: &Deps, lang: Lang, service: &Service) -> String {
-    let plan = match service.plan {
+    plan_name(deps, lang, service.plan).await
+}
+
+/// The name of `plan` in `lang`, or the test-account label for none (or a plan gone).
+pub async fn plan_name(deps: &Deps, lang: Lang, plan: Option<PlanId>) -> String {
+    let plan = match plan {
         Some(plan) => deps.store.get_plan(plan).await.ok().flatten(),
         None => None,
     };

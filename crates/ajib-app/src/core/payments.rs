@@ -10,6 +10,7 @@
 //! the user's balance, a final underpayment too, and a mismatch alerts the
 //! owners once and is no longer polled.
 
+mod notice;
 mod received;
 mod unpaid;
 
@@ -19,14 +20,14 @@ use ajib_storage::{ConfirmedPayment, Settlement};
 use heleket::{Invoice, InvoiceRef, PaymentStatus};
 
 use crate::{
-    blocking::blocking,
     callback::Callback,
-    core::notify,
+    core::{mail, notify},
     deps::{Deps, now},
     format::price,
     keyboards::{button, inline, link},
 };
 
+pub(crate) use self::notice::{staff_notice, user_notice};
 pub(crate) use self::received::received;
 pub use self::unpaid::POLL_INTERVAL_SECS;
 pub(crate) use self::unpaid::{Unpaid, unpaid};
@@ -59,7 +60,13 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
     };
     let client = deps.heleket.clone();
     let uuid = invoice.uuid.clone();
-    let info = blocking(move || client.invoice_info(&InvoiceRef::Uuid(uuid))).await??;
+    let info = deps
+        .metrics
+        .heleket
+        .run("invoice_info", move || {
+            client.invoice_info(&InvoiceRef::Uuid(uuid))
+        })
+        .await??;
     let at = now();
     let raw = serde_json::Value::Object(info.raw.clone()).to_string();
     let first_report = deps
@@ -130,7 +137,8 @@ async fn expired(
 }
 
 /// A confirmed payment (`paid`, `paid_over`, or a final `wrong_amount`):
-/// granted when the order still can be, otherwise kept on the balance.
+/// granted when the order still can be, otherwise kept on the balance; the
+/// customer's notice (and the staff's) is queued in the same transaction.
 async fn settle(
     deps: &Deps,
     order: &Order,
@@ -161,17 +169,16 @@ async fn settle(
         received,
         grantable: still_sold_at(deps, order).await?,
     };
-    match deps.store.settle_payment(&payment, at).await? {
-        Settlement::AlreadySettled => Ok(Reconciled::AlreadyPaid),
-        Settlement::Granted { job, excess } => {
+    // The notices were queued with the money (see `notice`): wake their sender.
+    let res = match deps.store.settle_payment(&payment, at).await? {
+        Settlement::AlreadySettled => return Ok(Reconciled::AlreadyPaid),
+        Settlement::Granted { job, .. } => {
             log::info!("order {} paid; provisioning job {job} queued", order.id);
             deps.provision_wake.notify_one();
-            granted(deps, order, excess).await?;
-            Ok(Reconciled::Granted)
+            Reconciled::Granted
         }
         Settlement::Credited { amount } if amount.minor() < order.invoice_amount.minor() => {
-            underpaid(deps, order, amount).await?;
-            Ok(Reconciled::Underpaid)
+            Reconciled::Underpaid
         }
         Settlement::Credited { amount } => {
             log::warn!(
@@ -179,17 +186,11 @@ async fn settle(
                 order.id,
                 order.status.as_str()
             );
-            let balance = balance_text(deps, order).await?;
-            let lang = notify::lang_of(deps, order.user).await;
-            let amount = price(lang, amount);
-            let args = [
-                ("amount", Arg::from(amount.as_str())),
-                ("balance", Arg::from(balance.as_str())),
-            ];
-            notify::user(deps, order.user, "payment-to-balance", &args, None).await;
-            Ok(Reconciled::Credited)
+            Reconciled::Credited
         }
-    }
+    };
+    mail::wake();
+    Ok(res)
 }
 
 /// Whether the order's plan is still on sale at the order's price (a
@@ -212,76 +213,6 @@ async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<bool> {
         OrderKind::New | OrderKind::Test => true,
     };
     Ok(on_sale && service_left)
-}
-
-async fn granted(deps: &Deps, order: &Order, excess: Money) -> anyhow::Result<()> {
-    match excess.is_zero() {
-        true => notify::user(deps, order.user, "payment-received", &[], None).await,
-        false => {
-            let lang = notify::lang_of(deps, order.user).await;
-            let excess = price(lang, excess);
-            let balance = balance_text(deps, order).await?;
-            let args = [
-                ("excess", Arg::from(excess.as_str())),
-                ("balance", Arg::from(balance.as_str())),
-            ];
-            notify::user(deps, order.user, "payment-received-excess", &args, None).await;
-        }
-    }
-    announce_purchase(deps, order).await
-}
-
-/// Tells the admins about a paid purchase (by invoice or from the balance).
-pub async fn announce_purchase(deps: &Deps, order: &Order) -> anyhow::Result<()> {
-    let plan = match order.plan {
-        Some(plan) => deps.store.get_plan(plan).await?.map(|it| it.name.en),
-        None => None,
-    };
-    let amount = price(deps.settings.default_lang, order.amount);
-    let order_ref = order.id.to_string();
-    let user = order.user.to_string();
-    let plan = plan.unwrap_or_default();
-    let args = [
-        ("user", Arg::from(user.as_str())),
-        ("plan", Arg::from(plan.as_str())),
-        ("price", Arg::from(amount.as_str())),
-        ("order", Arg::from(order_ref.as_str())),
-    ];
-    notify::admins(deps, "admin-new-purchase", &args).await;
-    Ok(())
-}
-
-/// Too little arrived: it is on the balance; the user learns what is
-/// missing, with a way to buy the plan again using it.
-async fn underpaid(deps: &Deps, order: &Order, received: Money) -> anyhow::Result<()> {
-    let lang = notify::lang_of(deps, order.user).await;
-    let paid = price(lang, received);
-    let expected = price(lang, order.invoice_amount);
-    let missing = Money::from_minor(
-        order.invoice_amount.minor() - received.minor(),
-        order.amount.currency(),
-    )
-    .map(|it| price(lang, it))
-    .unwrap_or_default();
-    let balance = balance_text(deps, order).await?;
-    let args = [
-        ("paid", Arg::from(paid.as_str())),
-        ("price", Arg::from(expected.as_str())),
-        ("missing", Arg::from(missing.as_str())),
-        ("balance", Arg::from(balance.as_str())),
-    ];
-    let keyboard = retry_keyboard(deps, order).await;
-    notify::user(deps, order.user, "payment-underpaid", &args, Some(keyboard)).await;
-    let order_ref = order.id.to_string();
-    let user = order.user.to_string();
-    let admin_args = [
-        ("order", Arg::from(order_ref.as_str())),
-        ("user", Arg::from(user.as_str())),
-        ("paid", Arg::from(paid.as_str())),
-        ("price", Arg::from(expected.as_str())),
-    ];
-    notify::admins(deps, "admin-underpaid", &admin_args).await;
-    Ok(())
 }
 
 /// `wrong_amount_waiting`: the invoice is still open and short; say by how much.
@@ -350,15 +281,6 @@ pub(crate) async fn alert_mismatch(
     notify::admins(deps, "admin-payment-mismatch", &args).await;
 }
 
-async fn balance_text(deps: &Deps, order: &Order) -> anyhow::Result<String> {
-    let lang = notify::lang_of(deps, order.user).await;
-    let balance = deps
-        .store
-        .balance(order.user, order.amount.currency())
-        .await?;
-    Ok(price(lang, balance))
-}
-
 /// Checks that Heleket's invoice is this order's, for this amount and currency.
 fn matches_order(info: &Invoice, order: &Order) -> Result<(), String> {
     matches_invoice(info, &order.id.invoice_ref(), order.invoice_amount)
@@ -394,7 +316,8 @@ pub(crate) fn matches_invoice(
     }
 }
 
-async fn retry_keyboard(deps: &Deps, order: &Order) -> ajib_transport::Keyboard {
+/// Buy the plan again (when the order had one) and Menu.
+pub(crate) async fn retry_keyboard(deps: &Deps, order: &Order) -> ajib_transport::Keyboard {
     let lang = notify::lang_of(deps, order.user).await;
     let mut rows = Vec::new();
     if let Some(plan) = order.plan {

@@ -2,25 +2,27 @@
 //!
 //! Every step is idempotent so a job can be retried after any failure or a
 //! crash: the Blitz username is derived from the order (`ensure_user` finds
-//! the account a previous attempt made), the service row and the
-//! `paid → provisioned` move are one transaction that returns the existing
-//! service when repeated, and a renewal records its target total days before
-//! touching the panel so a retry sets the same total instead of adding twice.
+//! the account a previous attempt made), a renewal records its target total
+//! days before touching the panel so a retry sets the same total instead of
+//! adding twice, and the service row, the `paid → provisioned` move, the
+//! customer's messages (queued as mail) and the job's completion are one
+//! transaction that queues nothing when repeated: configs go out once. A
+//! restarted bot takes the jobs of the process it replaced back at once
+//! (`Store::begin_run`), not after their lease.
 
 use std::{sync::Arc, time::Duration};
 
 use ajib_domain::{Order, OrderKind, Service, UnixTime, blitz_username};
 use ajib_i18n::Arg;
-use ajib_storage::{Job, NewService};
+use ajib_storage::{Job, NewMail, NewService, Provisioning};
 use tokio::sync::watch;
 
 use crate::{
-    blocking::blocking,
     callback::Callback,
     core::{
         alerts,
-        delivery::{config_messages, display_name},
-        notify,
+        delivery::{config_messages, plan_name},
+        mail, notify,
     },
     deps::{Deps, Health, i18n_lang, now},
     format::date,
@@ -38,13 +40,18 @@ const MAX_BACKOFF_SECS: i64 = 300;
 /// How often the worker looks for due jobs when nobody wakes it.
 const IDLE_ROUND: Duration = Duration::from_secs(2);
 
-/// What a finished job did.
+/// What the panel now has for an order, ready to be recorded.
 #[derive(Debug)]
 enum Provisioned {
-    /// A new or test service.
-    Created(Service),
-    /// A renewed service.
-    Renewed(Service),
+    /// A new or test account.
+    Created(NewService),
+    /// A renewed service, with its new expiry.
+    Renewed {
+        /// The service as it was.
+        service: Service,
+        /// When it now expires.
+        new_expires: UnixTime,
+    },
 }
 
 /// Runs until shutdown; wakes early when a job is queued.
@@ -103,13 +110,12 @@ async fn process(deps: &Deps, job: &Job) {
         }
         Err(err) => return retry(deps, job, None, &err.to_string()).await,
     };
-    match provision(deps, &order).await {
-        Ok(done) => {
-            deliver(deps, &order, &done).await;
-            if let Err(err) = deps.store.complete_job(job.id).await {
-                log::error!("could not complete job {}: {err}", job.id);
-            }
-        }
+    let done = match provision(deps, &order).await {
+        Ok(done) => messages(deps, &order, &done).await.map(|mail| (done, mail)),
+        Err(err) => Err(err),
+    };
+    match done {
+        Ok((done, mail)) => finish(deps, job, &order, done, mail).await,
         Err(err) if is_permanent(&err) => give_up(deps, job, &order, &format!("{err:#}")).await,
         Err(err) => {
             if alerts::is_blitz_down(&err) {
@@ -130,14 +136,51 @@ fn is_permanent(err: &anyhow::Error) -> bool {
     })
 }
 
-async fn provision(deps: &Deps, order: &Order) -> anyhow::Result<Provisioned> {
-    match order.kind {
-        OrderKind::New | OrderKind::Test => create(deps, order).await.map(Provisioned::Created),
-        OrderKind::Renewal(service) => renew(deps, order, service).await.map(Provisioned::Renewed),
+/// Records what the panel did, queues the customer's messages and completes
+/// the job, all in one transaction: a crash before it runs the job again
+/// (the panel steps are idempotent), a crash after it has nothing left to do,
+/// so the configs are queued exactly once.
+async fn finish(deps: &Deps, job: &Job, order: &Order, done: Provisioned, mail: Vec<NewMail>) {
+    let work = match done {
+        Provisioned::Created(service) => Provisioning::Create(service),
+        Provisioned::Renewed {
+            service,
+            new_expires,
+        } => Provisioning::Extend {
+            service: service.id,
+            new_expires,
+        },
+    };
+    match deps
+        .store
+        .finish_provisioning(job.id, order.id, work, mail, now())
+        .await
+    {
+        Ok(finished) if finished.first => mail::wake(),
+        Ok(_) => log::info!(
+            "order {} was provisioned before; nothing sent again",
+            order.id
+        ),
+        Err(err) => {
+            retry(
+                deps,
+                job,
+                Some(order),
+                &format!("recording the service: {err}"),
+            )
+            .await
+        }
     }
 }
 
-async fn create(deps: &Deps, order: &Order) -> anyhow::Result<Service> {
+async fn provision(deps: &Deps, order: &Order) -> anyhow::Result<Provisioned> {
+    match order.kind {
+        OrderKind::New | OrderKind::Test => create(deps, order).await.map(Provisioned::Created),
+        OrderKind::Renewal(service) => renew(deps, order, service).await,
+    }
+}
+
+async fn create(deps: &Deps, order: &Order) -> anyhow::Result<NewService> {
     let is_test = order.kind == OrderKind::Test;
     let (days, traffic_gb) = if is_test {
         (
@@ -163,19 +206,18 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<Service> {
         unlimited_ip: false,
     };
     let client = deps.blitz.clone();
-    blocking(move || client.ensure_user(&new_user)).await??;
-    let service = NewService {
+    deps.metrics
+        .blitz
+        .run("ensure_user", move || client.ensure_user(&new_user))
+        .await??;
+    Ok(NewService {
         user: order.user,
         blitz_username: username,
         plan: if is_test { None } else { order.plan },
         is_test,
         expires: at.plus_days(i64::from(days)),
         traffic_limit_bytes: (traffic_gb > 0).then(|| blitz::gb_to_bytes(u64::from(traffic_gb))),
-    };
-    Ok(deps
-        .store
-        .insert_service_and_mark_provisioned(order.id, &service, at)
-        .await?)
+    })
 }
 
 /// The plan an order buys or renews with.
@@ -193,7 +235,7 @@ async fn renew(
     deps: &Deps,
     order: &Order,
     service_id: ajib_domain::ServiceId,
-) -> anyhow::Result<Service> {
+) -> anyhow::Result<Provisioned> {
     let service = deps
         .store
         .get_service(service_id)
@@ -207,33 +249,54 @@ async fn renew(
         // A fresh period from today, usage zeroed: repeating it the same day
         // sets the same values.
         let (days, gb) = (u64::from(plan.days), u64::from(plan.traffic_gb));
-        blocking(move || client.start_new_period(&username, days, gb)).await??;
+        deps.metrics
+            .blitz
+            .run("start_new_period", move || {
+                client.start_new_period(&username, days, gb)
+            })
+            .await??;
     } else {
         let target = match order.renewal_target_days {
             Some(target) => target,
             None => {
                 let lookup = client.clone();
                 let name = username.clone();
-                let user = blocking(move || lookup.get_user(&name)).await??;
+                let user = deps
+                    .metrics
+                    .blitz
+                    .run("get_user", move || lookup.get_user(&name))
+                    .await??;
                 let current = u32::try_from(user.expiration_days).unwrap_or(u32::MAX);
                 let wanted = current.saturating_add(plan.days);
                 deps.store.set_renewal_target_days(order.id, wanted).await?
             }
         };
-        blocking(move || client.set_total_days(&username, u64::from(target))).await??;
+        deps.metrics
+            .blitz
+            .run("set_total_days", move || {
+                client.set_total_days(&username, u64::from(target))
+            })
+            .await??;
     }
     let new_expires = service.extended(plan.days, at);
-    Ok(deps
-        .store
-        .extend_service_and_mark_provisioned(order.id, service_id, new_expires, at)
-        .await?)
+    Ok(Provisioned::Renewed {
+        service,
+        new_expires,
+    })
 }
 
-async fn deliver(deps: &Deps, order: &Order, done: &Provisioned) {
+/// What the customer receives for the job: "ready" with the configs (URI,
+/// subscription link, QR code, how-to), or "renewed".
+///
+/// A panel that cannot give the links right now fails the attempt (it is
+/// retried, so the configs come with the account); a panel with no links for
+/// the account sends "ready" alone (My services shows them later).
+async fn messages(deps: &Deps, order: &Order, done: &Provisioned) -> anyhow::Result<Vec<NewMail>> {
     let lang = notify::lang_of(deps, order.user).await;
+    let mut res = Vec::new();
     match done {
         Provisioned::Created(service) => {
-            let name = display_name(deps, lang, service).await;
+            let name = plan_name(deps, lang, service.plan).await;
             let expires = date(lang, service.expires);
             let limit = match service.traffic_limit_bytes {
                 Some(bytes) => ajib_i18n::format_bytes(i18n_lang(lang), bytes),
@@ -244,26 +307,27 @@ async fn deliver(deps: &Deps, order: &Order, done: &Provisioned) {
                 ("expires", Arg::from(expires.as_str())),
                 ("traffic", Arg::from(limit.as_str())),
             ];
-            notify::user(deps, order.user, "service-ready", &args, None).await;
+            res.push(notify::user_mail(deps, order.user, "service-ready", &args, None).await);
             match config_messages(deps, order.user.0, lang, &service.blitz_username).await {
-                Ok(reply) => {
-                    for msg in reply {
-                        notify::send(deps, msg).await;
-                    }
-                }
-                Err(err) => log::warn!("configs of {} not sent now: {err}", service.blitz_username),
+                Ok(configs) => res.extend(configs.iter().map(mail::message)),
+                Err(err) if alerts::is_blitz_down(&err) => return Err(err),
+                Err(err) => log::warn!("configs of {} not sent: {err:#}", service.blitz_username),
             }
         }
-        Provisioned::Renewed(service) => {
-            let name = display_name(deps, lang, service).await;
-            let expires = date(lang, service.expires);
+        Provisioned::Renewed {
+            service,
+            new_expires,
+        } => {
+            let name = plan_name(deps, lang, service.plan).await;
+            let expires = date(lang, *new_expires);
             let args = [
                 ("name", Arg::from(name.as_str())),
                 ("expires", Arg::from(expires.as_str())),
             ];
-            notify::user(deps, order.user, "renewal-done", &args, None).await;
+            res.push(notify::user_mail(deps, order.user, "renewal-done", &args, None).await);
         }
     }
+    Ok(res)
 }
 
 async fn retry(deps: &Deps, job: &Job, order: Option<&Order>, error: &str) {
@@ -310,11 +374,7 @@ async fn give_up(deps: &Deps, job: &Job, order: &Order, error: &str) {
         order.id,
         job.attempts
     );
-    if let Err(err) = deps.store.fail_job(job.id, error).await {
-        // The job stays leased and comes back when the lease runs out.
-        return log::error!("could not record job {} as stuck: {err}", job.id);
-    }
-    notify::user(deps, order.user, "provisioning-stuck", &[], None).await;
+    let mut mail = vec![notify::user_mail(deps, order.user, "provisioning-stuck", &[], None).await];
     let (order_ref, user) = (order.id.to_string(), order.user.to_string());
     let args = [
         ("order", Arg::from(order_ref.as_str())),
@@ -328,7 +388,16 @@ async fn give_up(deps: &Deps, job: &Job, order: &Order, error: &str) {
             Callback::AdminRetryProvision(order_id),
         )]]
     };
-    notify::admins_with_buttons(deps, "admin-provision-stuck", &args, &buttons).await;
+    mail.extend(notify::admins_mail(deps, "admin-provision-stuck", &args, &buttons).await);
+    match deps
+        .store
+        .fail_job_with_mail(job.id, error, mail, now())
+        .await
+    {
+        Ok(()) => mail::wake(),
+        // The job stays leased and comes back when the lease runs out.
+        Err(err) => log::error!("could not record job {} as stuck: {err}", job.id),
+    }
 }
 
 /// 2, 4, 8 … seconds, capped at five minutes.

@@ -8,12 +8,12 @@
 use ajib_domain::{Money, TelegramId};
 use ajib_i18n::Arg;
 use ajib_storage::{Topup, TopupSettlement, TopupStatus};
+use ajib_transport::Outgoing;
 use heleket::{InvoiceRef, PaymentStatus};
 
 use crate::{
-    blocking::blocking,
     core::{
-        invoice, notify,
+        invoice, mail, notify,
         payments::{POLL_INTERVAL_SECS, Unpaid, alert_mismatch, matches_invoice, received, unpaid},
     },
     deps::{Deps, now},
@@ -89,7 +89,13 @@ pub async fn reconcile(deps: &Deps, topup: &Topup) -> anyhow::Result<TopupReconc
     };
     let client = deps.heleket.clone();
     let uuid = invoice.uuid.clone();
-    let info = blocking(move || client.invoice_info(&InvoiceRef::Uuid(uuid))).await??;
+    let info = deps
+        .metrics
+        .heleket
+        .run("invoice_info", move || {
+            client.invoice_info(&InvoiceRef::Uuid(uuid))
+        })
+        .await??;
     let at = now();
     if let Err(what) = matches_invoice(&info, &topup.id.invoice_ref(), topup.amount) {
         return mismatch(deps, topup, &info.uuid, &what).await;
@@ -117,8 +123,9 @@ pub async fn reconcile(deps: &Deps, topup: &Topup) -> anyhow::Result<TopupReconc
             .await?
         {
             TopupSettlement::AlreadySettled => Ok(TopupReconciled::AlreadyCredited),
-            TopupSettlement::Credited(amount) => {
-                credited(deps, topup, amount).await?;
+            TopupSettlement::Credited(_) => {
+                // The notice was queued with the money.
+                mail::wake();
                 Ok(TopupReconciled::Credited)
             }
         };
@@ -145,17 +152,26 @@ pub async fn reconcile(deps: &Deps, topup: &Topup) -> anyhow::Result<TopupReconc
     }
 }
 
-async fn credited(deps: &Deps, topup: &Topup, amount: Money) -> anyhow::Result<()> {
-    let lang = notify::lang_of(deps, topup.user).await;
-    let balance = deps.store.balance(topup.user, amount.currency()).await?;
+/// The notice of a credited top-up, in the chat's language (the mail worker sends it).
+pub(crate) async fn credited_notice(
+    deps: &Deps,
+    chat: i64,
+    amount: Money,
+    balance: Money,
+) -> Outgoing {
+    let lang = notify::lang_of(deps, TelegramId(chat)).await;
     let amount = price(lang, amount);
     let balance = price(lang, balance);
     let args = [
         ("amount", Arg::from(amount.as_str())),
         ("balance", Arg::from(balance.as_str())),
     ];
-    notify::user(deps, topup.user, "topup-credited", &args, None).await;
-    Ok(())
+    Outgoing::Text {
+        chat_id: chat,
+        text: deps.t(lang, "topup-credited", &args),
+        keyboard: None,
+        html: true,
+    }
 }
 
 async fn mismatch(

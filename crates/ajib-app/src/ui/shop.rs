@@ -9,7 +9,7 @@ use ajib_storage::NewOrder;
 use crate::{
     callback::Callback,
     core::{
-        invoice,
+        invoice, mail,
         payments::{self, Reconciled},
     },
     deps::{Deps, now},
@@ -206,9 +206,8 @@ async fn pay_from_balance(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOr
         Ok(job) => {
             log::info!("order {} paid from the balance; job {job} queued", order.id);
             deps.provision_wake.notify_one();
-            if let Err(err) = payments::announce_purchase(deps, &order).await {
-                log::warn!("could not announce order {}: {err}", order.id);
-            }
+            // The staff's notice was queued with the purchase.
+            mail::wake();
             let left = deps
                 .store
                 .balance(ctx.user, order.amount.currency())

@@ -3,10 +3,12 @@
 mod admin;
 mod autorenew;
 mod broadcasts;
+mod checkpoint;
 mod dialogs;
 mod inbox;
 mod jobs;
 mod ledger;
+mod mail;
 mod migrations;
 mod orders;
 mod plans;
