@@ -41,19 +41,5 @@ pub(crate) fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
 /// The release `ajib-bot` as `cargo xtask dist` ships it (no sandbox), then
 /// the simulated users of `ajib-sandbox`'s `journey_bench` against it.
 fn journey(root: &Path, args: &[String]) -> anyhow::Result<()> {
-    let bot = crate::chaos::release_bot(root)?;
-    run(Command::new(cargo())
-        .current_dir(root)
-        .args([
-            "run",
-            "--release",
-            "-p",
-            "ajib-sandbox",
-            "--example",
-            "journey_bench",
-            "--",
-            "--bot",
-        ])
-        .arg(&bot)
-        .args(args))
+    run(crate::chaos::against_release_bot(root, "journey_bench")?.args(args))
 }

@@ -60,3 +60,17 @@ pub async fn issue(
         expires: invoice.expired_at.map_or(fallback_expiry, UnixTime),
     })
 }
+
+/// What Heleket says now about the invoice `uuid`.
+pub async fn info(deps: &Deps, uuid: &str) -> anyhow::Result<heleket::Invoice> {
+    let client = deps.heleket.clone();
+    let uuid = uuid.to_owned();
+    let info = deps
+        .metrics
+        .heleket
+        .run("invoice_info", move || {
+            client.invoice_info(&heleket::InvoiceRef::Uuid(uuid))
+        })
+        .await??;
+    Ok(info)
+}

@@ -17,11 +17,11 @@ mod unpaid;
 use ajib_domain::{Money, Order, OrderKind, UnixTime};
 use ajib_i18n::Arg;
 use ajib_storage::{ConfirmedPayment, Settlement};
-use heleket::{Invoice, InvoiceRef, PaymentStatus};
+use heleket::{Invoice, PaymentStatus};
 
 use crate::{
     callback::Callback,
-    core::{mail, notify},
+    core::{invoice, mail, notify},
     deps::{Deps, now},
     format::price,
     keyboards::{button, inline, link},
@@ -58,15 +58,7 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
     let Some(invoice) = &order.invoice else {
         anyhow::bail!("order {} has no invoice", order.id);
     };
-    let client = deps.heleket.clone();
-    let uuid = invoice.uuid.clone();
-    let info = deps
-        .metrics
-        .heleket
-        .run("invoice_info", move || {
-            client.invoice_info(&InvoiceRef::Uuid(uuid))
-        })
-        .await??;
+    let info = invoice::info(deps, &invoice.uuid).await?;
     let at = now();
     let raw = serde_json::Value::Object(info.raw.clone()).to_string();
     let first_report = deps

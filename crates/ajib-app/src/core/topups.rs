@@ -9,7 +9,7 @@ use ajib_domain::{Money, TelegramId};
 use ajib_i18n::Arg;
 use ajib_storage::{Topup, TopupSettlement, TopupStatus};
 use ajib_transport::Outgoing;
-use heleket::{InvoiceRef, PaymentStatus};
+use heleket::PaymentStatus;
 
 use crate::{
     core::{
@@ -87,15 +87,7 @@ pub async fn reconcile(deps: &Deps, topup: &Topup) -> anyhow::Result<TopupReconc
     let Some(invoice) = &topup.invoice else {
         anyhow::bail!("top-up {} has no invoice", topup.id);
     };
-    let client = deps.heleket.clone();
-    let uuid = invoice.uuid.clone();
-    let info = deps
-        .metrics
-        .heleket
-        .run("invoice_info", move || {
-            client.invoice_info(&InvoiceRef::Uuid(uuid))
-        })
-        .await??;
+    let info = invoice::info(deps, &invoice.uuid).await?;
     let at = now();
     if let Err(what) = matches_invoice(&info, &topup.id.invoice_ref(), topup.amount) {
         return mismatch(deps, topup, &info.uuid, &what).await;
