@@ -170,6 +170,10 @@ pub fn run(
             sandbox.app.http_addr
         );
         println!(
+            "  Live metrics:        http://{}/metrics",
+            sandbox.app.http_addr
+        );
+        println!(
             "  Database:            {}",
             sandbox.app.deps.store.path().display()
         );
