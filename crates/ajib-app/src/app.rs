@@ -37,7 +37,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub struct Clients {
     /// Telegram Bot API.
     pub telegram: TelegramApi,
-    /// Blitz panel.
+    /// The first Blitz panel (`BLITZ_API_BASE`); the others are built from the `panels` table.
     pub blitz: blitz::Client,
     /// Heleket.
     pub heleket: heleket::Client,
@@ -241,7 +241,7 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
         texts,
         outbox,
         telegram: clients.telegram,
-        blitz: clients.blitz,
+        panels: crate::panels::Panels::new(clients.blitz, CLIENT_TIMEOUT),
         heleket: clients.heleket,
         settings: settings(config, backups),
         panel_lookups: Arc::new(tokio::sync::Semaphore::new(

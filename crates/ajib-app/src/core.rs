@@ -17,6 +17,7 @@ pub mod invoice;
 pub mod mail;
 pub mod notify;
 pub mod payments;
+pub mod placement;
 pub mod poller;
 pub mod provision;
 pub mod reminders;

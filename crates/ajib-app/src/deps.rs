@@ -12,7 +12,7 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use ajib_domain::{Currency, Lang, UnixTime};
+use ajib_domain::{Currency, Lang, PanelId, UnixTime};
 use ajib_i18n::{Arg, Catalog};
 use ajib_storage::{AdminRole, Store};
 use ajib_transport::{Outbox, TelegramApi};
@@ -21,6 +21,7 @@ use tokio::sync::Notify;
 use crate::{
     core::{alerts::throttle::Alerts, broadcast::control::Control},
     metrics::Metrics,
+    panels::Panels,
 };
 
 /// Everything a handler or worker may use, shared behind an `Arc`.
@@ -34,8 +35,8 @@ pub struct Deps {
     pub outbox: Outbox,
     /// Direct Bot API calls (files, webhook setup).
     pub telegram: TelegramApi,
-    /// The Blitz panel.
-    pub blitz: blitz::Client,
+    /// The Blitz panels' clients.
+    pub panels: Panels,
     /// Heleket.
     pub heleket: heleket::Client,
     /// Settings from configuration.
@@ -136,6 +137,16 @@ impl Deps {
     #[must_use]
     pub fn label(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
         self.texts.label(i18n_lang(lang), id, args)
+    }
+
+    /// Runs `call` with panel `panel`'s client off the runtime, timed and counted as `op`.
+    pub async fn blitz<T, F>(&self, panel: PanelId, op: &'static str, call: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&blitz::Client) -> Result<T, blitz::Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let client = self.panels.client(&self.store, panel).await?;
+        Ok(self.metrics.blitz.run(op, move || call(&client)).await??)
     }
 
     /// Owners and stored admins with their roles, each once.

@@ -29,6 +29,7 @@ pub mod http;
 pub mod keyboards;
 pub mod logging;
 pub mod metrics;
+pub mod panels;
 pub mod qr;
 pub mod role;
 pub mod ui;

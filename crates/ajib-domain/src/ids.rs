@@ -18,6 +18,15 @@ pub struct PlanId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ServiceId(pub i64);
 
+/// The id of a Blitz panel row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PanelId(pub i64);
+
+impl PanelId {
+    /// The panel every install had before panels were data: `BLITZ_API_BASE`.
+    pub const FIRST: Self = Self(1);
+}
+
 /// The id of a durable job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JobId(pub i64);
@@ -89,6 +98,7 @@ display_inner!(
     OrderId,
     PlanId,
     ServiceId,
+    PanelId,
     JobId,
     BroadcastId,
     TopupId

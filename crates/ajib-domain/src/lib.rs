@@ -18,16 +18,21 @@ mod ids;
 mod lang;
 mod money;
 mod order;
+mod panel;
 mod plan;
 mod service;
 mod time;
 
 pub use crate::{
     eligibility::{TestPolicy, TestRefusal, test_eligibility},
-    ids::{BroadcastId, JobId, OrderId, PlanId, ServiceId, TelegramId, TopupId},
+    ids::{BroadcastId, JobId, OrderId, PanelId, PlanId, ServiceId, TelegramId, TopupId},
     lang::Lang,
     money::{Currency, Money, MoneyError},
     order::{Invoice, Order, OrderKind, OrderStatus, TransitionError, UnknownStatus},
+    panel::{
+        MAX_LOCATION_CHARS, MAX_PANEL_NAME_CHARS, PanelError, PanelHealth, PanelLoad, choose_panel,
+        validate_location, validate_panel_name,
+    },
     plan::{
         BYTES_PER_GB, MAX_PLAN_DAYS, MAX_PLAN_NAME_CHARS, MAX_PLAN_TRAFFIC_GB, NewPlan, Plan,
         PlanError, PlanName, ValidPlan, renewal_price, traffic_bytes,

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{OrderId, PlanId, SECS_PER_DAY, ServiceId, TelegramId, UnixTime};
+use crate::{OrderId, PanelId, PlanId, SECS_PER_DAY, ServiceId, TelegramId, UnixTime};
 
 /// Whether a service may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +30,8 @@ pub struct Service {
     pub id: ServiceId,
     /// Its owner.
     pub user: TelegramId,
+    /// The panel its account lives on.
+    pub panel: PanelId,
     /// The account name on the panel, see [`blitz_username`].
     pub blitz_username: String,
     /// The plan it was bought on; `None` for test accounts.
@@ -144,6 +146,7 @@ mod tests {
         Service {
             id: ServiceId(1),
             user: TelegramId(42),
+            panel: PanelId::FIRST,
             blitz_username: blitz_username(TelegramId(42), OrderId(7)),
             plan: Some(PlanId(1)),
             is_test: false,

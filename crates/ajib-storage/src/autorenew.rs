@@ -205,6 +205,7 @@ fn renew(tx: &Connection, id: ServiceId, now: UnixTime) -> Result<AutoRenewOutco
             renews: Some(id),
             amount: price,
             note: Some(AUTO_RENEW_NOTE.to_owned()),
+            location: None,
         },
         now,
     )?;

@@ -35,6 +35,7 @@ mod ledger;
 mod mail;
 mod metrics;
 mod orders;
+mod panels;
 mod plans;
 mod services;
 mod stats;
@@ -52,6 +53,7 @@ pub use crate::{
     mail::{Mail, MailBody, MailCounts, NewMail},
     metrics::{JobStates, OpenBroadcast, StateCounts},
     orders::{NewOrder, PaidOutcome},
+    panels::{NewPanel, NewToken, Panel, PanelEdit, TokenRef},
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},
     store::{CURRENT_SCHEMA_VERSION, Store},

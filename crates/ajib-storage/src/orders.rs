@@ -27,6 +27,10 @@ pub struct NewOrder {
     pub amount: Money,
     /// Free text, e.g. who granted it.
     pub note: Option<String>,
+    /// The location the customer picked for a new service (a panel's
+    /// location label); `None` lets the provisioning worker pick among the
+    /// plan's locations.
+    pub location: Option<String>,
 }
 
 /// What confirming a payment did.
@@ -517,7 +521,7 @@ pub(crate) fn insert_order(
     };
     let sql = format!(
         "INSERT INTO orders (user_id, plan_id, kind, renewal_service_id, amount_minor, currency, status, \
-         created_at, updated_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'created', ?7, ?7, ?8) \
+         created_at, updated_at, note, location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'created', ?7, ?7, ?8, ?9) \
          RETURNING {ORDER_COLUMNS}"
     );
     let currency = order.amount.currency();
@@ -529,7 +533,8 @@ pub(crate) fn insert_order(
         order.amount.minor(),
         currency.code(),
         now.0,
-        order.note
+        order.note,
+        order.location
     ];
     query_opt(conn, &sql, params, read_order)?.ok_or(Error::NotFound { what: "order" })
 }

@@ -1,8 +1,8 @@
 //! Services (Blitz accounts), their provisioning from paid orders, and expiry reminders.
 
 use ajib_domain::{
-    Order, OrderId, OrderKind, OrderStatus, PlanId, Service, ServiceId, ServiceStatus, TelegramId,
-    UnixTime,
+    Order, OrderId, OrderKind, OrderStatus, PanelId, PlanId, Service, ServiceId, ServiceStatus,
+    TelegramId, UnixTime,
 };
 use rusqlite::{Connection, Row, params};
 
@@ -17,6 +17,8 @@ use crate::{
 pub struct NewService {
     /// Its owner; must be the order's user.
     pub user: TelegramId,
+    /// The panel the account was made on.
+    pub panel: PanelId,
     /// The panel account name, see [`ajib_domain::blitz_username`].
     pub blitz_username: String,
     /// The plan bought; `None` for test accounts.
@@ -29,7 +31,7 @@ pub struct NewService {
     pub traffic_limit_bytes: Option<u64>,
 }
 
-pub(crate) const SERVICE_COLUMNS: &str = "id, user_id, blitz_username, plan_id, is_test, created_at, expires_at, traffic_limit_bytes, status";
+pub(crate) const SERVICE_COLUMNS: &str = "id, user_id, panel_id, blitz_username, plan_id, is_test, created_at, expires_at, traffic_limit_bytes, status";
 
 impl Store {
     /// Stores the service a new-service or test order created and moves the order `paid → provisioned`.
@@ -77,14 +79,14 @@ impl Store {
         .await
     }
 
-    /// The service with this panel account name.
+    /// The oldest service with this panel account name (two panels may each have one).
     pub async fn find_service_by_blitz_username(
         &self,
         username: &str,
     ) -> Result<Option<Service>, Error> {
         let username = username.to_owned();
         self.with_conn(move |conn| {
-            let sql = format!("SELECT {SERVICE_COLUMNS} FROM services WHERE blitz_username = ?1");
+            let sql = format!("SELECT {SERVICE_COLUMNS} FROM services WHERE blitz_username = ?1 ORDER BY id LIMIT 1");
             query_opt(conn, &sql, [username], read_service)
         })
         .await
@@ -240,15 +242,16 @@ pub(crate) fn insert_service(
         .transpose()?;
     let id: i64 = tx
         .prepare_cached(
-            "INSERT INTO services (user_id, order_id, blitz_username, \
+            "INSERT INTO services (user_id, order_id, panel_id, blitz_username, \
                     plan_id, is_test, created_at, expires_at, \
                     traffic_limit_bytes, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
-                    ?7, ?8, 'active') RETURNING id",
+                    ?7, ?8, ?9, 'active') RETURNING id",
         )?
         .query_row(
             params![
                 service.user.0,
                 order.id.0,
+                service.panel.0,
                 service.blitz_username,
                 service.plan.map(|it| it.0),
                 service.is_test,
@@ -353,6 +356,7 @@ pub(crate) fn read_service(row: &Row<'_>) -> Result<Service, Error> {
     Ok(Service {
         id: ServiceId(row.get("id")?),
         user: TelegramId(row.get("user_id")?),
+        panel: PanelId(row.get("panel_id")?),
         blitz_username: row.get("blitz_username")?,
         plan: row.get::<_, Option<i64>>("plan_id")?.map(PlanId),
         is_test: row.get("is_test")?,

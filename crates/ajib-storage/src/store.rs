@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_topups.sql"),
     include_str!("../migrations/0009_mail.sql"),
     include_str!("../migrations/0010_scale_indexes.sql"),
+    include_str!("../migrations/0011_panels.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.
@@ -322,6 +323,18 @@ fn user_version(conn: &Connection) -> Result<u32, Error> {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    // A migration that rebuilds a table (0011 rebuilds `services`) drops the
+    // old one while other tables still refer to it: SQLite's documented way
+    // is foreign keys off for the transaction, then `foreign_key_check`
+    // before commit. The pragma is a no-op inside a transaction, so it is
+    // set around it.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let res = migrate_in_tx(conn);
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    res
+}
+
+fn migrate_in_tx(conn: &mut Connection) -> Result<(), Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = user_version(&tx)?;
     if found > CURRENT_SCHEMA_VERSION {
@@ -336,6 +349,18 @@ fn migrate(conn: &mut Connection) -> Result<(), Error> {
         tx.execute_batch(sql)?;
         // PRAGMA takes no bound parameters; the number is ours, not input.
         tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+    }
+    // Only after a migration ran: the check reads every table.
+    let broken: i64 = match found < CURRENT_SCHEMA_VERSION {
+        true => tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })?,
+        false => 0,
+    };
+    if broken > 0 {
+        return Err(Error::Corrupt(format!(
+            "{broken} rows refer to missing rows after migrating"
+        )));
     }
     tx.commit()?;
     Ok(())

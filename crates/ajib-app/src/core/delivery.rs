@@ -1,6 +1,6 @@
 //! What a customer receives for a service: its display name and its configs (URI, subscription link, QR code).
 
-use ajib_domain::{Lang, PlanId, Service};
+use ajib_domain::{Lang, PanelId, PlanId, Service};
 use ajib_i18n::Arg;
 use ajib_transport::Outgoing;
 
@@ -9,20 +9,18 @@ use crate::{deps::Deps, keyboards::menu_only, qr::qr_png};
 /// Messages to send, in order.
 pub type Messages = Vec<Outgoing>;
 
-/// The config messages for a panel user: URI, subscription link, QR code and a how-to.
+/// The config messages for an account on `panel`: URI, subscription link, QR code and a how-to.
 pub async fn config_messages(
     deps: &Deps,
     chat: i64,
     lang: Lang,
+    panel: PanelId,
     username: &str,
 ) -> anyhow::Result<Messages> {
-    let client = deps.blitz.clone();
     let name = username.to_owned();
     let links = deps
-        .metrics
-        .blitz
-        .run("user_links", move || client.user_links(&name))
-        .await??;
+        .blitz(panel, "user_links", move |client| client.user_links(&name))
+        .await?;
     let uri = links
         .ipv4
         .clone()

@@ -22,7 +22,7 @@ use crate::{
     core::{
         alerts,
         delivery::{config_messages, plan_name},
-        mail, notify,
+        mail, notify, placement,
     },
     deps::{Deps, Health, i18n_lang, now},
     format::date,
@@ -191,6 +191,7 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<NewService> {
         let plan = plan_of(deps, order).await?;
         (plan.days, plan.traffic_gb)
     };
+    let panel = placement::panel_for(deps, order).await?;
     let at = now();
     let username = blitz_username(order.user, order.id);
     // The creation date makes the days count from today, the day of payment
@@ -205,13 +206,13 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<NewService> {
         password: None,
         unlimited_ip: false,
     };
-    let client = deps.blitz.clone();
-    deps.metrics
-        .blitz
-        .run("ensure_user", move || client.ensure_user(&new_user))
-        .await??;
+    deps.blitz(panel, "ensure_user", move |client| {
+        client.ensure_user(&new_user)
+    })
+    .await?;
     Ok(NewService {
         user: order.user,
+        panel,
         blitz_username: username,
         plan: if is_test { None } else { order.plan },
         is_test,
@@ -244,39 +245,32 @@ async fn renew(
     let plan = plan_of(deps, order).await?;
     let at = now();
     let username = service.blitz_username.clone();
-    let client = deps.blitz.clone();
+    let panel = service.panel;
     if service.is_expired(at) {
         // A fresh period from today, usage zeroed: repeating it the same day
         // sets the same values.
         let (days, gb) = (u64::from(plan.days), u64::from(plan.traffic_gb));
-        deps.metrics
-            .blitz
-            .run("start_new_period", move || {
-                client.start_new_period(&username, days, gb)
-            })
-            .await??;
+        deps.blitz(panel, "start_new_period", move |client| {
+            client.start_new_period(&username, days, gb)
+        })
+        .await?;
     } else {
         let target = match order.renewal_target_days {
             Some(target) => target,
             None => {
-                let lookup = client.clone();
                 let name = username.clone();
                 let user = deps
-                    .metrics
-                    .blitz
-                    .run("get_user", move || lookup.get_user(&name))
-                    .await??;
+                    .blitz(panel, "get_user", move |client| client.get_user(&name))
+                    .await?;
                 let current = u32::try_from(user.expiration_days).unwrap_or(u32::MAX);
                 let wanted = current.saturating_add(plan.days);
                 deps.store.set_renewal_target_days(order.id, wanted).await?
             }
         };
-        deps.metrics
-            .blitz
-            .run("set_total_days", move || {
-                client.set_total_days(&username, u64::from(target))
-            })
-            .await??;
+        deps.blitz(panel, "set_total_days", move |client| {
+            client.set_total_days(&username, u64::from(target))
+        })
+        .await?;
     }
     let new_expires = service.extended(plan.days, at);
     Ok(Provisioned::Renewed {
@@ -308,7 +302,15 @@ async fn messages(deps: &Deps, order: &Order, done: &Provisioned) -> anyhow::Res
                 ("traffic", Arg::from(limit.as_str())),
             ];
             res.push(notify::user_mail(deps, order.user, "service-ready", &args, None).await);
-            match config_messages(deps, order.user.0, lang, &service.blitz_username).await {
+            match config_messages(
+                deps,
+                order.user.0,
+                lang,
+                service.panel,
+                &service.blitz_username,
+            )
+            .await
+            {
                 Ok(configs) => res.extend(configs.iter().map(mail::message)),
                 Err(err) if alerts::is_blitz_down(&err) => return Err(err),
                 Err(err) => log::warn!("configs of {} not sent: {err:#}", service.blitz_username),

@@ -3,9 +3,13 @@
 //! "Once" is the database's job: `mark_reminder_sent` inserts (service, kind)
 //! and only the first insert sends.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::{HashMap, hash_map::Entry},
+    sync::Arc,
+    time::Duration,
+};
 
-use ajib_domain::{Service, ServiceId, UnixTime};
+use ajib_domain::{PanelId, Service, ServiceId, UnixTime};
 use ajib_i18n::Arg;
 use tokio::sync::watch;
 
@@ -35,7 +39,8 @@ pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
 /// One pass over the active services, a page at a time (a big shop's
 /// services are not all held in memory at once).
 pub async fn round(deps: &Deps, at: UnixTime) {
-    let mut usage = None;
+    // Each panel is asked once a round, and only when one of its services is met.
+    let mut usage: HashMap<PanelId, HashMap<String, u64>> = HashMap::new();
     let mut after = ServiceId(0);
     loop {
         let page = match deps.store.active_services_after(after, PAGE).await {
@@ -47,13 +52,14 @@ pub async fn round(deps: &Deps, at: UnixTime) {
         };
         let Some(last) = page.last() else { break };
         after = last.id;
-        // The panel is asked once a round, and only when there is someone to remind.
-        if usage.is_none() {
-            usage = Some(panel_usage(deps).await);
-        }
-        let usage = usage.get_or_insert_with(HashMap::new);
         for service in &page {
-            remind_of(deps, service, usage, at).await;
+            if let Entry::Vacant(slot) = usage.entry(service.panel) {
+                slot.insert(panel_usage(deps, service.panel).await);
+            }
+            let used = usage
+                .get(&service.panel)
+                .and_then(|it| it.get(&service.blitz_username));
+            remind_of(deps, service, used.copied(), at).await;
         }
         if page.len() < PAGE as usize {
             break;
@@ -65,11 +71,10 @@ pub async fn round(deps: &Deps, at: UnixTime) {
 }
 
 /// Sends whichever reminders `service` is due.
-async fn remind_of(deps: &Deps, service: &Service, usage: &HashMap<String, u64>, at: UnixTime) {
+async fn remind_of(deps: &Deps, service: &Service, used: Option<u64>, at: UnixTime) {
     if let Some((kind, message, days)) = expiry_reminder(service, at) {
         remind(deps, service, kind, message, &[("days", Arg::from(days))]).await;
     }
-    let used = usage.get(&service.blitz_username).copied();
     if let Some((kind, message, percent)) = used.and_then(|it| traffic_reminder(service, it)) {
         remind(
             deps,
@@ -130,16 +135,13 @@ async fn remind(
     notify::user(deps, service.user, message, &args, None).await;
 }
 
-/// Used bytes per panel username, from one list call; empty when the panel is unreachable.
-async fn panel_usage(deps: &Deps) -> HashMap<String, u64> {
-    let client = deps.blitz.clone();
+/// Used bytes per account name on `panel`, from one list call; empty when the panel is unreachable.
+async fn panel_usage(deps: &Deps, panel: PanelId) -> HashMap<String, u64> {
     match deps
-        .metrics
-        .blitz
-        .run("list_users", move || client.list_users())
+        .blitz(panel, "list_users", |client| client.list_users())
         .await
     {
-        Ok(Ok(users)) => users
+        Ok(users) => users
             .iter()
             .map(|user| {
                 (
@@ -150,12 +152,8 @@ async fn panel_usage(deps: &Deps) -> HashMap<String, u64> {
                 )
             })
             .collect(),
-        Ok(Err(err)) => {
-            log::warn!("reminders: panel usage unavailable: {err}");
-            HashMap::new()
-        }
         Err(err) => {
-            log::error!("reminders: {err}");
+            log::warn!("reminders: usage on panel {panel} unavailable: {err:#}");
             HashMap::new()
         }
     }
@@ -163,7 +161,7 @@ async fn panel_usage(deps: &Deps) -> HashMap<String, u64> {
 
 #[cfg(test)]
 mod tests {
-    use ajib_domain::{ServiceId, ServiceStatus, TelegramId};
+    use ajib_domain::{ServiceStatus, TelegramId};
 
     use super::*;
 
@@ -171,6 +169,7 @@ mod tests {
         Service {
             id: ServiceId(1),
             user: TelegramId(7),
+            panel: PanelId::FIRST,
             blitz_username: "ajib_7_1".to_owned(),
             plan: None,
             is_test: false,

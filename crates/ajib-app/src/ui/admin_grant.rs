@@ -104,6 +104,7 @@ pub async fn grant(
         renews: None,
         amount: Money::zero(plan_row.price.currency()),
         note: Some(format!("granted by {}: {reason}", ctx.user)),
+        location: None,
     };
     let (order, job) = deps.store.create_granted_order(&order, now()).await?;
     dialog::close(deps, ctx.user).await;

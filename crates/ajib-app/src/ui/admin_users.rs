@@ -168,25 +168,20 @@ async fn extend_on_panel(
     days: u32,
     at: UnixTime,
 ) -> anyhow::Result<()> {
-    let client = deps.blitz.clone();
     let username = service.blitz_username.clone();
     if service.is_expired(at) {
         let gb = service
             .traffic_limit_bytes
             .map_or(0, |bytes| blitz::bytes_to_gb(bytes).round() as u64);
-        deps.metrics
-            .blitz
-            .run("start_new_period", move || {
-                client.start_new_period(&username, u64::from(days), gb)
-            })
-            .await??;
+        deps.blitz(service.panel, "start_new_period", move |client| {
+            client.start_new_period(&username, u64::from(days), gb)
+        })
+        .await?;
     } else {
-        deps.metrics
-            .blitz
-            .run("extend_days", move || {
-                client.extend_days(&username, u64::from(days))
-            })
-            .await??;
+        deps.blitz(service.panel, "extend_days", move |client| {
+            client.extend_days(&username, u64::from(days))
+        })
+        .await?;
     }
     Ok(())
 }

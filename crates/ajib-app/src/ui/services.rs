@@ -134,7 +134,15 @@ pub async fn toggle_auto_renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled
 pub async fn config(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
     let service = own_service(deps, ctx, id).await?;
     Ok(
-        match config_messages(deps, ctx.chat, ctx.lang, &service.blitz_username).await {
+        match config_messages(
+            deps,
+            ctx.chat,
+            ctx.lang,
+            service.panel,
+            &service.blitz_username,
+        )
+        .await
+        {
             Ok(reply) => reply,
             Err(err) => {
                 log::warn!("configs of service {id} unavailable: {err}");
@@ -185,7 +193,10 @@ pub async fn live_usages(deps: &Deps, services: &[&Service]) -> Vec<Option<blitz
             calls.push(None);
             continue;
         };
-        let client = deps.blitz.clone();
+        let Ok(client) = deps.panels.client(&deps.store, service.panel).await else {
+            calls.push(None);
+            continue;
+        };
         let username = service.blitz_username.clone();
         let timed = deps.metrics.blitz.clone();
         calls.push(Some(tokio::task::spawn_blocking(move || {

@@ -66,6 +66,7 @@ pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
         renews: None,
         amount: plan.price,
         note: None,
+        location: None,
     };
     order_and_invoice(deps, ctx, &plan, &new_order).await
 }
@@ -103,6 +104,7 @@ pub async fn renew_buy(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
         renews: Some(id),
         amount: renewal_price(&plan),
         note: None,
+        location: None,
     };
     order_and_invoice(deps, ctx, &plan, &new_order).await
 }

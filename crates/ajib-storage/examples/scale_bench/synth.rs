@@ -600,8 +600,8 @@ fn insert_services(
     now: i64,
 ) -> rusqlite::Result<u64> {
     let mut insert = conn.prepare(
-        "INSERT INTO services (id, user_id, order_id, blitz_username, plan_id, is_test, created_at, expires_at, \
-         traffic_limit_bytes, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO services (id, user_id, order_id, panel_id, blitz_username, plan_id, is_test, created_at, \
+         expires_at, traffic_limit_bytes, status) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut remind =
         conn.prepare("INSERT INTO reminders (service_id, kind, sent_at) VALUES (?1, ?2, ?3)")?;

@@ -328,6 +328,7 @@ async fn the_balance_pays_part_and_the_invoice_the_rest_exactly_once() {
         renews: None,
         amount: month.price,
         note: None,
+        location: None,
     };
     let order = ok(db.store.create_order(&new, t(2)).await);
     let order = ok(db.store.set_invoice_part(order.id, usd(300)).await);

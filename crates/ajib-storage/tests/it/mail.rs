@@ -164,6 +164,7 @@ async fn finishing_provisioning_twice_queues_the_configs_once() {
     };
     let service = NewService {
         user: TelegramId(1),
+        panel: ajib_domain::PanelId::FIRST,
         blitz_username: blitz_username(TelegramId(1), order.id),
         plan: order.plan,
         is_test: false,

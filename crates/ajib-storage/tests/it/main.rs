@@ -109,6 +109,7 @@ async fn invoiced_order(store: &Store, user: i64, plan: &Plan, renews: Option<Se
         renews,
         amount: plan.price,
         note: None,
+        location: None,
     };
     let order = ok(store.create_order(&new, t(1_500)).await);
     ok(store
@@ -120,6 +121,7 @@ async fn invoiced_order(store: &Store, user: i64, plan: &Plan, renews: Option<Se
 async fn provision(store: &Store, order: &Order, expires: UnixTime) -> Service {
     let new = NewService {
         user: order.user,
+        panel: ajib_domain::PanelId::FIRST,
         blitz_username: blitz_username(order.user, order.id),
         plan: order.plan,
         is_test: order.plan.is_none(),

@@ -31,6 +31,7 @@ async fn pooled_connections_enforce_foreign_keys() {
         renews: None,
         amount: plan.price,
         note: None,
+        location: None,
     };
     assert!(matches!(
         db.store.create_order(&new, t(1)).await,

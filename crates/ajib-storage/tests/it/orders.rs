@@ -128,6 +128,7 @@ async fn mark_failed_only_from_created_or_invoiced() {
         renews: None,
         amount: month.price,
         note: None,
+        location: None,
     };
     let created = ok(db.store.create_order(&new, t(1)).await);
     assert!(ok(db
@@ -154,6 +155,7 @@ async fn free_grants_skip_the_invoice_but_priced_orders_cannot() {
         renews: None,
         amount: Money::zero(month.price.currency()),
         note: Some("granted by 99".to_owned()),
+        location: None,
     };
     let grant = ok(db.store.create_order(&grant, t(1)).await);
     assert!(matches!(
@@ -171,6 +173,7 @@ async fn free_grants_skip_the_invoice_but_priced_orders_cannot() {
         renews: None,
         amount: usd(500),
         note: None,
+        location: None,
     };
     let priced = ok(db.store.create_order(&priced, t(1)).await);
     assert!(matches!(
@@ -343,6 +346,7 @@ async fn a_grant_is_paid_with_its_job_in_one_step() {
         renews: None,
         amount: usd(0),
         note: Some("granted by 1: refund".to_owned()),
+        location: None,
     };
     let (order, job) = ok(db.store.create_granted_order(&grant, t(2_000)).await);
     assert_eq!(order.status, OrderStatus::Paid);
@@ -381,6 +385,7 @@ async fn an_open_invoice_is_found_for_the_same_purchase_only() {
         renews: None,
         amount: plan.price,
         note: None,
+        location: None,
     };
     let expires = order.invoice.as_ref().unwrap().expires;
     let found = ok(db

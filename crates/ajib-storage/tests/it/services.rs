@@ -37,6 +37,7 @@ async fn an_unpaid_order_cannot_be_provisioned() {
     let order = crate::invoiced_order(&db.store, 1, &month, None).await;
     let new = NewService {
         user: TelegramId(1),
+        panel: ajib_domain::PanelId::FIRST,
         blitz_username: "ajib_1_1".to_owned(),
         plan: Some(month.id),
         is_test: false,
@@ -99,6 +100,7 @@ async fn renewal_records_its_target_once_and_extends_once() {
     let renewal2 = paid_order(&db.store, 1, &month, Some(service.id)).await;
     let new = NewService {
         user: TelegramId(1),
+        panel: ajib_domain::PanelId::FIRST,
         blitz_username: "ajib_1_x".to_owned(),
         plan: Some(month.id),
         is_test: false,
