@@ -28,6 +28,26 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/en/admin.ftl"),
     ),
     (
+        Lang::En,
+        "panels.ftl",
+        include_str!("../../../locales/en/panels.ftl"),
+    ),
+    (
+        Lang::En,
+        "health.ftl",
+        include_str!("../../../locales/en/health.ftl"),
+    ),
+    (
+        Lang::En,
+        "moves.ftl",
+        include_str!("../../../locales/en/moves.ftl"),
+    ),
+    (
+        Lang::En,
+        "linking.ftl",
+        include_str!("../../../locales/en/linking.ftl"),
+    ),
+    (
         Lang::Fa,
         "customer.ftl",
         include_str!("../../../locales/fa/customer.ftl"),
@@ -36,6 +56,26 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         Lang::Fa,
         "admin.ftl",
         include_str!("../../../locales/fa/admin.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "panels.ftl",
+        include_str!("../../../locales/fa/panels.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "health.ftl",
+        include_str!("../../../locales/fa/health.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "moves.ftl",
+        include_str!("../../../locales/fa/moves.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "linking.ftl",
+        include_str!("../../../locales/fa/linking.ftl"),
     ),
 ];
 

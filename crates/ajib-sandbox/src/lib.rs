@@ -59,6 +59,8 @@ pub struct Sandbox {
     pub telegram: Arc<FakeTelegram>,
     /// The fake panel, unless a real one is configured.
     pub blitz: Option<FakeBlitz>,
+    /// Further fake panels ([`Sandbox::add_fake_panel`]), in the order they were added.
+    pub more_blitz: Vec<FakeBlitz>,
     /// The fake Heleket, unless a real one is configured.
     pub heleket: Option<FakeHeleket>,
     /// Where the web chat is served.
@@ -161,7 +163,8 @@ pub fn run(
     check_host(euid(), Path::new(INSTALLED_ENV_FILE), allow_on_server)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let sandbox = Sandbox::start(config, data_dir, port).await?;
+        let mut sandbox = Sandbox::start(config, data_dir, port).await?;
+        two_locations(&mut sandbox).await?;
         println!();
         println!("  AJIB sandbox is running.");
         println!("  Open the web chat:   http://{}/", sandbox.chat_addr);
@@ -263,12 +266,36 @@ impl Sandbox {
             app,
             telegram,
             blitz: fake_blitz,
+            more_blitz: Vec::new(),
             heleket: fake_heleket,
             chat_addr,
             config,
             clients,
             _data_dir: temp,
         })
+    }
+
+    /// Starts another fake panel and registers it as panel `name` in
+    /// `location` (with room for `capacity` active accounts, `None` for no
+    /// limit); its state is its own.
+    pub async fn add_fake_panel(
+        &mut self,
+        name: &str,
+        location: &str,
+        capacity: Option<u32>,
+    ) -> anyhow::Result<(ajib_domain::PanelId, &FakeBlitz)> {
+        let fake = FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start a fake Blitz panel")?;
+        let panel = ajib_storage::NewPanel {
+            name: ajib_domain::validate_panel_name(name)?,
+            location: ajib_domain::validate_location(location)?,
+            api_base: fake.base_url().to_owned(),
+            token: ajib_storage::NewToken::Stored(FAKE_BLITZ_TOKEN.to_owned()),
+            capacity,
+        };
+        let added = self.app.deps.store.add_panel(&panel, now()).await?;
+        self.more_blitz.push(fake);
+        let fake = self.more_blitz.last().context("the panel just added")?;
+        Ok((added.id, fake))
     }
 
     /// The sandbox's SQLite file, for tests that must reach below the bot.
@@ -356,6 +383,41 @@ fn signing_key(data_dir: &std::path::Path) -> anyhow::Result<ajib_config::Secret
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(ajib_config::Secret::new(&key))
 }
+
+/// The interactive sandbox sells in two locations: its first panel becomes
+/// "🇩🇪 Germany" and a second fake panel "🇳🇱 Netherlands" joins it (once: a
+/// sandbox started again on the same data directory keeps its panels, each
+/// second panel aimed at this run's fake).
+async fn two_locations(sandbox: &mut Sandbox) -> anyhow::Result<()> {
+    let store = sandbox.app.deps.store.clone();
+    let first = ajib_storage::PanelEdit {
+        location: Some("🇩🇪 Germany".to_owned()),
+        ..Default::default()
+    };
+    store
+        .edit_panel(ajib_domain::PanelId::FIRST, &first, now())
+        .await?;
+    let (id, fake) = match store.find_panel(SECOND_PANEL).await? {
+        Some(known) => {
+            let fake = FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start a fake Blitz panel")?;
+            sandbox.more_blitz.push(fake);
+            (known.id, sandbox.more_blitz.last().context("the panel just started")?)
+        }
+        None => sandbox
+            .add_fake_panel(SECOND_PANEL, "🇳🇱 Netherlands", Some(500))
+            .await?,
+    };
+    let aim = ajib_storage::PanelEdit {
+        api_base: Some(fake.base_url().to_owned()),
+        ..Default::default()
+    };
+    store.edit_panel(id, &aim, now()).await?;
+    sandbox.app.deps.panels.forget(id);
+    Ok(())
+}
+
+/// The name of the interactive sandbox's second panel.
+const SECOND_PANEL: &str = "nl-1";
 
 /// Three plans so the shop is not empty on first start; kept if plans exist.
 pub async fn seed_demo_plans(store: &ajib_storage::Store) -> anyhow::Result<()> {

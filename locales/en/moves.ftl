@@ -1,0 +1,1 @@
+## Moving a service to another panel (issue 21).

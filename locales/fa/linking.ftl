@@ -1,0 +1,1 @@
+## Linking an account that is already on a panel (issue 21).

@@ -1,0 +1,1 @@
+## Panels and locations: the shop's location choice and the owners' panel screens (issue 21).
