@@ -80,9 +80,10 @@ admin-retry-done-already = ✅ Order #{ $order } was already delivered; nothing 
 #   $order (String) - order id.
 admin-retry-not-paid = Order #{ $order } is not paid, so there is nothing to set up.
 # Variables:
+#   $panel (String) - the panel's name and location.
 #   $error (String) - what went wrong.
 admin-blitz-down =
-    🚨 <b>Blitz panel unreachable</b>
+    🚨 <b>Blitz panel unreachable</b>: { $panel }
     <code>{ $error }</code>
     New services wait in the queue until it is back.
 # Variables:

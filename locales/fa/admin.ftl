@@ -48,7 +48,7 @@ admin-retry-already-queued = ⏳ سفارش #{ $order } از قبل در صف ا
 admin-retry-done-already = ✅ سفارش #{ $order } قبلاً تحویل شده است؛ چیزی تغییر نکرد.
 admin-retry-not-paid = سفارش #{ $order } پرداخت نشده است، پس چیزی برای ساخت نیست.
 admin-blitz-down =
-    🚨 <b>پنل Blitz در دسترس نیست</b>
+    🚨 <b>پنل Blitz در دسترس نیست</b>: { $panel }
     <code>{ $error }</code>
     ساخت سرویس‌های جدید تا برقراری دوبارهٔ پنل در صف می‌ماند.
 admin-backup-failed =

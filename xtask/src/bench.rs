@@ -22,20 +22,31 @@ pub(crate) fn run_bench(root: &Path, bench: &Bench) -> anyhow::Result<()> {
             ])
             .args(&bench.args)),
         "journey" => journey(root, &bench.args),
-        "scale" => run(Command::new(cargo())
-            .current_dir(root)
-            .args([
-                "run",
-                "--release",
-                "-p",
-                "ajib-storage",
-                "--example",
-                "scale_bench",
-                "--",
-            ])
-            .args(&bench.args)),
-        other => bail!("unknown benchmark {other:?}; known: transport, journey, scale"),
+        "scale" => release_example(root, "ajib-storage", "scale_bench", &bench.args),
+        "import" => release_example(root, "ajib-sandbox", "import_bench", &bench.args),
+        other => bail!("unknown benchmark {other:?}; known: transport, journey, scale, import"),
     }
+}
+
+/// `cargo run --release -p PACKAGE --example EXAMPLE -- ARGS`.
+fn release_example(
+    root: &Path,
+    package: &str,
+    example: &str,
+    args: &[String],
+) -> anyhow::Result<()> {
+    run(Command::new(cargo())
+        .current_dir(root)
+        .args([
+            "run",
+            "--release",
+            "-p",
+            package,
+            "--example",
+            example,
+            "--",
+        ])
+        .args(args))
 }
 
 /// The release `ajib-bot` as `cargo xtask dist` ships it (no sandbox), then

@@ -82,11 +82,11 @@ struct Chaos {
     seed: Option<u64>,
 }
 
-/// Run a benchmark: `cargo xtask bench transport|journey|scale [ARGS...]`.
+/// Run a benchmark: `cargo xtask bench transport|journey|scale|import [ARGS...]`.
 #[derive(FromArgs, Debug)]
 #[argh(subcommand, name = "bench")]
 struct Bench {
-    /// which benchmark (transport, journey, scale)
+    /// which benchmark (transport, journey, scale, import)
     #[argh(positional)]
     what: String,
     /// arguments passed to the benchmark binary
@@ -126,7 +126,8 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "  bench   benchmarks: `cargo xtask bench transport [N] [M]`, \
                  `cargo xtask bench journey [--users K] [--steps S] [--slow-blitz]`, \
-                 `cargo xtask bench scale [--users N] [--runs R] [--keep DIR] [--no-backup]`"
+                 `cargo xtask bench scale [--users N] [--runs R] [--keep DIR] [--no-backup]`, \
+                 `cargo xtask bench import [--users N]`"
             );
             Ok(())
         }

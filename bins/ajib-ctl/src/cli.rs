@@ -48,6 +48,8 @@ pub enum Command {
     Users(UsersArgs),
     /// List orders, find stuck ones and retry their provisioning.
     Orders(OrdersArgs),
+    /// Manage the Blitz panels: add, list, edit, disable, enable, check.
+    Panels(crate::panels::PanelsArgs),
     /// Check the installation and print the exact fix for each problem.
     Doctor(DoctorArgs),
     /// Update from a release tarball (backup, swap, health check, roll back on failure).

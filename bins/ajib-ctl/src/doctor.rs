@@ -103,6 +103,9 @@ pub fn run(paths: &Paths, args: &DoctorArgs) -> anyhow::Result<()> {
         checks.push(blitz(config));
         checks.push(heleket(&agent, config));
     }
+    if !args.offline {
+        checks.extend(panels(paths, &env));
+    }
     checks.push(database(paths, &env));
     checks.push(stuck_orders(paths, &env));
     checks.push(disk(paths, &env));
@@ -297,7 +300,7 @@ fn blitz(config: &Config) -> Check {
         }
     };
     match client.version() {
-        Ok(version) => blitz_version_check(&version),
+        Ok(version) => blitz_version_check("blitz", "", &version),
         Err(blitz::Error::Unauthorized { detail }) => fail(
             "blitz",
             format!("API token rejected: {detail}"),
@@ -317,10 +320,45 @@ fn blitz(config: &Config) -> Check {
     }
 }
 
-/// Reports the panel version and what AJIB knows of it.
-fn blitz_version_check(version: &blitz::Version) -> Check {
+/// Every panel added with `ajib-ctl panels add` (the first one is the `blitz`
+/// check above): reachable, token accepted, version supported.
+fn panels(paths: &Paths, env: &EnvFile) -> Vec<Check> {
+    if !paths.db(env).exists() {
+        return Vec::new();
+    }
+    let probes = crate::db::Db::open_existing(paths, env)
+        .and_then(|db| crate::panels::check::probe_all(paths, &db, None));
+    let probes = match probes {
+        Ok(probes) => probes,
+        Err(e) => {
+            return vec![warn(
+                "panels",
+                format!("cannot read the panels: {e:#}"),
+                "see the database check below".to_owned(),
+            )];
+        }
+    };
+    probes
+        .into_iter()
+        .filter(|it| it.panel.token != ajib_storage::TokenRef::Config)
+        .map(|probe| {
+            let who = format!("{} ({}): ", probe.panel.name, probe.panel.location);
+            match &probe.answer {
+                Ok(version) => blitz_version_check("panel", &who, version),
+                Err(failure) => fail(
+                    "panel",
+                    format!("{who}{}", failure.message),
+                    failure.fix.clone(),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Reports a panel's version and what AJIB knows of it, as check `name`, the message after `who`.
+fn blitz_version_check(name: &'static str, who: &str, version: &blitz::Version) -> Check {
     let shown = format!(
-        "reachable, token valid, panel {} (core {})",
+        "{who}reachable, token valid, panel {} (core {})",
         version.current_version,
         if version.core_version.is_empty() {
             "unknown"
@@ -331,27 +369,27 @@ fn blitz_version_check(version: &blitz::Version) -> Check {
     let (major, minor, patch) = blitz::NEWEST_KNOWN_VERSION;
     let newest = format!("{major}.{minor}.{patch}");
     match blitz::support(&version.current_version) {
-        blitz::Support::Known { quirks: [] } => ok("blitz", shown),
+        blitz::Support::Known { quirks: [] } => ok(name, shown),
         blitz::Support::Known { quirks } => {
             let quirks: Vec<String> = quirks.iter().map(ToString::to_string).collect();
             warn(
-                "blitz",
+                name,
                 format!("{shown}; known panel defects: {}", quirks.join("; ")),
                 "nothing to do: AJIB works around them (docs/blitz-compat.md)".to_owned(),
             )
         }
         blitz::Support::Newer => warn(
-            "blitz",
+            name,
             format!("{shown}: newer than {newest}, the newest AJIB was checked against"),
             "take a test account in the bot to confirm provisioning works".to_owned(),
         ),
         blitz::Support::TooOld => fail(
-            "blitz",
+            name,
             format!("{shown}: panels before 2.0 are not supported"),
             "upgrade the Blitz panel (its menu: Update panel)".to_owned(),
         ),
         blitz::Support::Unrecognised => warn(
-            "blitz",
+            name,
             format!("{shown}: version not recognised"),
             "take a test account in the bot to confirm provisioning works".to_owned(),
         ),

@@ -14,6 +14,7 @@ mod doctor;
 mod envfile;
 mod exit;
 mod orders;
+mod panels;
 mod paths;
 mod plans;
 mod scripts;
@@ -57,6 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admins(args) => admins::run(&paths, args.command),
         Command::Users(args) => users::run(&paths, args.command),
         Command::Orders(args) => orders::run(&paths, args.command),
+        Command::Panels(args) => panels::run(&paths, args.command),
         Command::Doctor(args) => doctor::run(&paths, &args),
         Command::Update(args) => scripts::update(&paths, &args),
         Command::Uninstall(args) => scripts::uninstall(&paths, &args),

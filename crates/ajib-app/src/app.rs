@@ -18,7 +18,7 @@ use crate::{
     core::{
         autorenew,
         backup::{self, BackupSettings},
-        broadcast, mail, poller, provision, reminders,
+        broadcast, mail, moves, panel_health, poller, provision, reminders,
     },
     deps::{Deps, Health, Settings},
     http,
@@ -167,10 +167,12 @@ impl App {
         };
         tasks.spawn(checkpoint_wal(deps.store.clone(), shutdown_rx.clone()));
         tasks.spawn(provision::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(moves::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(mail::worker::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(poller::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(reminders::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(autorenew::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(panel_health::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(backup::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(broadcast::run(deps.clone(), shutdown_rx.clone()));
         let mut routes = http::router(deps.clone(), telegram_routes);
@@ -249,6 +251,7 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
         )),
         invoice_calls: tokio::sync::Semaphore::new(crate::core::invoice::INVOICE_CALLS),
         provision_wake: tokio::sync::Notify::new(),
+        moves_wake: tokio::sync::Notify::new(),
         broadcasts: Default::default(),
         health: Health::default(),
         alerts: Default::default(),

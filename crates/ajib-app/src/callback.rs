@@ -11,7 +11,7 @@
 //! variant all come from that one row, so a button cannot be added without
 //! all of them.
 
-use ajib_domain::{BroadcastId, Lang, OrderId, PlanId, ServiceId, TelegramId, TopupId};
+use ajib_domain::{BroadcastId, Lang, OrderId, PanelId, PlanId, ServiceId, TelegramId, TopupId};
 
 const VERSION: &str = "v1";
 /// The highest page number a button may carry (a million users at ten a page).
@@ -49,7 +49,15 @@ macro_rules! id_args {
     )*};
 }
 
-id_args!(PlanId, OrderId, ServiceId, TelegramId, BroadcastId, TopupId);
+id_args!(
+    PlanId,
+    OrderId,
+    ServiceId,
+    TelegramId,
+    BroadcastId,
+    TopupId,
+    PanelId
+);
 
 /// Most whole currency units one top-up adds.
 pub const MAX_TOPUP_UNITS: u32 = 1_000;
@@ -221,18 +229,28 @@ callbacks! {
     Plan(PlanId) = "p", Customer;
     /// Buy a plan: create the order and its invoice.
     Buy(PlanId) = "b", Customer;
+    /// Show one plan in the location a panel stands for, with a buy button.
+    PlanAt((PlanId, PanelId)) = "pl", Customer;
+    /// Buy a plan in the location a panel stands for.
+    BuyAt((PlanId, PanelId)) = "bp", Customer;
     /// Ask again whether an order's invoice was paid.
     CheckPayment(OrderId) = "c", Customer;
     /// List the user's services.
     Services = "ss", Customer;
     /// Show one service with usage.
     Service(ServiceId) = "s", Customer;
+    /// Link an account the customer already has on a panel, by its link.
+    LinkAccount = "lk", Customer;
     /// Send a service's configs (URI, link, QR) again.
     Config(ServiceId) = "cf", Customer;
     /// Show the renewal offer for a service.
     Renew(ServiceId) = "r", Customer;
     /// Renew a service: create the renewal order and its invoice.
     RenewBuy(ServiceId) = "rb", Customer;
+    /// Show the renewal offer of a service that has no plan, with this plan.
+    RenewWith((ServiceId, PlanId)) = "rw", Customer;
+    /// Renew a service that has no plan with this plan: the order and its invoice.
+    RenewBuyWith((ServiceId, PlanId)) = "rbw", Customer;
     /// Turn auto-renew from the balance on or off for a service.
     AutoRenew(ServiceId) = "ra", Customer;
     /// Show the free test offer.
@@ -283,6 +301,24 @@ callbacks! {
     AdminPlanUp(PlanId) = "apu", Admin;
     /// Admin: move a plan one place down in the menu.
     AdminPlanDown(PlanId) = "apd", Admin;
+    /// Admin: the panels a plan is sold on.
+    AdminPlanPanels(PlanId) = "app", Admin;
+    /// Admin: sell a plan on a panel, or stop.
+    AdminPlanPanel((PlanId, PanelId)) = "appt", Admin;
+    /// Owner: the panels.
+    AdminPanels = "apn", Owner;
+    /// Owner: one panel.
+    AdminPanel(PanelId) = "apnv", Owner;
+    /// Owner: offer a panel for new accounts, or stop.
+    AdminPanelToggle(PanelId) = "apnt", Owner;
+    /// Owner: ask a panel for its version now.
+    AdminPanelCheck(PanelId) = "apnc", Owner;
+    /// Owner: ask for a panel's new capacity.
+    AdminPanelCapacity(PanelId) = "apncp", Owner;
+    /// Owner: ask for a panel's new location label.
+    AdminPanelLocation(PanelId) = "apnl", Owner;
+    /// Owner: start the add-panel dialogue.
+    AdminPanelAdd = "apna", Owner;
     /// Admin: start composing a broadcast.
     AdminBroadcast = "abc", Admin;
     /// Admin: choose a broadcast audience.
@@ -307,6 +343,12 @@ callbacks! {
     AdminResetTest(TelegramId) = "art", Admin;
     /// Admin: ask how many days to add to a service.
     AdminExtend(ServiceId) = "aex", Admin;
+    /// Admin: pick the panel to move a service to.
+    AdminMove(ServiceId) = "amv", Admin;
+    /// Admin: confirm moving a service to this panel.
+    AdminMovePick((ServiceId, PanelId)) = "amvp", Admin;
+    /// Admin: start moving a service to this panel.
+    AdminMoveStart((ServiceId, PanelId)) = "amvs", Admin;
     /// Admin: queue the provisioning of a stuck paid order again.
     AdminRetryProvision(OrderId) = "apv", Admin;
     /// Admin: start adjusting a user's balance (asks for a signed amount, then a reason).

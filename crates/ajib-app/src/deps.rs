@@ -47,6 +47,8 @@ pub struct Deps {
     pub invoice_calls: tokio::sync::Semaphore,
     /// Wakes the provisioning worker when a job is queued.
     pub provision_wake: Notify,
+    /// Wakes the move worker when a service move is started.
+    pub moves_wake: Notify,
     /// Wakes the broadcast sender and keeps its progress edits in order.
     pub broadcasts: Control,
     /// Heartbeats of the workers, for `/healthz`.
@@ -107,6 +109,8 @@ pub struct Health {
     pub reminders: AtomicI64,
     /// The auto-renew worker.
     pub autorenew: AtomicI64,
+    /// The panel health worker.
+    pub panels: AtomicI64,
 }
 
 impl Health {

@@ -164,6 +164,7 @@ async fn healthz(State(deps): State<Arc<Deps>>) -> (StatusCode, Json<serde_json:
         ("poller", age(&deps.health.poller)),
         ("reminders", age(&deps.health.reminders)),
         ("autorenew", age(&deps.health.autorenew)),
+        ("panels", age(&deps.health.panels)),
     ];
     let workers_ok = workers.iter().all(|(_, secs)| *secs <= STALE_AFTER_SECS);
     let body = serde_json::json!({

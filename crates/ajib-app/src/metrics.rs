@@ -8,7 +8,8 @@
 //! - From SQLite (true across restarts): jobs by state, orders, top-ups and broadcasts by
 //!   status, the progress of open broadcasts ([`ajib_storage::StateCounts`]). Reading them scans
 //!   whole tables (about a second at millions of orders), so one reading is kept for
-//!   [`STATE_COUNTS_MAX_AGE`] and shared by the scrapes meanwhile.
+//!   [`STATE_COUNTS_MAX_AGE`] and shared by the scrapes meanwhile. Each panel's health and active
+//!   accounts (`ajib_panel_up`, `ajib_panel_active_accounts`) are a few rows, read on every scrape.
 //!
 //! A leaf module: `Deps` holds the [`Metrics`], and [`render`] is given what it reads.
 
@@ -22,7 +23,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ajib_storage::{StateCounts, Store};
+use ajib_domain::PanelHealth;
+use ajib_storage::{Panel, StateCounts, Store};
 use ajib_transport::{Histogram, OutboxStats, Priority};
 
 pub use self::exposition::{CONTENT_TYPE, Exposition, Kind};
@@ -182,7 +184,37 @@ pub async fn render(
     if let Some((age, counts)) = counts {
         write_state_counts(&mut page, age, &counts);
     }
+    match store.list_panels().await {
+        Ok(panels) => write_panels(&mut page, &panels),
+        Err(err) => log::warn!("metrics: cannot read the panels: {err}"),
+    }
     page.finish()
+}
+
+/// Each panel's health and active accounts, by its name (a few rows, read on every scrape).
+fn write_panels(page: &mut Exposition, panels: &[Panel]) {
+    page.family(
+        "ajib_panel_up",
+        Kind::Gauge,
+        "1 if the panel answered its last health check (or was not checked yet), 0 if it is down.",
+    );
+    for panel in panels {
+        let up = u64::from(panel.health != PanelHealth::Down);
+        page.sample("ajib_panel_up", &[("panel", panel.name.as_str())], up);
+    }
+    page.family(
+        "ajib_panel_active_accounts",
+        Kind::Gauge,
+        "Active services on the panel.",
+    );
+    for panel in panels {
+        let labels = [("panel", panel.name.as_str())];
+        page.sample(
+            "ajib_panel_active_accounts",
+            &labels,
+            u64::from(panel.active),
+        );
+    }
 }
 
 fn write_outbox(page: &mut Exposition, stats: &OutboxStats) {

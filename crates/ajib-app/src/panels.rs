@@ -9,13 +9,12 @@
 
 use std::{
     collections::HashMap,
-    path::Path,
     sync::RwLock,
     time::{Duration, Instant},
 };
 
 use ajib_domain::PanelId;
-use ajib_storage::{Panel, Store, TokenRef};
+use ajib_storage::{Panel, PanelAccess, Store};
 
 /// How long a built client is used before its row is read again.
 pub const CLIENT_TTL: Duration = Duration::from_secs(60);
@@ -26,19 +25,9 @@ pub enum PanelError {
     /// No panel has this id.
     #[error("panel {0} does not exist")]
     Missing(PanelId),
-    /// The panel keeps its token in the database and it is not there.
-    #[error("panel {0} has no stored token")]
-    NoToken(String),
-    /// The token file could not be read.
-    #[error("panel {panel}: cannot read its token file {path}: {source}")]
-    TokenFile {
-        /// The panel's name.
-        panel: String,
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// Its token could not be found.
+    #[error(transparent)]
+    Access(#[from] ajib_storage::AccessError),
     /// The stored API base is not a usable URL.
     #[error("panel {panel}: {source}")]
     Client {
@@ -99,28 +88,16 @@ impl Panels {
 
     /// A client for `panel` as its row says now.
     pub async fn build(&self, store: &Store, panel: &Panel) -> Result<blitz::Client, PanelError> {
-        let token = match &panel.token {
-            TokenRef::Config => return Ok(self.first.clone()),
-            TokenRef::Stored => store
-                .panel_token(panel.id)
-                .await?
-                .ok_or_else(|| PanelError::NoToken(panel.name.clone()))?,
-            TokenRef::File(path) => read_token(&panel.name, path)?,
-        };
-        let base = panel.api_base.as_deref().unwrap_or_default();
-        blitz::Client::new(base, &token, self.timeout).map_err(|source| PanelError::Client {
-            panel: panel.name.clone(),
-            source,
-        })
+        match store.panel_access(panel).await? {
+            PanelAccess::Config => Ok(self.first.clone()),
+            PanelAccess::Direct { api_base, token } => {
+                blitz::Client::new(&api_base, token.expose(), self.timeout).map_err(|source| {
+                    PanelError::Client {
+                        panel: panel.name.clone(),
+                        source,
+                    }
+                })
+            }
+        }
     }
-}
-
-/// The token in `path`, surrounding whitespace removed.
-fn read_token(panel: &str, path: &Path) -> Result<String, PanelError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PanelError::TokenFile {
-        panel: panel.to_owned(),
-        path: path.display().to_string(),
-        source,
-    })?;
-    Ok(text.trim().to_owned())
 }

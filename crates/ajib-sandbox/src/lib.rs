@@ -180,6 +180,14 @@ pub fn run(
             "  Database:            {}",
             sandbox.app.deps.store.path().display()
         );
+        for panel in sandbox.app.deps.store.list_panels().await? {
+            let first = sandbox.blitz.as_ref().map(|it| it.base_url().to_owned());
+            let base = panel
+                .api_base
+                .or(first)
+                .unwrap_or_else(|| "BLITZ_API_BASE".to_owned());
+            println!("  Panel {:<14} {} at {base}", panel.name, panel.location);
+        }
         println!("  Press Ctrl-C to stop.");
         println!();
         let _ = tokio::signal::ctrl_c().await;
@@ -284,7 +292,8 @@ impl Sandbox {
         location: &str,
         capacity: Option<u32>,
     ) -> anyhow::Result<(ajib_domain::PanelId, &FakeBlitz)> {
-        let fake = FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start a fake Blitz panel")?;
+        let fake =
+            FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start a fake Blitz panel")?;
         let panel = ajib_storage::NewPanel {
             name: ajib_domain::validate_panel_name(name)?,
             location: ajib_domain::validate_location(location)?,
@@ -399,13 +408,22 @@ async fn two_locations(sandbox: &mut Sandbox) -> anyhow::Result<()> {
         .await?;
     let (id, fake) = match store.find_panel(SECOND_PANEL).await? {
         Some(known) => {
-            let fake = FakeBlitz::try_start(FAKE_BLITZ_TOKEN).context("cannot start a fake Blitz panel")?;
+            let fake = FakeBlitz::try_start(FAKE_BLITZ_TOKEN)
+                .context("cannot start a fake Blitz panel")?;
             sandbox.more_blitz.push(fake);
-            (known.id, sandbox.more_blitz.last().context("the panel just started")?)
+            (
+                known.id,
+                sandbox
+                    .more_blitz
+                    .last()
+                    .context("the panel just started")?,
+            )
         }
-        None => sandbox
-            .add_fake_panel(SECOND_PANEL, "🇳🇱 Netherlands", Some(500))
-            .await?,
+        None => {
+            sandbox
+                .add_fake_panel(SECOND_PANEL, "🇳🇱 Netherlands", Some(500))
+                .await?
+        }
     };
     let aim = ajib_storage::PanelEdit {
         api_base: Some(fake.base_url().to_owned()),

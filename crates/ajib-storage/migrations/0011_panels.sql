@@ -123,7 +123,9 @@ END;
 -- Moving a service to another panel, step by step so a restart resumes it:
 -- 'creating' (the account is being made on the target), 'removing' (the
 -- service already points at the target and the customer has the new config;
--- the old account is being removed), then 'done'.
+-- the old account is being removed), then 'done' (or 'failed' while
+-- creating: the service stays where it was). `attempts` counts the failed
+-- tries of the current step and `next_at` is when the worker tries again.
 CREATE TABLE service_moves (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     service_id   INTEGER NOT NULL REFERENCES services (id),
@@ -134,12 +136,14 @@ CREATE TABLE service_moves (
     state        TEXT NOT NULL CHECK (state IN ('creating', 'removing', 'done', 'failed')),
     requested_by INTEGER NOT NULL,
     attempts     INTEGER NOT NULL DEFAULT 0,
+    next_at      INTEGER NOT NULL,
     last_error   TEXT,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
     CHECK (from_panel <> to_panel)
 ) STRICT;
 CREATE UNIQUE INDEX service_moves_open ON service_moves (service_id) WHERE state IN ('creating', 'removing');
+CREATE INDEX service_moves_due ON service_moves (next_at) WHERE state IN ('creating', 'removing');
 
 -- A customer claiming an account by its link: attempts, for the rate limit.
 CREATE TABLE link_attempts (

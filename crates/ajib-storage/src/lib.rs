@@ -29,12 +29,16 @@ mod autorenew;
 mod broadcasts;
 mod dialogs;
 mod error;
+mod imports;
 mod inbox;
 mod jobs;
 mod ledger;
 mod mail;
 mod metrics;
+mod moves;
 mod orders;
+mod panel_access;
+mod panel_health;
 mod panels;
 mod plans;
 mod services;
@@ -48,11 +52,18 @@ pub use crate::{
     autorenew::{AUTO_RENEW_GRACE_SECS, AutoRenewOutcome},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
     error::{Error, SqliteError},
+    imports::{
+        IMPORT_BATCH, ImportCounts, ImportedAccount, LINK_ATTEMPTS_PER_WINDOW, LINK_WINDOW_SECS,
+        LinkOutcome, PanelTerms, UNLIMITED_DAYS,
+    },
     jobs::{Finished, Job, PROVISION_JOB, Provisioning, RetryOutcome, RunStart, StuckOrder},
     ledger::{ConfirmedPayment, LedgerCause, LedgerEntry, Settlement},
     mail::{Mail, MailBody, MailCounts, NewMail},
     metrics::{JobStates, OpenBroadcast, StateCounts},
+    moves::{MoveRefusal, MoveStart, MoveState, MovedService, ServiceMove},
     orders::{NewOrder, PaidOutcome},
+    panel_access::{AccessError, PanelAccess, PanelToken},
+    panel_health::{CheckOutcome, HealthChange, MAX_PANEL_ERROR_CHARS, PanelCheck},
     panels::{NewPanel, NewToken, Panel, PanelEdit, TokenRef},
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},

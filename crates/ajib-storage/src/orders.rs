@@ -134,7 +134,7 @@ impl Store {
                 "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ?1 AND plan_id = ?2 \
                  AND renewal_service_id IS ?3 AND amount_minor = ?4 AND currency = ?5 \
                  AND status = 'invoiced' AND invoice_expires_at > ?6 \
-                 AND coalesce(invoice_minor, amount_minor) = ?7 ORDER BY id DESC LIMIT 1"
+                 AND coalesce(invoice_minor, amount_minor) = ?7 AND location IS ?8 ORDER BY id DESC LIMIT 1"
             );
             let currency = order.amount.currency();
             let params = params![
@@ -144,7 +144,8 @@ impl Store {
                 order.amount.minor(),
                 currency.code(),
                 valid_after.0,
-                invoice_amount.minor()
+                invoice_amount.minor(),
+                order.location
             ];
             query_opt(conn, &sql, params, read_order)
         })

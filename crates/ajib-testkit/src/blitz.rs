@@ -64,6 +64,7 @@ mod cli_api;
 mod python;
 mod schema;
 mod scripts;
+mod seed;
 mod server;
 mod state;
 
@@ -71,6 +72,7 @@ use std::{sync::Arc, thread, time::Duration};
 
 use tokio::sync::oneshot;
 
+pub use crate::blitz::seed::SeedUser;
 use crate::blitz::{scripts::traffic, state::Shared};
 
 /// A running fake panel; stops when dropped.

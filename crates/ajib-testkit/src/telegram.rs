@@ -91,6 +91,17 @@ pub struct BotMessage {
     pub deleted: bool,
 }
 
+/// A message the simulated user sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserMessage {
+    /// Its id in the chat.
+    pub message_id: i32,
+    /// Its text; `None` for an upload.
+    pub text: Option<String>,
+    /// Whether the bot deleted it.
+    pub deleted: bool,
+}
+
 /// One `answerCallbackQuery` call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackAnswer {
@@ -321,6 +332,12 @@ impl FakeTelegram {
     pub fn unblock(&self, user_id: i64) {
         let update = self.shared.lock().set_blocked(user_id, false);
         self.push(update);
+    }
+
+    /// Everything the user sent in `chat_id` (texts, uploads), in order, and whether the bot deleted it.
+    #[must_use]
+    pub fn user_messages(&self, chat_id: i64) -> Vec<UserMessage> {
+        self.shared.lock().user_messages(chat_id)
     }
 
     /// Everything the bot sent to the chat, in order.

@@ -142,6 +142,13 @@ impl TelegramApi {
         self.call("deleteWebhook", json!({})).map(drop)
     }
 
+    /// Deletes a message, e.g. one in which a user sent a secret; a message
+    /// already gone or too old to delete is an error Telegram describes.
+    pub fn delete_message(&self, chat_id: i64, message_id: i32) -> Result<(), Error> {
+        let params = json!({ "chat_id": chat_id, "message_id": message_id });
+        self.call("deleteMessage", params).map(drop)
+    }
+
     /// Sets the command menu: `(command without slash, description)` pairs.
     pub fn set_my_commands(&self, commands: &[(&str, &str)]) -> Result<(), Error> {
         let commands: Vec<Value> = commands

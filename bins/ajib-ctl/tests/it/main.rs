@@ -3,7 +3,9 @@
 mod backup;
 mod config;
 mod deploy;
+mod imports;
 mod orders;
+mod panels;
 mod status;
 mod users;
 

@@ -63,8 +63,13 @@ pub async fn config_messages(
     Ok(res)
 }
 
-/// The plan's name in `lang`, or the test-account label.
+/// The plan's name in `lang`, the test-account label, or for an account
+/// linked without a plan (imported or claimed) its panel username.
 pub async fn display_name(deps: &Deps, lang: Lang, service: &Service) -> String {
+    if service.plan.is_none() && !service.is_test {
+        let username = ajib_i18n::Arg::from(service.blitz_username.as_str());
+        return deps.label(lang, "service-linked-name", &[("username", username)]);
+    }
     plan_name(deps, lang, service.plan).await
 }
 

@@ -10,6 +10,8 @@ use crate::deps::Deps;
 pub struct Location {
     /// Its label, e.g. `🇩🇪 Germany`.
     pub label: String,
+    /// Its first panel, which stands for it on buttons.
+    pub panel: PanelId,
     /// Whether a panel there can take an account now (enabled, not down, not full).
     pub available: bool,
 }
@@ -46,11 +48,29 @@ pub async fn locations(deps: &Deps, plan: PlanId) -> anyhow::Result<Vec<Location
             Some(known) => known.available |= load.is_usable(),
             None => res.push(Location {
                 label: load.location.clone(),
+                panel: load.id,
                 available: load.is_usable(),
             }),
         }
     }
     Ok(res)
+}
+
+/// The location panel `panel` stands for among plan `plan`'s locations, if
+/// the plan is sold there and a panel there can take an account now.
+pub async fn available_location(
+    deps: &Deps,
+    plan: PlanId,
+    panel: PanelId,
+) -> anyhow::Result<Option<String>> {
+    let Some(panel) = deps.store.get_panel(panel).await? else {
+        return Ok(None);
+    };
+    let found = locations(deps, plan)
+        .await?
+        .into_iter()
+        .find(|it| it.label == panel.location && it.available);
+    Ok(found.map(|it| it.label))
 }
 
 /// The panel order `order`'s account is made on: the one recorded by an

@@ -119,7 +119,7 @@ async fn process(deps: &Deps, job: &Job) {
         Err(err) if is_permanent(&err) => give_up(deps, job, &order, &format!("{err:#}")).await,
         Err(err) => {
             if alerts::is_blitz_down(&err) {
-                alerts::blitz_down(deps, &format!("{err:#}")).await;
+                alerts::blitz_down(deps, &order, &format!("{err:#}")).await;
             }
             retry(deps, job, Some(&order), &format!("{err:#}")).await
         }
@@ -129,7 +129,7 @@ async fn process(deps: &Deps, job: &Job) {
 /// Whether trying the same job again cannot help: the panel understood the
 /// request and refused it (a usage or validation error, a name it will not
 /// take, a rejected token). Timeouts, refused connections and 5xx are not.
-fn is_permanent(err: &anyhow::Error) -> bool {
+pub(crate) fn is_permanent(err: &anyhow::Error) -> bool {
     err.chain().any(|it| {
         it.downcast_ref::<blitz::Error>()
             .is_some_and(|it| !it.is_retryable())
@@ -403,12 +403,13 @@ async fn give_up(deps: &Deps, job: &Job, order: &Order, error: &str) {
 }
 
 /// 2, 4, 8 … seconds, capped at five minutes.
-fn backoff_secs(attempts: u32) -> i64 {
+pub(crate) fn backoff_secs(attempts: u32) -> i64 {
     let exp = attempts.min(10);
     (1_i64 << exp).min(MAX_BACKOFF_SECS)
 }
 
-fn blitz_date(at: UnixTime) -> Option<blitz::Date> {
+/// The panel's spelling of `at`'s (UTC) date.
+pub(crate) fn blitz_date(at: UnixTime) -> Option<blitz::Date> {
     let day = at.date();
     blitz::Date::from_ymd(day.year(), day.month(), day.day())
 }

@@ -43,10 +43,13 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Handled {
         ],
         vec![button(t("btn-menu"), Callback::Menu)],
     ];
-    // Backups are for owners only, so other admins do not see the button.
+    // Backups and panels are for owners only, so other admins do not see the buttons.
     if ctx.role == Role::Owner {
-        let backup = vec![button(t("btn-admin-backup"), Callback::AdminBackup)];
-        rows.insert(rows.len() - 1, backup);
+        let owner = vec![
+            button(t("btn-admin-panels"), Callback::AdminPanels),
+            button(t("btn-admin-backup"), Callback::AdminBackup),
+        ];
+        rows.insert(rows.len() - 1, owner);
     }
     let keyboard = inline(rows);
     Ok(vec![ctx.screen(t("admin-menu-title"), keyboard)])
@@ -90,6 +93,7 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
         rows.push(vec![
             button(label, Callback::AdminPlanToggle(plan.id)),
             button(edit, Callback::AdminPlanEdit(plan.id)),
+            button("📍".to_owned(), Callback::AdminPlanPanels(plan.id)),
             button("⬆️".to_owned(), Callback::AdminPlanUp(plan.id)),
             button("⬇️".to_owned(), Callback::AdminPlanDown(plan.id)),
         ]);

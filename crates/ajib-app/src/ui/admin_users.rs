@@ -321,14 +321,26 @@ async fn render_profile(
             ],
         );
         text = format!("{text}\n{line}");
-        rows.push(vec![button(
+        let mut service_row = vec![button(
             deps.label(
                 ctx.lang,
                 "btn-admin-extend-service",
                 &[("id", Arg::from(id.as_str()))],
             ),
             Callback::AdminExtend(service.id),
-        )]);
+        )];
+        // Only a running service has days and traffic to carry to another panel.
+        if !service.is_expired(at) && service.status == ajib_domain::ServiceStatus::Active {
+            service_row.push(button(
+                deps.label(
+                    ctx.lang,
+                    "btn-admin-move-service",
+                    &[("id", Arg::from(id.as_str()))],
+                ),
+                Callback::AdminMove(service.id),
+            ));
+        }
+        rows.push(service_row);
     }
     for order in orders.iter().take(MAX_ORDERS_SHOWN) {
         text.push('\n');

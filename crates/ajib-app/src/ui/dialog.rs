@@ -10,7 +10,7 @@
 //! domain types carry no serde derives; a state this version cannot read
 //! (written by another version) is dropped as if it had run out.
 
-use ajib_domain::{Currency, Money, Plan, PlanId, PlanName, ServiceId, TelegramId};
+use ajib_domain::{Currency, Money, PanelId, Plan, PlanId, PlanName, ServiceId, TelegramId};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -35,8 +35,37 @@ pub enum Dialog {
     RestoreBackup,
     /// A customer is to type how much to add to their balance.
     TopupAmount,
+    /// A customer is to send the link of an account they already have.
+    LinkAccount,
     /// An uploaded archive passed every check but its signature; the owner may confirm it.
     ConfirmUnsignedRestore(UnsignedUpload),
+    /// An owner adding a panel or changing one.
+    Panel(PanelStep),
+}
+
+/// What an owner working on panels is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PanelStep {
+    /// Adding a panel: each answer fills the next field; the token comes last
+    /// and completes it, so it is never kept in the dialogue.
+    Add(PanelDraft),
+    /// A panel's new capacity.
+    Capacity(PanelId),
+    /// A panel's new location label.
+    Location(PanelId),
+}
+
+/// The fields of a panel being added, collected so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PanelDraft {
+    /// Its unique name.
+    pub name: Option<String>,
+    /// Its location label.
+    pub location: Option<String>,
+    /// Its API base.
+    pub api_base: Option<String>,
+    /// Its capacity, once answered (`Some(None)`: no limit).
+    pub capacity: Option<Option<u32>>,
 }
 
 /// The upload an owner is asked to confirm: fetched again by its file id, and only if its hash is unchanged.
@@ -166,8 +195,8 @@ impl Dialog {
         match self {
             Self::Users(UserStep::Search { .. } | UserStep::Message(_)) => Role::Support,
             Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) => Role::Admin,
-            Self::RestoreBackup | Self::ConfirmUnsignedRestore(_) => Role::Owner,
-            Self::TopupAmount => Role::Customer,
+            Self::RestoreBackup | Self::ConfirmUnsignedRestore(_) | Self::Panel(_) => Role::Owner,
+            Self::TopupAmount | Self::LinkAccount => Role::Customer,
         }
     }
 }
@@ -321,10 +350,24 @@ enum Wire {
     },
     RestoreBackup,
     TopupAmount,
+    LinkAccount,
     ConfirmUnsignedRestore {
         file_id: String,
         file_name: Option<String>,
         sha256: String,
+    },
+    PanelAdd {
+        name: Option<String>,
+        location: Option<String>,
+        api_base: Option<String>,
+        capacity_answered: bool,
+        capacity: Option<u32>,
+    },
+    PanelCapacity {
+        panel: i64,
+    },
+    PanelLocation {
+        panel: i64,
     },
 }
 
@@ -396,11 +439,21 @@ fn encode(dialog: &Dialog) -> String {
         },
         Dialog::RestoreBackup => Wire::RestoreBackup,
         Dialog::TopupAmount => Wire::TopupAmount,
+        Dialog::LinkAccount => Wire::LinkAccount,
         Dialog::ConfirmUnsignedRestore(upload) => Wire::ConfirmUnsignedRestore {
             file_id: upload.file_id.clone(),
             file_name: upload.file_name.clone(),
             sha256: upload.sha256.clone(),
         },
+        Dialog::Panel(PanelStep::Add(draft)) => Wire::PanelAdd {
+            name: draft.name.clone(),
+            location: draft.location.clone(),
+            api_base: draft.api_base.clone(),
+            capacity_answered: draft.capacity.is_some(),
+            capacity: draft.capacity.flatten(),
+        },
+        Dialog::Panel(PanelStep::Capacity(panel)) => Wire::PanelCapacity { panel: panel.0 },
+        Dialog::Panel(PanelStep::Location(panel)) => Wire::PanelLocation { panel: panel.0 },
     };
     // Plain strings and numbers: encoding cannot fail, but a failure is still not a panic.
     serde_json::to_string(&wire).unwrap_or_else(|_| "{}".to_owned())
@@ -474,6 +527,7 @@ fn decode(state: &str) -> Option<Dialog> {
         })),
         Wire::RestoreBackup => Dialog::RestoreBackup,
         Wire::TopupAmount => Dialog::TopupAmount,
+        Wire::LinkAccount => Dialog::LinkAccount,
         Wire::ConfirmUnsignedRestore {
             file_id,
             file_name,
@@ -483,6 +537,20 @@ fn decode(state: &str) -> Option<Dialog> {
             file_name,
             sha256,
         }),
+        Wire::PanelAdd {
+            name,
+            location,
+            api_base,
+            capacity_answered,
+            capacity,
+        } => Dialog::Panel(PanelStep::Add(PanelDraft {
+            name,
+            location,
+            api_base,
+            capacity: capacity_answered.then_some(capacity),
+        })),
+        Wire::PanelCapacity { panel } => Dialog::Panel(PanelStep::Capacity(PanelId(panel))),
+        Wire::PanelLocation { panel } => Dialog::Panel(PanelStep::Location(PanelId(panel))),
     };
     Some(res)
 }
@@ -545,6 +613,17 @@ mod tests {
                 choice,
             }));
         }
+        check_round_trip(Dialog::Panel(PanelStep::Add(PanelDraft::default())));
+        for capacity in [None, Some(None), Some(Some(500))] {
+            check_round_trip(Dialog::Panel(PanelStep::Add(PanelDraft {
+                name: Some("de-1".to_owned()),
+                location: Some("🇩🇪 Germany".to_owned()),
+                api_base: Some("https://p.example/x/api/v1".to_owned()),
+                capacity,
+            })));
+        }
+        check_round_trip(Dialog::Panel(PanelStep::Capacity(PanelId(3))));
+        check_round_trip(Dialog::Panel(PanelStep::Location(PanelId(3))));
         check_round_trip(Dialog::Users(UserStep::Search { query: None }));
         check_round_trip(Dialog::Users(UserStep::Search {
             query: Some("sara".to_owned()),

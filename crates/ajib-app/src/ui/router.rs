@@ -15,9 +15,10 @@ use crate::{
     role::Role,
     ui::{
         Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_balance, admin_broadcast,
-        admin_grant, admin_orders, admin_staff, admin_stats, admin_user_list, admin_users, balance,
+        admin_grant, admin_moves, admin_orders, admin_panels, admin_staff, admin_stats,
+        admin_user_list, admin_users, balance,
         dialog::{self, Dialog, Input, UserStep},
-        notice, services, shop, start, test_account,
+        link_account, notice, services, shop, start, test_account,
     },
 };
 
@@ -117,7 +118,7 @@ async fn on_message(deps: &Deps, ui: &UiState, message: IncomingMessage) {
         ),
         None => (
             "a message",
-            on_input(deps, &ctx, &Input::of(&message)).await,
+            on_input(deps, &ctx, &Input::of(&message), message.message_id).await,
         ),
     };
     send(deps, finish(deps, &ctx, what, handled));
@@ -162,7 +163,7 @@ async fn on_command(
 ///
 /// The dialogue is loaded with the user's role as it is now, so a step their
 /// role no longer allows is refused (and the dialogue closed), not taken.
-async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Handled {
+async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>, message_id: i32) -> Handled {
     let Some(dialog) = dialog::load(deps, ctx.user, ctx.role).await else {
         let mut reply = vec![ctx.say(deps.t(ctx.lang, "unknown-input", &[]))];
         reply.extend(start::main_menu(deps, ctx)?);
@@ -197,6 +198,10 @@ async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>) -> Handled {
             admin_backup::still_waiting(deps, ctx)
         }
         Dialog::TopupAmount => balance::topup_typed(deps, ctx, input.text).await,
+        Dialog::LinkAccount => link_account::typed(deps, ctx, input.text).await,
+        Dialog::Panel(step) => {
+            admin_panels::on_input(deps, ctx, step, input.text, message_id).await
+        }
     }
 }
 
@@ -237,6 +242,10 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::Plans => shop::plans(deps, ctx).await,
         Callback::Plan(id) => shop::plan(deps, ctx, id).await,
         Callback::Buy(id) => shop::buy(deps, ctx, id).await,
+        Callback::PlanAt((id, panel)) => shop::plan_at(deps, ctx, id, panel).await,
+        Callback::BuyAt((id, panel)) => shop::buy_at(deps, ctx, id, panel).await,
+        Callback::RenewWith((id, plan)) => shop::renew_with(deps, ctx, id, plan).await,
+        Callback::RenewBuyWith((id, plan)) => shop::renew_buy_with(deps, ctx, id, plan).await,
         Callback::CheckPayment(id) => {
             shop::check_payment(
                 deps,
@@ -250,6 +259,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         }
         Callback::Services => services::list(deps, ctx).await,
         Callback::Service(id) => services::details(deps, ctx, id).await,
+        Callback::LinkAccount => link_account::start(deps, ctx).await,
         Callback::Config(id) => services::config(deps, ctx, id).await,
         Callback::Renew(id) => shop::renew(deps, ctx, id).await,
         Callback::RenewBuy(id) => shop::renew_buy(deps, ctx, id).await,
@@ -267,6 +277,17 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::Admin => admin::menu(deps, ctx),
         Callback::AdminStats => admin_stats::stats(deps, ctx).await,
         Callback::AdminPlans => admin::plans(deps, ctx).await,
+        Callback::AdminPlanPanels(id) => admin_panels::plan_panels(deps, ctx, id).await,
+        Callback::AdminPlanPanel((plan, panel)) => {
+            admin_panels::toggle_plan_panel(deps, ctx, plan, panel).await
+        }
+        Callback::AdminPanels => admin_panels::panels(deps, ctx).await,
+        Callback::AdminPanel(id) => admin_panels::panel_screen(deps, ctx, id).await,
+        Callback::AdminPanelToggle(id) => admin_panels::toggle(deps, ctx, id).await,
+        Callback::AdminPanelCheck(id) => admin_panels::check(deps, ctx, id).await,
+        Callback::AdminPanelCapacity(id) => admin_panels::ask_capacity(deps, ctx, id).await,
+        Callback::AdminPanelLocation(id) => admin_panels::ask_location(deps, ctx, id).await,
+        Callback::AdminPanelAdd => admin_panels::start_add(deps, ctx).await,
         Callback::AdminPlanToggle(id) => admin::toggle_plan(deps, ctx, id).await,
         Callback::AdminPlanAdd => admin::start_add_plan(deps, ctx).await,
         Callback::AdminPlanSave => admin::save_plan(deps, ctx).await,
@@ -307,6 +328,9 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AdminUnban(user) => admin_users::set_banned(deps, ctx, user, false).await,
         Callback::AdminResetTest(user) => admin_users::reset_test(deps, ctx, user).await,
         Callback::AdminExtend(id) => admin_users::ask_days(deps, ctx, id).await,
+        Callback::AdminMove(id) => admin_moves::pick_panel(deps, ctx, id).await,
+        Callback::AdminMovePick((id, to)) => admin_moves::confirm(deps, ctx, id, to).await,
+        Callback::AdminMoveStart((id, to)) => admin_moves::start(deps, ctx, id, to).await,
         Callback::AdminMessage(user) => admin_users::ask_message(deps, ctx, user).await,
         Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
         Callback::AdminBalance(user) => admin_balance::ask_amount(deps, ctx, user).await,

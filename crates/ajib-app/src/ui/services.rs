@@ -1,8 +1,9 @@
 //! "My services": the list, one service with live usage and its auto-renew
 //! switch, and its configs.
 
-use ajib_domain::{Lang, Service, ServiceId, ServiceStatus};
+use ajib_domain::{Lang, PanelHealth, Service, ServiceId, ServiceStatus};
 use ajib_i18n::Arg;
+use ajib_storage::Panel;
 
 use crate::{
     callback::Callback,
@@ -19,6 +20,10 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
     if services.is_empty() {
         let keyboard = inline(vec![
             vec![button(deps.t(ctx.lang, "btn-buy", &[]), Callback::Plans)],
+            vec![button(
+                deps.t(ctx.lang, "btn-link-account", &[]),
+                Callback::LinkAccount,
+            )],
             vec![button(deps.t(ctx.lang, "btn-menu", &[]), Callback::Menu)],
         ]);
         return Ok(vec![
@@ -41,13 +46,27 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
         rows.push(vec![button(text, Callback::Service(service.id))]);
     }
     rows.push(vec![button(
+        deps.t(ctx.lang, "btn-link-account", &[]),
+        Callback::LinkAccount,
+    )]);
+    rows.push(vec![button(
         deps.t(ctx.lang, "btn-menu", &[]),
         Callback::Menu,
     )]);
-    Ok(vec![ctx.screen(
-        deps.t(ctx.lang, "services-title", &[]),
-        inline(rows),
-    )])
+    let mut title = deps.t(ctx.lang, "services-title", &[]);
+    let panels = deps.store.list_panels().await?;
+    for panel in panels.iter().filter(|it| it.health == PanelHealth::Down) {
+        if services.iter().any(|it| it.panel == panel.id) {
+            title = format!("{title}\n\n{}", panel_down_line(deps, ctx.lang, panel));
+        }
+    }
+    Ok(vec![ctx.screen(title, inline(rows))])
+}
+
+/// What the customers of a panel that is down are told.
+fn panel_down_line(deps: &Deps, lang: Lang, panel: &Panel) -> String {
+    let location = Arg::from(panel.location.as_str());
+    deps.t(lang, "service-panel-down", &[("location", location)])
 }
 
 /// One service: status, expiry, days left and traffic from the panel.
@@ -73,11 +92,26 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
             ("limit", Arg::from(limit.as_str())),
         ],
     );
-    if !usage.live {
-        text = format!(
-            "{text}\n\n{}",
-            deps.t(ctx.lang, "service-usage-unavailable", &[])
+    let panels = deps.store.list_panels().await?;
+    let panel = panels.iter().find(|it| it.id == service.panel);
+    if let Some(panel) = panel.filter(|_| several_locations(&panels)) {
+        let location = Arg::from(panel.location.as_str());
+        let line = deps.t(
+            ctx.lang,
+            "service-panel-location",
+            &[("location", location)],
         );
+        text = format!("{text}\n{line}");
+    }
+    match panel.filter(|it| it.health == PanelHealth::Down) {
+        Some(panel) => text = format!("{text}\n\n{}", panel_down_line(deps, ctx.lang, panel)),
+        None if !usage.live => {
+            text = format!(
+                "{text}\n\n{}",
+                deps.t(ctx.lang, "service-usage-unavailable", &[])
+            );
+        }
+        None => (),
     }
     let mut rows = vec![vec![button(
         deps.t(ctx.lang, "btn-show-config", &[]),
@@ -108,6 +142,14 @@ pub async fn details(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
         Callback::Services,
     )]);
     Ok(vec![ctx.screen(text, inline(rows))])
+}
+
+/// Whether the shop's panels are in more than one location (with one, a
+/// service's location says nothing and is not shown).
+fn several_locations(panels: &[Panel]) -> bool {
+    panels
+        .first()
+        .is_some_and(|first| panels.iter().any(|it| it.location != first.location))
 }
 
 /// Turns auto-renew from the balance on or off for one of the user's own

@@ -1,7 +1,8 @@
 //! Plans, purchase and renewal: from a chosen plan to a Heleket pay link.
 
 use ajib_domain::{
-    Money, Order, OrderId, OrderStatus, Plan, PlanId, ServiceId, UnixTime, renewal_price,
+    Money, Order, OrderId, OrderStatus, PanelId, Plan, PlanId, Service, ServiceId, UnixTime,
+    renewal_price,
 };
 use ajib_i18n::Arg;
 use ajib_storage::NewOrder;
@@ -11,6 +12,7 @@ use crate::{
     core::{
         invoice, mail,
         payments::{self, Reconciled},
+        placement,
     },
     deps::{Deps, now},
     format::{price, traffic},
@@ -45,35 +47,196 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
     )])
 }
 
-/// One plan's details with a pay button.
+/// One plan's details: with a pay button when it is sold in one location, a
+/// location picker when in several, and no button when no panel where it is
+/// sold can take an account now.
 pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
-    let (pay, balance_line) = pay_choice(deps, ctx, plan.price, Callback::Buy(plan.id)).await?;
+    let locations = placement::locations(deps, plan.id).await?;
+    if locations.len() > 1 {
+        return Ok(vec![location_picker(deps, ctx, &plan, &locations)]);
+    }
+    if !locations.iter().any(|it| it.available) {
+        return Ok(vec![unavailable(deps, ctx, &plan)]);
+    }
+    let pay = Callback::Buy(plan.id);
+    plan_with_pay(deps, ctx, &plan, None, pay, Callback::Plans).await
+}
+
+/// One plan in the location panel `panel` stands for, with a pay button.
+pub async fn plan_at(deps: &Deps, ctx: &Ctx, id: PlanId, panel: PanelId) -> Handled {
+    let plan = plan_on_sale(deps, id).await?;
+    let Some(location) = placement::available_location(deps, plan.id, panel).await? else {
+        return location_gone(deps, ctx, id).await;
+    };
+    let pay = Callback::BuyAt((plan.id, panel));
+    let back = Callback::Plan(plan.id);
+    plan_with_pay(deps, ctx, &plan, Some(&location), pay, back).await
+}
+
+/// The plan's details, the location if one was picked, and the pay button.
+async fn plan_with_pay(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    location: Option<&str>,
+    pay: Callback,
+    back: Callback,
+) -> Handled {
+    let (pay, balance_line) = pay_choice(deps, ctx, plan.price, pay).await?;
     let keyboard = inline(vec![
         vec![pay],
-        vec![button(deps.t(ctx.lang, "btn-back", &[]), Callback::Plans)],
+        vec![button(deps.t(ctx.lang, "btn-back", &[]), back)],
     ]);
-    let text = plan_text(deps, ctx, &plan, "plan-details");
+    let mut text = plan_text(deps, ctx, plan, "plan-details");
+    if let Some(location) = location {
+        let line = deps.t(
+            ctx.lang,
+            "plan-location",
+            &[("location", Arg::from(location))],
+        );
+        text = format!("{text}\n{line}");
+    }
     Ok(vec![ctx.screen(with_line(text, balance_line), keyboard)])
 }
 
-/// Creates an order for a new service and sends its invoice.
+/// The plan's details and one button per location that can take an account
+/// now; the others are named as unavailable.
+fn location_picker(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    locations: &[placement::Location],
+) -> ajib_transport::Outgoing {
+    let mut text = plan_text(deps, ctx, plan, "plan-details");
+    text.push_str("\n\n");
+    text.push_str(&deps.t(ctx.lang, "plan-pick-location", &[]));
+    let closed: Vec<&str> = locations
+        .iter()
+        .filter(|it| !it.available)
+        .map(|it| it.label.as_str())
+        .collect();
+    if !closed.is_empty() {
+        let names = closed.join(", ");
+        text.push('\n');
+        text.push_str(&deps.t(
+            ctx.lang,
+            "plan-locations-unavailable",
+            &[("locations", Arg::from(names.as_str()))],
+        ));
+    }
+    let mut rows: Vec<_> = locations
+        .iter()
+        .filter(|it| it.available)
+        .map(|it| {
+            let label = deps.label(
+                ctx.lang,
+                "btn-location",
+                &[("location", Arg::from(it.label.as_str()))],
+            );
+            vec![button(label, Callback::PlanAt((plan.id, it.panel)))]
+        })
+        .collect();
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Plans,
+    )]);
+    ctx.screen(text, inline(rows))
+}
+
+/// The plan's details, saying it cannot be bought right now.
+fn unavailable(deps: &Deps, ctx: &Ctx, plan: &Plan) -> ajib_transport::Outgoing {
+    let text = plan_text(deps, ctx, plan, "plan-details");
+    let line = deps.t(ctx.lang, "plan-unavailable", &[]);
+    let keyboard = inline(vec![vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Plans,
+    )]]);
+    ctx.screen(format!("{text}\n\n{line}"), keyboard)
+}
+
+/// The location picked is no longer sold or cannot take an account now: say
+/// so, and show the plan again.
+async fn location_gone(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
+    let mut reply = notice(deps, ctx, "location-unavailable");
+    let fresh = Ctx {
+        message_id: None,
+        ..*ctx
+    };
+    reply.extend(plan(deps, &fresh, id).await?);
+    Ok(reply)
+}
+
+/// Creates an order for a new service and sends its invoice; the account
+/// goes to whichever of the plan's locations has room.
 pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
+    let locations = placement::locations(deps, plan.id).await?;
+    if !locations.iter().any(|it| it.available) {
+        return Ok(vec![unavailable(deps, ctx, &plan)]);
+    }
+    buy_in(deps, ctx, &plan, None).await
+}
+
+/// Creates an order for a new service in the location panel `panel` stands
+/// for and sends its invoice.
+pub async fn buy_at(deps: &Deps, ctx: &Ctx, id: PlanId, panel: PanelId) -> Handled {
+    let plan = plan_on_sale(deps, id).await?;
+    let Some(location) = placement::available_location(deps, plan.id, panel).await? else {
+        return location_gone(deps, ctx, id).await;
+    };
+    buy_in(deps, ctx, &plan, Some(location)).await
+}
+
+async fn buy_in(deps: &Deps, ctx: &Ctx, plan: &Plan, location: Option<String>) -> Handled {
     let new_order = NewOrder {
         user: ctx.user,
         plan: plan.id,
         renews: None,
         amount: plan.price,
         note: None,
-        location: None,
+        location,
     };
-    order_and_invoice(deps, ctx, &plan, &new_order).await
+    order_and_invoice(deps, ctx, plan, &new_order).await
 }
 
-/// The renewal offer for one of the user's services.
+/// The renewal offer for one of the user's services; a service that came
+/// with no plan (linked or imported from a panel) first picks one.
 pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
-    let (plan, name) = renewable(deps, ctx, id).await?;
+    let service = own_service(deps, ctx, id).await?;
+    if service.plan.is_none() {
+        return renewal_plans(deps, ctx, id).await;
+    }
+    renew_offer(deps, ctx, id, None).await
+}
+
+/// The renewal offer for a plan-less service with the plan the customer picked.
+pub async fn renew_with(deps: &Deps, ctx: &Ctx, id: ServiceId, plan: PlanId) -> Handled {
+    renew_offer(deps, ctx, id, Some(plan)).await
+}
+
+/// The plans on sale, to renew a plan-less service with.
+async fn renewal_plans(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
+    let plans = deps.store.list_plans(true).await?;
+    let mut rows: Vec<_> = plans
+        .iter()
+        .map(|plan| {
+            let label = plan_label(deps, ctx, plan);
+            vec![button(label, Callback::RenewWith((id, plan.id)))]
+        })
+        .collect();
+    rows.push(vec![button(
+        deps.t(ctx.lang, "btn-back", &[]),
+        Callback::Service(id),
+    )]);
+    Ok(vec![ctx.screen(
+        deps.t(ctx.lang, "renew-pick-plan", &[]),
+        inline(rows),
+    )])
+}
+
+async fn renew_offer(deps: &Deps, ctx: &Ctx, id: ServiceId, chosen: Option<PlanId>) -> Handled {
+    let (plan, name) = renewable(deps, ctx, id, chosen).await?;
     let amount = renewal_price(&plan);
     let text = deps.t(
         ctx.lang,
@@ -84,7 +247,11 @@ pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
             ("price", Arg::from(price(ctx.lang, amount).as_str())),
         ],
     );
-    let (pay, balance_line) = pay_choice(deps, ctx, amount, Callback::RenewBuy(id)).await?;
+    let pay = match chosen {
+        Some(plan) => Callback::RenewBuyWith((id, plan)),
+        None => Callback::RenewBuy(id),
+    };
+    let (pay, balance_line) = pay_choice(deps, ctx, amount, pay).await?;
     let keyboard = inline(vec![
         vec![pay],
         vec![button(
@@ -97,7 +264,16 @@ pub async fn renew(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
 
 /// Creates a renewal order for a service and sends its invoice.
 pub async fn renew_buy(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Handled {
-    let (plan, _) = renewable(deps, ctx, id).await?;
+    renew_order(deps, ctx, id, None).await
+}
+
+/// Creates a renewal order for a plan-less service with the plan picked, and sends its invoice.
+pub async fn renew_buy_with(deps: &Deps, ctx: &Ctx, id: ServiceId, plan: PlanId) -> Handled {
+    renew_order(deps, ctx, id, Some(plan)).await
+}
+
+async fn renew_order(deps: &Deps, ctx: &Ctx, id: ServiceId, chosen: Option<PlanId>) -> Handled {
+    let (plan, _) = renewable(deps, ctx, id, chosen).await?;
     let new_order = NewOrder {
         user: ctx.user,
         plan: plan.id,
@@ -386,17 +562,32 @@ async fn plan_on_sale(deps: &Deps, id: PlanId) -> Result<Plan, HandlerError> {
 }
 
 /// The plan a service renews with and its display name, if it is the user's and renewable.
-async fn renewable(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Result<(Plan, String), HandlerError> {
+/// The customer's own service `id`, not a test account.
+async fn own_service(deps: &Deps, ctx: &Ctx, id: ServiceId) -> Result<Service, HandlerError> {
     let stale = || HandlerError::stale("renewable service");
     let service = deps.store.get_service(id).await?.ok_or_else(stale)?;
     if service.user != ctx.user || service.is_test {
         return Err(stale());
     }
-    let plan = deps
-        .store
-        .get_plan(service.plan.ok_or_else(stale)?)
-        .await?
-        .ok_or_else(stale)?;
+    Ok(service)
+}
+
+/// The plan service `id` renews with, and its name: its own plan, or the one
+/// `chosen` for a service that has none (never another plan for one that has).
+async fn renewable(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: ServiceId,
+    chosen: Option<PlanId>,
+) -> Result<(Plan, String), HandlerError> {
+    let stale = || HandlerError::stale("renewable service");
+    let service = own_service(deps, ctx, id).await?;
+    let plan_id = match (service.plan, chosen) {
+        (Some(own), None) => own,
+        (None, Some(chosen)) => chosen,
+        _ => return Err(stale()),
+    };
+    let plan = deps.store.get_plan(plan_id).await?.ok_or_else(stale)?;
     if !plan.active {
         return Err(stale());
     }

@@ -16,8 +16,13 @@ pub struct Env {
 
 impl Env {
     pub async fn start() -> Env {
+        Self::start_in(None).await
+    }
+
+    /// A sandbox on the database (`ajib.db`) in `data_dir`, e.g. one an older version wrote.
+    pub async fn start_in(data_dir: Option<std::path::PathBuf>) -> Env {
         let config = ajib_config::from_values(&Default::default()).unwrap();
-        let sandbox = Sandbox::start(config, None, 0).await.unwrap();
+        let sandbox = Sandbox::start(config, data_dir, 0).await.unwrap();
         Env {
             sandbox,
             users: sim_users(),

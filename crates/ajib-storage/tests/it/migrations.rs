@@ -5,6 +5,30 @@ use rusqlite::Connection;
 
 use crate::{db, ok, t, user};
 
+/// The migrations in order, as releases applied them.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_test_reset.sql"),
+    include_str!("../../migrations/0003_broadcast_photo.sql"),
+    include_str!("../../migrations/0004_dialogs.sql"),
+    include_str!("../../migrations/0005_inbox.sql"),
+    include_str!("../../migrations/0006_ledger.sql"),
+    include_str!("../../migrations/0007_auto_renew.sql"),
+    include_str!("../../migrations/0008_topups.sql"),
+    include_str!("../../migrations/0009_mail.sql"),
+    include_str!("../../migrations/0010_scale_indexes.sql"),
+];
+
+/// A database file at `path` as a release with schema `version` left it.
+fn schema_at(path: &std::path::Path, version: usize) -> Connection {
+    let conn = ok(Connection::open(path));
+    for sql in &MIGRATIONS[..version] {
+        ok(conn.execute_batch(sql));
+    }
+    ok(conn.execute_batch(&format!("PRAGMA user_version = {version};")));
+    conn
+}
+
 fn user_version(path: &std::path::Path) -> i64 {
     let conn = ok(Connection::open(path));
     ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0)))
@@ -192,11 +216,9 @@ async fn version_1_database_gets_test_resets_and_keeps_its_test_orders() {
     let dir = ok(tempfile::tempdir());
     let path = dir.path().join("v1.sqlite");
     {
-        let conn = ok(Connection::open(&path));
-        ok(conn.execute_batch(include_str!("../../migrations/0001_init.sql")));
+        let conn = schema_at(&path, 1);
         ok(conn.execute_batch(
-            "PRAGMA user_version = 1;
-             INSERT INTO users (id, first_name, created_at, last_seen) VALUES (7, 'A', 1, 1);
+            "INSERT INTO users (id, first_name, created_at, last_seen) VALUES (7, 'A', 1, 1);
              INSERT INTO orders (user_id, kind, amount_minor, currency, status, created_at, updated_at)
                  VALUES (7, 'test', 0, 'USD', 'provisioned', 1, 1);",
         ));
@@ -221,22 +243,9 @@ async fn version_9_database_gets_its_totals_from_its_rows() {
     let dir = ok(tempfile::tempdir());
     let path = dir.path().join("v9.sqlite");
     {
-        let conn = ok(Connection::open(&path));
-        for sql in [
-            include_str!("../../migrations/0001_init.sql"),
-            include_str!("../../migrations/0002_test_reset.sql"),
-            include_str!("../../migrations/0003_broadcast_photo.sql"),
-            include_str!("../../migrations/0004_dialogs.sql"),
-            include_str!("../../migrations/0005_inbox.sql"),
-            include_str!("../../migrations/0006_ledger.sql"),
-            include_str!("../../migrations/0007_auto_renew.sql"),
-            include_str!("../../migrations/0008_topups.sql"),
-            include_str!("../../migrations/0009_mail.sql"),
-        ] {
-            ok(conn.execute_batch(sql));
-        }
+        let conn = schema_at(&path, 9);
         ok(conn.execute_batch(
-            "PRAGMA user_version = 9;
+            "
              INSERT INTO users (id, first_name, created_at, last_seen) VALUES (7, 'A', 1, 1), (8, 'B', 1, 1);
              INSERT INTO users (id, first_name, blocked_bot, created_at, last_seen) VALUES (9, 'C', 1, 1, 1);
              INSERT INTO ledger (user_id, currency, amount_minor, cause, actor_id, created_at)
@@ -260,4 +269,78 @@ async fn version_9_database_gets_its_totals_from_its_rows() {
         )
         .await);
     assert_eq!(ok(store.balances_owed().await), [crate::usd(700)]);
+}
+
+#[tokio::test]
+async fn version_10_database_keeps_every_service_on_the_panel_of_its_config() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("v10.sqlite");
+    {
+        let conn = schema_at(&path, 10);
+        ok(conn.execute_batch(
+            "INSERT INTO users (id, first_name, created_at, last_seen) VALUES (7, 'A', 1, 1);
+             INSERT INTO plans (name_en, name_fa, days, traffic_gb, price_minor, currency, created_at, updated_at)
+                 VALUES ('Month', 'ماه', 30, 50, 500, 'USD', 1, 1);
+             INSERT INTO orders (user_id, plan_id, kind, amount_minor, currency, status, created_at, updated_at)
+                 VALUES (7, 1, 'new', 500, 'USD', 'provisioned', 1, 1), (7, 1, 'new', 500, 'USD', 'provisioned', 2, 2);
+             INSERT INTO services (user_id, order_id, blitz_username, plan_id, is_test, created_at, expires_at,
+                                   traffic_limit_bytes, status, auto_renew)
+                 VALUES (7, 1, 'ajib_7_1', 1, 0, 1, 99999999999, 53687091200, 'active', 1),
+                        (7, 2, 'ajib_7_2', 1, 0, 2, 3, NULL, 'expired', 0);
+             UPDATE orders SET service_id = id;
+             INSERT INTO reminders (service_id, kind, sent_at) VALUES (2, 'expired', 4);
+             UPDATE tallies SET n = 1 WHERE name = 'services_active';",
+        ));
+    }
+    let store = ok(Store::open(&path));
+    assert_eq!(ok(store.schema_version().await), CURRENT_SCHEMA_VERSION);
+    ok(store.integrity_check().await);
+    let panels = ok(store.list_panels().await);
+    assert_eq!(panels.len(), 1, "one panel: the configured one");
+    let first = &panels[0];
+    assert_eq!(first.id, ajib_domain::PanelId::FIRST);
+    assert_eq!(first.token, ajib_storage::TokenRef::Config);
+    assert_eq!(first.api_base, None, "BLITZ_API_BASE stays in the config");
+    assert_eq!(
+        (first.active, first.capacity, first.enabled),
+        (1, None, true)
+    );
+    let services = ok(store.services_of_user(ajib_domain::TelegramId(7)).await);
+    assert_eq!(services.len(), 2);
+    for service in &services {
+        assert_eq!(service.panel, ajib_domain::PanelId::FIRST);
+    }
+    assert_eq!(services[1].blitz_username, "ajib_7_1");
+    assert_eq!(
+        services[1].traffic_limit_bytes,
+        Some(53_687_091_200),
+        "every column is carried over"
+    );
+    assert!(
+        ok(store.plan_panels(ajib_domain::PlanId(1)).await).is_empty(),
+        "sold everywhere"
+    );
+    let conn = ok(Connection::open(&path));
+    let broken: i64 = ok(conn.query_row(
+        "SELECT count(*) FROM pragma_foreign_key_check",
+        [],
+        |row| row.get(0),
+    ));
+    assert_eq!(broken, 0);
+    let auto: i64 = ok(
+        conn.query_row("SELECT auto_renew FROM services WHERE id = 1", [], |row| {
+            row.get(0)
+        }),
+    );
+    assert_eq!(auto, 1);
+    // The per-panel count follows later changes.
+    ok(store
+        .set_service_status(services[1].id, ajib_domain::ServiceStatus::Disabled)
+        .await);
+    assert_eq!(
+        ok(store.get_panel(ajib_domain::PanelId::FIRST).await)
+            .unwrap()
+            .active,
+        0
+    );
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::telegram::photo;
 use crate::telegram::{
-    BotMessage, CallbackAnswer, MessageKind, RateLimits, SimUser, TelegramFault,
+    BotMessage, CallbackAnswer, MessageKind, RateLimits, SimUser, TelegramFault, UserMessage,
 };
 
 /// The fake bot's own user id (the numeric part of the token).
@@ -92,6 +92,9 @@ pub(super) struct Params {
 struct Chat {
     next_message_id: i32,
     messages: Vec<BotMessage>,
+    /// What the user sent, and whether the bot deleted it: in a private chat
+    /// a bot may delete the user's messages too (for 48 hours).
+    from_user: Vec<UserMessage>,
 }
 
 #[derive(Debug)]
@@ -156,7 +159,7 @@ impl State {
 
     pub(super) fn user_text(&mut self, user: &SimUser, text: &str) -> Value {
         self.add_user(user);
-        let message_id = self.next_message_id(user.id);
+        let message_id = self.next_user_message_id(user.id, Some(text));
         let mut message = user_message(user, message_id);
         message.insert("text".to_owned(), json!(text));
         if text.starts_with('/') {
@@ -177,7 +180,7 @@ impl State {
         entities: Value,
     ) -> Value {
         self.add_user(user);
-        let message_id = self.next_message_id(user.id);
+        let message_id = self.next_user_message_id(user.id, Some(text));
         let mut message = user_message(user, message_id);
         message.insert("text".to_owned(), json!(text));
         if has_entities(&entities) {
@@ -238,7 +241,7 @@ impl State {
     ) -> Value {
         self.add_user(user);
         let file_id = self.store_file("documents", file_name, bytes.to_vec());
-        let message_id = self.next_message_id(user.id);
+        let message_id = self.next_user_message_id(user.id, None);
         let mut message = user_message(user, message_id);
         message.insert(
             "document".to_owned(),
@@ -265,7 +268,7 @@ impl State {
     ) -> Value {
         self.add_user(user);
         let sizes = self.store_photo(photo::file_name(bytes), bytes);
-        let message_id = self.next_message_id(user.id);
+        let message_id = self.next_user_message_id(user.id, None);
         let mut message = user_message(user, message_id);
         message.insert("photo".to_owned(), sizes);
         if let Some(caption) = caption {
@@ -613,7 +616,16 @@ impl State {
                 .iter_mut()
                 .find(|it| it.message_id == message_id && !it.deleted)
         });
-        match found {
+        if let Some(message) = found {
+            message.deleted = true;
+            return Ok(json!(true));
+        }
+        let from_user = self.chats.get_mut(&chat_id).and_then(|chat| {
+            chat.from_user
+                .iter_mut()
+                .find(|it| it.message_id == message_id && !it.deleted)
+        });
+        match from_user {
             Some(message) => {
                 message.deleted = true;
                 Ok(json!(true))
@@ -844,6 +856,26 @@ impl State {
                     .find(|it| it.message_id == message_id && !it.deleted)
             })
             .ok_or_else(|| ApiError::new(400, "Bad Request: message to edit not found"))
+    }
+
+    /// The id of a message the user sends, remembered so the bot may delete it.
+    fn next_user_message_id(&mut self, chat_id: i64, text: Option<&str>) -> i32 {
+        let message_id = self.next_message_id(chat_id);
+        let chat = self.chats.entry(chat_id).or_default();
+        chat.from_user.push(UserMessage {
+            message_id,
+            text: text.map(str::to_owned),
+            deleted: false,
+        });
+        message_id
+    }
+
+    /// What the user sent in `chat_id`, in order.
+    pub(super) fn user_messages(&self, chat_id: i64) -> Vec<UserMessage> {
+        self.chats
+            .get(&chat_id)
+            .map(|chat| chat.from_user.clone())
+            .unwrap_or_default()
     }
 
     fn next_message_id(&mut self, chat_id: i64) -> i32 {
