@@ -48,6 +48,21 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/en/linking.ftl"),
     ),
     (
+        Lang::En,
+        "referrals.ftl",
+        include_str!("../../../locales/en/referrals.ftl"),
+    ),
+    (
+        Lang::En,
+        "promos.ftl",
+        include_str!("../../../locales/en/promos.ftl"),
+    ),
+    (
+        Lang::En,
+        "channel.ftl",
+        include_str!("../../../locales/en/channel.ftl"),
+    ),
+    (
         Lang::Fa,
         "customer.ftl",
         include_str!("../../../locales/fa/customer.ftl"),
@@ -76,6 +91,21 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         Lang::Fa,
         "linking.ftl",
         include_str!("../../../locales/fa/linking.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "referrals.ftl",
+        include_str!("../../../locales/fa/referrals.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "promos.ftl",
+        include_str!("../../../locales/fa/promos.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "channel.ftl",
+        include_str!("../../../locales/fa/channel.ftl"),
     ),
 ];
 

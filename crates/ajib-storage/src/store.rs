@@ -28,6 +28,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_mail.sql"),
     include_str!("../migrations/0010_scale_indexes.sql"),
     include_str!("../migrations/0011_panels.sql"),
+    include_str!("../migrations/0012_referrals.sql"),
+    include_str!("../migrations/0013_promo_codes.sql"),
+    include_str!("../migrations/0014_languages.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

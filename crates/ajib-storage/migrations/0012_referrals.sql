@@ -1,0 +1,1 @@
+-- Referrals (issue 20): referral codes, who invited whom, rewards granted with the payment that earns them.

@@ -1,0 +1,1 @@
+-- Promo codes (issue 20): codes, the plans they apply to, and their uses by paid orders.

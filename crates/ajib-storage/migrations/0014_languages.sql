@@ -1,0 +1,1 @@
+-- Languages as data (issue 20): a user's language may be any catalogue the bot has, not only en and fa.

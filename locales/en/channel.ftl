@@ -1,0 +1,1 @@
+## The required channel: join first, then "I joined" (issue 20).
