@@ -12,9 +12,13 @@
 lang-choose =
     🌐 Please choose your language:
     لطفاً زبان خود را انتخاب کنید:
+    Выберите язык:
 lang-set = ✅ Language set to English.
-btn-lang-en = 🇬🇧 English
-btn-lang-fa = 🇮🇷 فارسی
+# This language's own name, on its button in the language picker.
+lang-name = 🇬🇧 English
+# Shown at the first /start when the language came from the user's Telegram app.
+# Variables: $language (String) - the language's own name (lang-name).
+lang-detected = 🌐 Language: { $language }, as in your Telegram app. Prefer another? Tap it below.
 
 ## Main menu
 

@@ -10,9 +10,11 @@
 lang-choose =
     🌐 لطفاً زبان خود را انتخاب کنید:
     Please choose your language:
+    Выберите язык:
 lang-set = ✅ زبان ربات روی فارسی تنظیم شد.
-btn-lang-en = 🇬🇧 English
-btn-lang-fa = 🇮🇷 فارسی
+# This language's own name, on its button in the language picker.
+lang-name = 🇮🇷 فارسی
+lang-detected = 🌐 زبان: { $language }، مثل زبان تلگرام شما. زبان دیگری می‌خواهید؟ آن را از دکمه‌های زیر انتخاب کنید.
 
 ## Main menu
 

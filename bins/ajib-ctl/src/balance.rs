@@ -59,7 +59,7 @@ pub fn run(paths: &Paths, env: &EnvFile, args: &UsersBalance) -> anyhow::Result<
 
 /// The currency balances are kept in: the bot's, `HELEKET_CURRENCY` when Heleket
 /// is configured and USD otherwise (as `ajib_app::app::settings` decides it).
-fn configured_currency(paths: &Paths) -> anyhow::Result<Currency> {
+pub(crate) fn configured_currency(paths: &Paths) -> anyhow::Result<Currency> {
     let sources = ajib_config::Sources {
         toml: None,
         dotenv: Some(paths.env_file.clone()),

@@ -50,6 +50,8 @@ pub enum Command {
     Orders(OrdersArgs),
     /// Manage the Blitz panels: add, list, edit, disable, enable, check.
     Panels(crate::panels::PanelsArgs),
+    /// Manage promo codes: add, list, disable.
+    Promo(crate::promo::PromoArgs),
     /// Check the installation and print the exact fix for each problem.
     Doctor(DoctorArgs),
     /// Update from a release tarball (backup, swap, health check, roll back on failure).

@@ -17,6 +17,7 @@ mod orders;
 mod panels;
 mod paths;
 mod plans;
+mod promo;
 mod scripts;
 mod service;
 mod status;
@@ -59,6 +60,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(args) => users::run(&paths, args.command),
         Command::Orders(args) => orders::run(&paths, args.command),
         Command::Panels(args) => panels::run(&paths, args.command),
+        Command::Promo(args) => promo::run(&paths, args.command),
         Command::Doctor(args) => doctor::run(&paths, &args),
         Command::Update(args) => scripts::update(&paths, &args),
         Command::Uninstall(args) => scripts::uninstall(&paths, &args),

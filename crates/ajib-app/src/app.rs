@@ -137,6 +137,11 @@ impl App {
                 run.resent_mail
             );
         }
+        // The paying transactions read the reward rules from the database.
+        deps.store
+            .set_referral_rules(&referral_rules(&config.referral), crate::deps::now())
+            .await
+            .context("cannot record the referral rules in the database")?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
         let ui = Arc::new(router::UiState::new(FloodGuard::new(
@@ -236,6 +241,7 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
             .with_context(|| format!("LOCALES_DIR {}", dir.display()))?,
         None => Catalog::embedded().context("built-in texts")?,
     };
+    let settings = settings(config, backups, &texts);
     let (outbox, events) = Outbox::start(clients.telegram.clone(), Limits::defaults());
     tokio::spawn(record_blocked_users(store.clone(), events));
     Ok(Deps {
@@ -245,7 +251,7 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
         telegram: clients.telegram,
         panels: crate::panels::Panels::new(clients.blitz, CLIENT_TIMEOUT),
         heleket: clients.heleket,
-        settings: settings(config, backups),
+        settings,
         panel_lookups: Arc::new(tokio::sync::Semaphore::new(
             crate::ui::services::PANEL_LOOKUPS,
         )),
@@ -256,18 +262,20 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
         health: Health::default(),
         alerts: Default::default(),
         metrics: Default::default(),
+        membership: Default::default(),
     })
 }
 
-fn settings(config: &Config, backups: &BackupSettings) -> Settings {
+fn settings(config: &Config, backups: &BackupSettings, texts: &Catalog) -> Settings {
     let heleket = config.heleket.as_ref();
     let currency = heleket
         .and_then(|it| Currency::new(&it.currency).ok())
         .unwrap_or(Currency::USD);
     Settings {
         owner_ids: config.admin_ids.clone(),
-        default_lang: Lang::parse(&config.locale_default).unwrap_or(Lang::En),
+        default_lang: default_lang(&config.locale_default, texts),
         support_contact: config.support_contact.clone(),
+        required_channel: config.required_channel.clone(),
         client_downloads: config.client_downloads.clone(),
         test_account: config.test_account,
         currency,
@@ -285,6 +293,33 @@ fn settings(config: &Config, backups: &BackupSettings) -> Settings {
         env_file: backups.env_file(),
         backup_signing_key: backup::signing_key(config.backup_signing_key.as_ref()),
         auto_renew_days_before: config.auto_renew_days_before,
+    }
+}
+
+/// `LOCALE_DEFAULT` if the bot has texts in it (built in or in `LOCALES_DIR`), else English.
+fn default_lang(code: &str, texts: &Catalog) -> Lang {
+    match Lang::parse(code).filter(|it| texts.speaks(*it)) {
+        Some(lang) => lang,
+        None => {
+            log::warn!(
+                "LOCALE_DEFAULT {code:?} has no texts (built in or in LOCALES_DIR); using English"
+            );
+            Lang::EN
+        }
+    }
+}
+
+/// The `REFERRAL_*` variables as the storage's rules.
+fn referral_rules(config: &ajib_config::ReferralConfig) -> ajib_storage::ReferralRules {
+    ajib_storage::ReferralRules {
+        reward_minor: u64::from(config.reward_minor),
+        percent: config.percent,
+        mode: match config.every_purchase {
+            true => ajib_storage::ReferralMode::EveryPurchase,
+            false => ajib_storage::ReferralMode::FirstPurchase,
+        },
+        welcome_minor: u64::from(config.welcome_minor),
+        daily_cap: config.daily_cap,
     }
 }
 

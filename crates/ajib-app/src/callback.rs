@@ -12,6 +12,8 @@
 //! all of them.
 
 use ajib_domain::{BroadcastId, Lang, OrderId, PanelId, PlanId, ServiceId, TelegramId, TopupId};
+use ajib_storage::PromoId;
+use ajib_storage::RewardId;
 
 const VERSION: &str = "v1";
 /// The highest page number a button may carry (a million users at ten a page).
@@ -50,13 +52,15 @@ macro_rules! id_args {
 }
 
 id_args!(
+    PromoId,
     PlanId,
     OrderId,
     ServiceId,
     TelegramId,
     BroadcastId,
     TopupId,
-    PanelId
+    PanelId,
+    RewardId
 );
 
 /// Most whole currency units one top-up adds.
@@ -65,6 +69,35 @@ pub const MAX_TOPUP_UNITS: u32 = 1_000;
 /// A top-up amount in whole currency units, 1 to [`MAX_TOPUP_UNITS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopupUnits(pub u32);
+
+/// Where a customer was going when the required channel stopped them, for "✅ I joined".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelNext {
+    /// The plans on sale.
+    Shop,
+    /// The free test offer.
+    Test,
+}
+
+impl CallbackArg for ChannelNext {
+    fn encode(self) -> String {
+        match self {
+            Self::Shop => "s",
+            Self::Test => "t",
+        }
+        .to_owned()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        match text {
+            "s" => Some(Self::Shop),
+            "t" => Some(Self::Test),
+            _ => None,
+        }
+    }
+    fn samples() -> Vec<Self> {
+        vec![Self::Shop, Self::Test]
+    }
+}
 
 impl CallbackArg for TopupUnits {
     fn encode(self) -> String {
@@ -99,10 +132,13 @@ impl CallbackArg for Lang {
         self.code().to_owned()
     }
     fn decode(text: &str) -> Option<Self> {
-        Lang::parse(text).filter(|it| it.code() == text)
+        // Exactly a code as `encode` writes it (two or three lowercase letters), nothing looser.
+        Lang::from_code(text)
     }
     fn samples() -> Vec<Self> {
-        vec![Lang::En, Lang::Fa]
+        let mut res = Lang::BUILT_IN.to_vec();
+        res.extend(Lang::from_code("ckb"));
+        res
     }
 }
 
@@ -257,10 +293,14 @@ callbacks! {
     TestOffer = "t", Customer;
     /// Take the free test account.
     TestConfirm = "tc", Customer;
+    /// "✅ I joined": ask Telegram again whether the user is in the required channel, then go on.
+    ChannelJoined(ChannelNext) = "cj", Customer;
     /// Client download links.
     Apps = "a", Customer;
     /// The user's balance and its latest movements.
     Balance = "bl", Customer;
+    /// The invite screen: the user's referral link, whom they invited and what they earned.
+    Invite = "inv", Customer;
     /// The top-up amounts on offer.
     AddFunds = "bf", Customer;
     /// Top up the balance by this many whole units: an invoice.
@@ -269,6 +309,16 @@ callbacks! {
     TopupOther = "to", Customer;
     /// Ask again whether a top-up's invoice was paid.
     CheckTopup(TopupId) = "ct", Customer;
+    /// "🏷 I have a code" on a plan: asks for a promo code.
+    PromoAsk(PlanId) = "qa", Customer;
+    /// The plan with the promo code applied in the customer's dialogue.
+    PromoPlan(PromoId) = "qv", Customer;
+    /// The plan with the applied promo code, in the location a panel stands for.
+    PromoPlanAt(PanelId) = "qp", Customer;
+    /// Buy the plan with the applied promo code.
+    PromoBuy(PromoId) = "qb", Customer;
+    /// Buy the plan with the applied promo code in the location a panel stands for.
+    PromoBuyAt((PromoId, PanelId)) = "qz", Customer;
     /// Support contact.
     Support = "su", Customer;
     /// Help text.
@@ -357,6 +407,20 @@ callbacks! {
     AdminBalanceConfirm = "abalc", Admin;
     /// Admin: record that an uncredited payment of this order was refunded outside the bot.
     AdminRefunded(OrderId) = "arf", Admin;
+    /// Admin: referral rules, figures and the top referrers.
+    AdminReferrals = "aref", Admin;
+    /// Admin: one referrer's rewards.
+    AdminReferrer(TelegramId) = "arefu", Admin;
+    /// Admin: ask to confirm revoking a paid referral reward.
+    AdminRewardRevoke(RewardId) = "arwr", Admin;
+    /// Admin: revoke a paid referral reward (audited).
+    AdminRewardRevokeConfirm(RewardId) = "arwc", Admin;
+    /// Admin: the promo codes.
+    AdminPromos = "apr", Admin;
+    /// Admin: ask for a new promo code in one line.
+    AdminPromoAdd = "apra", Admin;
+    /// Admin: stop a promo code from being applied.
+    AdminPromoDisable(PromoId) = "aprd", Admin;
     /// Admin: back up now.
     AdminBackup = "abk", Owner;
     /// Owner: write a backup with the config's secrets masked and send it.
@@ -503,7 +567,10 @@ mod tests {
         check_rejected("v1:b:03");
         check_rejected("v1:b:0");
         check_rejected("v1:b:99999999999999999999");
-        check_rejected("v1:l:de");
+        // Any language code decodes (the handler checks the bot speaks it); nothing looser does.
+        check_rejected("v1:l:deut");
+        check_rejected("v1:l:d");
+        check_rejected("v1:l:de-AT");
         check_rejected("v1:l:EN");
         check_rejected("v1:nope");
         check_rejected("v1:aul:01");
@@ -530,7 +597,7 @@ mod tests {
 
     #[test]
     fn the_wire_form_of_each_kind_is_stable() {
-        assert_eq!(Callback::SetLang(Lang::Fa).encode(), "v1:l:fa");
+        assert_eq!(Callback::SetLang(Lang::FA).encode(), "v1:l:fa");
         assert_eq!(Callback::Menu.encode(), "v1:m");
         assert_eq!(
             Callback::AdminGrantPlan((TelegramId(5), PlanId(6))).encode(),

@@ -57,6 +57,8 @@ pub struct Deps {
     pub alerts: Alerts,
     /// Counters and latencies for `/metrics`.
     pub metrics: Metrics,
+    /// Who was lately seen in the required channel.
+    pub membership: crate::membership::Membership,
 }
 
 /// Settings the handlers need, taken from [`ajib_config::Config`].
@@ -68,6 +70,8 @@ pub struct Settings {
     pub default_lang: Lang,
     /// Support contact shown to users.
     pub support_contact: Option<String>,
+    /// `REQUIRED_CHANNEL`: the channel customers must join before buying or taking a test.
+    pub required_channel: Option<ajib_config::RequiredChannel>,
     /// Client download links as (platform, url).
     pub client_downloads: Vec<(String, String)>,
     /// Free test account rules.
@@ -134,13 +138,13 @@ impl Deps {
     /// escaped (pass [`ajib_i18n::Html`] for markup built on purpose).
     #[must_use]
     pub fn t(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
-        self.texts.text(i18n_lang(lang), id, args)
+        self.texts.text(lang, id, args)
     }
 
     /// Formats message `id` in `lang` as a button label: plain text, arguments as they are.
     #[must_use]
     pub fn label(&self, lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
-        self.texts.label(i18n_lang(lang), id, args)
+        self.texts.label(lang, id, args)
     }
 
     /// Runs `call` with panel `panel`'s client off the runtime, timed and counted as `op`.
@@ -172,15 +176,6 @@ impl Deps {
             Err(err) => log::error!("cannot list admins to alert: {err}"),
         }
         res
-    }
-}
-
-/// The i18n crate's language for a domain language.
-#[must_use]
-pub fn i18n_lang(lang: Lang) -> ajib_i18n::Lang {
-    match lang {
-        Lang::En => ajib_i18n::Lang::En,
-        Lang::Fa => ajib_i18n::Lang::Fa,
     }
 }
 

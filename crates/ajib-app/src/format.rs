@@ -6,14 +6,14 @@
 use ajib_domain::{Lang, Money, UnixTime};
 use ajib_i18n::Arg;
 
-use crate::deps::{Deps, i18n_lang};
+use crate::deps::Deps;
 
 /// `5.00 USD` in the user's language.
 #[must_use]
 pub fn price(lang: Lang, money: Money) -> String {
     let currency = money.currency();
     ajib_i18n::format_money(
-        i18n_lang(lang),
+        lang,
         money.minor(),
         u32::from(currency.minor_digits()),
         currency.code(),
@@ -34,7 +34,7 @@ pub fn traffic(deps: &Deps, lang: Lang, gb: u32) -> String {
 pub fn date(lang: Lang, at: UnixTime) -> String {
     let day = at.date();
     ajib_i18n::format_date(
-        i18n_lang(lang),
+        lang,
         day.year(),
         u32::from(day.month()),
         u32::from(day.day()),

@@ -28,6 +28,7 @@ pub mod format;
 pub mod http;
 pub mod keyboards;
 pub mod logging;
+pub mod membership;
 pub mod metrics;
 pub mod panels;
 pub mod qr;

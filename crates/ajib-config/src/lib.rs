@@ -9,6 +9,7 @@
 //! into one [`ConfigError`] that lists every bad variable at once. Secrets are
 //! held in [`Secret`], whose `Debug` and `Display` print `***`.
 
+mod channel;
 mod error;
 mod parse;
 mod secret;
@@ -16,10 +17,11 @@ mod sources;
 mod vars;
 
 pub use crate::{
+    channel::RequiredChannel,
     error::{ConfigError, Problem},
     parse::{
-        BlitzConfig, Config, HeleketConfig, Production, TelegramConfig, TestAccountConfig,
-        UpdateMode, from_values,
+        BlitzConfig, Config, HeleketConfig, Production, ReferralConfig, TelegramConfig,
+        TestAccountConfig, UpdateMode, from_values,
     },
     secret::Secret,
     sources::{Sources, load, raw_values},

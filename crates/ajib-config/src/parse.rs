@@ -23,12 +23,14 @@ pub struct Config {
     pub log_level: String,
     /// Whether logs are JSON lines.
     pub log_json: bool,
-    /// Language code used before a user chooses (`en` or `fa`).
+    /// Language code for users with no usable language of their own (`en`, `fa`, `ru`, ...).
     pub locale_default: String,
     /// Directory with `.ftl` overrides.
     pub locales_dir: Option<PathBuf>,
     /// Support contact shown to users.
     pub support_contact: Option<String>,
+    /// The channel customers must join before buying or taking a test account (`REQUIRED_CHANNEL`).
+    pub required_channel: Option<crate::RequiredChannel>,
     /// Client download links as (platform, url), platform in the variable's case.
     pub client_downloads: Vec<(String, String)>,
     /// Owners' Telegram ids.
@@ -55,6 +57,23 @@ pub struct Config {
     pub provision_alert_after: u32,
     /// Days before expiry auto-renew renews from the balance (0: at expiry).
     pub auto_renew_days_before: u32,
+    /// Referral reward rules.
+    pub referral: ReferralConfig,
+}
+
+/// Referral reward rules (`REFERRAL_*`); amounts in the shop currency's minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralConfig {
+    /// A fixed reward to the referrer per qualifying purchase.
+    pub reward_minor: u32,
+    /// A percentage of the qualifying purchase's price, added to the fixed reward.
+    pub percent: u32,
+    /// Every paid purchase of an invited user qualifies (`every`), or only the first (`first`).
+    pub every_purchase: bool,
+    /// Bonus to the invited user's balance with their first paid purchase.
+    pub welcome_minor: u32,
+    /// Most rewards one referrer is granted in 24 hours; 0: no cap.
+    pub daily_cap: u32,
 }
 
 /// How Telegram updates arrive.
@@ -172,6 +191,13 @@ impl Config {
             "PUBLIC_URL",
             "required when TELEGRAM_UPDATE_MODE=webhook",
         );
+        need(
+            self.required_channel
+                .as_ref()
+                .is_none_or(|it| it.join_url.is_some()),
+            "REQUIRED_CHANNEL_URL",
+            "required when REQUIRED_CHANNEL is a numeric id (the channel's https://t.me/+... invite link)",
+        );
         match (&self.telegram, &self.blitz, &self.heleket) {
             (Some(telegram), Some(blitz), Some(heleket)) if problems.is_empty() => Ok(Production {
                 telegram,
@@ -232,6 +258,7 @@ impl Reader<'_> {
             locale_default: self.text_or_default("LOCALE_DEFAULT"),
             locales_dir: self.text("LOCALES_DIR").map(PathBuf::from),
             support_contact: self.text("SUPPORT_CONTACT"),
+            required_channel: self.required_channel(),
             client_downloads: self.client_downloads(),
             telegram: self.telegram(),
             blitz: self.blitz(),
@@ -249,6 +276,13 @@ impl Reader<'_> {
             flood_window_secs: self.number("FLOOD_WINDOW_SECS"),
             provision_alert_after: self.number("PROVISION_ALERT_AFTER"),
             auto_renew_days_before: self.number("AUTO_RENEW_DAYS_BEFORE"),
+            referral: ReferralConfig {
+                reward_minor: self.number("REFERRAL_REWARD"),
+                percent: self.number("REFERRAL_PERCENT"),
+                every_purchase: self.text_or_default("REFERRAL_MODE") == "every",
+                welcome_minor: self.number("REFERRAL_WELCOME_BONUS"),
+                daily_cap: self.number("REFERRAL_DAILY_CAP"),
+            },
             data_dir,
             database_path,
             http_listen: http_listen?,
@@ -375,6 +409,12 @@ impl Reader<'_> {
         Some(value.to_owned())
     }
 
+    fn required_channel(&mut self) -> Option<crate::RequiredChannel> {
+        let chat = self.text("REQUIRED_CHANNEL");
+        let join_url = self.text("REQUIRED_CHANNEL_URL");
+        crate::channel::required_channel(chat, join_url)
+    }
+
     fn problem<T>(&mut self, var: &str, expected: String) -> Option<T> {
         self.problems.push(Problem {
             var: var.to_owned(),
@@ -474,6 +514,43 @@ mod tests {
     }
 
     #[test]
+    fn referral_rules_are_read_and_checked() {
+        let config = from_values(&BTreeMap::new()).unwrap();
+        assert_eq!(
+            config.referral,
+            ReferralConfig {
+                reward_minor: 0,
+                percent: 0,
+                every_purchase: false,
+                welcome_minor: 0,
+                daily_cap: 10
+            }
+        );
+        let config = from_values(&values(&[
+            ("REFERRAL_REWARD", "150"),
+            ("REFERRAL_PERCENT", "10"),
+            ("REFERRAL_MODE", "every"),
+            ("REFERRAL_WELCOME_BONUS", "50"),
+            ("REFERRAL_DAILY_CAP", "0"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            config.referral,
+            ReferralConfig {
+                reward_minor: 150,
+                percent: 10,
+                every_purchase: true,
+                welcome_minor: 50,
+                daily_cap: 0
+            }
+        );
+        check_problems(
+            &[("REFERRAL_MODE", "always"), ("REFERRAL_PERCENT", "150")],
+            &["REFERRAL_PERCENT", "REFERRAL_MODE"],
+        );
+    }
+
+    #[test]
     fn a_half_configured_service_is_an_error() {
         check_problems(&[("HELEKET_API_KEY", "k")], &["HELEKET_MERCHANT_ID"]);
     }
@@ -500,6 +577,34 @@ mod tests {
                 "BLITZ_API_BASE",
                 "HELEKET_MERCHANT_ID"
             ]
+        );
+    }
+
+    #[test]
+    fn a_required_channel_given_by_id_needs_its_link() {
+        let mut pairs = FULL.to_vec();
+        pairs.push(("REQUIRED_CHANNEL", "-1001234567890"));
+        let config = from_values(&values(&pairs)).unwrap();
+        let err = config.production().unwrap_err();
+        let vars: Vec<&str> = err.problems.iter().map(|it| it.var.as_str()).collect();
+        assert_eq!(vars, ["REQUIRED_CHANNEL_URL"]);
+        pairs.push(("REQUIRED_CHANNEL_URL", "https://t.me/+AbC"));
+        let config = from_values(&values(&pairs)).unwrap();
+        assert!(config.production().is_ok());
+        assert_eq!(
+            config.required_channel,
+            Some(crate::RequiredChannel {
+                chat: "-1001234567890".to_owned(),
+                join_url: Some("https://t.me/+AbC".to_owned()),
+            })
+        );
+        check_problems(&[("REQUIRED_CHANNEL", "ajib_news")], &["REQUIRED_CHANNEL"]);
+        check_problems(
+            &[
+                ("REQUIRED_CHANNEL", "@ajib_news"),
+                ("REQUIRED_CHANNEL_URL", "https://x.y/z"),
+            ],
+            &["REQUIRED_CHANNEL_URL"],
         );
     }
 }

@@ -5,6 +5,9 @@ use std::net::SocketAddr;
 /// Prefix of the per-platform client download links, e.g. `CLIENT_DL_URL_ANDROID`.
 pub const CLIENT_DL_PREFIX: &str = "CLIENT_DL_URL_";
 
+/// The largest referral reward or welcome bonus, in minor units (a million of a two-decimal currency).
+pub const MAX_REFERRAL_MINOR: u32 = 100_000_000;
+
 /// One known configuration variable.
 #[derive(Debug, Clone, Copy)]
 pub struct VarSpec {
@@ -30,10 +33,13 @@ pub(crate) enum Kind {
     Bool,
     Number { min: u32, max: u32 },
     Lang,
+    Channel,
+    JoinUrl,
     LogLevel,
     Listen,
     UpdateMode,
     Currency,
+    ReferralMode,
 }
 
 const fn var(
@@ -187,19 +193,31 @@ pub static VARS: &[VarSpec] = &[
         "LOCALE_DEFAULT",
         Kind::Lang,
         Some("en"),
-        "Language before a user chooses: en or fa.",
+        "Language for users whose Telegram language the bot has no texts for, until they choose: en, fa, ru, or a language added in LOCALES_DIR.",
     ),
     var(
         "LOCALES_DIR",
         Kind::Path,
         None,
-        "Directory with <lang>/*.ftl files overriding the built-in texts.",
+        "Directory with <lang>/*.ftl files: overrides of the built-in texts, or a new language in a folder named by its code.",
     ),
     var(
         "SUPPORT_CONTACT",
         Kind::Text,
         None,
         "Where users get help, e.g. @your_support.",
+    ),
+    var(
+        "REQUIRED_CHANNEL",
+        Kind::Channel,
+        None,
+        "Channel customers must join before buying or taking a test: @username or numeric id; the bot must be one of its admins.",
+    ),
+    var(
+        "REQUIRED_CHANNEL_URL",
+        Kind::JoinUrl,
+        None,
+        "The channel's https://t.me/ link for the join button (needed when REQUIRED_CHANNEL is a numeric id).",
     ),
     var(
         "TEST_ACCOUNT_ENABLED",
@@ -266,6 +284,45 @@ pub static VARS: &[VarSpec] = &[
         Some("1"),
         "Days before expiry a service with auto-renew on is renewed from the balance (0: at expiry).",
     ),
+    var(
+        "REFERRAL_REWARD",
+        Kind::Number {
+            min: 0,
+            max: MAX_REFERRAL_MINOR,
+        },
+        Some("0"),
+        "Referral reward to the referrer's balance per qualifying purchase, in minor units (cents); 0: none.",
+    ),
+    var(
+        "REFERRAL_PERCENT",
+        Kind::Number { min: 0, max: 100 },
+        Some("0"),
+        "Percent of a qualifying purchase's price added to the referral reward; 0: none.",
+    ),
+    var(
+        "REFERRAL_MODE",
+        Kind::ReferralMode,
+        Some("first"),
+        "Which purchases of an invited user earn the reward: first (their first paid one) or every.",
+    ),
+    var(
+        "REFERRAL_WELCOME_BONUS",
+        Kind::Number {
+            min: 0,
+            max: MAX_REFERRAL_MINOR,
+        },
+        Some("0"),
+        "Bonus to an invited user's balance with their first paid purchase, in minor units; 0: none.",
+    ),
+    var(
+        "REFERRAL_DAILY_CAP",
+        Kind::Number {
+            min: 0,
+            max: 10_000,
+        },
+        Some("10"),
+        "Most referral rewards one referrer is granted in 24 hours (0: no cap); others are recorded, not paid.",
+    ),
 ];
 
 /// Whether `name` is a variable AJIB reads (including `CLIENT_DL_URL_<PLATFORM>`).
@@ -317,10 +374,16 @@ pub(crate) fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
         Kind::Path => non_empty(value),
         Kind::Bool => parse_bool(value).map(drop),
         Kind::Number { min, max } => parse_number(value, min, max).map(drop),
-        Kind::Lang => match value {
-            "en" | "fa" => Ok(()),
-            _ => Err(format!("en or fa, got {value:?}")),
+        Kind::Lang => match (2..=3).contains(&value.len())
+            && value.bytes().all(|it| it.is_ascii_lowercase())
+        {
+            true => Ok(()),
+            false => Err(format!(
+                "a two- or three-letter lowercase language code such as en, fa or ru, got {value:?}"
+            )),
         },
+        Kind::Channel => crate::channel::check_channel(value),
+        Kind::JoinUrl => crate::channel::check_join_url(value),
         Kind::LogLevel => match value.to_ascii_lowercase().as_str() {
             "error" | "warn" | "info" | "debug" | "trace" | "off" => Ok(()),
             _ => Err(format!(
@@ -334,6 +397,10 @@ pub(crate) fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
         Kind::UpdateMode => match value {
             "polling" | "webhook" => Ok(()),
             _ => Err(format!("polling or webhook, got {value:?}")),
+        },
+        Kind::ReferralMode => match value {
+            "first" | "every" => Ok(()),
+            _ => Err(format!("first or every, got {value:?}")),
         },
         Kind::Currency => {
             if value.len() == 3 && value.chars().all(|c| c.is_ascii_uppercase()) {
@@ -449,11 +516,21 @@ mod tests {
         check("LOG_JSON", "yes", true);
         check("LOG_JSON", "maybe", false);
         check("LOCALE_DEFAULT", "fa", true);
-        check("LOCALE_DEFAULT", "de", false);
+        check("LOCALE_DEFAULT", "ru", true);
+        check("LOCALE_DEFAULT", "de", true);
+        check("LOCALE_DEFAULT", "DE", false);
+        check("LOCALE_DEFAULT", "en-US", false);
+        check("LOCALE_DEFAULT", "english", false);
+        check("LOCALE_DEFAULT", "e", false);
         check("HTTP_LISTEN", "0.0.0.0:80", true);
         check("HTTP_LISTEN", "localhost", false);
         check("CLIENT_DL_URL_ANDROID", "https://example.com/app.apk", true);
         check("CLIENT_DL_URL_ANDROID", "ftp://x", false);
+        check("REFERRAL_MODE", "every", true);
+        check("REFERRAL_MODE", "sometimes", false);
+        check("REFERRAL_PERCENT", "101", false);
+        check("REFERRAL_REWARD", "250", true);
+        check("REFERRAL_REWARD", "-1", false);
         check("NO_SUCH_VAR", "1", false);
     }
 

@@ -10,7 +10,7 @@
 //! - [`Plan`]s, and [`NewPlan::validate`] turning operator input into a [`ValidPlan`].
 //! - [`Order`]s and their state machine, [`OrderStatus::transition`].
 //! - [`Service`]s, renewal arithmetic ([`Service::extended`]) and [`blitz_username`].
-//! - Test-account rules ([`test_eligibility`]), pricing ([`renewal_price`]) and [`Lang`].
+//! - Test-account rules ([`test_eligibility`]), pricing ([`renewal_price`]) and [`Lang`] (any language code; which ones the bot speaks is its catalogues' business).
 #![warn(missing_docs)]
 
 mod eligibility;

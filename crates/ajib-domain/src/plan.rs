@@ -101,12 +101,12 @@ impl Plan {
         traffic_bytes(self.traffic_gb)
     }
 
-    /// The name in `lang`.
+    /// The name in `lang`: Persian for Persian, English for every other language.
     #[must_use]
     pub fn name_in(&self, lang: Lang) -> &str {
         match lang {
-            Lang::En => &self.name.en,
-            Lang::Fa => &self.name.fa,
+            Lang::FA => &self.name.fa,
+            _ => &self.name.en,
         }
     }
 }
@@ -114,8 +114,8 @@ impl Plan {
 impl NewPlan {
     /// Checks every field, trimming the names.
     pub fn validate(self) -> Result<ValidPlan, PlanError> {
-        let en = check_name(&self.name.en, Lang::En)?;
-        let fa = check_name(&self.name.fa, Lang::Fa)?;
+        let en = check_name(&self.name.en, Lang::EN)?;
+        let fa = check_name(&self.name.fa, Lang::FA)?;
         if !(1..=MAX_PLAN_DAYS).contains(&self.days) {
             return Err(PlanError::Days { days: self.days });
         }
@@ -263,6 +263,7 @@ mod tests {
         assert_eq!(renewal_price(&stored).to_string(), "5.00 USD");
         assert_eq!(stored.traffic_limit_bytes(), Some(50 * 1_073_741_824));
         assert_eq!(traffic_bytes(0), None);
-        assert_eq!(stored.name_in(Lang::Fa), "م");
+        assert_eq!(stored.name_in(Lang::FA), "م");
+        assert_eq!(stored.name_in(Lang::RU), "M");
     }
 }

@@ -1,7 +1,7 @@
 //! The message catalogue: Fluent bundles per language with fallback.
 
 use std::{
-    collections::{BTreeSet, HashSet},
+    collections::{BTreeMap, BTreeSet, HashSet},
     fmt, fs,
     path::{Path, PathBuf},
     sync::Mutex,
@@ -18,94 +18,139 @@ use crate::{Arg, Error, Lang, format::persian_number, lang::escape_html};
 /// The `.ftl` files compiled into the binary, as `(lang, name, source)`.
 pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
     (
-        Lang::En,
+        Lang::EN,
         "customer.ftl",
         include_str!("../../../locales/en/customer.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "admin.ftl",
         include_str!("../../../locales/en/admin.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "panels.ftl",
         include_str!("../../../locales/en/panels.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "health.ftl",
         include_str!("../../../locales/en/health.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "moves.ftl",
         include_str!("../../../locales/en/moves.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "linking.ftl",
         include_str!("../../../locales/en/linking.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "referrals.ftl",
         include_str!("../../../locales/en/referrals.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "promos.ftl",
         include_str!("../../../locales/en/promos.ftl"),
     ),
     (
-        Lang::En,
+        Lang::EN,
         "channel.ftl",
         include_str!("../../../locales/en/channel.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "customer.ftl",
         include_str!("../../../locales/fa/customer.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "admin.ftl",
         include_str!("../../../locales/fa/admin.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "panels.ftl",
         include_str!("../../../locales/fa/panels.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "health.ftl",
         include_str!("../../../locales/fa/health.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "moves.ftl",
         include_str!("../../../locales/fa/moves.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "linking.ftl",
         include_str!("../../../locales/fa/linking.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "referrals.ftl",
         include_str!("../../../locales/fa/referrals.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "promos.ftl",
         include_str!("../../../locales/fa/promos.ftl"),
     ),
     (
-        Lang::Fa,
+        Lang::FA,
         "channel.ftl",
         include_str!("../../../locales/fa/channel.ftl"),
+    ),
+    (
+        Lang::RU,
+        "customer.ftl",
+        include_str!("../../../locales/ru/customer.ftl"),
+    ),
+    (
+        Lang::RU,
+        "admin.ftl",
+        include_str!("../../../locales/ru/admin.ftl"),
+    ),
+    (
+        Lang::RU,
+        "panels.ftl",
+        include_str!("../../../locales/ru/panels.ftl"),
+    ),
+    (
+        Lang::RU,
+        "health.ftl",
+        include_str!("../../../locales/ru/health.ftl"),
+    ),
+    (
+        Lang::RU,
+        "moves.ftl",
+        include_str!("../../../locales/ru/moves.ftl"),
+    ),
+    (
+        Lang::RU,
+        "linking.ftl",
+        include_str!("../../../locales/ru/linking.ftl"),
+    ),
+    (
+        Lang::RU,
+        "referrals.ftl",
+        include_str!("../../../locales/ru/referrals.ftl"),
+    ),
+    (
+        Lang::RU,
+        "promos.ftl",
+        include_str!("../../../locales/ru/promos.ftl"),
+    ),
+    (
+        Lang::RU,
+        "channel.ftl",
+        include_str!("../../../locales/ru/channel.ftl"),
     ),
 ];
 
@@ -119,9 +164,12 @@ pub(crate) enum Target {
 }
 
 /// All messages in every language; cheap to share behind an `Arc`.
+///
+/// The languages are data: the embedded ones ([`Lang::BUILT_IN`]) and any
+/// an operator adds as `LOCALES_DIR/<code>/*.ftl`.
 pub struct Catalog {
-    en: Locale,
-    fa: Locale,
+    /// Every language with at least one message; English is always here.
+    locales: BTreeMap<Lang, Locale>,
     /// Problems already logged, so a hot path logs each one once.
     logged: Mutex<HashSet<String>>,
 }
@@ -132,23 +180,23 @@ struct Locale {
     ids: BTreeSet<String>,
 }
 
+/// The message holding a language's own name, shown in the language picker.
+const LANG_NAME: &str = "lang-name";
+
 impl Catalog {
     /// Loads the catalogues compiled into the binary.
     pub fn embedded() -> Result<Self, Error> {
-        let mut en = Locale::new(Lang::En);
-        let mut fa = Locale::new(Lang::Fa);
+        let mut locales = BTreeMap::new();
         for &(lang, name, source) in EMBEDDED {
             let file = format!("embedded:{}/{name}", lang.code());
             let resource = parse(&file, source.to_owned())?;
-            let locale = match lang {
-                Lang::En => &mut en,
-                Lang::Fa => &mut fa,
-            };
-            locale.add(&file, resource)?;
+            locales
+                .entry(lang)
+                .or_insert_with(|| Locale::new(lang))
+                .add(&file, resource)?;
         }
         Ok(Self {
-            en,
-            fa,
+            locales,
             logged: Mutex::new(HashSet::new()),
         })
     }
@@ -156,18 +204,15 @@ impl Catalog {
     /// Loads the embedded catalogues, then `dir/<lang>/*.ftl` over them.
     ///
     /// A message or term in an override file replaces the embedded one with
-    /// the same id. A missing `dir/<lang>` directory is fine; a missing `dir`,
-    /// an unreadable file or a syntax error is an error naming file and line.
+    /// the same id. A folder named by a language code the bot does not ship
+    /// (`dir/de/`) adds that language, its missing messages falling back to
+    /// English; a folder whose name is not a language code is skipped with a
+    /// warning. A missing `dir`, an unreadable file or a syntax error is an
+    /// error naming file and line.
     pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
         let mut res = Self::embedded()?;
-        if let Err(source) = fs::read_dir(dir) {
-            return Err(Error::Read {
-                path: dir.to_owned(),
-                source,
-            });
-        }
-        for lang in Lang::ALL {
-            for path in ftl_files(&dir.join(lang.code()))? {
+        for (lang, lang_dir) in language_dirs(dir)? {
+            for path in ftl_files(&lang_dir)? {
                 let source = fs::read_to_string(&path).map_err(|source| Error::Read {
                     path: path.clone(),
                     source,
@@ -175,10 +220,45 @@ impl Catalog {
                 let file = path.display().to_string();
                 let resource = parse(&file, source)?;
                 log::info!("locale override {file} loaded");
-                res.locale_mut(lang).add_overriding(resource);
+                res.locales
+                    .entry(lang)
+                    .or_insert_with(|| Locale::new(lang))
+                    .add_overriding(resource);
             }
         }
         Ok(res)
+    }
+
+    /// The languages the bot speaks, in menu order: the built-in ones first,
+    /// then the operator's, by code.
+    #[must_use]
+    pub fn languages(&self) -> Vec<Lang> {
+        let mut res: Vec<Lang> = Lang::BUILT_IN
+            .into_iter()
+            .filter(|lang| self.speaks(*lang))
+            .collect();
+        res.extend(
+            self.locales
+                .keys()
+                .filter(|lang| !Lang::BUILT_IN.contains(lang)),
+        );
+        res
+    }
+
+    /// Whether the bot has a catalogue in `lang`.
+    #[must_use]
+    pub fn speaks(&self, lang: Lang) -> bool {
+        self.locales.contains_key(&lang)
+    }
+
+    /// The language's name in itself (its `lang-name` message), for the
+    /// picker; its code when its catalogue does not say.
+    #[must_use]
+    pub fn language_name(&self, lang: Lang) -> String {
+        match self.has(lang, LANG_NAME) {
+            true => self.label(lang, LANG_NAME, &[]),
+            false => lang.code().to_owned(),
+        }
     }
 
     /// Formats message `id` as Telegram HTML, falling back to English and
@@ -202,11 +282,11 @@ impl Catalog {
         if let Some(text) = self.format_logged(lang, id, args, target) {
             return text;
         }
-        if lang != Lang::En {
+        if lang != Lang::EN {
             self.warn_once(format!("missing:{}:{id}", lang.code()), || {
                 log::warn!("message {id} is missing in {}, using English", lang.code());
             });
-            if let Some(text) = self.format_logged(Lang::En, id, args, target) {
+            if let Some(text) = self.format_logged(Lang::EN, id, args, target) {
                 return text;
             }
         }
@@ -219,17 +299,20 @@ impl Catalog {
     /// Whether `lang` itself (without fallback) has message `id`.
     #[must_use]
     pub fn has(&self, lang: Lang, id: &str) -> bool {
-        self.locale(lang)
-            .bundle
-            .get_message(id)
+        self.locales
+            .get(&lang)
+            .and_then(|locale| locale.bundle.get_message(id))
             .and_then(|message| message.value())
             .is_some()
     }
 
-    /// The message ids `lang` defines, sorted.
+    /// The message ids `lang` defines, sorted; none for a language the bot does not speak.
     #[must_use]
     pub fn ids(&self, lang: Lang) -> Vec<String> {
-        self.locale(lang).ids.iter().cloned().collect()
+        self.locales
+            .get(&lang)
+            .map(|locale| locale.ids.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Formats `id` in `lang` only, with any formatting errors.
@@ -240,7 +323,7 @@ impl Catalog {
         args: &[(&str, Arg)],
         target: Target,
     ) -> Option<(String, Vec<FluentError>)> {
-        let bundle = &self.locale(lang).bundle;
+        let bundle = &self.locales.get(&lang)?.bundle;
         let pattern = bundle.get_message(id)?.value()?;
         let mut fluent_args = FluentArgs::with_capacity(args.len());
         for &(name, arg) in args {
@@ -286,39 +369,27 @@ impl Catalog {
             warn();
         }
     }
-
-    fn locale(&self, lang: Lang) -> &Locale {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Fa => &self.fa,
-        }
-    }
-
-    fn locale_mut(&mut self, lang: Lang) -> &mut Locale {
-        match lang {
-            Lang::En => &mut self.en,
-            Lang::Fa => &mut self.fa,
-        }
-    }
 }
 
 impl fmt::Debug for Catalog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Catalog")
-            .field("en_messages", &self.en.ids.len())
-            .field("fa_messages", &self.fa.ids.len())
-            .finish_non_exhaustive()
+        f.write_str("Catalog ")?;
+        let mut map = f.debug_map();
+        for (lang, locale) in &self.locales {
+            map.entry(&lang.code(), &locale.ids.len());
+        }
+        map.finish()
     }
 }
 
 impl Locale {
     fn new(lang: Lang) -> Self {
-        // Both codes are valid language subtags, so the default is never used.
+        // Every `Lang` is a valid language subtag, so the default is never used.
         let langid: LanguageIdentifier = lang.code().parse().unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         // Unicode isolation marks show up as garbage in some Telegram clients.
         bundle.set_use_isolating(false);
-        if lang == Lang::Fa {
+        if lang.uses_persian_digits() {
             bundle.set_formatter(Some(|value, _| match value {
                 FluentValue::Number(number) => Some(persian_number(&number.as_string())),
                 _ => None,
@@ -395,6 +466,31 @@ fn message_ids(resource: &FluentResource) -> Vec<String> {
         .collect()
 }
 
+/// The folders of `dir` named by a language code, with their language, sorted.
+fn language_dirs(dir: &Path) -> Result<Vec<(Lang, PathBuf)>, Error> {
+    let read_err = |source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut res = Vec::new();
+    for entry in fs::read_dir(dir).map_err(read_err)? {
+        let path = entry.map_err(read_err)?.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = path.file_name().and_then(|it| it.to_str()).unwrap_or("");
+        match Lang::from_code(name) {
+            Some(lang) => res.push((lang, path)),
+            None => log::warn!(
+                "locale folder {} skipped: not a two- or three-letter lowercase language code",
+                path.display()
+            ),
+        }
+    }
+    res.sort();
+    Ok(res)
+}
+
 /// The `.ftl` files in `dir`, sorted by name; none when `dir` does not exist.
 fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let entries = match fs::read_dir(dir) {
@@ -462,35 +558,35 @@ mod tests {
         let catalog = embedded();
         check(
             &catalog,
-            Lang::En,
+            Lang::EN,
             "days-count",
             &[("count", Arg::Num(1))],
             "1 day",
         );
         check(
             &catalog,
-            Lang::En,
+            Lang::EN,
             "days-count",
             &[("count", Arg::Num(30))],
             "30 days",
         );
         check(
             &catalog,
-            Lang::Fa,
+            Lang::FA,
             "days-count",
             &[("count", Arg::Num(30))],
             "۳۰ روز",
         );
         check(
             &catalog,
-            Lang::Fa,
+            Lang::FA,
             "traffic-gb",
             &[("gb", Arg::Num(1250))],
             "۱۲۵۰ گیگابایت",
         );
         check(
             &catalog,
-            Lang::Fa,
+            Lang::FA,
             "traffic-gb",
             &[("gb", Arg::Num(-5))],
             "-۵ گیگابایت",
@@ -502,7 +598,7 @@ mod tests {
         let catalog = embedded();
         let expiry = |days| {
             catalog.text(
-                Lang::En,
+                Lang::EN,
                 "reminder-expiry",
                 &[("name", Arg::Str("S")), ("days", Arg::Num(days))],
             )
@@ -512,7 +608,7 @@ mod tests {
         assert!(expiry(3).contains("expires in 3 days."));
         let preview = |count| {
             catalog.text(
-                Lang::Fa,
+                Lang::FA,
                 "admin-broadcast-preview",
                 &[("count", Arg::Num(count))],
             )
@@ -524,7 +620,7 @@ mod tests {
     #[test]
     fn text_arguments_are_escaped_in_messages_unless_html() {
         let catalog = embedded();
-        let welcome = |arg| catalog.text(Lang::En, "welcome", &[("name", arg)]);
+        let welcome = |arg| catalog.text(Lang::EN, "welcome", &[("name", arg)]);
         assert!(
             welcome(Arg::Str("<b>Tom & \"Jerry\"</b>"))
                 .contains("Hi &lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;,"),
@@ -537,7 +633,7 @@ mod tests {
     #[test]
     fn labels_take_arguments_as_they_are() {
         let label = embedded().label(
-            Lang::En,
+            Lang::EN,
             "plan-button",
             &[
                 ("name", Arg::Str("Fast & <Far>")),
@@ -554,7 +650,7 @@ mod tests {
         let uri = "hy2://user42:p4ss@203.0.113.7:443?sni=a1.example#AJIB-7";
         check(
             &embedded(),
-            Lang::Fa,
+            Lang::FA,
             "config-uri",
             &[("uri", Arg::Str(uri))],
             &format!("🔗 <b>لینک کانفیگ</b> (برای کپی، روی آن بزنید):\n<code>{uri}</code>"),
@@ -563,7 +659,7 @@ mod tests {
 
     #[test]
     fn text_has_no_isolation_marks() {
-        let text = embedded().text(Lang::En, "welcome", &[("name", Arg::Str("Sara"))]);
+        let text = embedded().text(Lang::EN, "welcome", &[("name", Arg::Str("Sara"))]);
         assert!(
             text.starts_with("👋 Hi Sara, welcome to AJIB!\n"),
             "{text:?}"
@@ -574,9 +670,9 @@ mod tests {
     #[test]
     fn message_references_follow_the_buttons() {
         let catalog = embedded();
-        let text = catalog.text(Lang::Fa, "services-empty", &[]);
+        let text = catalog.text(Lang::FA, "services-empty", &[]);
         assert!(
-            text.contains(&format!("«{}»", catalog.text(Lang::Fa, "btn-buy", &[]))),
+            text.contains(&format!("«{}»", catalog.text(Lang::FA, "btn-buy", &[]))),
             "{text}"
         );
     }
@@ -585,32 +681,32 @@ mod tests {
     fn missing_message_falls_back_to_english_then_to_the_id() {
         let dir = overrides(&[("en/extra.ftl", "only-en = Only { $what }\n")]);
         let catalog = with_overrides(dir.path());
-        assert!(catalog.has(Lang::En, "only-en"));
-        assert!(!catalog.has(Lang::Fa, "only-en"));
+        assert!(catalog.has(Lang::EN, "only-en"));
+        assert!(!catalog.has(Lang::FA, "only-en"));
         check(
             &catalog,
-            Lang::Fa,
+            Lang::FA,
             "only-en",
             &[("what", Arg::Num(2))],
             "Only 2",
         );
         check(
             &catalog,
-            Lang::Fa,
+            Lang::FA,
             "only-en",
             &[("what", Arg::Num(2))],
             "Only 2",
         );
         check(
             &catalog,
-            Lang::Fa,
+            Lang::FA,
             "no-such-message",
             &[],
             "no-such-message",
         );
         check(
             &catalog,
-            Lang::En,
+            Lang::EN,
             "no-such-message",
             &[],
             "no-such-message",
@@ -619,7 +715,7 @@ mod tests {
 
     #[test]
     fn missing_argument_still_gives_text() {
-        check(&embedded(), Lang::En, "traffic-gb", &[], "{$gb} GB");
+        check(&embedded(), Lang::EN, "traffic-gb", &[], "{$gb} GB");
     }
 
     #[test]
@@ -630,17 +726,81 @@ mod tests {
             ("en/notes.txt", "not = a locale file {\n"),
         ]);
         let catalog = with_overrides(dir.path());
-        check(&catalog, Lang::Fa, "btn-buy", &[], "🛍 خرید");
+        check(&catalog, Lang::FA, "btn-buy", &[], "🛍 خرید");
         check(
             &catalog,
-            Lang::En,
+            Lang::EN,
             "welcome",
             &[("name", Arg::Str("Ali"))],
             "Hello Ali!",
         );
-        check(&catalog, Lang::En, "btn-buy", &[], "🛒 Buy VPN");
-        check(&catalog, Lang::Fa, "btn-back", &[], "🔙 بازگشت");
-        assert_eq!(catalog.ids(Lang::En), embedded().ids(Lang::En));
+        check(&catalog, Lang::EN, "btn-buy", &[], "🛒 Buy VPN");
+        check(&catalog, Lang::FA, "btn-back", &[], "🔙 بازگشت");
+        assert_eq!(catalog.ids(Lang::EN), embedded().ids(Lang::EN));
+    }
+
+    #[test]
+    fn the_built_in_languages_name_themselves() {
+        let catalog = embedded();
+        assert_eq!(catalog.languages(), Lang::BUILT_IN);
+        let names: Vec<String> = Lang::BUILT_IN
+            .into_iter()
+            .map(|lang| catalog.language_name(lang))
+            .collect();
+        assert_eq!(names, ["🇬🇧 English", "🇮🇷 فارسی", "🇷🇺 Русский"]);
+        check(
+            &catalog,
+            Lang::RU,
+            "days-count",
+            &[("count", Arg::Num(21))],
+            "21 день",
+        );
+        check(
+            &catalog,
+            Lang::RU,
+            "days-count",
+            &[("count", Arg::Num(3))],
+            "3 дня",
+        );
+        check(
+            &catalog,
+            Lang::RU,
+            "days-count",
+            &[("count", Arg::Num(30))],
+            "30 дней",
+        );
+    }
+
+    #[test]
+    fn a_dropped_in_catalogue_adds_a_language() {
+        let dir = overrides(&[
+            (
+                "de/customer.ftl",
+                "lang-name = 🇩🇪 Deutsch\nbtn-buy = 🛒 VPN kaufen\n",
+            ),
+            ("de/more.ftl", "days-count = { $count } Tage\n"),
+            ("empty/readme.txt", "not a language\n"),
+            ("German/x.ftl", "btn-buy = skipped\n"),
+        ]);
+        let catalog = with_overrides(dir.path());
+        let de = Lang::from_code("de").expect("a language code");
+        assert_eq!(catalog.languages(), [Lang::EN, Lang::FA, Lang::RU, de]);
+        assert!(catalog.speaks(de));
+        assert_eq!(catalog.language_name(de), "🇩🇪 Deutsch");
+        check(&catalog, de, "btn-buy", &[], "🛒 VPN kaufen");
+        check(
+            &catalog,
+            de,
+            "days-count",
+            &[("count", Arg::Num(3))],
+            "3 Tage",
+        );
+        check(&catalog, de, "btn-back", &[], "🔙 Back");
+        assert!(!catalog.has(de, "btn-back"));
+        let unknown = Lang::from_code("xx").expect("a language code");
+        assert!(!catalog.speaks(unknown));
+        assert_eq!(catalog.language_name(unknown), "xx");
+        check(&catalog, unknown, "btn-buy", &[], "🛒 Buy VPN");
     }
 
     #[test]
@@ -682,7 +842,7 @@ mod tests {
     fn empty_override_dir_changes_nothing() {
         let dir = tempfile::tempdir().expect("temp dir");
         let catalog = with_overrides(dir.path());
-        assert_eq!(catalog.ids(Lang::Fa), embedded().ids(Lang::Fa));
+        assert_eq!(catalog.ids(Lang::FA), embedded().ids(Lang::FA));
     }
 
     #[test]
@@ -690,6 +850,7 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Catalog>();
         let debug = format!("{:?}", embedded());
-        assert!(debug.starts_with("Catalog { en_messages: "), "{debug}");
+        assert!(debug.starts_with("Catalog {\"en\": "), "{debug}");
+        assert!(debug.contains("\"ru\": "), "{debug}");
     }
 }

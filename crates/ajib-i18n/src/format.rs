@@ -9,6 +9,26 @@ const PERSIAN_DIGITS: [char; 10] = ['۰', '۱', '۲', '۳', '۴', '۵', '۶', '�
 const FA_DECIMAL: char = '٫';
 /// Arabic thousands separator, used in Persian.
 const FA_THOUSANDS: char = '٬';
+/// Russian decimal separator.
+const RU_DECIMAL: char = ',';
+/// Russian thousands separator: a no-break space, so a number never wraps.
+const RU_THOUSANDS: char = '\u{a0}';
+/// Russian abbreviated month names in the genitive, as in `27 нояб. 2026` (CLDR).
+const RU_MONTHS: [&str; 12] = [
+    "янв.",
+    "февр.",
+    "марта",
+    "апр.",
+    "мая",
+    "июня",
+    "июля",
+    "авг.",
+    "сент.",
+    "окт.",
+    "нояб.",
+    "дек.",
+];
+const RU_UNITS: [&str; 7] = ["Б", "КБ", "МБ", "ГБ", "ТБ", "ПБ", "ЭБ"];
 const EN_MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -37,47 +57,47 @@ const FA_UNITS: [&str; 7] = [
     "اگزابایت",
 ];
 
-/// Replaces ASCII digits with Persian ones for [`Lang::Fa`]; other text is kept.
+/// Replaces ASCII digits with Persian ones in Persian ([`Lang::uses_persian_digits`]); other text is kept.
 #[must_use]
 pub fn localize_digits(lang: Lang, s: &str) -> String {
-    match lang {
-        Lang::En => s.to_owned(),
-        Lang::Fa => s
-            .chars()
-            .map(|c| match c.to_digit(10) {
-                Some(digit) if c.is_ascii_digit() => PERSIAN_DIGITS[digit as usize],
-                _ => c,
-            })
-            .collect(),
+    if !lang.uses_persian_digits() {
+        return s.to_owned();
     }
+    s.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(digit) if c.is_ascii_digit() => PERSIAN_DIGITS[digit as usize],
+            _ => c,
+        })
+        .collect()
 }
 
-/// Formats a date: `27 Nov 2026` in English, Jalali `۶ آذر ۱۴۰۵` in Persian.
+/// Formats a date: Jalali `۶ آذر ۱۴۰۵` in Persian, `27 нояб. 2026` in
+/// Russian, `27 Nov 2026` in English and every other language.
 ///
 /// A month outside 1..=12 is clamped.
 #[must_use]
 pub fn format_date(lang: Lang, y: i32, m: u32, d: u32) -> String {
+    let month_idx = |m: u32| (m.clamp(1, 12) - 1) as usize;
     match lang {
-        Lang::En => {
-            let month = EN_MONTHS[(m.clamp(1, 12) - 1) as usize];
-            format!("{d} {month} {y}")
-        }
-        Lang::Fa => {
+        Lang::FA => {
             let (jy, jm, jd) = gregorian_to_jalali(y, m, d);
-            let month = JALALI_MONTHS[(jm.clamp(1, 12) - 1) as usize];
+            let month = JALALI_MONTHS[month_idx(jm)];
             localize_digits(lang, &format!("{jd} {month} {jy}"))
         }
+        Lang::RU => format!("{d} {} {y}", RU_MONTHS[month_idx(m)]),
+        _ => format!("{d} {} {y}", EN_MONTHS[month_idx(m)]),
     }
 }
 
-/// Formats a size in binary units with one decimal: `1.5 GB`, `۱٫۵ گیگابایت`.
+/// Formats a size in binary units with one decimal: `1.5 GB`, `۱٫۵ گیگابایت`, `1,5 ГБ`.
 ///
 /// A zero decimal is dropped (`2 GB`), and bytes below 1 KiB are exact (`512 B`).
 #[must_use]
 pub fn format_bytes(lang: Lang, bytes: u64) -> String {
     let units = match lang {
-        Lang::En => EN_UNITS,
-        Lang::Fa => FA_UNITS,
+        Lang::FA => FA_UNITS,
+        Lang::RU => RU_UNITS,
+        _ => EN_UNITS,
     };
     let mut unit_idx = 0;
     while unit_idx + 1 < units.len() && bytes >= 1 << (10 * (unit_idx + 1)) {
@@ -120,7 +140,7 @@ pub fn format_money(lang: Lang, minor: i64, digits: u32, currency: &str) -> Stri
         }
     };
     let currency = match (lang, currency) {
-        (Lang::Fa, "USD") => "دلار",
+        (Lang::FA, "USD") => "دلار",
         _ => currency,
     };
     localize_digits(lang, &format!("{number} {currency}"))
@@ -128,15 +148,17 @@ pub fn format_money(lang: Lang, minor: i64, digits: u32, currency: &str) -> Stri
 
 fn decimal_separator(lang: Lang) -> char {
     match lang {
-        Lang::En => '.',
-        Lang::Fa => FA_DECIMAL,
+        Lang::FA => FA_DECIMAL,
+        Lang::RU => RU_DECIMAL,
+        _ => '.',
     }
 }
 
 fn thousands_separator(lang: Lang) -> char {
     match lang {
-        Lang::En => ',',
-        Lang::Fa => FA_THOUSANDS,
+        Lang::FA => FA_THOUSANDS,
+        Lang::RU => RU_THOUSANDS,
+        _ => ',',
     }
 }
 
@@ -154,7 +176,7 @@ fn group_thousands(digits: &str, separator: char) -> String {
 
 /// Formats a Fluent number for Persian: Persian digits and separators.
 pub(crate) fn persian_number(number: &str) -> String {
-    localize_digits(Lang::Fa, &number.replace('.', &FA_DECIMAL.to_string()))
+    localize_digits(Lang::FA, &number.replace('.', &FA_DECIMAL.to_string()))
 }
 
 #[cfg(test)]
@@ -166,27 +188,27 @@ mod tests {
     }
 
     fn check_bytes(bytes: u64, en: &str, fa: &str) {
-        assert_eq!(format_bytes(Lang::En, bytes), en, "{bytes}");
-        assert_eq!(format_bytes(Lang::Fa, bytes), fa, "{bytes}");
+        assert_eq!(format_bytes(Lang::EN, bytes), en, "{bytes}");
+        assert_eq!(format_bytes(Lang::FA, bytes), fa, "{bytes}");
     }
 
     fn check_money(minor: i64, digits: u32, currency: &str, en: &str, fa: &str) {
-        assert_eq!(format_money(Lang::En, minor, digits, currency), en);
-        assert_eq!(format_money(Lang::Fa, minor, digits, currency), fa);
+        assert_eq!(format_money(Lang::EN, minor, digits, currency), en);
+        assert_eq!(format_money(Lang::FA, minor, digits, currency), fa);
     }
 
     fn check_date(date: (i32, u32, u32), en: &str, fa: &str) {
         let (y, m, d) = date;
-        assert_eq!(format_date(Lang::En, y, m, d), en);
-        assert_eq!(format_date(Lang::Fa, y, m, d), fa);
+        assert_eq!(format_date(Lang::EN, y, m, d), en);
+        assert_eq!(format_date(Lang::FA, y, m, d), fa);
     }
 
     #[test]
     fn digits() {
-        check_digits(Lang::Fa, "0123456789", "۰۱۲۳۴۵۶۷۸۹");
-        check_digits(Lang::Fa, "v2.5 and ۳", "v۲.۵ and ۳");
-        check_digits(Lang::En, "0123 ۴", "0123 ۴");
-        check_digits(Lang::Fa, "", "");
+        check_digits(Lang::FA, "0123456789", "۰۱۲۳۴۵۶۷۸۹");
+        check_digits(Lang::FA, "v2.5 and ۳", "v۲.۵ and ۳");
+        check_digits(Lang::EN, "0123 ۴", "0123 ۴");
+        check_digits(Lang::FA, "", "");
     }
 
     #[test]
@@ -224,6 +246,23 @@ mod tests {
             "0.000000000000000007 X",
             "۰٫۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۷ X",
         );
+    }
+
+    #[test]
+    fn russian_and_other_languages() {
+        let de = Lang::parse("de").expect("a language code");
+        assert_eq!(format_bytes(Lang::RU, 3 << 29), "1,5 ГБ");
+        assert_eq!(format_bytes(Lang::RU, 512), "512 Б");
+        assert_eq!(format_bytes(de, 3 << 29), "1.5 GB");
+        assert_eq!(
+            format_money(Lang::RU, 123_450, 2, "USD"),
+            "1\u{a0}234,50 USD"
+        );
+        assert_eq!(format_money(de, 123_450, 2, "USD"), "1,234.50 USD");
+        assert_eq!(format_date(Lang::RU, 2026, 11, 27), "27 нояб. 2026");
+        assert_eq!(format_date(Lang::RU, 2024, 3, 8), "8 марта 2024");
+        assert_eq!(format_date(de, 2026, 11, 27), "27 Nov 2026");
+        check_digits(Lang::RU, "0123", "0123");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Message arguments, and the language type shared with the domain.
 
-/// The languages the bot speaks: the domain's [`ajib_domain::Lang`], English first as the fallback.
+/// A language code: the domain's [`ajib_domain::Lang`]; English is the fallback for every message.
 pub use ajib_domain::Lang;
 
 /// One argument of a message.

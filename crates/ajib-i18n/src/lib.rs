@@ -1,4 +1,4 @@
-//! AJIB's user-facing texts: Fluent catalogues for English and Persian.
+//! AJIB's user-facing texts: Fluent catalogues for English, Persian, Russian and any language an operator adds.
 //!
 //! It formats messages; it does not decide which message to send, knows
 //! nothing of Telegram and escapes nothing: messages are Telegram HTML and
@@ -7,7 +7,7 @@
 //! - [`Catalog`] holds the catalogues compiled in from `locales/<lang>/*.ftl`,
 //!   optionally overridden by an operator's files, and formats a message by
 //!   id with [`Catalog::text`], falling back to English and then to the id.
-//! - [`Lang`] is the closed set of languages, [`Arg`] a message argument.
+//! - [`Lang`] is a language code (the languages themselves are the catalogues: [`Catalog::languages`]), [`Arg`] a message argument.
 //! - [`localize_digits`], [`format_bytes`], [`format_money`] and
 //!   [`format_date`] (Jalali for Persian, see [`gregorian_to_jalali`]) turn
 //!   values into text for a language.
@@ -19,7 +19,7 @@
 //! use ajib_i18n::{Arg, Catalog, Lang};
 //!
 //! let catalog = Catalog::embedded()?;
-//! let text = catalog.text(Lang::Fa, "days-count", &[("count", Arg::Num(30))]);
+//! let text = catalog.text(Lang::FA, "days-count", &[("count", Arg::Num(30))]);
 //! assert_eq!(text, "۳۰ روز");
 //! # Ok::<(), ajib_i18n::Error>(())
 //! ```

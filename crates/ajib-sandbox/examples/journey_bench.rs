@@ -209,7 +209,7 @@ async fn seed<'a>(dir: &Path, users: impl Iterator<Item = &'a SimUser>) -> anyho
             now: ajib_app::deps::now(),
         };
         store.upsert_user(&seen).await?;
-        store.set_user_lang(TelegramId(user.id), Lang::En).await?;
+        store.set_user_lang(TelegramId(user.id), Lang::EN).await?;
     }
     Ok(())
 }

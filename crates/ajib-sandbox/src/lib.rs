@@ -232,6 +232,14 @@ impl Sandbox {
         if config.support_contact.is_none() {
             config.support_contact = Some("@ajib_support".to_owned());
         }
+        // Referral rewards to try by hand (a friend invited from the web chat
+        // earns them), unless the sandbox's configuration sets its own.
+        if config.referral.reward_minor == 0 && config.referral.percent == 0 {
+            config.referral.reward_minor = 100;
+            if config.referral.welcome_minor == 0 {
+                config.referral.welcome_minor = 50;
+            }
+        }
         if config.client_downloads.is_empty() {
             config.client_downloads = vec![
                 (
@@ -260,6 +268,7 @@ impl Sandbox {
         let backups = backup_settings(&config.data_dir);
         let app = App::start(&config, clients.clone(), listener, None, backups).await?;
         seed_demo_plans(&app.deps.store).await?;
+        seed_demo_promo(&app.deps.store).await?;
         let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let chat_addr = chat_listener.local_addr().context("no local address")?;
         let chat = webchat::router(telegram.clone(), sim_users(), chat_addr);
@@ -436,6 +445,27 @@ async fn two_locations(sandbox: &mut Sandbox) -> anyhow::Result<()> {
 
 /// The name of the interactive sandbox's second panel.
 const SECOND_PANEL: &str = "nl-1";
+
+/// The promo code the sandbox offers to try: 10 % off every plan.
+pub const DEMO_PROMO: &str = "WELCOME10";
+
+/// [`DEMO_PROMO`], so "🏷 I have a code" can be tried by hand; kept if it exists.
+pub async fn seed_demo_promo(store: &ajib_storage::Store) -> anyhow::Result<()> {
+    let key = ajib_storage::PromoKey::Text(DEMO_PROMO);
+    if store.get_promo(key).await?.is_some() {
+        return Ok(());
+    }
+    let draft = ajib_storage::PromoDraft {
+        code: DEMO_PROMO.to_owned(),
+        percent: Some(10),
+        ..ajib_storage::PromoDraft::default()
+    };
+    let promo = draft.validate(Currency::USD)?;
+    store
+        .add_promo(&promo, ajib_storage::Actor::System, now())
+        .await?;
+    Ok(())
+}
 
 /// Three plans so the shop is not empty on first start; kept if plans exist.
 pub async fn seed_demo_plans(store: &ajib_storage::Store) -> anyhow::Result<()> {

@@ -80,6 +80,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A promo code cannot be used for this purchase (see [`crate::PromoRefusal`]).
+    #[error("promo code refused: {0}")]
+    PromoRefused(crate::PromoRefusal),
     /// SQLite itself failed.
     #[error("database error")]
     Sqlite(#[source] SqliteError),

@@ -12,6 +12,7 @@ use crate::{
     Error, Store,
     mail::{MailBody, NewMail, insert_mail, payment_mail},
     orders::{enqueue_provisioning, get_order, set_paid},
+    promos,
     store::{query_exists, query_vec, time},
 };
 
@@ -294,6 +295,9 @@ impl Store {
                     what: "the order is no longer open",
                 });
             }
+            if let Some(refusal) = promos::refusal_at_payment(tx, &order)? {
+                return Err(Error::PromoRefused(refusal));
+            }
             let funds = balance(tx, order.user, order.amount.currency())?;
             if funds.minor() < order.amount.minor() {
                 return Err(Error::InsufficientBalance {
@@ -374,11 +378,13 @@ fn settle_new(
         now.0
     ])?;
     let open = matches!(order.status, OrderStatus::Invoiced | OrderStatus::Expired);
+    // A code that ran out since the order was made leaves the money on the balance.
+    let promo_ok = promos::refusal_at_payment(tx, order)?.is_none();
     // The invoice may ask for only part of the price: the balance pays the rest
     // if it still holds it now that the payment is on it.
     let covers = payment.received.minor() >= order.invoice_amount.minor()
         && balance(tx, order.user, order.amount.currency())?.minor() >= order.amount.minor();
-    if open && payment.grantable && covers {
+    if open && payment.grantable && covers && promo_ok {
         let job = buy(tx, order, now)?;
         let excess = Money::from_minor(
             payment.received.minor() - order.invoice_amount.minor(),
@@ -439,6 +445,10 @@ pub(crate) fn buy(tx: &Connection, order: &Order, now: UnixTime) -> Result<JobId
         ])?;
     }
     let paid = set_paid(tx, order, now)?;
+    // A promo code's use is taken with the payment, or not at all.
+    promos::record_use(tx, order, now)?;
+    // A referral reward is paid with the purchase that earns it, or not at all.
+    crate::referrals::reward_purchase(tx, order, now)?;
     enqueue_provisioning(tx, &paid, now)
 }
 

@@ -41,6 +41,8 @@ mod panel_access;
 mod panel_health;
 mod panels;
 mod plans;
+mod promos;
+mod referrals;
 mod services;
 mod stats;
 mod store;
@@ -65,6 +67,16 @@ pub use crate::{
     panel_access::{AccessError, PanelAccess, PanelToken},
     panel_health::{CheckOutcome, HealthChange, MAX_PANEL_ERROR_CHARS, PanelCheck},
     panels::{NewPanel, NewToken, Panel, PanelEdit, TokenRef},
+    promos::{
+        MAX_BONUS_DAYS, MAX_CODE_LEN, MIN_CODE_LEN, NewPromo, OrderPromo, Promo, PromoBenefit,
+        PromoDraft, PromoId, PromoKey, PromoPrice, PromoQuote, PromoRefusal, PromoSpecError,
+        PromoStats, normalize_code,
+    },
+    referrals::{
+        Attribution, REFERRAL_CODE_LEN, REWARD_CAP_WINDOW_SECS, ReferralMode, ReferralRules,
+        ReferralStats, ReferralSummary, Reward, RewardId, RewardKind, RewardStatus, TopReferrer,
+        refusal,
+    },
     services::NewService,
     stats::{DayRevenue, PlanRevenue, Summary},
     store::{CURRENT_SCHEMA_VERSION, Store},

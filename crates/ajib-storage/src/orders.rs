@@ -130,24 +130,7 @@ impl Store {
     ) -> Result<Option<Order>, Error> {
         let order = order.clone();
         self.with_conn(move |conn| {
-            let sql = format!(
-                "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ?1 AND plan_id = ?2 \
-                 AND renewal_service_id IS ?3 AND amount_minor = ?4 AND currency = ?5 \
-                 AND status = 'invoiced' AND invoice_expires_at > ?6 \
-                 AND coalesce(invoice_minor, amount_minor) = ?7 AND location IS ?8 ORDER BY id DESC LIMIT 1"
-            );
-            let currency = order.amount.currency();
-            let params = params![
-                order.user.0,
-                order.plan.0,
-                order.renews.map(|it| it.0),
-                order.amount.minor(),
-                currency.code(),
-                valid_after.0,
-                invoice_amount.minor(),
-                order.location
-            ];
-            query_opt(conn, &sql, params, read_order)
+            open_invoice_for(conn, &order, invoice_amount, valid_after, None)
         })
         .await
     }
@@ -508,6 +491,37 @@ pub(crate) fn get_order(conn: &Connection, id: OrderId) -> Result<Option<Order>,
         [id.0],
         read_order,
     )
+}
+
+/// The user's newest unpaid order for the same purchase made with promo code
+/// `promo` (or none) whose invoice is still payable after `valid_after`.
+pub(crate) fn open_invoice_for(
+    conn: &Connection,
+    order: &NewOrder,
+    invoice_amount: Money,
+    valid_after: UnixTime,
+    promo: Option<crate::PromoId>,
+) -> Result<Option<Order>, Error> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ?1 AND plan_id = ?2 \
+         AND renewal_service_id IS ?3 AND amount_minor = ?4 AND currency = ?5 \
+         AND status = 'invoiced' AND invoice_expires_at > ?6 \
+         AND coalesce(invoice_minor, amount_minor) = ?7 AND location IS ?8 \
+         AND promo_code_id IS ?9 ORDER BY id DESC LIMIT 1"
+    );
+    let currency = order.amount.currency();
+    let params = params![
+        order.user.0,
+        order.plan.0,
+        order.renews.map(|it| it.0),
+        order.amount.minor(),
+        currency.code(),
+        valid_after.0,
+        invoice_amount.minor(),
+        order.location,
+        promo.map(|it| it.0)
+    ];
+    query_opt(conn, &sql, params, read_order)
 }
 
 /// Moves `order` to paid if the state machine allows it; must run inside a write transaction.

@@ -330,7 +330,7 @@ fn like_pattern(fragment: &str) -> String {
 fn read_user(row: &Row<'_>) -> Result<UserRow, Error> {
     let lang = match row.get::<_, Option<String>>("lang")? {
         None => None,
-        Some(code) => Some(Lang::parse(&code).ok_or(Error::Decode {
+        Some(code) => Some(Lang::from_code(&code).ok_or(Error::Decode {
             column: "users.lang",
             raw: code,
         })?),

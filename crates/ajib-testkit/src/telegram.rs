@@ -19,6 +19,7 @@
 //! The limits allow 50 ms of network jitter: a sender that shapes its traffic with exactly
 //! Telegram's numbers must never see a 429 here.
 
+mod channels;
 mod photo;
 mod server;
 mod state;
@@ -125,6 +126,26 @@ pub enum RateLimits {
     Strict,
     /// No rate limit at all, for benchmarks that measure the bot, not Telegram.
     Off,
+}
+
+/// A user's status in a fake channel, as `getChatMember` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelStatus {
+    /// `creator`.
+    Creator,
+    /// `administrator`.
+    Administrator,
+    /// `member`.
+    Member,
+    /// `restricted`, in the channel or not.
+    Restricted {
+        /// Whether the user is a member at the moment of the request.
+        is_member: bool,
+    },
+    /// `left` (also anyone the channel never saw).
+    Left,
+    /// `kicked` (banned).
+    Kicked,
 }
 
 /// A failure the fake injects into every Bot API call until cleared.
@@ -411,6 +432,41 @@ impl FakeTelegram {
     /// Injects a fault into every following Bot API call until set back to `None`.
     pub fn set_fault(&self, fault: TelegramFault) {
         self.shared.lock().fault = fault;
+    }
+
+    /// Makes a public channel `@username` with the bot as one of its administrators (as an
+    /// operator sets up `REQUIRED_CHANNEL`); every user is `left` until added. Returns its id.
+    pub fn create_channel(&self, username: &str) -> i64 {
+        self.shared.lock().channels.create(username)
+    }
+
+    /// Makes the bot an administrator of the channel or not; without it `getChatMember`
+    /// answers "Bad Request: member list is inaccessible".
+    pub fn set_bot_channel_admin(&self, channel_id: i64, admin: bool) {
+        self.shared.lock().channels.set_bot_admin(channel_id, admin);
+    }
+
+    /// Sets a user's status in the channel.
+    pub fn set_channel_status(&self, channel_id: i64, user_id: i64, status: ChannelStatus) {
+        self.shared
+            .lock()
+            .channels
+            .set_status(channel_id, user_id, status);
+    }
+
+    /// The user joins the channel (`member`).
+    pub fn join_channel(&self, channel_id: i64, user_id: i64) {
+        self.set_channel_status(channel_id, user_id, ChannelStatus::Member);
+    }
+
+    /// The user leaves the channel (`left`).
+    pub fn leave_channel(&self, channel_id: i64, user_id: i64) {
+        self.set_channel_status(channel_id, user_id, ChannelStatus::Left);
+    }
+
+    /// Deletes the channel: `getChatMember` about it answers "Bad Request: chat not found".
+    pub fn delete_channel(&self, channel_id: i64) {
+        self.shared.lock().channels.delete(channel_id);
     }
 
     /// Polls until a message to the chat matches, or `timeout` passes; blocks the calling thread.

@@ -37,6 +37,7 @@ mod entities;
 mod error;
 mod flood;
 mod limiter;
+mod members;
 mod metrics;
 mod outbox;
 mod outgoing;
@@ -49,6 +50,7 @@ pub use crate::{
     entities::{EntityKind, MessageEntity, entities_to_html},
     error::{Error, SendError},
     flood::{FloodGuard, FloodVerdict},
+    members::ChatMemberStatus,
     metrics::{Histogram, HistogramSnapshot, LATENCY_BUCKETS, OutboxStats, replying_to},
     outbox::{Limits, Outbox, Priority, Sent, TransportEvent},
     outgoing::{

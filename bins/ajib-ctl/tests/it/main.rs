@@ -6,6 +6,7 @@ mod deploy;
 mod imports;
 mod orders;
 mod panels;
+mod promo;
 mod status;
 mod users;
 

@@ -32,7 +32,7 @@ use tokio::{sync::watch, task::JoinSet};
 use crate::{
     callback::Callback,
     core::notify,
-    deps::{Deps, i18n_lang, now},
+    deps::{Deps, now},
     keyboards::{button, inline},
 };
 
@@ -198,7 +198,7 @@ pub fn format_eta(lang: Lang, secs: u64) -> String {
         0 => format!("{m}:{s:02}"),
         _ => format!("{h}:{m:02}:{s:02}"),
     };
-    ajib_i18n::localize_digits(i18n_lang(lang), &text)
+    ajib_i18n::localize_digits(lang, &text)
 }
 
 /// Sends a running broadcast until it is done, stopped or the bot shuts down.
@@ -451,10 +451,10 @@ mod tests {
 
     #[test]
     fn eta_reads_as_a_clock() {
-        assert_eq!(format_eta(Lang::En, 0), "0:00");
-        assert_eq!(format_eta(Lang::En, 65), "1:05");
-        assert_eq!(format_eta(Lang::En, 3725), "1:02:05");
-        assert_eq!(format_eta(Lang::Fa, 65), "۱:۰۵");
+        assert_eq!(format_eta(Lang::EN, 0), "0:00");
+        assert_eq!(format_eta(Lang::EN, 65), "1:05");
+        assert_eq!(format_eta(Lang::EN, 3725), "1:02:05");
+        assert_eq!(format_eta(Lang::FA, 65), "۱:۰۵");
     }
 
     #[test]

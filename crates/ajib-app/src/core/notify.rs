@@ -13,7 +13,10 @@ use crate::{core::mail, deps::Deps, keyboards};
 /// The language a user chose, else the default.
 pub async fn lang_of(deps: &Deps, user: TelegramId) -> Lang {
     match deps.store.get_user(user).await {
-        Ok(Some(row)) => row.lang.unwrap_or(deps.settings.default_lang),
+        Ok(Some(row)) => row
+            .lang
+            .filter(|it| deps.texts.speaks(*it))
+            .unwrap_or(deps.settings.default_lang),
         _ => deps.settings.default_lang,
     }
 }

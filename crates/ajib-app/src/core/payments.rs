@@ -71,6 +71,9 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
     if info.status.is_paid() || info.status.is_underpaid() {
         return settle(deps, order, &info, at).await;
     }
+    if info.status == PaymentStatus::RefundPaid {
+        refunded(deps, order, at).await?;
+    }
     if info.status == PaymentStatus::WrongAmountWaiting && first_report {
         tell_missing(deps, order, &info).await;
     }
@@ -185,6 +188,23 @@ async fn settle(
     Ok(res)
 }
 
+/// Heleket gave the invoice's money back to the payer: the referral rewards
+/// the purchase earned are taken back, once (the order itself is left as it is).
+async fn refunded(deps: &Deps, order: &Order, at: UnixTime) -> anyhow::Result<()> {
+    let reversed = deps.store.reverse_rewards_for_refund(order.id, at).await?;
+    for reward in reversed {
+        log::warn!(
+            "order {} refunded: referral reward #{} of {} to {} reversed ({} taken back)",
+            order.id,
+            reward.id,
+            reward.amount,
+            reward.beneficiary,
+            reward.taken_back
+        );
+    }
+    Ok(())
+}
+
 /// Whether the order's plan is still on sale at the order's price (a
 /// renewal also needs its service to exist still).
 async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<bool> {
@@ -195,11 +215,16 @@ async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<bool> {
         OrderKind::Renewal(_) => ajib_domain::renewal_price(plan),
         OrderKind::New | OrderKind::Test => plan.price,
     };
+    // A promo code's order was priced from the plan's price before the code.
+    let listed = match deps.store.order_promo(order.id).await? {
+        Some(promo) => promo.price.list,
+        None => order.amount,
+    };
     let on_sale = deps
         .store
         .get_plan(plan)
         .await?
-        .is_some_and(|it| it.active && price_now(&it) == order.amount);
+        .is_some_and(|it| it.active && price_now(&it) == listed);
     let service_left = match order.kind {
         OrderKind::Renewal(service) => deps.store.get_service(service).await?.is_some(),
         OrderKind::New | OrderKind::Test => true,

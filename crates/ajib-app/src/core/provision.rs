@@ -24,7 +24,7 @@ use crate::{
         delivery::{config_messages, plan_name},
         mail, notify, placement,
     },
-    deps::{Deps, Health, i18n_lang, now},
+    deps::{Deps, Health, now},
     format::date,
     keyboards,
 };
@@ -221,15 +221,21 @@ async fn create(deps: &Deps, order: &Order) -> anyhow::Result<NewService> {
     })
 }
 
-/// The plan an order buys or renews with.
+/// The plan an order buys or renews with, its days lengthened by the bonus
+/// days of the order's promo code (if any).
 async fn plan_of(deps: &Deps, order: &Order) -> anyhow::Result<ajib_domain::Plan> {
     let plan_id = order
         .plan
         .ok_or_else(|| anyhow::anyhow!("order {} has no plan", order.id))?;
-    deps.store
+    let mut plan = deps
+        .store
         .get_plan(plan_id)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))
+        .ok_or_else(|| anyhow::anyhow!("plan {plan_id} is gone"))?;
+    if let Some(promo) = deps.store.order_promo(order.id).await? {
+        plan.days = plan.days.saturating_add(promo.price.bonus_days);
+    }
+    Ok(plan)
 }
 
 async fn renew(
@@ -293,7 +299,7 @@ async fn messages(deps: &Deps, order: &Order, done: &Provisioned) -> anyhow::Res
             let name = plan_name(deps, lang, service.plan).await;
             let expires = date(lang, service.expires);
             let limit = match service.traffic_limit_bytes {
-                Some(bytes) => ajib_i18n::format_bytes(i18n_lang(lang), bytes),
+                Some(bytes) => ajib_i18n::format_bytes(lang, bytes),
                 None => deps.t(lang, "traffic-unlimited", &[]),
             };
             let args = [

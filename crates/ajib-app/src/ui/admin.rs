@@ -41,6 +41,10 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Handled {
             button(t("btn-admin-broadcast"), Callback::AdminBroadcast),
             button(t("btn-admin-users"), Callback::AdminUsers),
         ],
+        vec![
+            button(t("btn-admin-referrals"), Callback::AdminReferrals),
+            button(t("btn-admin-promos"), Callback::AdminPromos),
+        ],
         vec![button(t("btn-menu"), Callback::Menu)],
     ];
     // Backups and panels are for owners only, so other admins do not see the buttons.

@@ -24,7 +24,7 @@ use crate::{
     blocking::blocking,
     callback::Callback,
     core::backup::{self, Secrets},
-    deps::{Deps, i18n_lang},
+    deps::Deps,
     keyboards::{button, inline},
     role::Role,
     ui::{
@@ -272,7 +272,7 @@ fn push_unsigned_note(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, reply: &mut Re
 }
 
 fn created(deps: &Deps, ctx: &Ctx, info: &ArchiveInfo, sha: &str) -> Outgoing {
-    let size = ajib_i18n::format_bytes(i18n_lang(ctx.lang), info.size);
+    let size = ajib_i18n::format_bytes(ctx.lang, info.size);
     let text = deps.t(
         ctx.lang,
         "admin-backup-created",

@@ -392,8 +392,8 @@ pub fn audience(choice: AudienceChoice) -> Audience {
         AudienceChoice::Active => Audience::ActiveServices(now()),
         AudienceChoice::Expired => Audience::Expired(now()),
         AudienceChoice::TestOnly => Audience::TestOnly,
-        AudienceChoice::LangEn => Audience::Lang(Lang::En),
-        AudienceChoice::LangFa => Audience::Lang(Lang::Fa),
+        AudienceChoice::LangEn => Audience::Lang(Lang::EN),
+        AudienceChoice::LangFa => Audience::Lang(Lang::FA),
     }
 }
 

@@ -7,9 +7,9 @@ use ajib_transport::Outgoing;
 
 use crate::{
     chart::bar_chart_png,
-    deps::{Deps, i18n_lang, now},
+    deps::{Deps, now},
     format::{date, price},
-    ui::{Ctx, Handled, HandlerError, staff::back_to_admin},
+    ui::{Ctx, Handled, HandlerError, admin_promos, admin_referrals, staff::back_to_admin},
 };
 
 /// Days the chart and the breakdown cover.
@@ -45,7 +45,7 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Handled {
         0 => "0%".to_owned(),
         started => format!("{}%", monthly.orders_paid * 100 / started),
     };
-    let conversion = ajib_i18n::localize_digits(i18n_lang(ctx.lang), &conversion);
+    let conversion = ajib_i18n::localize_digits(ctx.lang, &conversion);
     let text = deps.t(
         ctx.lang,
         "admin-stats",
@@ -74,6 +74,10 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Handled {
     let mut text = text;
     text.push_str("\n\n");
     text.push_str(&balances(deps, ctx, month).await?);
+    text.push_str("\n\n");
+    text.push_str(&admin_referrals::stats_section(deps, ctx, month).await?);
+    text.push_str("\n\n");
+    text.push_str(&admin_promos::stats_section(deps, ctx).await?);
     let (breakdown, chart) = breakdown(deps, ctx, month, &revenue).await;
     text.push_str(&breakdown);
     let mut reply = vec![ctx.screen(text, back_to_admin(deps, ctx))];

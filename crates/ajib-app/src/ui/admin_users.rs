@@ -236,7 +236,7 @@ async fn render_profile(
         .username
         .as_deref()
         .map_or_else(|| "—".to_owned(), |it| format!("@{it}"));
-    let lang = row.lang.map_or("—", |it| it.code());
+    let lang = row.lang.as_ref().map_or("—", |it| it.code());
     let created = date(ctx.lang, row.created);
     let mut text = deps.t(
         ctx.lang,

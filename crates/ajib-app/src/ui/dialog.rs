@@ -11,6 +11,7 @@
 //! (written by another version) is dropped as if it had run out.
 
 use ajib_domain::{Currency, Money, PanelId, Plan, PlanId, PlanName, ServiceId, TelegramId};
+use ajib_storage::PromoId;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -41,6 +42,20 @@ pub enum Dialog {
     ConfirmUnsignedRestore(UnsignedUpload),
     /// An owner adding a panel or changing one.
     Panel(PanelStep),
+    /// A customer applying a promo code to a plan.
+    Promo(PromoStep),
+    /// An admin is to send a new promo code in one line.
+    PromoAdd,
+}
+
+/// Where a customer applying a promo code stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromoStep {
+    /// Waiting for the code, for this plan.
+    Code(PlanId),
+    /// The code is applied to this plan: the purchase carries it through the
+    /// location picker; another code typed now replaces it.
+    Applied(PlanId, PromoId),
 }
 
 /// What an owner working on panels is asked for.
@@ -194,9 +209,9 @@ impl Dialog {
     pub fn needs(&self) -> Role {
         match self {
             Self::Users(UserStep::Search { .. } | UserStep::Message(_)) => Role::Support,
-            Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) => Role::Admin,
+            Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) | Self::PromoAdd => Role::Admin,
             Self::RestoreBackup | Self::ConfirmUnsignedRestore(_) | Self::Panel(_) => Role::Owner,
-            Self::TopupAmount | Self::LinkAccount => Role::Customer,
+            Self::TopupAmount | Self::LinkAccount | Self::Promo(_) => Role::Customer,
         }
     }
 }
@@ -369,6 +384,14 @@ enum Wire {
     PanelLocation {
         panel: i64,
     },
+    PromoCode {
+        plan: i64,
+    },
+    PromoApplied {
+        plan: i64,
+        promo: i64,
+    },
+    PromoAdd,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -454,6 +477,12 @@ fn encode(dialog: &Dialog) -> String {
         },
         Dialog::Panel(PanelStep::Capacity(panel)) => Wire::PanelCapacity { panel: panel.0 },
         Dialog::Panel(PanelStep::Location(panel)) => Wire::PanelLocation { panel: panel.0 },
+        Dialog::Promo(PromoStep::Code(plan)) => Wire::PromoCode { plan: plan.0 },
+        Dialog::Promo(PromoStep::Applied(plan, promo)) => Wire::PromoApplied {
+            plan: plan.0,
+            promo: promo.0,
+        },
+        Dialog::PromoAdd => Wire::PromoAdd,
     };
     // Plain strings and numbers: encoding cannot fail, but a failure is still not a panic.
     serde_json::to_string(&wire).unwrap_or_else(|_| "{}".to_owned())
@@ -551,6 +580,11 @@ fn decode(state: &str) -> Option<Dialog> {
         })),
         Wire::PanelCapacity { panel } => Dialog::Panel(PanelStep::Capacity(PanelId(panel))),
         Wire::PanelLocation { panel } => Dialog::Panel(PanelStep::Location(PanelId(panel))),
+        Wire::PromoCode { plan } => Dialog::Promo(PromoStep::Code(PlanId(plan))),
+        Wire::PromoApplied { plan, promo } => {
+            Dialog::Promo(PromoStep::Applied(PlanId(plan), PromoId(promo)))
+        }
+        Wire::PromoAdd => Dialog::PromoAdd,
     };
     Some(res)
 }
@@ -642,6 +676,9 @@ mod tests {
             reason: "outage <refund> & \"sorry\"".to_owned(),
         })));
         check_round_trip(Dialog::RestoreBackup);
+        check_round_trip(Dialog::Promo(PromoStep::Code(PlanId(4))));
+        check_round_trip(Dialog::Promo(PromoStep::Applied(PlanId(4), PromoId(9))));
+        check_round_trip(Dialog::PromoAdd);
         check_round_trip(Dialog::ConfirmUnsignedRestore(UnsignedUpload {
             file_id: "BQACAgIAAxkBAAI".to_owned(),
             file_name: Some("ajib-backup-20250101-000000.tar.gz".to_owned()),
@@ -700,5 +737,10 @@ mod tests {
         assert_eq!(Dialog::AddPlan(PlanDraft::default()).needs(), Role::Admin);
         assert_eq!(Dialog::Broadcast(BroadcastDraft::Text).needs(), Role::Admin);
         assert_eq!(Dialog::RestoreBackup.needs(), Role::Owner);
+        assert_eq!(Dialog::PromoAdd.needs(), Role::Admin);
+        assert_eq!(
+            Dialog::Promo(PromoStep::Code(PlanId(1))).needs(),
+            Role::Customer
+        );
     }
 }

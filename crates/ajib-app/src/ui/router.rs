@@ -2,7 +2,7 @@
 
 use std::{sync::Mutex, time::Instant};
 
-use ajib_domain::{Lang, TelegramId};
+use ajib_domain::TelegramId;
 use ajib_storage::{UserRow, UserSeen};
 use ajib_transport::{
     CallbackQuery, ChatMemberChange, FloodGuard, FloodVerdict, IncomingMessage, Outgoing, Priority,
@@ -15,10 +15,10 @@ use crate::{
     role::Role,
     ui::{
         Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_balance, admin_broadcast,
-        admin_grant, admin_moves, admin_orders, admin_panels, admin_staff, admin_stats,
-        admin_user_list, admin_users, balance,
+        admin_grant, admin_moves, admin_orders, admin_panels, admin_promos, admin_referrals,
+        admin_staff, admin_stats, admin_user_list, admin_users, balance, channel,
         dialog::{self, Dialog, Input, UserStep},
-        link_account, notice, services, shop, start, test_account,
+        link_account, notice, promo, referrals, services, shop, start, test_account,
     },
 };
 
@@ -96,6 +96,7 @@ async fn on_message(deps: &Deps, ui: &UiState, message: IncomingMessage) {
     if message.chat_id != message.from.id {
         return;
     }
+    let first_contact = is_first_contact(deps, &message).await;
     let Some((row, ctx)) = enter(deps, &message.from, message.chat_id, None).await else {
         return;
     };
@@ -114,7 +115,7 @@ async fn on_message(deps: &Deps, ui: &UiState, message: IncomingMessage) {
     let (what, handled) = match Command::parse(text) {
         Some(command) => (
             "a command",
-            on_command(deps, &ctx, &row, &message.from, command).await,
+            on_command(deps, &ctx, &row, &message.from, command, first_contact).await,
         ),
         None => (
             "a message",
@@ -130,18 +131,14 @@ async fn on_command(
     row: &UserRow,
     from: &UserInfo,
     command: Command,
+    first_contact: bool,
 ) -> Handled {
     match command {
         Command::Start(payload) => {
             dialog::close(deps, ctx.user).await;
-            start::on_start(
-                deps,
-                ctx,
-                &from.first_name,
-                payload.as_deref(),
-                row.lang.is_some(),
-            )
-            .await
+            referrals::on_first_start(deps, ctx, payload.as_deref(), first_contact).await;
+            let lang = start::user_lang(deps, row.lang, from.language_code.as_deref());
+            start::on_start(deps, ctx, &from.first_name, payload.as_deref(), lang).await
         }
         Command::Menu => start::main_menu(deps, ctx),
         Command::Help => start::help(deps, ctx),
@@ -202,6 +199,8 @@ async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>, message_id: i32) ->
         Dialog::Panel(step) => {
             admin_panels::on_input(deps, ctx, step, input.text, message_id).await
         }
+        Dialog::Promo(step) => promo::typed(deps, ctx, step, input.text).await,
+        Dialog::PromoAdd => admin_promos::typed(deps, ctx, input.text).await,
     }
 }
 
@@ -235,15 +234,22 @@ async fn on_callback(deps: &Deps, ui: &UiState, query: CallbackQuery) {
 }
 
 async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
+    // The shop and the free test wait for the required channel, whichever button leads there.
+    if let Some(next) = channel::guarded(callback)
+        && let Some(join) = channel::gate(deps, ctx, next).await
+    {
+        return join;
+    }
     match callback {
+        Callback::ChannelJoined(next) => channel::on_joined(deps, ctx, next).await,
         Callback::SetLang(lang) => start::on_set_lang(deps, ctx, lang).await,
         Callback::Menu => start::main_menu(deps, ctx),
         Callback::Language => start::language_picker(deps, ctx),
         Callback::Plans => shop::plans(deps, ctx).await,
         Callback::Plan(id) => shop::plan(deps, ctx, id).await,
-        Callback::Buy(id) => shop::buy(deps, ctx, id).await,
+        Callback::Buy(id) => shop::buy(deps, ctx, id, None).await,
         Callback::PlanAt((id, panel)) => shop::plan_at(deps, ctx, id, panel).await,
-        Callback::BuyAt((id, panel)) => shop::buy_at(deps, ctx, id, panel).await,
+        Callback::BuyAt((id, panel)) => shop::buy_at(deps, ctx, id, panel, None).await,
         Callback::RenewWith((id, plan)) => shop::renew_with(deps, ctx, id, plan).await,
         Callback::RenewBuyWith((id, plan)) => shop::renew_buy_with(deps, ctx, id, plan).await,
         Callback::CheckPayment(id) => {
@@ -268,10 +274,16 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::TestConfirm => test_account::confirm(deps, ctx).await,
         Callback::Apps => start::apps(deps, ctx),
         Callback::Balance => balance::show(deps, ctx).await,
+        Callback::Invite => referrals::invite(deps, ctx).await,
         Callback::AddFunds => balance::add_funds(deps, ctx).await,
         Callback::Topup(units) => balance::topup_units(deps, ctx, units).await,
         Callback::TopupOther => balance::topup_other(deps, ctx).await,
         Callback::CheckTopup(id) => balance::check_topup(deps, ctx, id).await,
+        Callback::PromoAsk(plan) => promo::ask(deps, ctx, plan).await,
+        Callback::PromoPlan(id) => promo::plan(deps, ctx, id).await,
+        Callback::PromoPlanAt(panel) => promo::plan_at(deps, ctx, panel).await,
+        Callback::PromoBuy(id) => promo::buy(deps, ctx, id, None).await,
+        Callback::PromoBuyAt((id, panel)) => promo::buy(deps, ctx, id, Some(panel)).await,
         Callback::Support => start::support(deps, ctx),
         Callback::Help => start::help(deps, ctx),
         Callback::Admin => admin::menu(deps, ctx),
@@ -335,6 +347,13 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AdminRetryProvision(order) => admin_orders::retry(deps, ctx, order).await,
         Callback::AdminBalance(user) => admin_balance::ask_amount(deps, ctx, user).await,
         Callback::AdminRefunded(order) => admin_users::mark_refunded(deps, ctx, order).await,
+        Callback::AdminPromos => admin_promos::list(deps, ctx).await,
+        Callback::AdminPromoAdd => admin_promos::ask(deps, ctx).await,
+        Callback::AdminPromoDisable(id) => admin_promos::disable(deps, ctx, id).await,
+        Callback::AdminReferrals => admin_referrals::referrals(deps, ctx).await,
+        Callback::AdminReferrer(user) => admin_referrals::referrer(deps, ctx, user).await,
+        Callback::AdminRewardRevoke(id) => admin_referrals::ask_revoke(deps, ctx, id).await,
+        Callback::AdminRewardRevokeConfirm(id) => admin_referrals::revoke(deps, ctx, id).await,
         Callback::AdminBalanceConfirm => admin_balance::confirm(deps, ctx).await,
     }
 }
@@ -349,6 +368,24 @@ async fn on_chat_member(deps: &Deps, change: &ChatMemberChange) {
             "could not record that {user} blocked={}: {err}",
             change.blocked
         );
+    }
+}
+
+/// Whether `message` is a `/start` with a payload from a user the bot has
+/// never seen: their row does not exist before this update records it. One
+/// chat's updates are handled one at a time, so nothing else can make the row
+/// meanwhile. Only an invite link needs to know, so only its `/start` asks.
+async fn is_first_contact(deps: &Deps, message: &IncomingMessage) -> bool {
+    let text = message.text.as_deref().unwrap_or_default();
+    if !matches!(Command::parse(text), Some(Command::Start(Some(_)))) {
+        return false;
+    }
+    match deps.store.get_user(TelegramId(message.from.id)).await {
+        Ok(found) => found.is_none(),
+        Err(err) => {
+            log::warn!("could not look up {}: {err}", message.from.id);
+            false
+        }
     }
 }
 
@@ -378,10 +415,7 @@ async fn enter(
     {
         log::warn!("could not clear the blocked flag of {user}: {err}");
     }
-    let lang = row
-        .lang
-        .or_else(|| from.language_code.as_deref().and_then(Lang::parse))
-        .unwrap_or(deps.settings.default_lang);
+    let lang = start::user_lang(deps, row.lang, from.language_code.as_deref()).lang();
     let role = Role::of(deps, user).await;
     Some((
         row,

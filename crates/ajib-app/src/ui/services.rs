@@ -8,7 +8,7 @@ use ajib_storage::Panel;
 use crate::{
     callback::Callback,
     core::delivery::{config_messages, display_name},
-    deps::{Deps, i18n_lang, now},
+    deps::{Deps, now},
     format::date,
     keyboards::{button, inline},
     ui::{Ctx, Handled, HandlerError, notice},
@@ -274,11 +274,10 @@ pub fn usage_view(
     at: ajib_domain::UnixTime,
     usage: Option<&blitz::Usage>,
 ) -> UsageView {
-    let i18n = i18n_lang(lang);
     let (status_id, used, limit) = match usage {
         Some(usage) => (
             live_status_id(service, usage, at),
-            ajib_i18n::format_bytes(i18n, usage.used_bytes),
+            ajib_i18n::format_bytes(lang, usage.used_bytes),
             usage.limit_bytes.or(service.traffic_limit_bytes),
         ),
         None => (
@@ -288,7 +287,7 @@ pub fn usage_view(
         ),
     };
     let limit = match limit {
-        Some(bytes) => ajib_i18n::format_bytes(i18n, bytes),
+        Some(bytes) => ajib_i18n::format_bytes(lang, bytes),
         None => deps.t(lang, "traffic-unlimited", &[]),
     };
     UsageView {

@@ -5,7 +5,7 @@ use ajib_domain::{
     renewal_price,
 };
 use ajib_i18n::Arg;
-use ajib_storage::NewOrder;
+use ajib_storage::{NewOrder, PromoId, PromoKey, PromoQuote};
 
 use crate::{
     callback::Callback,
@@ -52,29 +52,60 @@ pub async fn plans(deps: &Deps, ctx: &Ctx) -> Handled {
 /// sold can take an account now.
 pub async fn plan(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
+    plan_offer(deps, ctx, &plan, None).await
+}
+
+/// [`plan`] for a plan on sale, with the promo code `promo` applied (priced
+/// for this customer) or with a "🏷 I have a code" button.
+pub(crate) async fn plan_offer(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    promo: Option<&PromoQuote>,
+) -> Handled {
     let locations = placement::locations(deps, plan.id).await?;
     if locations.len() > 1 {
-        return Ok(vec![location_picker(deps, ctx, &plan, &locations)]);
+        return Ok(vec![location_picker(deps, ctx, plan, &locations, promo)]);
     }
     if !locations.iter().any(|it| it.available) {
-        return Ok(vec![unavailable(deps, ctx, &plan)]);
+        return Ok(vec![unavailable(deps, ctx, plan)]);
     }
-    let pay = Callback::Buy(plan.id);
-    plan_with_pay(deps, ctx, &plan, None, pay, Callback::Plans).await
+    let pay = match promo {
+        Some(quote) => Callback::PromoBuy(quote.promo),
+        None => Callback::Buy(plan.id),
+    };
+    plan_with_pay(deps, ctx, plan, None, pay, Callback::Plans, promo).await
 }
 
 /// One plan in the location panel `panel` stands for, with a pay button.
 pub async fn plan_at(deps: &Deps, ctx: &Ctx, id: PlanId, panel: PanelId) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
-    let Some(location) = placement::available_location(deps, plan.id, panel).await? else {
-        return location_gone(deps, ctx, id).await;
-    };
-    let pay = Callback::BuyAt((plan.id, panel));
-    let back = Callback::Plan(plan.id);
-    plan_with_pay(deps, ctx, &plan, Some(&location), pay, back).await
+    plan_at_offer(deps, ctx, &plan, panel, None).await
 }
 
-/// The plan's details, the location if one was picked, and the pay button.
+/// [`plan_at`] for a plan on sale, with the promo code `promo` applied or not.
+pub(crate) async fn plan_at_offer(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    panel: PanelId,
+    promo: Option<&PromoQuote>,
+) -> Handled {
+    let Some(location) = placement::available_location(deps, plan.id, panel).await? else {
+        return location_gone(deps, ctx, plan.id).await;
+    };
+    let (pay, back) = match promo {
+        Some(quote) => (
+            Callback::PromoBuyAt((quote.promo, panel)),
+            Callback::PromoPlan(quote.promo),
+        ),
+        None => (Callback::BuyAt((plan.id, panel)), Callback::Plan(plan.id)),
+    };
+    plan_with_pay(deps, ctx, plan, Some(&location), pay, back, promo).await
+}
+
+/// The plan's details, the location if one was picked, the promo code if one
+/// is applied (else a button to enter one), and the pay button.
 async fn plan_with_pay(
     deps: &Deps,
     ctx: &Ctx,
@@ -82,12 +113,15 @@ async fn plan_with_pay(
     location: Option<&str>,
     pay: Callback,
     back: Callback,
+    promo: Option<&PromoQuote>,
 ) -> Handled {
-    let (pay, balance_line) = pay_choice(deps, ctx, plan.price, pay).await?;
-    let keyboard = inline(vec![
-        vec![pay],
-        vec![button(deps.t(ctx.lang, "btn-back", &[]), back)],
-    ]);
+    let amount = promo.map_or(plan.price, |it| it.price.amount);
+    let (pay, balance_line) = pay_choice(deps, ctx, amount, pay).await?;
+    let mut rows = vec![vec![pay]];
+    if promo.is_none() {
+        rows.push(vec![promo_button(deps, ctx, plan)]);
+    }
+    rows.push(vec![button(deps.t(ctx.lang, "btn-back", &[]), back)]);
     let mut text = plan_text(deps, ctx, plan, "plan-details");
     if let Some(location) = location {
         let line = deps.t(
@@ -97,7 +131,50 @@ async fn plan_with_pay(
         );
         text = format!("{text}\n{line}");
     }
-    Ok(vec![ctx.screen(with_line(text, balance_line), keyboard)])
+    if let Some(quote) = promo {
+        text = format!("{text}\n\n{}", promo_line(deps, ctx, plan, quote));
+    }
+    Ok(vec![
+        ctx.screen(with_line(text, balance_line), inline(rows)),
+    ])
+}
+
+/// "🏷 I have a code" for `plan`.
+fn promo_button(deps: &Deps, ctx: &Ctx, plan: &Plan) -> ajib_transport::InlineButton {
+    button(
+        deps.t(ctx.lang, "btn-promo-code", &[]),
+        Callback::PromoAsk(plan.id),
+    )
+}
+
+/// What the applied code does to `plan`: the new price and the old one, or
+/// the days it adds.
+fn promo_line(deps: &Deps, ctx: &Ctx, plan: &Plan, quote: &PromoQuote) -> String {
+    let code = Arg::from(quote.code.as_str());
+    if quote.price.bonus_days > 0 {
+        let days = plan.days.saturating_add(quote.price.bonus_days);
+        return deps.t(
+            ctx.lang,
+            "promo-applied-days",
+            &[
+                ("code", code),
+                ("bonus", Arg::from(quote.price.bonus_days)),
+                ("days", Arg::from(days)),
+            ],
+        );
+    }
+    deps.t(
+        ctx.lang,
+        "promo-applied-price",
+        &[
+            ("code", code),
+            ("old", Arg::from(price(ctx.lang, quote.price.list).as_str())),
+            (
+                "new",
+                Arg::from(price(ctx.lang, quote.price.amount).as_str()),
+            ),
+        ],
+    )
 }
 
 /// The plan's details and one button per location that can take an account
@@ -107,8 +184,12 @@ fn location_picker(
     ctx: &Ctx,
     plan: &Plan,
     locations: &[placement::Location],
+    promo: Option<&PromoQuote>,
 ) -> ajib_transport::Outgoing {
     let mut text = plan_text(deps, ctx, plan, "plan-details");
+    if let Some(quote) = promo {
+        text = format!("{text}\n\n{}", promo_line(deps, ctx, plan, quote));
+    }
     text.push_str("\n\n");
     text.push_str(&deps.t(ctx.lang, "plan-pick-location", &[]));
     let closed: Vec<&str> = locations
@@ -134,9 +215,16 @@ fn location_picker(
                 "btn-location",
                 &[("location", Arg::from(it.label.as_str()))],
             );
-            vec![button(label, Callback::PlanAt((plan.id, it.panel)))]
+            let at = match promo {
+                Some(_) => Callback::PromoPlanAt(it.panel),
+                None => Callback::PlanAt((plan.id, it.panel)),
+            };
+            vec![button(label, at)]
         })
         .collect();
+    if promo.is_none() {
+        rows.push(vec![promo_button(deps, ctx, plan)]);
+    }
     rows.push(vec![button(
         deps.t(ctx.lang, "btn-back", &[]),
         Callback::Plans,
@@ -168,27 +256,40 @@ async fn location_gone(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
 }
 
 /// Creates an order for a new service and sends its invoice; the account
-/// goes to whichever of the plan's locations has room.
-pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId) -> Handled {
+/// goes to whichever of the plan's locations has room. `promo`: the code
+/// applied, checked again as the order is made ([`ajib_storage::Error::PromoRefused`]).
+pub async fn buy(deps: &Deps, ctx: &Ctx, id: PlanId, promo: Option<PromoId>) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
     let locations = placement::locations(deps, plan.id).await?;
     if !locations.iter().any(|it| it.available) {
         return Ok(vec![unavailable(deps, ctx, &plan)]);
     }
-    buy_in(deps, ctx, &plan, None).await
+    buy_in(deps, ctx, &plan, None, promo).await
 }
 
 /// Creates an order for a new service in the location panel `panel` stands
-/// for and sends its invoice.
-pub async fn buy_at(deps: &Deps, ctx: &Ctx, id: PlanId, panel: PanelId) -> Handled {
+/// for and sends its invoice; `promo` as for [`buy`].
+pub async fn buy_at(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: PlanId,
+    panel: PanelId,
+    promo: Option<PromoId>,
+) -> Handled {
     let plan = plan_on_sale(deps, id).await?;
     let Some(location) = placement::available_location(deps, plan.id, panel).await? else {
         return location_gone(deps, ctx, id).await;
     };
-    buy_in(deps, ctx, &plan, Some(location)).await
+    buy_in(deps, ctx, &plan, Some(location), promo).await
 }
 
-async fn buy_in(deps: &Deps, ctx: &Ctx, plan: &Plan, location: Option<String>) -> Handled {
+async fn buy_in(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    location: Option<String>,
+    promo: Option<PromoId>,
+) -> Handled {
     let new_order = NewOrder {
         user: ctx.user,
         plan: plan.id,
@@ -197,7 +298,7 @@ async fn buy_in(deps: &Deps, ctx: &Ctx, plan: &Plan, location: Option<String>) -
         note: None,
         location,
     };
-    order_and_invoice(deps, ctx, plan, &new_order).await
+    order_and_invoice(deps, ctx, plan, &new_order, promo).await
 }
 
 /// The renewal offer for one of the user's services; a service that came
@@ -282,7 +383,7 @@ async fn renew_order(deps: &Deps, ctx: &Ctx, id: ServiceId, chosen: Option<PlanI
         note: None,
         location: None,
     };
-    order_and_invoice(deps, ctx, &plan, &new_order).await
+    order_and_invoice(deps, ctx, &plan, &new_order, None).await
 }
 
 /// "I paid — check": asks Heleket now and says where the order stands.
@@ -326,32 +427,64 @@ pub async fn check_payment(deps: &Deps, ctx: &Ctx, id: OrderId) -> Handled {
     Ok(notice(deps, ctx, id))
 }
 
-/// Pays `new_order`: from the balance in one step when it covers the price;
-/// otherwise by invoice for what the balance does not cover — the open one
-/// the user already has for the same purchase while it stays payable a while
+/// Pays `new_order` (with promo code `promo` applied, if any): from the
+/// balance in one step when it covers the price; otherwise by invoice for
+/// what the balance does not cover — the open one the user already has for
+/// the same purchase with the same code while it stays payable a while
 /// longer, or a new order and invoice.
-async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Handled {
+async fn order_and_invoice(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    new_order: &NewOrder,
+    promo: Option<PromoId>,
+) -> Handled {
     let at = now();
-    let currency = new_order.amount.currency();
+    let quote = match promo {
+        Some(promo) => Some(
+            deps.store
+                .quote_promo(
+                    PromoKey::Id(promo),
+                    ctx.user,
+                    new_order.plan,
+                    new_order.amount,
+                    at,
+                )
+                .await?,
+        ),
+        None => None,
+    };
+    let amount = quote
+        .as_ref()
+        .map_or(new_order.amount, |it| it.price.amount);
+    let currency = amount.currency();
     let balance = deps.store.balance(ctx.user, currency).await?;
-    let Some(rest) = new_order
-        .amount
+    let Some(rest) = amount
         .minor()
         .checked_sub(balance.minor())
         .filter(|it| *it > 0)
     else {
-        return pay_from_balance(deps, ctx, plan, new_order).await;
+        return pay_from_balance(deps, ctx, plan, new_order, quote.as_ref()).await;
     };
     let invoice_amount = Money::from_minor(rest, currency)
         .map_err(|err| HandlerError::Other(anyhow::anyhow!("invoice part: {err}")))?;
-    if let Some(open) = deps
-        .store
-        .open_invoice(new_order, invoice_amount, at.plus_secs(REUSE_MARGIN_SECS))
-        .await?
-    {
+    let valid_after = at.plus_secs(REUSE_MARGIN_SECS);
+    let open = match &quote {
+        Some(quote) => {
+            deps.store
+                .open_promo_invoice(new_order, quote, invoice_amount, valid_after)
+                .await?
+        }
+        None => {
+            deps.store
+                .open_invoice(new_order, invoice_amount, valid_after)
+                .await?
+        }
+    };
+    if let Some(open) = open {
         return Ok(invoice_message(deps, ctx, &open));
     }
-    let mut order = deps.store.create_order(new_order, at).await?;
+    let mut order = create_order(deps, new_order, quote.as_ref()).await?;
     if invoice_amount != order.amount {
         order = deps
             .store
@@ -377,9 +510,33 @@ async fn order_and_invoice(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewO
     })
 }
 
+/// Stores `new_order`, priced with the promo code of `quote` if there is one
+/// (checked again as it is stored).
+async fn create_order(
+    deps: &Deps,
+    new_order: &NewOrder,
+    quote: Option<&PromoQuote>,
+) -> Result<Order, HandlerError> {
+    Ok(match quote {
+        Some(quote) => {
+            deps.store
+                .create_promo_order(new_order, quote.promo, now())
+                .await?
+                .0
+        }
+        None => deps.store.create_order(new_order, now()).await?,
+    })
+}
+
 /// The balance covers the price: the order is paid from it at once.
-async fn pay_from_balance(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOrder) -> Handled {
-    let order = deps.store.create_order(new_order, now()).await?;
+async fn pay_from_balance(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: &Plan,
+    new_order: &NewOrder,
+    quote: Option<&PromoQuote>,
+) -> Handled {
+    let order = create_order(deps, new_order, quote).await?;
     match deps.store.pay_from_balance(order.id, now()).await {
         Ok(job) => {
             log::info!("order {} paid from the balance; job {job} queued", order.id);
@@ -401,6 +558,13 @@ async fn pay_from_balance(deps: &Deps, ctx: &Ctx, plan: &Plan, new_order: &NewOr
             Ok(vec![ctx.say(text)])
         }
         // Spent in between (another tap, an admin): nothing was taken.
+        // The code's last use went in between: nothing was taken.
+        Err(ajib_storage::Error::PromoRefused(refusal)) => {
+            deps.store
+                .mark_failed(order.id, "its promo code no longer applied", now())
+                .await?;
+            Err(ajib_storage::Error::PromoRefused(refusal).into())
+        }
         Err(ajib_storage::Error::InsufficientBalance { .. }) => {
             deps.store
                 .mark_failed(order.id, "the balance no longer covered it", now())
@@ -511,7 +675,7 @@ fn with_line(text: String, line: Option<String>) -> String {
 fn expiry_text(ctx: &Ctx, at: UnixTime) -> String {
     let secs = at.0.rem_euclid(86_400);
     let clock = format!("{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60);
-    let clock = ajib_i18n::localize_digits(crate::deps::i18n_lang(ctx.lang), &clock);
+    let clock = ajib_i18n::localize_digits(ctx.lang, &clock);
     format!("{clock}, {}", crate::format::date(ctx.lang, at))
 }
 

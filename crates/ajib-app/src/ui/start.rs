@@ -2,53 +2,109 @@
 
 use ajib_domain::Lang;
 use ajib_i18n::Arg;
+use ajib_transport::InlineButton;
 
 use crate::{
     callback::Callback,
     deps::Deps,
     keyboards::{button, inline, link, menu_only},
-    ui::{Ctx, Handled},
+    ui::{Ctx, Handled, HandlerError},
 };
 
-/// `/start [payload]`: records the payload, then asks for a language or shows the menu.
+/// Where the language a user is answered in comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserLang {
+    /// The user chose it, and the bot still speaks it.
+    Chosen(Lang),
+    /// Not chosen (or the chosen one was dropped): their Telegram app's language, which the bot speaks.
+    Telegram(Lang),
+    /// Neither: the operator's default (`LOCALE_DEFAULT`).
+    Default(Lang),
+}
+
+impl UserLang {
+    /// The language to answer in.
+    #[must_use]
+    pub fn lang(self) -> Lang {
+        match self {
+            Self::Chosen(lang) | Self::Telegram(lang) | Self::Default(lang) => lang,
+        }
+    }
+}
+
+/// The user's language: their stored choice if the bot still speaks it, else
+/// their Telegram app's `language_code` if the bot speaks that, else the default.
+#[must_use]
+pub fn user_lang(deps: &Deps, stored: Option<Lang>, telegram: Option<&str>) -> UserLang {
+    let spoken = |lang: &Lang| deps.texts.speaks(*lang);
+    if let Some(lang) = stored.filter(spoken) {
+        return UserLang::Chosen(lang);
+    }
+    match telegram.and_then(Lang::parse).filter(spoken) {
+        Some(lang) => UserLang::Telegram(lang),
+        None => UserLang::Default(deps.settings.default_lang),
+    }
+}
+
+/// `/start [payload]`: records the payload, then greets the user in their
+/// language: the chosen one; else their Telegram app's, with every language
+/// offered until they choose one by hand; else it asks.
+///
+/// A language taken from the Telegram app is not stored: the app's language
+/// is read again on every update until the user chooses, so it follows the app.
 pub async fn on_start(
     deps: &Deps,
     ctx: &Ctx,
     first_name: &str,
     payload: Option<&str>,
-    has_lang: bool,
+    lang: UserLang,
 ) -> Handled {
     if let Some(payload) = payload.filter(|it| is_valid_payload(it))
         && let Err(err) = deps.store.set_start_payload(ctx.user, payload).await
     {
         log::warn!("could not record start payload of {}: {err}", ctx.user);
     }
-    if !has_lang {
-        return language_picker(deps, ctx);
-    }
     let welcome = deps.t(ctx.lang, "welcome", &[("name", Arg::from(first_name))]);
-    Ok(vec![ctx.say_with(welcome, main_menu_keyboard(deps, ctx))])
+    match lang {
+        UserLang::Chosen(_) => Ok(vec![ctx.say_with(welcome, main_menu_keyboard(deps, ctx))]),
+        UserLang::Telegram(lang) => {
+            let language = deps.texts.language_name(lang);
+            let detected = deps.t(lang, "lang-detected", &[("language", Arg::from(&language))]);
+            let mut rows = language_rows(deps);
+            rows.extend(main_menu_rows(deps, ctx));
+            Ok(vec![ctx.say_with(
+                format!("{welcome}\n\n{detected}"),
+                inline(rows),
+            )])
+        }
+        UserLang::Default(_) => language_picker(deps, ctx),
+    }
 }
 
-/// The language picker, in both languages.
+/// The language picker: every language the bot speaks, each named in itself.
 pub fn language_picker(deps: &Deps, ctx: &Ctx) -> Handled {
-    let keyboard = inline(vec![vec![
-        button(
-            deps.t(Lang::En, "btn-lang-en", &[]),
-            Callback::SetLang(Lang::En),
-        ),
-        button(
-            deps.t(Lang::Fa, "btn-lang-fa", &[]),
-            Callback::SetLang(Lang::Fa),
-        ),
-    ]]);
-    Ok(vec![
-        ctx.screen(deps.t(ctx.lang, "lang-choose", &[]), keyboard),
-    ])
+    Ok(vec![ctx.screen(
+        deps.t(ctx.lang, "lang-choose", &[]),
+        inline(language_rows(deps)),
+    )])
+}
+
+/// One button per language the bot speaks, three to a row.
+fn language_rows(deps: &Deps) -> Vec<Vec<InlineButton>> {
+    let buttons: Vec<InlineButton> = deps
+        .texts
+        .languages()
+        .into_iter()
+        .map(|lang| button(deps.texts.language_name(lang), Callback::SetLang(lang)))
+        .collect();
+    buttons.chunks(3).map(<[InlineButton]>::to_vec).collect()
 }
 
 /// Stores the chosen language and shows the menu in it.
 pub async fn on_set_lang(deps: &Deps, ctx: &Ctx, lang: Lang) -> Handled {
+    if !deps.texts.speaks(lang) {
+        return Err(HandlerError::stale("a language the bot no longer speaks"));
+    }
     deps.store.set_user_lang(ctx.user, lang).await?;
     let ctx = Ctx { lang, ..*ctx };
     let text = format!(
@@ -68,6 +124,10 @@ pub fn main_menu(deps: &Deps, ctx: &Ctx) -> Handled {
 }
 
 fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+    inline(main_menu_rows(deps, ctx))
+}
+
+fn main_menu_rows(deps: &Deps, ctx: &Ctx) -> Vec<Vec<InlineButton>> {
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
     let mut rows = vec![
         vec![
@@ -86,11 +146,12 @@ fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
             button(t("btn-balance"), Callback::Balance),
             button(t("btn-language"), Callback::Language),
         ],
+        vec![button(t("btn-invite"), Callback::Invite)],
     ];
     if ctx.role.is_staff() {
         rows.push(vec![button(t("btn-admin"), Callback::Admin)]);
     }
-    inline(rows)
+    rows
 }
 
 /// Help text with the way back.

@@ -280,7 +280,7 @@ async fn seed(
             now,
         };
         store.upsert_user(&seen).await?;
-        store.set_user_lang(TelegramId(user.id), Lang::En).await?;
+        store.set_user_lang(TelegramId(user.id), Lang::EN).await?;
     }
     fakes.telegram.add_user(&SimUser::new(ADMIN, "Admin"));
     for (idx, id) in recipients.iter().enumerate() {

@@ -677,9 +677,9 @@ async fn statistics_show_the_purchase_by_plan_with_a_revenue_chart() {
     );
     assert!(has_text(&stats, "paid: 1"), "{:?}", stats.text);
     // Today heads the last seven days; yesterday had no sales.
-    let today = ajib_app::format::date(ajib_domain::Lang::En, ajib_app::deps::now());
+    let today = ajib_app::format::date(ajib_domain::Lang::EN, ajib_app::deps::now());
     let yesterday =
-        ajib_app::format::date(ajib_domain::Lang::En, ajib_app::deps::now().plus_days(-1));
+        ajib_app::format::date(ajib_domain::Lang::EN, ajib_app::deps::now().plus_days(-1));
     assert!(
         has_text(
             &stats,

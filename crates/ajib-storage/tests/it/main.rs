@@ -15,6 +15,8 @@ mod moves;
 mod orders;
 mod panel_health;
 mod plans;
+mod promos;
+mod referrals;
 mod restore;
 mod services;
 mod stats;

@@ -1,5 +1,6 @@
 //! Opening, migrating, refusing newer schemas, backups and integrity checks.
 
+use ajib_domain::Lang;
 use ajib_storage::{CURRENT_SCHEMA_VERSION, Error, Store};
 use rusqlite::Connection;
 
@@ -343,4 +344,80 @@ async fn version_10_database_keeps_every_service_on_the_panel_of_its_config() {
             .active,
         0
     );
+}
+
+/// The names of the indexes and triggers on `users`, sorted.
+fn users_schema_objects(conn: &Connection) -> Vec<String> {
+    let mut stmt = ok(conn.prepare(
+        "SELECT type || ' ' || name FROM sqlite_master \
+         WHERE tbl_name = 'users' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY 1",
+    ));
+    ok(ok(stmt.query_map([], |row| row.get(0))).collect::<Result<_, _>>())
+}
+
+#[tokio::test]
+async fn version_10_users_keep_everything_and_may_speak_any_language() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("v10-langs.sqlite");
+    let before = {
+        let conn = schema_at(&path, 10);
+        ok(conn.execute_batch(
+            "INSERT INTO users (id, username, first_name, lang, blocked_bot, banned, start_payload, created_at, last_seen)
+                 VALUES (7, 'Seven', 'A', 'fa', 1, 0, 'ref_1', 10, 20),
+                        (8, NULL, 'B', 'en', 0, 1, NULL, 11, 21),
+                        (9, NULL, 'C', NULL, 0, 0, NULL, 12, 22);",
+        ));
+        users_schema_objects(&conn)
+    };
+    let store = ok(Store::open(&path));
+    ok(store.integrity_check().await);
+    let seven = ok(store.get_user(ajib_domain::TelegramId(7)).await).expect("user 7 kept");
+    assert_eq!(
+        (
+            seven.username.as_deref(),
+            seven.lang,
+            seven.blocked_bot,
+            seven.created,
+            seven.last_seen
+        ),
+        (Some("Seven"), Some(Lang::FA), true, t(10), t(20))
+    );
+    let eight = ok(store.get_user(ajib_domain::TelegramId(8)).await).expect("user 8 kept");
+    assert_eq!((eight.lang, eight.banned), (Some(Lang::EN), true));
+    let summary = ok(store.summary(t(0), t(50)).await);
+    assert_eq!((summary.users_total, summary.users_blocked), (3, 1));
+
+    // Russian, and a language an operator added, are stored and read back.
+    let de = Lang::from_code("de").expect("a language code");
+    ok(store
+        .set_user_lang(ajib_domain::TelegramId(9), Lang::RU)
+        .await);
+    ok(store.set_user_lang(ajib_domain::TelegramId(8), de).await);
+    for (id, lang) in [(8, de), (9, Lang::RU)] {
+        let row = ok(store.get_user(ajib_domain::TelegramId(id)).await).expect("user kept");
+        assert_eq!(row.lang, Some(lang));
+    }
+
+    let conn = ok(Connection::open(&path));
+    assert_eq!(
+        users_schema_objects(&conn),
+        before,
+        "indexes and triggers recreated"
+    );
+    // Only the shape of a code goes in.
+    for bad in ["EN", "e", "engl", "e1", "ру", "en-US", ""] {
+        let res = conn.execute("UPDATE users SET lang = ?1 WHERE id = 9", [bad]);
+        assert!(res.is_err(), "{bad:?} was accepted");
+    }
+    ok(conn.execute("UPDATE users SET lang = 'ckb' WHERE id = 9", []));
+    // The tallies' triggers still follow the table.
+    ok(conn.execute("UPDATE users SET blocked_bot = 1 WHERE id = 9", []));
+    ok(conn.execute("DELETE FROM users WHERE id = 8", []));
+    let tallies: (i64, i64) = ok(conn.query_row(
+        "SELECT (SELECT n FROM tallies WHERE name = 'users'), \
+                (SELECT n FROM tallies WHERE name = 'users_blocked')",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    ));
+    assert_eq!(tallies, (2, 2));
 }

@@ -64,7 +64,7 @@ async fn upsert_inserts_then_refreshes() {
 async fn language_ban_and_start_payload() {
     let db = db();
     user(&db.store, 1).await;
-    ok(db.store.set_user_lang(TelegramId(1), Lang::Fa).await);
+    ok(db.store.set_user_lang(TelegramId(1), Lang::FA).await);
     ok(db.store.set_user_banned(TelegramId(1), true).await);
     assert!(ok(db
         .store
@@ -76,9 +76,9 @@ async fn language_ban_and_start_payload() {
         .await));
     let row = ok(db.store.get_user(TelegramId(1)).await);
     let row = row.map(|it| (it.lang, it.banned, it.start_payload));
-    assert_eq!(row, Some((Some(Lang::Fa), true, Some("ref_42".to_owned()))));
+    assert_eq!(row, Some((Some(Lang::FA), true, Some("ref_42".to_owned()))));
     assert!(matches!(
-        db.store.set_user_lang(TelegramId(2), Lang::En).await,
+        db.store.set_user_lang(TelegramId(2), Lang::EN).await,
         Err(ajib_storage::Error::NotFound { what: "user" })
     ));
 }
@@ -100,8 +100,8 @@ async fn audience_segments() {
     for id in 1..=8 {
         user(store, id).await;
     }
-    ok(store.set_user_lang(TelegramId(1), Lang::En).await);
-    ok(store.set_user_lang(TelegramId(2), Lang::Fa).await);
+    ok(store.set_user_lang(TelegramId(1), Lang::EN).await);
+    ok(store.set_user_lang(TelegramId(2), Lang::FA).await);
     // 2 bought and is active; 3 bought and ran out; 5 bought but blocked the bot.
     let order = paid_order(store, 2, &month, None).await;
     provision(store, &order, now.plus_days(10)).await;
@@ -127,8 +127,8 @@ async fn audience_segments() {
     check_audience(store, Audience::Expired(now), &[3]).await;
     check_audience(store, Audience::Expired(now.plus_days(5)), &[3, 4]).await;
     check_audience(store, Audience::TestOnly, &[4]).await;
-    check_audience(store, Audience::Lang(Lang::Fa), &[2]).await;
-    check_audience(store, Audience::Lang(Lang::En), &[1]).await;
+    check_audience(store, Audience::Lang(Lang::FA), &[2]).await;
+    check_audience(store, Audience::Lang(Lang::EN), &[1]).await;
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use crate::telegram::channels::Channels;
 use crate::telegram::photo;
 use crate::telegram::{
     BotMessage, CallbackAnswer, MessageKind, RateLimits, SimUser, TelegramFault, UserMessage,
@@ -50,6 +51,8 @@ pub(super) struct State {
     pub(super) limits: RateLimits,
     /// How many times the bot changed each chat (sent, edited or deleted a message).
     chat_changes: HashMap<i64, u64>,
+    /// Channels, for `getChatMember`.
+    pub(super) channels: Channels,
 }
 
 /// A message to a chat that wrote to the bot this recently is a reply to it
@@ -149,6 +152,7 @@ impl State {
             limits: RateLimits::Telegram,
             chat_changes: HashMap::new(),
             chat_buckets: HashMap::new(),
+            channels: Channels::default(),
         }
     }
 
@@ -441,6 +445,7 @@ impl State {
             "answercallbackquery" => self.answer_callback(params, now),
             "deletemessage" => self.delete_message(params),
             "getfile" => self.get_file(params),
+            "getchatmember" => self.channels.get_chat_member(params, &self.users),
             "setwebhook" => self.set_webhook(params),
             "deletewebhook" => {
                 self.webhook = None;

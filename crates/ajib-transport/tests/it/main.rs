@@ -1,6 +1,7 @@
 //! Integration tests of ajib-transport against the fake Bot API over real HTTP.
 
 mod hostile;
+mod members;
 mod photos;
 mod polling;
 mod sender;

@@ -8,6 +8,7 @@ use ajib_domain::UnixTime;
 #[derive(Debug, Default)]
 pub struct Alerts {
     pub(crate) blitz_down: AtomicI64,
+    pub(crate) channel_unreachable: AtomicI64,
 }
 
 /// Whether an alert last sent at `last` may go out at `at`; if so records `at`, and only one racer wins.

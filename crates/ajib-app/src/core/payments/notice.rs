@@ -48,11 +48,19 @@ pub(crate) async fn user_notice(
             ],
             Some(retry_keyboard(deps, &order).await),
         ),
-        Settlement::Credited { amount } => (
-            "payment-to-balance",
-            vec![("amount", price(lang, amount)), ("balance", balance)],
-            None,
-        ),
+        Settlement::Credited { amount } => {
+            // An order made with a promo code that was not granted: most
+            // likely the code ran out before the payment arrived.
+            let id = match deps.store.order_promo(order.id).await? {
+                Some(promo) if !promo.used => "promo-payment-to-balance",
+                _ => "payment-to-balance",
+            };
+            (
+                id,
+                vec![("amount", price(lang, amount)), ("balance", balance)],
+                None,
+            )
+        }
     };
     Ok(Some(text(deps, chat, lang, id, &args, keyboard)))
 }

@@ -1,0 +1,219 @@
+//! Referrals end to end (issue 20): an invite link from the bot's own name,
+//! a reward paid once for a first purchase however the payment is reported,
+//! none for a test account, and no attribution for oneself or an existing user.
+
+use ajib_domain::{Currency, OrderStatus, TelegramId};
+use ajib_storage::{LedgerCause, ReferralMode, ReferralRules, RewardStatus};
+use ajib_testkit::{
+    heleket::{PayOutcome, WebhookMode},
+    telegram::SimUser,
+};
+
+use crate::support::{Env, button_data, button_url, has_text, until};
+
+/// 1.50 to the referrer for a friend's first purchase.
+const RULES: ReferralRules = ReferralRules {
+    reward_minor: 150,
+    percent: 0,
+    mode: ReferralMode::FirstPurchase,
+    welcome_minor: 0,
+    daily_cap: 10,
+};
+
+/// A user the sandbox has never seen, speaking English.
+fn newcomer(id: i64) -> SimUser {
+    let mut user = SimUser::new(id, "Friend");
+    user.language_code = Some("en".to_owned());
+    user
+}
+
+/// Walks user 0 to "🎁 Invite friends" and returns their invite code, read from the link shown.
+fn invite_code(env: &Env) -> String {
+    let user = env.user(0);
+    let picker = env.say(user, "/start", |it| button_data(it, "v1:l:").is_some());
+    let menu = env.press(user, picker.message_id, "v1:l:en", |it| {
+        button_data(it, "v1:inv").is_some()
+    });
+    let screen = env.press(user, menu.message_id, "v1:inv", |it| {
+        has_text(it, "https://t.me/test_bot?start=r")
+    });
+    let share = button_url(&screen).unwrap_or_default();
+    assert!(
+        share.starts_with("https://t.me/share/url?url=https%3A%2F%2Ft.me%2Ftest_bot%3Fstart%3Dr"),
+        "{share}"
+    );
+    let text = screen.text.unwrap_or_default();
+    let start = text.find("?start=r").map(|it| it + "?start=r".len());
+    let code: String = start
+        .map(|it| {
+            text[it..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(code.len(), ajib_storage::REFERRAL_CODE_LEN, "{text}");
+    code
+}
+
+/// Walks `user` from /menu to the first plan's invoice; returns the menu's
+/// message id, the invoice's uuid at the fake Heleket, and our order.
+fn open_invoice(env: &Env, user: &SimUser) -> (i32, String, ajib_domain::OrderId) {
+    let menu = env.say(user, "/menu", |it| button_data(it, "v1:ps").is_some());
+    let plans = env.press(user, menu.message_id, "v1:ps", |it| {
+        button_data(it, "v1:p:").is_some()
+    });
+    let plan = button_data(&plans, "v1:p:").unwrap_or_default();
+    let details = env.press(user, plans.message_id, &plan, |it| {
+        button_data(it, "v1:b:").is_some()
+    });
+    let buy = button_data(&details, "v1:b:").unwrap_or_default();
+    let invoice = env.press(user, details.message_id, &buy, |it| {
+        button_url(it).is_some()
+    });
+    let url = button_url(&invoice).unwrap_or_default();
+    let found = env
+        .sandbox
+        .heleket
+        .as_ref()
+        .and_then(|it| it.invoices().into_iter().find(|it| it.url == url))
+        .unwrap_or_else(|| panic!("no invoice behind {url:?}"));
+    let order = ajib_domain::OrderId::from_invoice_ref(&found.order_id)
+        .unwrap_or_else(|| panic!("order reference {:?}", found.order_id));
+    (menu.message_id, found.uuid, order)
+}
+
+async fn rewards_of(env: &Env, referrer: TelegramId) -> Vec<ajib_storage::Reward> {
+    env.sandbox
+        .app
+        .deps
+        .store
+        .rewards_of_referrer(referrer, 10)
+        .await
+        .unwrap()
+}
+
+/// A sandbox with the test rules where user 0 invited newcomer `id`, attributed.
+async fn invited_friend(id: i64) -> (Env, ajib_storage::Store, TelegramId, SimUser) {
+    let env = Env::start().await;
+    let store = env.sandbox.app.deps.store.clone();
+    store
+        .set_referral_rules(&RULES, ajib_domain::UnixTime(0))
+        .await
+        .unwrap();
+    let referrer = TelegramId(env.user(0).id);
+    let code = invite_code(&env);
+    let friend = newcomer(id);
+    env.say(&friend, &format!("/start r{code}"), |_| true);
+    until("the friend to be attributed", async || {
+        store.referrer_of(TelegramId(friend.id)).await.unwrap() == Some(referrer)
+    })
+    .await;
+    (env, store, referrer, friend)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referral_is_rewarded_once_for_a_paid_first_purchase() {
+    let (env, store, referrer, friend) = invited_friend(2_001).await;
+
+    let (menu, uuid, order) = open_invoice(&env, &friend);
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    heleket.set_webhook_mode(WebhookMode::Twice);
+    heleket.pay(&uuid, PayOutcome::Paid);
+    // The friend presses Check as well, while the webhooks arrive.
+    let check = format!("v1:c:{}", order.0);
+    env.sandbox.telegram.press_button(&friend, menu, &check);
+    until("the order to be provisioned", async || {
+        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
+    })
+    .await;
+    until("both webhooks to be delivered", async || {
+        heleket.webhooks_sent() >= 2
+    })
+    .await;
+    // And once more after it was granted: still nothing more.
+    let before = env.sandbox.telegram.messages(friend.id).len();
+    env.sandbox.telegram.press_button(&friend, menu, &check);
+    env.wait_new(&friend, before, |_| true);
+
+    let rewards = rewards_of(&env, referrer).await;
+    assert_eq!(rewards.len(), 1, "{rewards:?}");
+    assert_eq!(rewards[0].status, RewardStatus::Granted);
+    assert_eq!(rewards[0].order, order);
+    assert_eq!(
+        store
+            .balance(referrer, Currency::USD)
+            .await
+            .unwrap()
+            .minor(),
+        150
+    );
+    let reward_rows = store
+        .ledger_of(referrer, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|it| it.cause == LedgerCause::Reward)
+        .count();
+    assert_eq!(reward_rows, 1);
+    // The referrer's invite screen shows it.
+    let menu = env.say(env.user(0), "/menu", |it| {
+        button_data(it, "v1:inv").is_some()
+    });
+    env.press(env.user(0), menu.message_id, "v1:inv", |it| {
+        has_text(it, "Friends invited: 1") && has_text(it, "1.50")
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_account_earns_no_reward() {
+    let (env, store, referrer, friend) = invited_friend(2_002).await;
+    let menu = env.say(&friend, "/menu", |it| button_data(it, "v1:t").is_some());
+    let offer = env.press(&friend, menu.message_id, "v1:t", |it| {
+        button_data(it, "v1:tc").is_some()
+    });
+    let before = env.sandbox.telegram.messages(friend.id).len();
+    env.sandbox
+        .telegram
+        .press_button(&friend, offer.message_id, "v1:tc");
+    env.wait_new(&friend, before, |it| has_text(it, "hy2://"));
+    assert!(rewards_of(&env, referrer).await.is_empty());
+    assert!(
+        store
+            .balance(referrer, Currency::USD)
+            .await
+            .unwrap()
+            .is_zero()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_referral_and_an_existing_users_link_are_ignored() {
+    let env = Env::start().await;
+    let store = env.sandbox.app.deps.store.clone();
+    let referrer = TelegramId(env.user(0).id);
+    let code = invite_code(&env);
+    // The referrer opens their own link.
+    env.say(env.user(0), &format!("/start r{code}"), |_| true);
+    // A user who was here before opens it.
+    let existing = env.user(1);
+    env.say(existing, "/start", |it| button_data(it, "v1:l:").is_some());
+    env.say(existing, &format!("/start r{code}"), |_| true);
+    // A newcomer afterwards is attributed: the two above were handled, and ignored.
+    let friend = newcomer(2_003);
+    env.say(&friend, &format!("/start r{code}"), |_| true);
+    until("the newcomer to be attributed", async || {
+        store.referrer_of(TelegramId(friend.id)).await.unwrap() == Some(referrer)
+    })
+    .await;
+    assert_eq!(store.referrer_of(referrer).await.unwrap(), None);
+    assert_eq!(
+        store.referrer_of(TelegramId(existing.id)).await.unwrap(),
+        None
+    );
+    let summary = store
+        .referral_summary(referrer, Currency::USD, ajib_domain::UnixTime(0))
+        .await
+        .unwrap();
+    assert_eq!(summary.invited, 1);
+}
