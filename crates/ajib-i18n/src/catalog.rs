@@ -63,6 +63,16 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/en/channel.ftl"),
     ),
     (
+        Lang::EN,
+        "stars.ftl",
+        include_str!("../../../locales/en/stars.ftl"),
+    ),
+    (
+        Lang::EN,
+        "card.ftl",
+        include_str!("../../../locales/en/card.ftl"),
+    ),
+    (
         Lang::FA,
         "customer.ftl",
         include_str!("../../../locales/fa/customer.ftl"),
@@ -108,6 +118,16 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/fa/channel.ftl"),
     ),
     (
+        Lang::FA,
+        "stars.ftl",
+        include_str!("../../../locales/fa/stars.ftl"),
+    ),
+    (
+        Lang::FA,
+        "card.ftl",
+        include_str!("../../../locales/fa/card.ftl"),
+    ),
+    (
         Lang::RU,
         "customer.ftl",
         include_str!("../../../locales/ru/customer.ftl"),
@@ -151,6 +171,16 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         Lang::RU,
         "channel.ftl",
         include_str!("../../../locales/ru/channel.ftl"),
+    ),
+    (
+        Lang::RU,
+        "stars.ftl",
+        include_str!("../../../locales/ru/stars.ftl"),
+    ),
+    (
+        Lang::RU,
+        "card.ftl",
+        include_str!("../../../locales/ru/card.ftl"),
     ),
 ];
 

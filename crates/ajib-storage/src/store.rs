@@ -31,6 +31,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_referrals.sql"),
     include_str!("../migrations/0013_promo_codes.sql"),
     include_str!("../migrations/0014_languages.sql"),
+    include_str!("../migrations/0015_stars.sql"),
+    include_str!("../migrations/0016_card_payments.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

@@ -1,0 +1,1 @@
+-- Telegram Stars (issue 22): Stars prices on plans, Stars payments by their charge id, refunds.

@@ -1,0 +1,1 @@
+-- Card-to-card (issue 22): receipts awaiting approval, decisions, expiry.

@@ -1,0 +1,1 @@
+## Telegram Stars: paying with Stars, refunds (issue 22).

@@ -1,0 +1,1 @@
+## Card-to-card payments: the card, receipts, approval (issue 22).
