@@ -219,6 +219,16 @@ impl Sandbox {
         for user in sim_users() {
             telegram.add_user(&user);
         }
+        // A configured REQUIRED_CHANNEL exists in the fake, so the join flow can be tried:
+        // the web chat's join button makes the simulated user a member.
+        if let Some(username) = config
+            .required_channel
+            .as_ref()
+            .map(|it| it.chat.as_str())
+            .filter(|it| it.starts_with('@'))
+        {
+            telegram.create_channel(username);
+        }
         let listener = http::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let bot_addr = listener.local_addr().context("no local address")?;
         config.data_dir = data_dir.clone();

@@ -65,6 +65,7 @@ pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>, addr: SocketAddr
         .route("/api/messages", get(list_messages))
         .route("/api/send", post(send))
         .route("/api/press", post(press))
+        .route("/api/join", post(join))
         .route(
             "/api/upload",
             // Above axum's default 2 MB; a bigger body gets a JSON 413 from `upload`.
@@ -165,6 +166,12 @@ struct MessagesQuery {
 struct SendRequest {
     user: i64,
     text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct JoinRequest {
+    user: i64,
+    channel: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,6 +308,23 @@ async fn send(
     chat.push_user_text(text);
     let update_id = webchat.telegram.send_text(user, text);
     Ok(Json(json!({ "update_id": update_id })))
+}
+
+/// A `t.me/<channel>` button was pressed: the simulated user joins that channel of the
+/// fake, as they would in the Telegram app; 404 when the fake has no such channel.
+async fn join(
+    State(webchat): State<Arc<WebChat>>,
+    Json(request): Json<JoinRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let user = webchat.user(request.user)?;
+    let Some(channel) = webchat.telegram.channel_id(&request.channel) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            &format!("the sandbox has no channel @{}", request.channel),
+        ));
+    };
+    webchat.telegram.join_channel(channel, user.id);
+    Ok(Json(json!({ "joined": request.channel })))
 }
 
 async fn press(

@@ -434,6 +434,12 @@ impl FakeTelegram {
         self.shared.lock().fault = fault;
     }
 
+    /// The id of the channel `@username`, if [`FakeTelegram::create_channel`] made it.
+    #[must_use]
+    pub fn channel_id(&self, username: &str) -> Option<i64> {
+        self.shared.lock().channels.id_of(username)
+    }
+
     /// Makes a public channel `@username` with the bot as one of its administrators (as an
     /// operator sets up `REQUIRED_CHANNEL`); every user is `left` until added. Returns its id.
     pub fn create_channel(&self, username: &str) -> i64 {

@@ -165,7 +165,7 @@
             button.className = 'url';
             button.dataset.url = b.url;
             button.title = b.url;
-            button.addEventListener('click', () => window.open(b.url, '_blank', 'noopener'));
+            button.addEventListener('click', () => openLink(b.url));
           } else {
             button.disabled = true;
           }
@@ -307,6 +307,22 @@
     const caption = els.text.value;
     if ((await upload(file, caption)) && els.text.value === caption) els.text.value = '';
     els.text.focus();
+  }
+
+  // A t.me/<channel> link joins that channel when the sandbox has it (as the Telegram
+  // app would); any other link opens in a new tab.
+  async function openLink(url) {
+    const channel = /^https:\/\/t\.me\/([A-Za-z][A-Za-z0-9_]{4,31})$/.exec(url);
+    if (channel) {
+      try {
+        await api('api/join', { user, channel: channel[1] });
+        toast('Joined @' + channel[1] + ' (sandbox)', false);
+        return;
+      } catch (err) {
+        // Not a sandbox channel: open it like any link.
+      }
+    }
+    window.open(url, '_blank', 'noopener');
   }
 
   async function press(messageId, data, button) {

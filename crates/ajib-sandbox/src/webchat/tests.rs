@@ -784,3 +784,26 @@ fn kept_bytes_stay_under_the_budget_but_the_newest_file_is_kept() {
     assert!(chat.user_file(seq).unwrap().bytes.is_some());
     assert!(chat.user_file(seqs[2]).unwrap().bytes.is_none());
 }
+
+#[test]
+fn a_channel_link_joins_the_sandbox_channel_and_others_are_not_found() {
+    let sandbox = Sandbox::start();
+    let channel = sandbox.telegram.create_channel("@ajib_news");
+    let member = |user: i64| {
+        let answer = sandbox.bot(
+            "getChatMember",
+            &json!({ "chat_id": "@ajib_news", "user_id": user }),
+        );
+        answer["status"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(member(ALICE), "left");
+    let reply = sandbox.post("/api/join", &json!({ "user": ALICE, "channel": "ajib_news" }));
+    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(member(ALICE), "member");
+    assert_eq!(member(BOB), "left", "only the user who pressed joins");
+    let missing = sandbox.post("/api/join", &json!({ "user": ALICE, "channel": "other_chan" }));
+    assert_eq!(missing.status, 404);
+    let stranger = sandbox.post("/api/join", &json!({ "user": 4242, "channel": "ajib_news" }));
+    assert_ne!(stranger.status, 200);
+    assert_eq!(sandbox.telegram.channel_id("ajib_news"), Some(channel));
+}

@@ -57,6 +57,15 @@ impl Channels {
         id
     }
 
+    /// The id of the channel `@username` (with or without the `@`), if the fake has it.
+    pub(super) fn id_of(&self, username: &str) -> Option<i64> {
+        let wanted = username.trim_start_matches('@');
+        self.by_id
+            .iter()
+            .find(|(_, channel)| channel.username.eq_ignore_ascii_case(wanted))
+            .map(|(id, _)| *id)
+    }
+
     /// Makes the bot an administrator of the channel, or takes that away.
     pub(super) fn set_bot_admin(&mut self, channel_id: i64, admin: bool) {
         if let Some(channel) = self.by_id.get_mut(&channel_id) {
