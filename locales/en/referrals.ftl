@@ -28,6 +28,10 @@ referral-rules-every = You get { $reward } for every purchase of a friend you in
 referral-reward-fixed = { $amount }
 referral-reward-percent = { $percent }% of the price
 referral-reward-both = { $amount } + { $percent }% of the price
+referral-reward-days = { $days ->
+    [one] { $days } extra day on your service
+   *[other] { $days } extra days on your service
+}
 
 ## Admin: referrals
 
@@ -58,3 +62,7 @@ admin-reward-revoke-confirm = Revoke reward #{ $id } of { $amount }? What is sti
 btn-admin-reward-revoke-yes = ✅ Yes, revoke
 admin-reward-revoked = ↩️ Reward #{ $id } revoked: { $taken } taken back.
 admin-reward-not-granted = This reward is not paid (any more); nothing changed.
+referral-days-added = 🎁 A friend you invited made a purchase: { $days ->
+    [one] { $days } extra day was
+   *[other] { $days } extra days were
+} added to <b>{ $name }</b>, now valid until { $expires }.

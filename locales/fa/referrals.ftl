@@ -26,6 +26,7 @@ referral-rules-every = برای هر خرید دوستی که دعوت کرده�
 referral-reward-fixed = { $amount }
 referral-reward-percent = { $percent }٪ از قیمت
 referral-reward-both = { $amount } + { $percent }٪ از قیمت
+referral-reward-days = { $days } روز اضافه روی سرویس شما
 
 ## Admin: referrals
 
@@ -56,3 +57,4 @@ admin-reward-revoke-confirm = پاداش #{ $id } به مبلغ { $amount } لغ
 btn-admin-reward-revoke-yes = ✅ بله، لغو شود
 admin-reward-revoked = ↩️ پاداش #{ $id } لغو شد: { $taken } پس گرفته شد.
 admin-reward-not-granted = این پاداش (دیگر) پرداخت‌شده نیست؛ چیزی تغییر نکرد.
+referral-days-added = 🎁 دوستی که دعوت کرده بودید خرید کرد: { $days } روز به <b>{ $name }</b> اضافه شد و اکنون تا { $expires } اعتبار دارد.

@@ -26,6 +26,11 @@ referral-rules-every = Вы получаете { $reward } за каждую п�
 referral-reward-fixed = { $amount }
 referral-reward-percent = { $percent }% от цены
 referral-reward-both = { $amount } + { $percent }% от цены
+referral-reward-days = { $days ->
+    [one] { $days } дополнительный день к вашей услуге
+    [few] { $days } дополнительных дня к вашей услуге
+   *[other] { $days } дополнительных дней к вашей услуге
+}
 
 ## Admin: referrals
 
@@ -56,3 +61,4 @@ admin-reward-revoke-confirm = Отозвать награду #{ $id } на { $a
 btn-admin-reward-revoke-yes = ✅ Да, отозвать
 admin-reward-revoked = ↩️ Награда #{ $id } отозвана: списано { $taken }.
 admin-reward-not-granted = Эта награда не выплачена (уже); ничего не изменилось.
+referral-days-added = 🎁 Приглашённый вами друг сделал покупку: к <b>{ $name }</b> добавлено дней: { $days }, теперь она действует до { $expires }.

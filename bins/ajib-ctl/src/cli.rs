@@ -52,6 +52,8 @@ pub enum Command {
     Panels(crate::panels::PanelsArgs),
     /// Manage promo codes: add, list, disable.
     Promo(crate::promo::PromoArgs),
+    /// Card-to-card payments: list the receipts awaiting approval.
+    Card(crate::card::CardArgs),
     /// Check the installation and print the exact fix for each problem.
     Doctor(DoctorArgs),
     /// Update from a release tarball (backup, swap, health check, roll back on failure).
@@ -333,6 +335,9 @@ pub struct PlansEdit {
     /// new traffic limit in GB (0 = unlimited)
     #[argh(option)]
     pub traffic_gb: Option<u32>,
+    /// its price in Telegram Stars (1 to 10000), or "none" to derive it from STARS_PER_UNIT
+    #[argh(option)]
+    pub stars: Option<String>,
     /// sell it again
     #[argh(switch)]
     pub enable: bool,

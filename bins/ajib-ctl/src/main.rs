@@ -7,6 +7,7 @@
 mod admins;
 mod backup;
 mod balance;
+mod card;
 mod cli;
 mod config;
 mod db;
@@ -61,6 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Orders(args) => orders::run(&paths, args.command),
         Command::Panels(args) => panels::run(&paths, args.command),
         Command::Promo(args) => promo::run(&paths, args.command),
+        Command::Card(args) => card::run(&paths, args.command),
         Command::Doctor(args) => doctor::run(&paths, &args),
         Command::Update(args) => scripts::update(&paths, &args),
         Command::Uninstall(args) => scripts::uninstall(&paths, &args),

@@ -116,9 +116,31 @@ fn edit(db: &Db, args: &PlansEdit) -> anyhow::Result<()> {
     }
     .validate()
     .map_err(|e| exit::usage(format!("invalid plan: {e}")))?;
+    let stars = args.stars.as_deref().map(parse_stars).transpose()?;
     let stored = db.block(db.store().update_plan(id, &plan, now()))?;
+    if let Some(stars) = stars {
+        db.block(db.store().set_plan_stars(id, stars, now()))?;
+        match stars {
+            Some(stars) => println!("price in Stars: {stars} ⭐"),
+            None => println!("price in Stars: from STARS_PER_UNIT"),
+        }
+    }
     println!("updated {}", describe(&stored));
     Ok(())
+}
+
+/// `--stars`: a whole number of Stars, 1 to 10000, or `none`.
+fn parse_stars(text: &str) -> anyhow::Result<Option<u32>> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(stars) if (1..=ajib_storage::MAX_STARS).contains(&stars) => Ok(Some(stars)),
+        _ => Err(exit::usage(format!(
+            "invalid --stars {text:?}: a whole number of Stars from 1 to {}, or none",
+            ajib_storage::MAX_STARS
+        ))),
+    }
 }
 
 fn import(paths: &Paths, env: &EnvFile, args: &PlansImport) -> anyhow::Result<()> {

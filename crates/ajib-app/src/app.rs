@@ -18,7 +18,7 @@ use crate::{
     core::{
         autorenew,
         backup::{self, BackupSettings},
-        broadcast, mail, moves, panel_health, poller, provision, reminders,
+        broadcast, mail, moves, panel_health, poller, provision, referral_days, reminders,
     },
     deps::{Deps, Health, Settings},
     http,
@@ -176,10 +176,12 @@ impl App {
         tasks.spawn(mail::worker::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(poller::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(reminders::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(referral_days::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(autorenew::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(panel_health::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(backup::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(broadcast::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(crate::core::card::run(deps.clone(), shutdown_rx.clone()));
         let mut routes = http::router(deps.clone(), telegram_routes);
         if let Some(extra) = extra_routes {
             routes = routes.merge(extra);
@@ -293,6 +295,8 @@ fn settings(config: &Config, backups: &BackupSettings, texts: &Catalog) -> Setti
         env_file: backups.env_file(),
         backup_signing_key: backup::signing_key(config.backup_signing_key.as_ref()),
         auto_renew_days_before: config.auto_renew_days_before,
+        card: config.card.clone(),
+        stars: config.stars,
     }
 }
 
@@ -313,6 +317,7 @@ fn default_lang(code: &str, texts: &Catalog) -> Lang {
 fn referral_rules(config: &ajib_config::ReferralConfig) -> ajib_storage::ReferralRules {
     ajib_storage::ReferralRules {
         reward_minor: u64::from(config.reward_minor),
+        reward_days: config.reward_days,
         percent: config.percent,
         mode: match config.every_purchase {
             true => ajib_storage::ReferralMode::EveryPurchase,

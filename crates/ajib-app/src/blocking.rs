@@ -15,6 +15,20 @@ where
         .map_err(|err| anyhow::anyhow!("blocking call failed: {err}"))
 }
 
+/// Runs `round` now and then every `period` until shutdown: a worker's loop.
+pub async fn every<F, Fut>(period: Duration, mut shutdown: watch::Receiver<bool>, mut round: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    loop {
+        round().await;
+        if pause(period, &mut shutdown).await {
+            return;
+        }
+    }
+}
+
 /// Waits `period` or until shutdown; true if shutting down.
 pub async fn pause(period: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
     if *shutdown.borrow() {

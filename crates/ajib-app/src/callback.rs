@@ -12,8 +12,10 @@
 //! all of them.
 
 use ajib_domain::{BroadcastId, Lang, OrderId, PanelId, PlanId, ServiceId, TelegramId, TopupId};
+use ajib_storage::CardPaymentId;
 use ajib_storage::PromoId;
 use ajib_storage::RewardId;
+use ajib_storage::StarsPaymentId;
 
 const VERSION: &str = "v1";
 /// The highest page number a button may carry (a million users at ten a page).
@@ -52,6 +54,8 @@ macro_rules! id_args {
 }
 
 id_args!(
+    CardPaymentId,
+    StarsPaymentId,
     PromoId,
     PlanId,
     OrderId,
@@ -319,6 +323,18 @@ callbacks! {
     PromoBuy(PromoId) = "qb", Customer;
     /// Buy the plan with the applied promo code in the location a panel stands for.
     PromoBuyAt((PromoId, PanelId)) = "qz", Customer;
+    /// "💳 Card to card" on an order: the card, the amount, and a request for the receipt.
+    CardPay(OrderId) = "cp", Customer;
+    /// Approve a card payment's receipt (the first decision wins).
+    CardApprove(CardPaymentId) = "acpa", Admin;
+    /// Reject a card payment's receipt (asks for the reason next).
+    CardReject(CardPaymentId) = "acpr", Admin;
+    /// "⭐ Pay N Stars" on a plan: the order and its Stars invoice.
+    StarsBuy(PlanId) = "sb", Customer;
+    /// "⭐ Pay N Stars" on a plan in the location a panel stands for.
+    StarsBuyAt((PlanId, PanelId)) = "sbp", Customer;
+    /// Owner: refund a Stars payment (Telegram gives the Stars back; the grant or credit is reversed).
+    StarsRefund(StarsPaymentId) = "asr", Owner;
     /// Support contact.
     Support = "su", Customer;
     /// Help text.

@@ -100,6 +100,10 @@ pub struct Settings {
     pub backup_signing_key: Option<ajib_backup::SigningKey>,
     /// `AUTO_RENEW_DAYS_BEFORE`: days before expiry auto-renew renews from the balance.
     pub auto_renew_days_before: u32,
+    /// `CARD_*`: card-to-card payments, when configured.
+    pub card: Option<ajib_config::CardConfig>,
+    /// `STARS_*`: Telegram Stars payments.
+    pub stars: ajib_config::StarsConfig,
 }
 
 /// Last heartbeat of each worker, in unix seconds.

@@ -21,6 +21,7 @@ pub mod admin_stats;
 pub mod admin_user_list;
 pub mod admin_users;
 pub mod balance;
+pub mod card;
 pub mod channel;
 pub mod dialog;
 pub mod intake;
@@ -31,6 +32,7 @@ pub mod router;
 pub mod services;
 pub mod shop;
 pub mod staff;
+pub mod stars;
 pub mod start;
 pub mod test_account;
 

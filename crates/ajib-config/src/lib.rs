@@ -9,6 +9,7 @@
 //! into one [`ConfigError`] that lists every bad variable at once. Secrets are
 //! held in [`Secret`], whose `Debug` and `Display` print `***`.
 
+mod card;
 mod channel;
 mod error;
 mod parse;
@@ -17,11 +18,12 @@ mod sources;
 mod vars;
 
 pub use crate::{
+    card::{CardConfig, CardNumber},
     channel::RequiredChannel,
     error::{ConfigError, Problem},
     parse::{
-        BlitzConfig, Config, HeleketConfig, Production, ReferralConfig, TelegramConfig,
-        TestAccountConfig, UpdateMode, from_values,
+        BlitzConfig, Config, HeleketConfig, Production, ReferralConfig, StarsConfig,
+        TelegramConfig, TestAccountConfig, UpdateMode, from_values,
     },
     secret::Secret,
     sources::{Sources, load, raw_values},

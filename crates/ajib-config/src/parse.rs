@@ -59,6 +59,19 @@ pub struct Config {
     pub auto_renew_days_before: u32,
     /// Referral reward rules.
     pub referral: ReferralConfig,
+    /// Card-to-card payments, when `CARD_NUMBER` is set.
+    pub card: Option<crate::CardConfig>,
+    /// Telegram Stars payments.
+    pub stars: StarsConfig,
+}
+
+/// Telegram Stars (`STARS_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StarsConfig {
+    /// Whether customers are offered to pay in Stars (plans with a Stars price only).
+    pub enabled: bool,
+    /// Stars per 1.00 of the plan currency, for plans without a Stars price of their own; 0: none.
+    pub per_unit: u32,
 }
 
 /// Referral reward rules (`REFERRAL_*`); amounts in the shop currency's minor units.
@@ -66,6 +79,8 @@ pub struct Config {
 pub struct ReferralConfig {
     /// A fixed reward to the referrer per qualifying purchase.
     pub reward_minor: u32,
+    /// Extra days on the referrer's running service per qualifying purchase.
+    pub reward_days: u32,
     /// A percentage of the qualifying purchase's price, added to the fixed reward.
     pub percent: u32,
     /// Every paid purchase of an invited user qualifies (`every`), or only the first (`first`).
@@ -278,10 +293,16 @@ impl Reader<'_> {
             auto_renew_days_before: self.number("AUTO_RENEW_DAYS_BEFORE"),
             referral: ReferralConfig {
                 reward_minor: self.number("REFERRAL_REWARD"),
+                reward_days: self.number("REFERRAL_REWARD_DAYS"),
                 percent: self.number("REFERRAL_PERCENT"),
                 every_purchase: self.text_or_default("REFERRAL_MODE") == "every",
                 welcome_minor: self.number("REFERRAL_WELCOME_BONUS"),
                 daily_cap: self.number("REFERRAL_DAILY_CAP"),
+            },
+            card: self.card(),
+            stars: StarsConfig {
+                enabled: self.flag("STARS_ENABLED"),
+                per_unit: self.number("STARS_PER_UNIT"),
             },
             data_dir,
             database_path,
@@ -334,6 +355,36 @@ impl Reader<'_> {
             network: self.text("HELEKET_NETWORK"),
             currency: self.text_or_default("HELEKET_CURRENCY"),
             invoice_lifetime_secs: self.number("INVOICE_LIFETIME_SECS"),
+        })
+    }
+
+    /// Card-to-card settings: off without `CARD_NUMBER`; with it, the holder,
+    /// currency and rate are required. Every `CARD_*` value is checked either way.
+    fn card(&mut self) -> Option<crate::CardConfig> {
+        let number = self.text("CARD_NUMBER");
+        let holder = self.text("CARD_HOLDER");
+        let bank = self.text("CARD_BANK");
+        let currency = self.text("CARD_CURRENCY");
+        let rate = self.text("CARD_RATE").map(|_| self.number("CARD_RATE"));
+        let approval_hours = self.number("CARD_APPROVAL_HOURS");
+        let number = crate::CardNumber::parse(&number?).ok()?;
+        let required = [
+            ("CARD_HOLDER", holder.is_none()),
+            ("CARD_CURRENCY", currency.is_none()),
+            ("CARD_RATE", rate.is_none()),
+        ];
+        for (name, missing) in required {
+            if missing {
+                self.problem::<()>(name, "required when CARD_NUMBER is set".to_owned());
+            }
+        }
+        Some(crate::CardConfig {
+            number,
+            holder: holder?,
+            bank,
+            currency: currency?,
+            rate: rate?,
+            approval_hours,
         })
     }
 
@@ -520,6 +571,7 @@ mod tests {
             config.referral,
             ReferralConfig {
                 reward_minor: 0,
+                reward_days: 0,
                 percent: 0,
                 every_purchase: false,
                 welcome_minor: 0,
@@ -528,6 +580,7 @@ mod tests {
         );
         let config = from_values(&values(&[
             ("REFERRAL_REWARD", "150"),
+            ("REFERRAL_REWARD_DAYS", "7"),
             ("REFERRAL_PERCENT", "10"),
             ("REFERRAL_MODE", "every"),
             ("REFERRAL_WELCOME_BONUS", "50"),
@@ -538,6 +591,7 @@ mod tests {
             config.referral,
             ReferralConfig {
                 reward_minor: 150,
+                reward_days: 7,
                 percent: 10,
                 every_purchase: true,
                 welcome_minor: 50,
@@ -545,8 +599,12 @@ mod tests {
             }
         );
         check_problems(
-            &[("REFERRAL_MODE", "always"), ("REFERRAL_PERCENT", "150")],
-            &["REFERRAL_PERCENT", "REFERRAL_MODE"],
+            &[
+                ("REFERRAL_MODE", "always"),
+                ("REFERRAL_PERCENT", "150"),
+                ("REFERRAL_REWARD_DAYS", "400"),
+            ],
+            &["REFERRAL_REWARD_DAYS", "REFERRAL_PERCENT", "REFERRAL_MODE"],
         );
     }
 

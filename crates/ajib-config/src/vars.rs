@@ -39,6 +39,7 @@ pub(crate) enum Kind {
     Listen,
     UpdateMode,
     Currency,
+    CardNumber,
     ReferralMode,
 }
 
@@ -294,6 +295,12 @@ pub static VARS: &[VarSpec] = &[
         "Referral reward to the referrer's balance per qualifying purchase, in minor units (cents); 0: none.",
     ),
     var(
+        "REFERRAL_REWARD_DAYS",
+        Kind::Number { min: 0, max: 365 },
+        Some("0"),
+        "Extra days added to the referrer's running service per qualifying purchase; 0: none.",
+    ),
+    var(
         "REFERRAL_PERCENT",
         Kind::Number { min: 0, max: 100 },
         Some("0"),
@@ -322,6 +329,59 @@ pub static VARS: &[VarSpec] = &[
         },
         Some("10"),
         "Most referral rewards one referrer is granted in 24 hours (0: no cap); others are recorded, not paid.",
+    ),
+    secret(
+        "CARD_NUMBER",
+        Kind::CardNumber,
+        "Card-to-card: the card customers transfer to (12-19 digits); unset turns card payments off. Logs show only its last 4 digits.",
+    ),
+    var(
+        "CARD_HOLDER",
+        Kind::Text,
+        None,
+        "Card-to-card: the name on the card (required with CARD_NUMBER).",
+    ),
+    var(
+        "CARD_BANK",
+        Kind::Text,
+        None,
+        "Card-to-card: the card's bank, shown to customers (optional).",
+    ),
+    var(
+        "CARD_CURRENCY",
+        Kind::Currency,
+        None,
+        "Card-to-card: the local currency code of the transfer, e.g. IRR or IRT (required with CARD_NUMBER).",
+    ),
+    var(
+        "CARD_RATE",
+        Kind::Number {
+            min: 1,
+            max: 1_000_000_000,
+        },
+        None,
+        "Card-to-card: local minor units per 1.00 of the plan currency (required with CARD_NUMBER).",
+    ),
+    var(
+        "STARS_ENABLED",
+        Kind::Bool,
+        Some("false"),
+        "Offer payment in Telegram Stars for plans that have a price in Stars (set per plan, or derived with STARS_PER_UNIT).",
+    ),
+    var(
+        "STARS_PER_UNIT",
+        Kind::Number {
+            min: 0,
+            max: 1_000_000,
+        },
+        Some("0"),
+        "Telegram Stars per 1.00 of the plan currency, rounded up to whole Stars, for plans without a Stars price of their own; 0: none.",
+    ),
+    var(
+        "CARD_APPROVAL_HOURS",
+        Kind::Number { min: 1, max: 168 },
+        Some("24"),
+        "Card-to-card: hours staff have to approve a receipt before it expires with a notice.",
     ),
 ];
 
@@ -398,6 +458,7 @@ pub(crate) fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
             "polling" | "webhook" => Ok(()),
             _ => Err(format!("polling or webhook, got {value:?}")),
         },
+        Kind::CardNumber => crate::CardNumber::parse(value).map(drop),
         Kind::ReferralMode => match value {
             "first" | "every" => Ok(()),
             _ => Err(format!("first or every, got {value:?}")),

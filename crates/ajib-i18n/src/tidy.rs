@@ -18,6 +18,58 @@ type Signatures = BTreeMap<String, BTreeSet<String>>;
 
 /// The messages the bot calls, with their variables: the crate's contract.
 const CONTRACT: &[(&str, &[&str])] = &[
+    // Telegram Stars (locales/*/stars.ftl).
+    ("btn-stars-pay", &["stars"]),
+    (
+        "stars-invoice-description",
+        &["name", "days", "traffic", "price"],
+    ),
+    ("stars-invoice-label", &[]),
+    ("stars-refused-expired", &[]),
+    ("stars-refused-paid", &[]),
+    ("stars-refused-price", &[]),
+    ("stars-refused-unknown", &[]),
+    ("stars-refunded-customer", &["stars"]),
+    ("btn-stars-refund", &["stars", "order"]),
+    ("stars-refund-grant", &["stars", "order"]),
+    ("stars-refund-credit", &["stars", "amount"]),
+    ("stars-refund-failed", &["reason"]),
+    ("admin-stats-methods", &["heleket", "stars", "card"]),
+    // Card-to-card payments (locales/*/card.ftl).
+    ("btn-card-pay", &[]),
+    (
+        "card-offer",
+        &[
+            "order", "amount", "price", "number", "holder", "bank", "hours",
+        ],
+    ),
+    ("card-receipt-ask", &[]),
+    ("card-received", &[]),
+    ("card-already-pending", &[]),
+    ("card-too-many", &[]),
+    ("card-rejected", &["order", "reason"]),
+    ("card-expired", &["order", "amount"]),
+    ("btn-card-approve", &[]),
+    ("btn-card-reject", &[]),
+    (
+        "card-staff-receipt",
+        &[
+            "id",
+            "customer",
+            "user",
+            "order",
+            "price",
+            "amount",
+            "card",
+            "reference",
+        ],
+    ),
+    ("card-approved-staff", &["id", "order"]),
+    ("card-reject-ask", &["id"]),
+    ("card-rejected-staff", &["id"]),
+    ("card-already-approved", &["id", "by"]),
+    ("card-already-rejected", &["id", "by"]),
+    ("card-already-expired", &["id"]),
     // Promo codes (locales/*/promos.ftl).
     ("btn-promo-code", &[]),
     ("promo-ask", &[]),
@@ -86,6 +138,8 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("referral-reward-fixed", &["amount"]),
     ("referral-reward-percent", &["percent"]),
     ("referral-reward-both", &["amount", "percent"]),
+    ("referral-reward-days", &["days"]),
+    ("referral-days-added", &["days", "name", "expires"]),
     ("btn-admin-referrals", &[]),
     ("admin-referrals", &["mode", "rules", "welcome", "cap"]),
     ("admin-referrals-none-set", &[]),

@@ -144,6 +144,19 @@ pub fn euid() -> Option<u32> {
     line.split_whitespace().nth(2)?.parse().ok()
 }
 
+/// The sandbox's demo card: a made-up number, in tomans at 95,000 per dollar.
+fn demo_card() -> anyhow::Result<ajib_config::CardConfig> {
+    Ok(ajib_config::CardConfig {
+        number: ajib_config::CardNumber::parse("6037 0000 1234 5678")
+            .map_err(anyhow::Error::msg)?,
+        holder: "AJIB Sandbox".to_owned(),
+        bank: Some("Demo Bank".to_owned()),
+        currency: "IRT".to_owned(),
+        rate: 95_000,
+        approval_hours: 24,
+    })
+}
+
 /// The sandbox's backups: archives in `<data dir>/backups`, holding only `<data dir>/ajib.env` if there is one.
 #[must_use]
 pub fn backup_settings(data_dir: &Path) -> BackupSettings {
@@ -249,6 +262,16 @@ impl Sandbox {
             if config.referral.welcome_minor == 0 {
                 config.referral.welcome_minor = 50;
             }
+        }
+        // A demo card, so card-to-card can be tried from the web chat, unless one is configured.
+        if config.card.is_none() {
+            config.card = Some(demo_card()?);
+        }
+        // Telegram Stars on (50 Stars per 1.00 unless configured), so the web
+        // chat can pay a plan in Stars through the fake's payment flow.
+        config.stars.enabled = true;
+        if config.stars.per_unit == 0 {
+            config.stars.per_unit = 50;
         }
         if config.client_downloads.is_empty() {
             config.client_downloads = vec![

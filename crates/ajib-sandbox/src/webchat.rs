@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ajib_testkit::telegram::{BotMessage, FakeTelegram, SimUser};
+use ajib_testkit::telegram::{BotMessage, FakeTelegram, SimUser, StarsOutcome};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -66,6 +66,7 @@ pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>, addr: SocketAddr
         .route("/api/send", post(send))
         .route("/api/press", post(press))
         .route("/api/join", post(join))
+        .route("/api/pay-stars", post(pay_stars))
         .route(
             "/api/upload",
             // Above axum's default 2 MB; a bigger body gets a JSON 413 from `upload`.
@@ -166,6 +167,12 @@ struct MessagesQuery {
 struct SendRequest {
     user: i64,
     text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PayStarsRequest {
+    user: i64,
+    message_id: i32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -325,6 +332,27 @@ async fn join(
     };
     webchat.telegram.join_channel(channel, user.id);
     Ok(Json(json!({ "joined": request.channel })))
+}
+
+/// The Pay button of a Stars invoice: the simulated user pays it as Telegram
+/// runs it (the bot's pre-checkout answer decides), and hears what happened.
+async fn pay_stars(
+    State(webchat): State<Arc<WebChat>>,
+    Json(request): Json<PayStarsRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let user = webchat.user(request.user)?.clone();
+    let outcome = webchat.telegram.pay_stars(&user, request.message_id).await;
+    let answer = match outcome {
+        StarsOutcome::Paid { .. } => json!({ "paid": true, "text": "Paid in Stars (sandbox)" }),
+        StarsOutcome::Refused { error_message } => json!({ "paid": false, "text": error_message }),
+        StarsOutcome::NotAnswered => {
+            json!({ "paid": false, "text": "The bot did not confirm the payment in time" })
+        }
+        StarsOutcome::NoInvoice => {
+            json!({ "paid": false, "text": "No Stars invoice in this message" })
+        }
+    };
+    Ok(Json(answer))
 }
 
 async fn press(

@@ -22,6 +22,7 @@ CREATE INDEX referrals_referrer ON referrals (referrer_id);
 CREATE TABLE referral_rules (
     id             INTEGER PRIMARY KEY CHECK (id = 1),
     reward_minor   INTEGER NOT NULL CHECK (reward_minor >= 0),
+    reward_days    INTEGER NOT NULL DEFAULT 0 CHECK (reward_days BETWEEN 0 AND 365),
     percent        INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
     mode           TEXT NOT NULL CHECK (mode IN ('first', 'every')),
     welcome_minor  INTEGER NOT NULL CHECK (welcome_minor >= 0),
@@ -41,7 +42,15 @@ CREATE TABLE referral_rewards (
     referrer_id      INTEGER NOT NULL REFERENCES users (id),
     referee_id       INTEGER NOT NULL REFERENCES users (id),
     currency         TEXT NOT NULL,
-    amount_minor     INTEGER NOT NULL CHECK (amount_minor > 0),
+    amount_minor     INTEGER NOT NULL CHECK (amount_minor >= 0),
+    -- Extra days for the referrer, applied on the panel by a worker:
+    -- 'pending' (waiting for a running service), 'applying' (the panel is being
+    -- asked; `days_before` is the account's total days before, so a retry can
+    -- tell whether the days landed), 'applied', or 'cancelled' (taken back first).
+    days             INTEGER NOT NULL DEFAULT 0 CHECK (days BETWEEN 0 AND 365),
+    days_state       TEXT CHECK (days_state IN ('pending', 'applying', 'applied', 'cancelled')),
+    days_service_id  INTEGER REFERENCES services (id),
+    days_before      INTEGER,
     purchase_minor   INTEGER NOT NULL CHECK (purchase_minor > 0),
     status           TEXT NOT NULL CHECK (status IN ('granted', 'refused', 'reversed', 'revoked')),
     reason           TEXT,
@@ -50,9 +59,12 @@ CREATE TABLE referral_rewards (
     created_at       INTEGER NOT NULL,
     closed_at        INTEGER,
     UNIQUE (order_id, kind),
+    CHECK (amount_minor > 0 OR days > 0),
+    CHECK ((days > 0) = (days_state IS NOT NULL) OR status = 'refused'),
     CHECK (status <> 'refused' OR reason IS NOT NULL),
     CHECK (kind <> 'referrer' OR beneficiary_id = referrer_id),
     CHECK (kind <> 'welcome' OR beneficiary_id = referee_id)
 ) STRICT;
 CREATE INDEX referral_rewards_referrer ON referral_rewards (referrer_id, created_at);
 CREATE INDEX referral_rewards_referee ON referral_rewards (referee_id, kind);
+CREATE INDEX referral_rewards_days_due ON referral_rewards (id) WHERE days_state IN ('pending', 'applying');

@@ -332,6 +332,38 @@ pub(crate) fn settle(
             what: "a payment in another currency than its order",
         });
     }
+    settle_once(tx, &order, payment, now)
+}
+
+/// Settles a payment confirmed by another way than a Heleket invoice (Telegram
+/// Stars, a card transfer staff approved) for `order`, exactly once by `key`
+/// (`stars:<charge id>`, `card:<payment id>`): the order's invoice amount is
+/// credited as a `payment` row keyed by `key`, then the order is granted if
+/// it still can be — the same path, and the same notices, as [`settle`].
+pub(crate) fn settle_direct(
+    tx: &Connection,
+    order: OrderId,
+    key: &str,
+    grantable: bool,
+    now: UnixTime,
+) -> Result<Settlement, Error> {
+    let order = get_order(tx, order)?.ok_or(Error::NotFound { what: "order" })?;
+    let payment = ConfirmedPayment {
+        order: order.id,
+        invoice_uuid: key.to_owned(),
+        received: order.invoice_amount,
+        grantable,
+    };
+    settle_once(tx, &order, &payment, now)
+}
+
+/// Credits `payment` and grants `order` unless a `payment` row with its key exists.
+fn settle_once(
+    tx: &Connection,
+    order: &Order,
+    payment: &ConfirmedPayment,
+    now: UnixTime,
+) -> Result<Settlement, Error> {
     let settled = query_exists(
         tx,
         "SELECT 1 FROM ledger WHERE invoice_uuid = ?1 AND cause = 'payment'",
@@ -340,7 +372,7 @@ pub(crate) fn settle(
     if settled {
         return Ok(Settlement::AlreadySettled);
     }
-    let res = settle_new(tx, &order, payment, now)?;
+    let res = settle_new(tx, order, payment, now)?;
     // The customer's notice (and the staff's) is queued with the money, so a
     // crash right after cannot lose it.
     let balance = balance(tx, order.user, order.amount.currency())?;
@@ -377,7 +409,11 @@ fn settle_new(
         payment.invoice_uuid,
         now.0
     ])?;
-    let open = matches!(order.status, OrderStatus::Invoiced | OrderStatus::Expired);
+    // An order paid another way than by invoice (Stars, card) is still `created`.
+    let open = matches!(
+        order.status,
+        OrderStatus::Created | OrderStatus::Invoiced | OrderStatus::Expired
+    );
     // A code that ran out since the order was made leaves the money on the balance.
     let promo_ok = promos::refusal_at_payment(tx, order)?.is_none();
     // The invoice may ask for only part of the price: the balance pays the rest

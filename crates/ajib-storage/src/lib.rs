@@ -27,6 +27,7 @@
 mod admin;
 mod autorenew;
 mod broadcasts;
+mod card_payments;
 mod dialogs;
 mod error;
 mod imports;
@@ -42,8 +43,10 @@ mod panel_health;
 mod panels;
 mod plans;
 mod promos;
+mod referral_days;
 mod referrals;
 mod services;
+mod stars;
 mod stats;
 mod store;
 mod topups;
@@ -53,6 +56,10 @@ pub use crate::{
     admin::{Actor, Admin, AdminRole, AuditEntry},
     autorenew::{AUTO_RENEW_GRACE_SECS, AutoRenewOutcome},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
+    card_payments::{
+        CardDecision, CardPayment, CardPaymentId, CardState, MAX_CARD_TEXT_CHARS, NewCardReceipt,
+        RECEIPT_WINDOW_SECS, RECEIPTS_PER_WINDOW, Receipt, Submitted,
+    },
     error::{Error, SqliteError},
     imports::{
         IMPORT_BATCH, ImportCounts, ImportedAccount, LINK_ATTEMPTS_PER_WINDOW, LINK_WINDOW_SECS,
@@ -72,12 +79,17 @@ pub use crate::{
         PromoDraft, PromoId, PromoKey, PromoPrice, PromoQuote, PromoRefusal, PromoSpecError,
         PromoStats, normalize_code,
     },
+    referral_days::DueDays,
     referrals::{
         Attribution, REFERRAL_CODE_LEN, REWARD_CAP_WINDOW_SECS, ReferralMode, ReferralRules,
         ReferralStats, ReferralSummary, Reward, RewardId, RewardKind, RewardStatus, TopReferrer,
         refusal,
     },
     services::NewService,
+    stars::{
+        MAX_STARS, PayMethod, STARS_KEY_PREFIX, StarsCharge, StarsPayment, StarsPaymentId,
+        StarsRefund, StarsRefusal,
+    },
     stats::{DayRevenue, PlanRevenue, Summary},
     store::{CURRENT_SCHEMA_VERSION, Store},
     topups::{Topup, TopupSettlement, TopupStatus},

@@ -62,6 +62,8 @@ impl ReferralMode {
 pub struct ReferralRules {
     /// A fixed amount, in the order's minor units, per qualifying purchase.
     pub reward_minor: u64,
+    /// Extra days on the referrer's running service per qualifying purchase (0: none).
+    pub reward_days: u32,
     /// A percentage (0–100) of the qualifying purchase's price, added to `reward_minor`.
     pub percent: u32,
     /// Which purchases qualify.
@@ -76,6 +78,7 @@ impl ReferralRules {
     /// Rules that give nothing.
     pub const OFF: Self = Self {
         reward_minor: 0,
+        reward_days: 0,
         percent: 0,
         mode: ReferralMode::FirstPurchase,
         welcome_minor: 0,
@@ -351,11 +354,11 @@ impl Store {
         let rules = *rules;
         self.with_conn(move |conn| {
             conn.prepare_cached(
-                "INSERT INTO referral_rules (id, reward_minor, percent, mode, welcome_minor, daily_cap, updated_at) \
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET \
+                "INSERT INTO referral_rules (id, reward_minor, percent, mode, welcome_minor, daily_cap, updated_at, \
+                 reward_days) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET \
                  reward_minor = excluded.reward_minor, percent = excluded.percent, mode = excluded.mode, \
                  welcome_minor = excluded.welcome_minor, daily_cap = excluded.daily_cap, \
-                 updated_at = excluded.updated_at",
+                 updated_at = excluded.updated_at, reward_days = excluded.reward_days",
             )?
             .execute(params![
                 to_sql_u64("referral reward", rules.reward_minor)?,
@@ -363,7 +366,8 @@ impl Store {
                 rules.mode.as_str(),
                 to_sql_u64("referral welcome bonus", rules.welcome_minor)?,
                 rules.daily_cap,
-                now.0
+                now.0,
+                rules.reward_days.min(365)
             ])?;
             Ok(())
         })
@@ -594,7 +598,7 @@ pub(crate) fn reward_purchase(tx: &Connection, order: &Order, now: UnixTime) -> 
         ReferralMode::EveryPurchase => true,
     };
     let reward = rules.reward_for(order.amount.minor());
-    if qualifies && reward > 0 {
+    if qualifies && (reward > 0 || rules.reward_days > 0) {
         let refused = referrer_refusal(tx, referrer, &rules, now)?;
         let earned = Earned {
             order,
@@ -602,6 +606,7 @@ pub(crate) fn reward_purchase(tx: &Connection, order: &Order, now: UnixTime) -> 
             beneficiary: referrer,
             referrer,
             amount_minor: reward,
+            days: rules.reward_days,
         };
         record(tx, &earned, refused, now)?;
     }
@@ -613,6 +618,7 @@ pub(crate) fn reward_purchase(tx: &Connection, order: &Order, now: UnixTime) -> 
             beneficiary: order.user,
             referrer,
             amount_minor: welcome,
+            days: 0,
         };
         record(tx, &earned, None, now)?;
     }
@@ -626,6 +632,8 @@ struct Earned<'a> {
     beneficiary: TelegramId,
     referrer: TelegramId,
     amount_minor: i64,
+    /// Extra days for the referrer's running service, applied by a worker.
+    days: u32,
 }
 
 /// Why the referrer may not be granted a reward now, if they may not.
@@ -670,8 +678,8 @@ fn record(
     let inserted = tx
         .prepare_cached(
             "INSERT INTO referral_rewards (order_id, kind, beneficiary_id, referrer_id, referee_id, \
-             currency, amount_minor, purchase_minor, status, reason, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             currency, amount_minor, purchase_minor, status, reason, created_at, days, days_state) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
              ON CONFLICT (order_id, kind) DO NOTHING RETURNING id",
         )?
         .query_row(
@@ -686,7 +694,9 @@ fn record(
                 order.amount.minor(),
                 status.as_str(),
                 refused,
-                now.0
+                now.0,
+                earned.days,
+                (earned.days > 0 && refused.is_none()).then_some("pending")
             ],
             |row| row.get::<_, i64>(0),
         );
@@ -696,7 +706,7 @@ fn record(
         Err(rusqlite::Error::QueryReturnedNoRows) => return Ok(()),
         Err(err) => return Err(err.into()),
     };
-    if refused.is_some() {
+    if refused.is_some() || earned.amount_minor == 0 {
         return Ok(());
     }
     tx.prepare_cached(
@@ -748,6 +758,11 @@ fn take_back(
     if changed == 0 {
         return Ok(None);
     }
+    // Days not yet on the panel are not given; days already there stay.
+    tx.prepare_cached(
+        "UPDATE referral_rewards SET days_state = 'cancelled' WHERE id = ?1 AND days_state = 'pending'",
+    )?
+    .execute([id.0])?;
     if taken > 0 {
         tx.prepare_cached(
             "INSERT INTO ledger (user_id, currency, amount_minor, cause, actor_id, note, created_at) \
@@ -776,12 +791,13 @@ fn ledger_note(kind: RewardKind, id: RewardId) -> String {
 fn rules(conn: &Connection) -> Result<ReferralRules, Error> {
     let found = query_opt(
         conn,
-        "SELECT reward_minor, percent, mode, welcome_minor, daily_cap FROM referral_rules WHERE id = 1",
+        "SELECT reward_minor, reward_days, percent, mode, welcome_minor, daily_cap FROM referral_rules WHERE id = 1",
         [],
         |row| {
             let mode: String = row.get("mode")?;
             Ok(ReferralRules {
                 reward_minor: to_u64("referral_rules.reward_minor", row.get("reward_minor")?)?,
+                reward_days: row.get("reward_days")?,
                 percent: row.get("percent")?,
                 mode: ReferralMode::parse(&mode).ok_or(Error::Decode {
                     column: "referral_rules.mode",

@@ -22,6 +22,7 @@
 mod channels;
 mod photo;
 mod server;
+mod stars;
 mod state;
 
 use std::collections::HashMap;
@@ -32,6 +33,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::telegram::state::State;
+
+pub use crate::telegram::stars::{SentInvoice, StarsOutcome};
 
 /// The bot token the fake accepts.
 pub const TOKEN: &str = "123456:TEST-TOKEN";
@@ -67,6 +70,8 @@ pub enum MessageKind {
     Photo,
     /// `sendDocument`.
     Document,
+    /// `sendInvoice` (Telegram Stars); its text is the title and description.
+    Invoice,
 }
 
 /// One message the bot sent to a chat, as it stands after later edits.
@@ -336,6 +341,78 @@ impl FakeTelegram {
             .lock()
             .user_photo(user, png_or_jpeg, caption, caption_entities);
         self.push(update)
+    }
+
+    /// Every Stars invoice the bot sent to `chat_id`, in order.
+    #[must_use]
+    pub fn stars_invoices(&self, chat_id: i64) -> Vec<SentInvoice> {
+        let state = self.shared.lock();
+        let invoices = state.stars.invoices.iter();
+        invoices
+            .filter(|it| it.chat_id == chat_id)
+            .cloned()
+            .collect()
+    }
+
+    /// Deliver every `successful_payment` twice from now on (Telegram may redeliver).
+    pub fn set_stars_double_delivery(&self, twice: bool) {
+        self.shared.lock().stars.deliver_twice = twice;
+    }
+
+    /// Whether the bot refunded Stars charge `charge_id` (`refundStarPayment`).
+    #[must_use]
+    pub fn stars_refunded(&self, charge_id: &str) -> bool {
+        self.shared.lock().stars.refunded(charge_id)
+    }
+
+    /// The user pays the Stars invoice in message `message_id` of their chat,
+    /// as Telegram runs it: a `pre_checkout_query` is sent and its answer
+    /// awaited for up to 10 s; only an ok answer takes the Stars and sends the
+    /// `successful_payment` message (twice under [`Self::set_stars_double_delivery`]).
+    pub async fn pay_stars(&self, user: &SimUser, message_id: i32) -> StarsOutcome {
+        let opened = {
+            let mut state = self.shared.lock();
+            let invoice = state
+                .stars
+                .invoices
+                .iter()
+                .find(|it| it.chat_id == user.id && it.message_id == message_id)
+                .cloned();
+            invoice.map(|invoice| {
+                let (id, update) = state.stars.open_query(&invoice, state::user_json(user));
+                (invoice, id, update)
+            })
+        };
+        let Some((invoice, query_id, update)) = opened else {
+            return StarsOutcome::NoInvoice;
+        };
+        self.push(update);
+        let deadline = Instant::now() + stars::PRE_CHECKOUT_ANSWER;
+        let answer = loop {
+            if let Some(answer) = self.shared.lock().stars.answer_of(&query_id) {
+                break answer;
+            }
+            if Instant::now() >= deadline {
+                return StarsOutcome::NotAnswered;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        if let Err(error_message) = answer {
+            return StarsOutcome::Refused { error_message };
+        }
+        let (charge_id, updates) = {
+            let mut state = self.shared.lock();
+            let (charge_id, payment) = state.stars.charge(&invoice, user.id);
+            let copies = if state.stars.deliver_twice { 2 } else { 1 };
+            let updates: Vec<Value> = (0..copies)
+                .map(|_| state.user_payment(user, payment.clone()))
+                .collect();
+            (charge_id, updates)
+        };
+        for update in updates {
+            self.push(update);
+        }
+        StarsOutcome::Paid { charge_id }
     }
 
     /// Queues a raw update (its `update_id` is set by the fake); returns the `update_id`.

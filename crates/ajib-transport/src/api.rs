@@ -23,6 +23,23 @@ pub struct TelegramApi {
     inner: Arc<Inner>,
 }
 
+/// An invoice in Telegram Stars for [`TelegramApi::send_stars_invoice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StarsInvoice<'a> {
+    /// The private chat to send it to.
+    pub chat_id: i64,
+    /// Product name, 1–32 characters.
+    pub title: &'a str,
+    /// Product description, 1–255 characters.
+    pub description: &'a str,
+    /// The bot's own reference, 1–128 bytes; comes back in the pre-checkout and the payment.
+    pub payload: &'a str,
+    /// The price's label.
+    pub label: &'a str,
+    /// The price in Stars, 1..=10000.
+    pub stars: u32,
+}
+
 /// The bot's own account, from `getMe`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BotInfo {
@@ -157,6 +174,54 @@ impl TelegramApi {
             .collect();
         self.call("setMyCommands", json!({ "commands": commands }))
             .map(drop)
+    }
+
+    /// Sends an invoice in Telegram Stars (`sendInvoice`, currency `XTR`, no
+    /// provider token, one price); returns the message id. Called directly,
+    /// not through the `Outbox`: it answers the user's own tap, and the
+    /// handler sends nothing else with it.
+    pub fn send_stars_invoice(&self, invoice: &StarsInvoice<'_>) -> Result<i32, Error> {
+        let params = json!({
+            "chat_id": invoice.chat_id,
+            "title": invoice.title,
+            "description": invoice.description,
+            "payload": invoice.payload,
+            "provider_token": "",
+            "currency": crate::update::STARS_CURRENCY,
+            "prices": [{ "label": invoice.label, "amount": invoice.stars }],
+        });
+        let message = self.call("sendInvoice", params)?;
+        message["message_id"]
+            .as_i64()
+            .and_then(|it| i32::try_from(it).ok())
+            .ok_or_else(|| Error::Decode {
+                raw: message.to_string(),
+            })
+    }
+
+    /// Lets the payment of a `pre_checkout_query` go ahead (`answerPreCheckoutQuery`, ok).
+    pub fn accept_pre_checkout(&self, query_id: &str) -> Result<(), Error> {
+        let params = json!({ "pre_checkout_query_id": query_id, "ok": true });
+        self.call("answerPreCheckoutQuery", params).map(drop)
+    }
+
+    /// Stops the payment of a `pre_checkout_query`, showing the user `reason`.
+    pub fn refuse_pre_checkout(&self, query_id: &str, reason: &str) -> Result<(), Error> {
+        let params = json!({
+            "pre_checkout_query_id": query_id,
+            "ok": false,
+            "error_message": reason,
+        });
+        self.call("answerPreCheckoutQuery", params).map(drop)
+    }
+
+    /// Gives a Stars payment back to the user who made it (`refundStarPayment`).
+    pub fn refund_star_payment(&self, user_id: i64, charge_id: &str) -> Result<(), Error> {
+        let params = json!({
+            "user_id": user_id,
+            "telegram_payment_charge_id": charge_id,
+        });
+        self.call("refundStarPayment", params).map(drop)
     }
 
     /// One long-poll `getUpdates`, returning the raw update objects.

@@ -46,7 +46,7 @@ mod senders;
 mod update;
 
 pub use crate::{
-    api::{BotInfo, TelegramApi},
+    api::{BotInfo, StarsInvoice, TelegramApi},
     entities::{EntityKind, MessageEntity, entities_to_html},
     error::{Error, SendError},
     flood::{FloodGuard, FloodVerdict},
@@ -62,7 +62,7 @@ pub use crate::{
         webhook_router,
     },
     update::{
-        CallbackQuery, ChatMemberChange, Contact, Document, IncomingMessage, PhotoRef, Update,
-        UserInfo, parse_update,
+        CallbackQuery, ChatMemberChange, Contact, Document, IncomingMessage, PhotoRef,
+        PreCheckoutQuery, STARS_CURRENCY, SuccessfulPayment, Update, UserInfo, parse_update,
     },
 };

@@ -29,7 +29,12 @@ pub type BatchSink =
     Arc<dyn Fn(Vec<Value>) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
 
 /// Update kinds asked of Telegram, in `getUpdates` and `setWebhook`.
-pub(crate) const ALLOWED_UPDATES: [&str; 3] = ["message", "callback_query", "my_chat_member"];
+pub(crate) const ALLOWED_UPDATES: [&str; 4] = [
+    "message",
+    "callback_query",
+    "my_chat_member",
+    "pre_checkout_query",
+];
 /// Path the webhook router serves.
 pub const WEBHOOK_PATH: &str = "/webhooks/telegram";
 /// Longest wait between failed `getUpdates` calls.

@@ -5,6 +5,9 @@ use serde_json::Value;
 
 use crate::entities::{EntityKind, MessageEntity};
 
+/// Telegram Stars' currency code.
+pub const STARS_CURRENCY: &str = "XTR";
+
 /// An update the bot acts on; other kinds are skipped while parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[expect(
@@ -18,6 +21,8 @@ pub enum Update {
     Callback(CallbackQuery),
     /// The user blocked or unblocked the bot (`my_chat_member`).
     ChatMember(ChatMemberChange),
+    /// A user confirmed paying an invoice; answer within 10 s (`pre_checkout_query`).
+    PreCheckout(PreCheckoutQuery),
 }
 
 /// The Telegram user behind an update.
@@ -56,6 +61,32 @@ pub struct IncomingMessage {
     pub document: Option<Document>,
     /// A shared contact.
     pub contact: Option<Contact>,
+    /// A payment that went through (`successful_payment`), Telegram Stars only.
+    pub successful_payment: Option<SuccessfulPayment>,
+}
+
+/// A user about to pay one of the bot's invoices in Telegram Stars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreCheckoutQuery {
+    /// Id to answer the query with.
+    pub id: String,
+    /// Who pays.
+    pub from: UserInfo,
+    /// Stars to be paid (`total_amount` of an `XTR` invoice).
+    pub stars: u32,
+    /// The invoice's payload: the bot's own reference.
+    pub payload: String,
+}
+
+/// A Telegram Stars payment that went through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuccessfulPayment {
+    /// Stars paid.
+    pub stars: u32,
+    /// The invoice's payload: the bot's own reference.
+    pub payload: String,
+    /// Telegram's id of the charge: unique, and what a refund takes.
+    pub charge_id: String,
 }
 
 /// The largest size of a photo attached to a message; resend it with `Outgoing::PhotoById`.
@@ -127,6 +158,8 @@ impl Update {
             Self::Message(it) => it.chat_id,
             Self::Callback(it) => it.chat_id,
             Self::ChatMember(it) => it.chat_id,
+            // Pre-checkout queries come from private chats: the user's id is the chat's.
+            Self::PreCheckout(it) => it.from.id,
         }
     }
 }
@@ -154,6 +187,7 @@ struct WireUpdate {
     message: Option<WireMessage>,
     callback_query: Option<WireCallback>,
     my_chat_member: Option<WireChatMember>,
+    pre_checkout_query: Option<WirePreCheckout>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,6 +220,24 @@ struct WireMessage {
     caption_entities: Value,
     #[serde(default)]
     photo: Value,
+    successful_payment: Option<WirePayment>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WirePreCheckout {
+    id: String,
+    from: WireUser,
+    currency: String,
+    total_amount: u32,
+    invoice_payload: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct WirePayment {
+    currency: String,
+    total_amount: u32,
+    invoice_payload: String,
+    telegram_payment_charge_id: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,6 +324,21 @@ impl WireUpdate {
                     first_name: it.first_name,
                     user_id: it.user_id,
                 }),
+                successful_payment: message
+                    .successful_payment
+                    .and_then(WirePayment::into_payment),
+            }));
+        }
+        if let Some(query) = self.pre_checkout_query {
+            // The bot only ever sends invoices in Stars.
+            if query.currency != STARS_CURRENCY {
+                return None;
+            }
+            return Some(Update::PreCheckout(PreCheckoutQuery {
+                id: query.id,
+                from: query.from.into(),
+                stars: query.total_amount,
+                payload: query.invoice_payload,
             }));
         }
         if let Some(callback) = self.callback_query {
@@ -296,6 +363,21 @@ impl WireUpdate {
             user_id: member.from.id,
             blocked,
         }))
+    }
+}
+
+impl WirePayment {
+    /// Our payment; `None` for any currency but Stars (the bot sends no other invoices).
+    fn into_payment(self) -> Option<SuccessfulPayment> {
+        if self.currency != STARS_CURRENCY || self.telegram_payment_charge_id.is_empty() {
+            log::warn!("ignoring a successful payment in {:?}", self.currency);
+            return None;
+        }
+        Some(SuccessfulPayment {
+            stars: self.total_amount,
+            payload: self.invoice_payload,
+            charge_id: self.telegram_payment_charge_id,
+        })
     }
 }
 
@@ -422,7 +504,7 @@ mod tests {
                 "Message(IncomingMessage { message_id: 3, chat_id: 5, from: UserInfo { id: 5, \
                  username: None, first_name: \"Ali\", language_code: Some(\"fa\") }, text: \
                  Some(\"/start\"), entities: [], caption: None, caption_entities: [], photo: \
-                 None, document: None, contact: None })",
+                 None, document: None, contact: None, successful_payment: None })",
             ),
         );
     }
@@ -573,6 +655,57 @@ mod tests {
                 "new_chat_member": {"status": "kicked", "until_date": 0}}}),
             Some(9),
             Some("ChatMember(ChatMemberChange { chat_id: 5, user_id: 5, blocked: true })"),
+        );
+    }
+
+    #[test]
+    fn stars_pre_checkout_and_payment() {
+        check(
+            json!({"update_id": 12, "pre_checkout_query": {"id": "pc1",
+                "from": {"id": 5, "is_bot": false, "first_name": "Ali", "language_code": "fa"},
+                "currency": "XTR", "total_amount": 250, "invoice_payload": "ajib-7"}}),
+            Some(12),
+            Some(
+                "PreCheckout(PreCheckoutQuery { id: \"pc1\", from: UserInfo { id: 5, username: \
+                 None, first_name: \"Ali\", language_code: Some(\"fa\") }, stars: 250, payload: \
+                 \"ajib-7\" })",
+            ),
+        );
+        let paid = message(
+            json!({"successful_payment": {"currency": "XTR", "total_amount": 250,
+            "invoice_payload": "ajib-7", "telegram_payment_charge_id": "stxCHARGE",
+            "provider_payment_charge_id": ""}}),
+        );
+        let expected = SuccessfulPayment {
+            stars: 250,
+            payload: "ajib-7".to_owned(),
+            charge_id: "stxCHARGE".to_owned(),
+        };
+        assert_eq!(paid.successful_payment, Some(expected));
+    }
+
+    #[test]
+    fn payments_in_other_currencies_are_not_stars() {
+        check(
+            json!({"update_id": 13, "pre_checkout_query": {"id": "pc1",
+                "from": {"id": 5, "first_name": "Ali"}, "currency": "USD",
+                "total_amount": 250, "invoice_payload": "ajib-7"}}),
+            Some(13),
+            None,
+        );
+        let paid = message(
+            json!({"successful_payment": {"currency": "USD", "total_amount": 250,
+            "invoice_payload": "ajib-7", "telegram_payment_charge_id": "c",
+            "provider_payment_charge_id": "p"}}),
+        );
+        assert_eq!(paid.successful_payment, None);
+        // A negative amount is not a payment Telegram sends: the update is skipped whole.
+        check(
+            json!({"update_id": 14, "pre_checkout_query": {"id": "pc1",
+                "from": {"id": 5, "first_name": "Ali"}, "currency": "XTR",
+                "total_amount": -1, "invoice_payload": "ajib-7"}}),
+            Some(14),
+            None,
         );
     }
 

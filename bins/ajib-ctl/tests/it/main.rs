@@ -7,6 +7,7 @@ mod imports;
 mod orders;
 mod panels;
 mod promo;
+mod stars;
 mod status;
 mod users;
 

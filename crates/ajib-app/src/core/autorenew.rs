@@ -15,7 +15,7 @@ use ajib_storage::AutoRenewOutcome;
 use tokio::sync::watch;
 
 use crate::{
-    blocking::pause,
+    blocking::every,
     callback::Callback,
     core::{delivery::display_name, mail, notify},
     deps::{Deps, Health, now},
@@ -30,14 +30,13 @@ const ROUND: Duration = Duration::from_secs(300);
 const BATCH: u32 = 500;
 
 /// Runs until shutdown.
-pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
-    loop {
+pub async fn run(deps: Arc<Deps>, shutdown: watch::Receiver<bool>) {
+    let deps = &deps;
+    every(ROUND, shutdown, || async move {
         Health::beat(&deps.health.autorenew);
-        round(&deps, now()).await;
-        if pause(ROUND, &mut shutdown).await {
-            return;
-        }
-    }
+        round(deps, now()).await;
+    })
+    .await;
 }
 
 /// One pass: renews every due service the balance covers, and reminds the

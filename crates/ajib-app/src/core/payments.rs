@@ -207,7 +207,7 @@ async fn refunded(deps: &Deps, order: &Order, at: UnixTime) -> anyhow::Result<()
 
 /// Whether the order's plan is still on sale at the order's price (a
 /// renewal also needs its service to exist still).
-async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<bool> {
+pub(crate) async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<bool> {
     let Some(plan) = order.plan else {
         return Ok(false);
     };

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::watch;
 
 use crate::{
-    blocking::pause,
+    blocking::every,
     core::{payments, topups},
     deps::{Deps, Health, now},
 };
@@ -16,14 +16,13 @@ const ROUND: Duration = Duration::from_secs(5);
 const BATCH: u32 = 20;
 
 /// Runs until shutdown.
-pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
-    loop {
+pub async fn run(deps: Arc<Deps>, shutdown: watch::Receiver<bool>) {
+    let deps = &deps;
+    every(ROUND, shutdown, || async move {
         Health::beat(&deps.health.poller);
-        round(&deps).await;
-        if pause(ROUND, &mut shutdown).await {
-            return;
-        }
-    }
+        round(deps).await;
+    })
+    .await;
 }
 
 /// Reconciles every invoice that is due: orders', then top-ups'.

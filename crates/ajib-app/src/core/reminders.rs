@@ -14,7 +14,7 @@ use ajib_i18n::Arg;
 use tokio::sync::watch;
 
 use crate::{
-    blocking::pause,
+    blocking::every,
     core::{delivery::display_name, notify},
     deps::{Deps, Health, now},
 };
@@ -26,14 +26,13 @@ const PAGE: u32 = 1_000;
 const ROUND: Duration = Duration::from_secs(600);
 
 /// Runs until shutdown.
-pub async fn run(deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
-    loop {
+pub async fn run(deps: Arc<Deps>, shutdown: watch::Receiver<bool>) {
+    let deps = &deps;
+    every(ROUND, shutdown, || async move {
         Health::beat(&deps.health.reminders);
-        round(&deps, now()).await;
-        if pause(ROUND, &mut shutdown).await {
-            return;
-        }
-    }
+        round(deps, now()).await;
+    })
+    .await;
 }
 
 /// One pass over the active services, a page at a time (a big shop's

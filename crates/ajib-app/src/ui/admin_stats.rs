@@ -78,6 +78,8 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Handled {
     text.push_str(&admin_referrals::stats_section(deps, ctx, month).await?);
     text.push_str("\n\n");
     text.push_str(&admin_promos::stats_section(deps, ctx).await?);
+    text.push_str("\n\n");
+    text.push_str(&crate::ui::stars::stats_section(deps, ctx).await?);
     let (breakdown, chart) = breakdown(deps, ctx, month, &revenue).await;
     text.push_str(&breakdown);
     let mut reply = vec![ctx.screen(text, back_to_admin(deps, ctx))];

@@ -359,6 +359,7 @@ async fn render_profile(
             Callback::AdminRefunded(order),
         )]);
     }
+    rows.extend(crate::ui::stars::refund_rows(deps, ctx, row.id).await?);
     text.push_str("\n\n");
     text.push_str(&balance_lines(deps, ctx, row.id).await?);
     rows.push(vec![button(

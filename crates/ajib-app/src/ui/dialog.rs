@@ -10,8 +10,10 @@
 //! domain types carry no serde derives; a state this version cannot read
 //! (written by another version) is dropped as if it had run out.
 
-use ajib_domain::{Currency, Money, PanelId, Plan, PlanId, PlanName, ServiceId, TelegramId};
-use ajib_storage::PromoId;
+use ajib_domain::{
+    Currency, Money, OrderId, PanelId, Plan, PlanId, PlanName, ServiceId, TelegramId,
+};
+use ajib_storage::{CardPaymentId, PromoId};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -46,6 +48,10 @@ pub enum Dialog {
     Promo(PromoStep),
     /// An admin is to send a new promo code in one line.
     PromoAdd,
+    /// A customer is to send the receipt (photo or reference) of a card transfer for this order.
+    CardReceipt(OrderId),
+    /// An admin is to type why this card payment is rejected.
+    CardReject(CardPaymentId),
 }
 
 /// Where a customer applying a promo code stands.
@@ -211,7 +217,10 @@ impl Dialog {
             Self::Users(UserStep::Search { .. } | UserStep::Message(_)) => Role::Support,
             Self::AddPlan(_) | Self::Broadcast(_) | Self::Users(_) | Self::PromoAdd => Role::Admin,
             Self::RestoreBackup | Self::ConfirmUnsignedRestore(_) | Self::Panel(_) => Role::Owner,
-            Self::TopupAmount | Self::LinkAccount | Self::Promo(_) => Role::Customer,
+            Self::TopupAmount | Self::LinkAccount | Self::Promo(_) | Self::CardReceipt(_) => {
+                Role::Customer
+            }
+            Self::CardReject(_) => Role::Admin,
         }
     }
 }
@@ -392,6 +401,12 @@ enum Wire {
         promo: i64,
     },
     PromoAdd,
+    CardReceipt {
+        order: i64,
+    },
+    CardReject {
+        payment: i64,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -483,6 +498,8 @@ fn encode(dialog: &Dialog) -> String {
             promo: promo.0,
         },
         Dialog::PromoAdd => Wire::PromoAdd,
+        Dialog::CardReceipt(order) => Wire::CardReceipt { order: order.0 },
+        Dialog::CardReject(payment) => Wire::CardReject { payment: payment.0 },
     };
     // Plain strings and numbers: encoding cannot fail, but a failure is still not a panic.
     serde_json::to_string(&wire).unwrap_or_else(|_| "{}".to_owned())
@@ -585,6 +602,8 @@ fn decode(state: &str) -> Option<Dialog> {
             Dialog::Promo(PromoStep::Applied(PlanId(plan), PromoId(promo)))
         }
         Wire::PromoAdd => Dialog::PromoAdd,
+        Wire::CardReceipt { order } => Dialog::CardReceipt(OrderId(order)),
+        Wire::CardReject { payment } => Dialog::CardReject(CardPaymentId(payment)),
     };
     Some(res)
 }
@@ -679,6 +698,8 @@ mod tests {
         check_round_trip(Dialog::Promo(PromoStep::Code(PlanId(4))));
         check_round_trip(Dialog::Promo(PromoStep::Applied(PlanId(4), PromoId(9))));
         check_round_trip(Dialog::PromoAdd);
+        check_round_trip(Dialog::CardReceipt(OrderId(12)));
+        check_round_trip(Dialog::CardReject(CardPaymentId(13)));
         check_round_trip(Dialog::ConfirmUnsignedRestore(UnsignedUpload {
             file_id: "BQACAgIAAxkBAAI".to_owned(),
             file_name: Some("ajib-backup-20250101-000000.tar.gz".to_owned()),
@@ -738,6 +759,8 @@ mod tests {
         assert_eq!(Dialog::Broadcast(BroadcastDraft::Text).needs(), Role::Admin);
         assert_eq!(Dialog::RestoreBackup.needs(), Role::Owner);
         assert_eq!(Dialog::PromoAdd.needs(), Role::Admin);
+        assert_eq!(Dialog::CardReceipt(OrderId(1)).needs(), Role::Customer);
+        assert_eq!(Dialog::CardReject(CardPaymentId(1)).needs(), Role::Admin);
         assert_eq!(
             Dialog::Promo(PromoStep::Code(PlanId(1))).needs(),
             Role::Customer

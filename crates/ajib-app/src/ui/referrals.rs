@@ -119,8 +119,24 @@ pub fn rules_text(deps: &Deps, ctx: &Ctx, rules: &ReferralRules) -> String {
     deps.t(ctx.lang, id, &[("reward", Arg::from(reward.as_str()))])
 }
 
-/// The reward per qualifying purchase: an amount, a percentage of the price, or both; `None` if nothing.
+/// The reward per qualifying purchase: money (an amount, a percentage of
+/// the price, or both) and extra days, or either; `None` if nothing.
 fn reward_text(deps: &Deps, ctx: &Ctx, rules: &ReferralRules) -> Option<String> {
+    let days = (rules.reward_days > 0).then(|| {
+        deps.t(
+            ctx.lang,
+            "referral-reward-days",
+            &[("days", Arg::from(rules.reward_days))],
+        )
+    });
+    match (money_text(deps, ctx, rules), days) {
+        (Some(money), Some(days)) => Some(format!("{money} + {days}")),
+        (money, days) => money.or(days),
+    }
+}
+
+/// The money part of the reward: an amount, a percentage of the price, or both; `None` if neither.
+fn money_text(deps: &Deps, ctx: &Ctx, rules: &ReferralRules) -> Option<String> {
     let amount = minor_price(deps, ctx, rules.reward_minor);
     let percent = Arg::from(rules.percent);
     let amount = Arg::from(amount.as_str());

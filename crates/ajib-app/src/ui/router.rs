@@ -16,9 +16,9 @@ use crate::{
     ui::{
         Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_balance, admin_broadcast,
         admin_grant, admin_moves, admin_orders, admin_panels, admin_promos, admin_referrals,
-        admin_staff, admin_stats, admin_user_list, admin_users, balance, channel,
+        admin_staff, admin_stats, admin_user_list, admin_users, balance, card, channel,
         dialog::{self, Dialog, Input, UserStep},
-        link_account, notice, promo, referrals, services, shop, start, test_account,
+        link_account, notice, promo, referrals, services, shop, stars, start, test_account,
     },
 };
 
@@ -88,6 +88,7 @@ pub async fn handle(deps: &Deps, ui: &UiState, update: Update) {
         Update::Message(message) => on_message(deps, ui, message).await,
         Update::Callback(query) => on_callback(deps, ui, query).await,
         Update::ChatMember(change) => on_chat_member(deps, &change).await,
+        Update::PreCheckout(query) => stars::on_pre_checkout(deps, &query).await,
     }
 }
 
@@ -100,6 +101,12 @@ async fn on_message(deps: &Deps, ui: &UiState, message: IncomingMessage) {
     let Some((row, ctx)) = enter(deps, &message.from, message.chat_id, None).await else {
         return;
     };
+    // A payment is money taken: it is settled whatever the flood guard says.
+    if let Some(payment) = &message.successful_payment {
+        let handled = stars::on_payment(deps, &ctx, payment).await;
+        send(deps, finish(deps, &ctx, "a Stars payment", handled));
+        return;
+    }
     if !admit(deps, ui, &row, &ctx).await {
         return;
     }
@@ -201,6 +208,8 @@ async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>, message_id: i32) ->
         }
         Dialog::Promo(step) => promo::typed(deps, ctx, step, input.text).await,
         Dialog::PromoAdd => admin_promos::typed(deps, ctx, input.text).await,
+        Dialog::CardReceipt(order) => card::receipt(deps, ctx, order, input).await,
+        Dialog::CardReject(id) => card::reject(deps, ctx, id, input.text).await,
     }
 }
 
@@ -284,6 +293,12 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::PromoPlanAt(panel) => promo::plan_at(deps, ctx, panel).await,
         Callback::PromoBuy(id) => promo::buy(deps, ctx, id, None).await,
         Callback::PromoBuyAt((id, panel)) => promo::buy(deps, ctx, id, Some(panel)).await,
+        Callback::StarsBuy(id) => stars::buy(deps, ctx, id, None).await,
+        Callback::StarsBuyAt((id, panel)) => stars::buy(deps, ctx, id, Some(panel)).await,
+        Callback::StarsRefund(id) => stars::refund(deps, ctx, id).await,
+        Callback::CardPay(id) => card::offer(deps, ctx, id).await,
+        Callback::CardApprove(id) => card::approve(deps, ctx, id).await,
+        Callback::CardReject(id) => card::ask_reject(deps, ctx, id).await,
         Callback::Support => start::support(deps, ctx),
         Callback::Help => start::help(deps, ctx),
         Callback::Admin => admin::menu(deps, ctx),

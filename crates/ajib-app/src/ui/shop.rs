@@ -116,8 +116,9 @@ async fn plan_with_pay(
     promo: Option<&PromoQuote>,
 ) -> Handled {
     let amount = promo.map_or(plan.price, |it| it.price.amount);
-    let (pay, balance_line) = pay_choice(deps, ctx, amount, pay).await?;
-    let mut rows = vec![vec![pay]];
+    let (pay_button, balance_line) = pay_choice(deps, ctx, amount, pay).await?;
+    let mut rows = vec![vec![pay_button]];
+    rows.extend(crate::ui::stars::pay_row(deps, ctx, plan, pay).await?);
     if promo.is_none() {
         rows.push(vec![promo_button(deps, ctx, plan)]);
     }
@@ -653,14 +654,22 @@ fn invoice_message(deps: &Deps, ctx: &Ctx, order: &Order) -> Reply {
             ("expires", Arg::from(expires.as_str())),
         ],
     );
-    let keyboard = inline(vec![
+    let mut rows = vec![
         vec![link(deps.t(ctx.lang, "btn-pay", &[]), invoice.url.clone())],
         vec![button(
             deps.t(ctx.lang, "btn-check-payment", &[]),
             Callback::CheckPayment(order.id),
         )],
-    ]);
-    vec![ctx.say_with(text, keyboard)]
+    ];
+    rows.extend(card_row(deps, ctx, order.id));
+    vec![ctx.say_with(text, inline(rows))]
+}
+
+/// "💳 Card to card" for order `id`, beside Heleket's pay button, when card payments are on.
+fn card_row(deps: &Deps, ctx: &Ctx, id: OrderId) -> Option<Vec<ajib_transport::InlineButton>> {
+    deps.settings.card.as_ref()?;
+    let label = deps.t(ctx.lang, "btn-card-pay", &[]);
+    Some(vec![button(label, Callback::CardPay(id))])
 }
 
 /// `text`, then `line` as a paragraph of its own if there is one.

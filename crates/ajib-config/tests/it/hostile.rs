@@ -17,6 +17,10 @@ const FULL: &[(&str, &str)] = &[
     ("HELEKET_MERCHANT_ID", "merchant-uuid"),
     ("HELEKET_API_KEY", "heleket-key"),
     ("PUBLIC_URL", "https://bot.example.com/"),
+    ("CARD_NUMBER", "6037 9911 2233 4455"),
+    ("CARD_HOLDER", "Card Holder"),
+    ("CARD_CURRENCY", "IRT"),
+    ("CARD_RATE", "95000"),
 ];
 
 /// Variables whose absence turns off a whole section, so the section's other values are not read
@@ -27,6 +31,7 @@ const GATES: &[&str] = &[
     "BLITZ_API_KEY",
     "HELEKET_MERCHANT_ID",
     "HELEKET_API_KEY",
+    "CARD_NUMBER",
 ];
 
 fn name() -> impl Strategy<Value = String> {

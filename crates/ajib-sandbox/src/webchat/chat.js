@@ -149,6 +149,15 @@
     bubble.append(el('span', 'meta', (m.edited ? 'edited ' : '') + time(m.at)));
     node.append(bubble);
 
+    if (m.kind === 'invoice') {
+      // Telegram draws a Pay button under an invoice; here it pays in sandbox Stars.
+      const pay = el('button', 'pay', '⭐ Pay');
+      pay.type = 'button';
+      pay.dataset.testid = 'pay-stars';
+      pay.addEventListener('click', () => payStars(m.message_id, pay));
+      node.append(pay);
+    }
+
     if (m.keyboard) {
       const kb = el('div', 'kb');
       kb.dataset.testid = 'inline-keyboard';
@@ -323,6 +332,18 @@
       }
     }
     window.open(url, '_blank', 'noopener');
+  }
+
+  async function payStars(messageId, button) {
+    button.disabled = true;
+    try {
+      const answer = await api('api/pay-stars', { user, message_id: messageId });
+      toast(answer.text, !answer.paid);
+    } catch (err) {
+      toast(err.message, true);
+    }
+    button.disabled = false;
+    poll();
   }
 
   async function press(messageId, data, button) {

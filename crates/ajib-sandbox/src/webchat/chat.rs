@@ -350,6 +350,7 @@ fn message_json(chat_id: i64, seq: usize, entry: &Entry) -> MessageJson {
         MessageKind::Text => "text",
         MessageKind::Photo => "photo",
         MessageKind::Document => "document",
+        MessageKind::Invoice => "invoice",
     };
     let keyboard = match inline_buttons(message.keyboard.as_ref()) {
         rows if rows.is_empty() => None,

@@ -797,13 +797,48 @@ fn a_channel_link_joins_the_sandbox_channel_and_others_are_not_found() {
         answer["status"].as_str().unwrap_or_default().to_owned()
     };
     assert_eq!(member(ALICE), "left");
-    let reply = sandbox.post("/api/join", &json!({ "user": ALICE, "channel": "ajib_news" }));
-    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+    let reply = sandbox.post(
+        "/api/join",
+        &json!({ "user": ALICE, "channel": "ajib_news" }),
+    );
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
     assert_eq!(member(ALICE), "member");
     assert_eq!(member(BOB), "left", "only the user who pressed joins");
-    let missing = sandbox.post("/api/join", &json!({ "user": ALICE, "channel": "other_chan" }));
+    let missing = sandbox.post(
+        "/api/join",
+        &json!({ "user": ALICE, "channel": "other_chan" }),
+    );
     assert_eq!(missing.status, 404);
-    let stranger = sandbox.post("/api/join", &json!({ "user": 4242, "channel": "ajib_news" }));
+    let stranger = sandbox.post(
+        "/api/join",
+        &json!({ "user": 4242, "channel": "ajib_news" }),
+    );
     assert_ne!(stranger.status, 200);
     assert_eq!(sandbox.telegram.channel_id("ajib_news"), Some(channel));
+}
+
+#[test]
+fn paying_stars_without_an_invoice_says_so_and_pays_nothing() {
+    let sandbox = Sandbox::start();
+    let id = i32::try_from(sandbox.send_to_alice("no invoice here", Value::Null)).unwrap();
+    let reply = sandbox.post(
+        "/api/pay-stars",
+        &json!({ "user": ALICE, "message_id": id }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let body: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(body["paid"], false);
+    assert_eq!(body["text"], "No Stars invoice in this message");
+    assert_eq!(
+        sandbox.updates(),
+        Vec::<Value>::new(),
+        "no payment reached the bot"
+    );
+    let stranger = sandbox.post("/api/pay-stars", &json!({ "user": 7, "message_id": id }));
+    assert_eq!(stranger.status, 404);
 }

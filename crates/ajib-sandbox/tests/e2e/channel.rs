@@ -25,10 +25,14 @@ async fn env_with(values: &[(&str, &str)]) -> Env {
     }
 }
 
-/// A sandbox requiring [`CHANNEL`], which exists in the fake with the bot as its admin; its id.
+/// A sandbox requiring [`CHANNEL`], which the sandbox made in the fake with the bot as its admin; its id.
 async fn env_with_channel() -> (Env, i64) {
     let env = env_with(&[("REQUIRED_CHANNEL", CHANNEL)]).await;
-    let channel = env.sandbox.telegram.create_channel(CHANNEL);
+    let channel = env
+        .sandbox
+        .telegram
+        .channel_id(CHANNEL)
+        .expect("the sandbox makes the configured channel");
     (env, channel)
 }
 

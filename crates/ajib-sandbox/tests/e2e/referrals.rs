@@ -14,6 +14,7 @@ use crate::support::{Env, button_data, button_url, has_text, until};
 /// 1.50 to the referrer for a friend's first purchase.
 const RULES: ReferralRules = ReferralRules {
     reward_minor: 150,
+    reward_days: 0,
     percent: 0,
     mode: ReferralMode::FirstPurchase,
     welcome_minor: 0,
@@ -216,4 +217,71 @@ async fn a_self_referral_and_an_existing_users_link_are_ignored() {
         .await
         .unwrap();
     assert_eq!(summary.invited, 1);
+}
+
+/// Pays the invoice `uuid` and waits until `order` is provisioned.
+async fn pay_and_provision(env: &Env, uuid: &str, order: ajib_domain::OrderId) {
+    let store = &env.sandbox.app.deps.store;
+    env.sandbox
+        .heleket
+        .as_ref()
+        .unwrap()
+        .pay(uuid, PayOutcome::Paid);
+    until("the order to be provisioned", async || {
+        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reward_days_reach_the_referrers_running_service_once() {
+    let (env, store, referrer, friend) = invited_friend(2_004).await;
+    let days_only = ReferralRules {
+        reward_minor: 0,
+        reward_days: 7,
+        ..RULES
+    };
+    store
+        .set_referral_rules(&days_only, ajib_domain::UnixTime(0))
+        .await
+        .unwrap();
+    // The referrer runs a service of their own.
+    let sara = env.user(0).clone();
+    let (_, uuid, own) = open_invoice(&env, &sara);
+    pay_and_provision(&env, &uuid, own).await;
+    let before = env.only_service(&sara).await;
+    let panel = env.sandbox.blitz.as_ref().unwrap();
+    let days_before = panel.user(&before.blitz_username).unwrap().expiration_days;
+    // The friend's first purchase earns the days.
+    let (_, uuid, order) = open_invoice(&env, &friend);
+    pay_and_provision(&env, &uuid, order).await;
+    assert_eq!(store.due_reward_days(10).await.unwrap().len(), 1);
+
+    let deps = &env.sandbox.app.deps;
+    let at = ajib_app::deps::now();
+    ajib_app::core::referral_days::round(deps, at).await;
+    ajib_app::core::referral_days::round(deps, at).await;
+    assert!(store.due_reward_days(10).await.unwrap().is_empty());
+    assert_eq!(
+        panel.user(&before.blitz_username).unwrap().expiration_days,
+        days_before + 7,
+        "the days were added on the panel once"
+    );
+    let after = env.only_service(&sara).await;
+    assert_eq!(after.expires.0, before.expires.0 + 7 * 86_400);
+    let rewards = rewards_of(&env, referrer).await;
+    assert_eq!(rewards.len(), 1);
+    assert_eq!(
+        store
+            .balance(referrer, Currency::USD)
+            .await
+            .unwrap()
+            .minor(),
+        0,
+        "days only: nothing on the balance"
+    );
+    until("the referrer to be told", async || {
+        env.count(sara.id, "extra days were") == 1
+    })
+    .await;
 }

@@ -3,6 +3,7 @@
 mod admin;
 mod autorenew;
 mod broadcasts;
+mod card_payments;
 mod checkpoint;
 mod dialogs;
 mod imports;
@@ -19,6 +20,7 @@ mod promos;
 mod referrals;
 mod restore;
 mod services;
+mod stars;
 mod stats;
 mod users;
 

@@ -16,6 +16,7 @@ const OTHER_FRIEND: TelegramId = TelegramId(3);
 /// 1.00 per first purchase, a 0.50 welcome bonus, at most two rewards a day.
 const RULES: ReferralRules = ReferralRules {
     reward_minor: 100,
+    reward_days: 0,
     percent: 0,
     mode: ReferralMode::FirstPurchase,
     welcome_minor: 50,
@@ -161,6 +162,7 @@ async fn a_first_purchase_rewards_once_however_often_it_is_settled() {
 async fn every_purchase_earns_a_share_in_every_mode() {
     let rules = ReferralRules {
         reward_minor: 10,
+        reward_days: 0,
         percent: 10,
         mode: ReferralMode::EveryPurchase,
         welcome_minor: 0,
@@ -306,4 +308,62 @@ async fn without_rules_nothing_is_paid() {
     buy(&db.store, FRIEND, 2_000, 1).await;
     assert_eq!(balance(&db.store, REFERRER).await, 0);
     assert!(ok(db.store.rewards_of_referrer(REFERRER, 10).await).is_empty());
+}
+
+#[tokio::test]
+async fn reward_days_wait_are_applied_once_and_a_revoke_cancels_those_not_applied() {
+    let days = ReferralRules {
+        reward_minor: 0,
+        reward_days: 7,
+        welcome_minor: 0,
+        ..RULES
+    };
+    let db = invited(days, &[FRIEND, OTHER_FRIEND]).await;
+    let store = &db.store;
+    buy(store, FRIEND, 2_000, 2).await;
+    // Days only: nothing on the balance; one reward with days waiting.
+    assert_eq!(balance(store, REFERRER).await, 0);
+    let due = ok(store.due_reward_days(10).await);
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].referrer, due[0].days, due[0].applying),
+        (REFERRER, 7, None)
+    );
+    // The referrer's own running service takes them.
+    let own = buy(store, REFERRER, 2_100, 1).await;
+    let own = ok(store.get_order(own).await).unwrap_or_else(|| panic!("the order"));
+    let service = crate::provision(store, &own, t(90_000)).await;
+    assert_eq!(
+        ok(store.longest_running_service(REFERRER, t(2_300)).await).map(|it| it.id),
+        Some(service.id)
+    );
+    assert!(ok(store
+        .begin_reward_days(due[0].reward, service.id, 30)
+        .await));
+    assert!(
+        !ok(store.begin_reward_days(due[0].reward, service.id, 30).await),
+        "once"
+    );
+    assert_eq!(
+        ok(store.due_reward_days(10).await)[0].applying,
+        Some((service.id, 30)),
+        "a resumed worker knows the days before"
+    );
+    let extended =
+        ok(store.finish_reward_days(due[0].reward).await).unwrap_or_else(|| panic!("applied"));
+    assert_eq!(extended.expires.0, service.expires.0 + 7 * 86_400);
+    assert_eq!(
+        ok(store.finish_reward_days(due[0].reward).await),
+        None,
+        "applied once"
+    );
+    assert!(ok(store.due_reward_days(10).await).is_empty());
+    // A second friend's reward is revoked before its days were applied: they never are.
+    buy(store, OTHER_FRIEND, 2_400, 1).await;
+    let pending = ok(store.due_reward_days(10).await);
+    assert_eq!(pending.len(), 1);
+    ok(store
+        .revoke_reward(pending[0].reward, TelegramId(99), t(2_500))
+        .await);
+    assert!(ok(store.due_reward_days(10).await).is_empty());
 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::telegram::channels::Channels;
 use crate::telegram::photo;
+use crate::telegram::stars::{Refusal, Stars};
 use crate::telegram::{
     BotMessage, CallbackAnswer, MessageKind, RateLimits, SimUser, TelegramFault, UserMessage,
 };
@@ -53,6 +54,8 @@ pub(super) struct State {
     chat_changes: HashMap<i64, u64>,
     /// Channels, for `getChatMember`.
     pub(super) channels: Channels,
+    /// Telegram Stars: invoices, pre-checkout queries, charges.
+    pub(super) stars: Stars,
 }
 
 /// A message to a chat that wrote to the bot this recently is a reply to it
@@ -153,6 +156,7 @@ impl State {
             chat_changes: HashMap::new(),
             chat_buckets: HashMap::new(),
             channels: Channels::default(),
+            stars: Stars::default(),
         }
     }
 
@@ -281,6 +285,15 @@ impl State {
         if has_entities(&caption_entities) {
             message.insert("caption_entities".to_owned(), caption_entities);
         }
+        json!({ "message": message })
+    }
+
+    /// The user's `successful_payment` service message.
+    pub(super) fn user_payment(&mut self, user: &SimUser, payment: Value) -> Value {
+        self.add_user(user);
+        let message_id = self.next_user_message_id(user.id, None);
+        let mut message = user_message(user, message_id);
+        message.insert("successful_payment".to_owned(), payment);
         json!({ "message": message })
     }
 
@@ -446,6 +459,15 @@ impl State {
             "deletemessage" => self.delete_message(params),
             "getfile" => self.get_file(params),
             "getchatmember" => self.channels.get_chat_member(params, &self.users),
+            "sendinvoice" => self.send_invoice(params, now),
+            "answerprecheckoutquery" => {
+                let res = self.stars.answer(params, now);
+                self.refused("answerPreCheckoutQuery", res)
+            }
+            "refundstarpayment" => {
+                let res = self.stars.refund(params);
+                self.refused("refundStarPayment", res)
+            }
             "setwebhook" => self.set_webhook(params),
             "deletewebhook" => {
                 self.webhook = None;
@@ -551,6 +573,46 @@ impl State {
             }
         }
         Ok(res)
+    }
+
+    /// `sendInvoice` in Telegram Stars: validated, shown in the chat as a
+    /// message of kind [`MessageKind::Invoice`], kept for a simulated payment.
+    fn send_invoice(&mut self, params: &Params, now: Instant) -> Reply {
+        let chat_id = params.chat_id()?;
+        self.check_recipient(chat_id)?;
+        let checked = Stars::check_invoice(params, chat_id);
+        let mut invoice = self.refused("sendInvoice", checked)?;
+        self.check_rate(chat_id, now)?;
+        invoice.message_id = self.next_message_id(chat_id);
+        let message = BotMessage {
+            message_id: invoice.message_id,
+            kind: MessageKind::Invoice,
+            text: Some(format!("{}\n{}", invoice.title, invoice.description)),
+            parse_mode: None,
+            photo: None,
+            document: None,
+            keyboard: None,
+            edited: 0,
+            deleted: false,
+        };
+        let mut res = self.record(chat_id, message);
+        res["invoice"] = json!({
+            "title": invoice.title,
+            "description": invoice.description,
+            "start_parameter": "",
+            "currency": "XTR",
+            "total_amount": invoice.stars,
+        });
+        self.stars.invoices.push(invoice);
+        Ok(res)
+    }
+
+    /// A Stars check's result as a reply: a refusal is a 400, and a violation when the bot erred.
+    fn refused<T>(&mut self, method: &str, res: Result<T, Refusal>) -> Result<T, ApiError> {
+        res.map_err(|refusal| match refusal.violation {
+            true => self.bad_request(method, &refusal.description),
+            false => ApiError::new(400, &format!("Bad Request: {}", refusal.description)),
+        })
     }
 
     /// The sizes of a sent photo: those it already has when resent by id, else new ones.
@@ -953,7 +1015,7 @@ impl Params {
         }
     }
 
-    fn int(&self, key: &str) -> Option<i64> {
+    pub(super) fn int(&self, key: &str) -> Option<i64> {
         match self.fields.get(key)? {
             Value::Number(it) => it.as_i64(),
             Value::String(it) => it.trim().parse().ok(),
@@ -970,7 +1032,7 @@ impl Params {
     }
 
     /// A JSON-valued parameter, given as JSON or as a string holding JSON (multipart, form).
-    fn json(&self, key: &str) -> Option<Value> {
+    pub(super) fn json(&self, key: &str) -> Option<Value> {
         match self.fields.get(key)? {
             Value::String(it) => serde_json::from_str(it).ok(),
             Value::Null => None,
@@ -1062,7 +1124,7 @@ fn user_message(user: &SimUser, message_id: i32) -> Map<String, Value> {
     res
 }
 
-fn user_json(user: &SimUser) -> Value {
+pub(super) fn user_json(user: &SimUser) -> Value {
     let mut res = json!({ "id": user.id, "is_bot": false, "first_name": user.first_name });
     if let Some(username) = &user.username {
         res["username"] = json!(username);

@@ -24,7 +24,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// POSTs a JSON call; returns the HTTP status and the answer.
-fn call(fake: &FakeTelegram, method: &str, params: &Value) -> (u16, Value) {
+pub(crate) fn call(fake: &FakeTelegram, method: &str, params: &Value) -> (u16, Value) {
     let url = format!("{}/bot{TOKEN}/{method}", fake.api_base());
     let mut response = agent().post(&url).send_json(params).unwrap();
     let status = response.status().as_u16();

@@ -311,6 +311,16 @@ fn check_parsed(raw: &Value) -> TestCaseResult {
                 prop_assert_eq!(change.blocked, matches!(status, Some("kicked" | "left")));
             }
         }
+        Some(Update::PreCheckout(query)) => {
+            check_str(raw, "/pre_checkout_query/id", Some(&query.id))?;
+            check_int(raw, "/pre_checkout_query/from/id", query.from.id)?;
+            check_int(raw, "/pre_checkout_query/total_amount", query.stars.into())?;
+            check_str(
+                raw,
+                "/pre_checkout_query/invoice_payload",
+                Some(&query.payload),
+            )?;
+        }
     }
     Ok(())
 }
