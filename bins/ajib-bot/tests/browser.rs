@@ -355,7 +355,7 @@ fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
 }
 
 /// A person's path through the web chat, clicked in Chromium by Playwright
-/// (`tests/browser/click_through.cjs`): /start → English → Buy → plan → pay on the
+/// (`tests/browser/click_through.cjs`): /start → English → Buy → plan → a location → pay on the
 /// fake Heleket page → the config message with its QR code. Saves a screenshot to
 /// `target/browser/click-through.png`.
 ///

@@ -1,5 +1,5 @@
 // Clicks through the sandbox web chat in headless Chromium like a person would:
-// /start -> English -> Buy -> first plan -> pay -> fake Heleket "Pay" -> config message.
+// /start -> English -> Buy -> first plan -> a location -> pay -> fake Heleket "Pay" -> config message.
 // Usage: node click_through.cjs <web chat url> <screenshot.png>
 // Needs PLAYWRIGHT_CORE (path of the playwright-core package) and /usr/bin/chromium.
 'use strict';
@@ -31,7 +31,10 @@ async function main() {
     await clickButton(page, /English/);
     await clickButton(page, /Buy/);
     await clickButton(page, /Starter/);
-    await clickButton(page, /Pay/);
+    // The sandbox sells in two locations: the customer picks one.
+    await clickButton(page, /Netherlands/);
+    // The crypto invoice (the Stars button beside it pays in the chat instead).
+    await clickButton(page, /^💳 Pay/);
     // The pay button is a URL button: it opens the fake Heleket page in a new tab.
     const [payment] = await Promise.all([
       context.waitForEvent('page', { timeout: STEP_TIMEOUT }),

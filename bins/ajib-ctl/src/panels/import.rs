@@ -27,7 +27,7 @@ pub struct PanelsImport {
     /// the panel's name (see `ajib-ctl panels list`)
     #[argh(positional)]
     pub panel: String,
-    /// a CSV file of `username,telegram_id` lines (header optional, `#` comments); without it, usernames of the form ajib_<telegram id>_<order> are linked to that id
+    /// a CSV file of `username,telegram_id` lines (header optional, `#` comments); without it, usernames of the form `ajib_<telegram id>_<order>` are linked to that id
     #[argh(option)]
     pub mapping: Option<PathBuf>,
     /// count what would be linked, write nothing

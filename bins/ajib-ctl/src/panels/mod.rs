@@ -59,7 +59,7 @@ pub struct PanelsAdd {
     /// location customers see, e.g. "🇩🇪 Germany"
     #[argh(option)]
     pub location: String,
-    /// API base ending in /api/v1, e.g. https://panel.example.com:8443/ROOT/api/v1
+    /// API base ending in /api/v1, e.g. `https://panel.example.com:8443/ROOT/api/v1`
     #[argh(option)]
     pub api_base: String,
     /// active accounts it may hold (default: unlimited)
