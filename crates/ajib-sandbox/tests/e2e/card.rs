@@ -141,14 +141,7 @@ async fn two_admins_approving_the_same_receipt_at_once_grant_once() {
     assert_eq!((first, second), (1, 1), "{answers:#?}");
 
     // Credited once, granted once, configured once.
-    until("the order is provisioned", async || {
-        store
-            .get_order(order)
-            .await
-            .unwrap()
-            .is_some_and(|it| it.status == OrderStatus::Provisioned)
-    })
-    .await;
+    env.until_provisioned(order).await;
     let rows = store.ledger_for_order(order).await.unwrap();
     let causes: Vec<_> = rows
         .iter()

@@ -250,10 +250,7 @@ async fn an_install_with_only_blitz_api_base_upgrades_with_no_change_in_behaviou
     let heleket = env.sandbox.heleket.as_ref().unwrap();
     heleket.pay(&invoice.uuid, PayOutcome::Paid);
     let store = &env.sandbox.app.deps.store;
-    crate::support::until("the renewal to be provisioned", async || {
-        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
-    })
-    .await;
+    env.until_provisioned(order).await;
     assert_eq!(panel.user(&username).unwrap().expiration_days, 40);
     assert_eq!(panel.users().len(), 1, "no second account");
     // A new purchase looks as it did: one location, the usual Buy button, the same panel.
@@ -399,10 +396,7 @@ async fn an_imported_account_without_a_plan_is_renewed_with_a_plan_the_customer_
     let buy = button_data(&offer, "v1:rbw:").unwrap();
     let invoice = env.press(&user, offer.message_id, &buy, |it| button_url(it).is_some());
     let order = pay(&env, &invoice);
-    crate::support::until("the renewal to be provisioned", async || {
-        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
-    })
-    .await;
+    env.until_provisioned(order).await;
     let plan = store.get_order(order).await.unwrap().unwrap().plan.unwrap();
     let days = store.get_plan(plan).await.unwrap().unwrap().days;
     assert_eq!(

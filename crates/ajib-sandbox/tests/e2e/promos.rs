@@ -113,7 +113,7 @@ async fn a_valid_code_discounts_the_price_the_invoice_and_the_order() {
     assert_eq!(uses(&store, &promo).await, 0);
 
     heleket.pay(&uuid, PayOutcome::Paid).unwrap();
-    provisioned(&store, order_id).await;
+    env.until_provisioned(order_id).await;
     assert_eq!(uses(&store, &promo).await, 1);
     // Nothing of the payment was left over: it paid exactly the discounted price.
     let balance = store
@@ -270,7 +270,7 @@ async fn bonus_days_are_added_to_the_plan_on_the_panel() {
         "3.00"
     );
     heleket.pay(&uuid, PayOutcome::Paid).unwrap();
-    provisioned(&store, order_id).await;
+    env.until_provisioned(order_id).await;
     let service = env.only_service(&sara).await;
     let now = i64::try_from(
         std::time::SystemTime::now()
@@ -290,16 +290,4 @@ async fn bonus_days_are_added_to_the_plan_on_the_panel() {
         .user(&service.blitz_username)
         .expect("the account on the panel");
     assert_eq!(panel_user.expiration_days, 37);
-}
-
-/// Waits until order `id` is provisioned.
-async fn provisioned(store: &ajib_storage::Store, id: ajib_domain::OrderId) {
-    until("the order to be provisioned", async || {
-        store
-            .get_order(id)
-            .await
-            .unwrap()
-            .is_some_and(|it| it.status == OrderStatus::Provisioned)
-    })
-    .await;
 }

@@ -2,7 +2,7 @@
 //! a reward paid once for a first purchase however the payment is reported,
 //! none for a test account, and no attribution for oneself or an existing user.
 
-use ajib_domain::{Currency, OrderStatus, TelegramId};
+use ajib_domain::{Currency, TelegramId};
 use ajib_storage::{LedgerCause, ReferralMode, ReferralRules, RewardStatus};
 use ajib_testkit::{
     heleket::{PayOutcome, WebhookMode},
@@ -124,10 +124,7 @@ async fn a_referral_is_rewarded_once_for_a_paid_first_purchase() {
     // The friend presses Check as well, while the webhooks arrive.
     let check = format!("v1:c:{}", order.0);
     env.sandbox.telegram.press_button(&friend, menu, &check);
-    until("the order to be provisioned", async || {
-        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
-    })
-    .await;
+    env.until_provisioned(order).await;
     until("both webhooks to be delivered", async || {
         heleket.webhooks_sent() >= 2
     })
@@ -221,16 +218,12 @@ async fn a_self_referral_and_an_existing_users_link_are_ignored() {
 
 /// Pays the invoice `uuid` and waits until `order` is provisioned.
 async fn pay_and_provision(env: &Env, uuid: &str, order: ajib_domain::OrderId) {
-    let store = &env.sandbox.app.deps.store;
     env.sandbox
         .heleket
         .as_ref()
         .unwrap()
         .pay(uuid, PayOutcome::Paid);
-    until("the order to be provisioned", async || {
-        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
-    })
-    .await;
+    env.until_provisioned(order).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@ use ajib_domain::{OrderId, OrderStatus, ServiceStatus, TelegramId};
 use ajib_storage::LedgerCause;
 use ajib_testkit::telegram::{BotMessage, MessageKind, SimUser, StarsOutcome};
 
-use crate::support::{Env, button_data, has_text, until};
+use crate::support::{Env, button_data, has_text};
 
 /// The first demo plan's price, in cents, and in Stars at the sandbox's 50 per 1.00.
 const PRICE: i64 = 300;
@@ -70,10 +70,7 @@ async fn a_stars_purchase_delivered_twice_is_credited_and_granted_once() {
     );
     let purchases = rows.iter().filter(|it| it.cause == LedgerCause::Purchase);
     assert_eq!(purchases.count(), 1, "{rows:#?}");
-    until("the order provisioned", async || {
-        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
-    })
-    .await;
+    env.until_provisioned(order).await;
     assert_eq!(env.count(user.id, "hy2://"), 1, "{:#?}", env.texts(&user));
     assert_eq!(
         env.count(user.id, "Payment received"),
@@ -144,10 +141,7 @@ async fn an_owners_stars_refund_reverses_the_grant_once() {
     let (invoice, order) = env.stars_invoice(&user, "v1:l:en");
     let charge_id = env.pay_and_get_configs(&user, &invoice).await;
     let store = &env.sandbox.app.deps.store;
-    until("the order provisioned", async || {
-        store.get_order(order).await.unwrap().unwrap().status == OrderStatus::Provisioned
-    })
-    .await;
+    env.until_provisioned(order).await;
     let service = env.only_service(&user).await;
     assert_eq!(service.status, ServiceStatus::Active);
 

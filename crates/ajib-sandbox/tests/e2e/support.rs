@@ -272,6 +272,19 @@ impl Env {
         (invoice, order)
     }
 
+    /// Waits until order `id` is provisioned.
+    pub async fn until_provisioned(&self, id: ajib_domain::OrderId) {
+        let store = &self.sandbox.app.deps.store;
+        until("the order to be provisioned", async || {
+            store
+                .get_order(id)
+                .await
+                .unwrap()
+                .is_some_and(|it| it.status == ajib_domain::OrderStatus::Provisioned)
+        })
+        .await;
+    }
+
     /// The user's one service (fails the test if there is none).
     pub async fn only_service(&self, user: &SimUser) -> ajib_domain::Service {
         let store = &self.sandbox.app.deps.store;
