@@ -3,7 +3,7 @@
 use std::fmt;
 
 use ajib_domain::{TelegramId, UnixTime};
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
 
 use crate::{
     Error, Store,
@@ -131,12 +131,14 @@ impl Store {
             after_json.map(str::to_owned),
         );
         self.with_conn(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO audit_log (actor, action, before_json, \
-                    after_json, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![actor.to_string(), action, before, after, now.0])?;
-            Ok(())
+            write_audit(
+                conn,
+                actor,
+                &action,
+                before.as_deref(),
+                after.as_deref(),
+                now,
+            )
         })
         .await
     }
@@ -268,4 +270,21 @@ fn read_admin(row: &Row<'_>) -> Result<Admin, Error> {
         added_by: row.get::<_, Option<i64>>("added_by")?.map(TelegramId),
         added_at: time(row, "added_at")?,
     })
+}
+
+/// Appends an audit entry inside the caller's transaction, so the change and its record are one.
+pub(crate) fn write_audit(
+    conn: &Connection,
+    actor: Actor,
+    action: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    now: UnixTime,
+) -> Result<(), Error> {
+    conn.prepare_cached(
+        "INSERT INTO audit_log (actor, action, before_json, after_json, at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![actor.to_string(), action, before, after, now.0])?;
+    Ok(())
 }

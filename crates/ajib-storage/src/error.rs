@@ -83,6 +83,27 @@ pub enum Error {
     /// A promo code cannot be used for this purchase (see [`crate::PromoRefusal`]).
     #[error("promo code refused: {0}")]
     PromoRefused(crate::PromoRefusal),
+    /// A suspended agent buys nothing until the owner resumes them.
+    #[error("the agent is suspended")]
+    AgentSuspended,
+    /// An agent's purchase would take their balance below their credit limit.
+    #[error(
+        "the agent's balance ({balance_minor}) and credit ({limit_minor}) do not cover {needed_minor}"
+    )]
+    CreditLimit {
+        /// The balance in minor units (below zero on credit).
+        balance_minor: i64,
+        /// The credit limit in minor units.
+        limit_minor: u64,
+        /// What the purchase costs.
+        needed_minor: i64,
+    },
+    /// A retail price below what the agent pays.
+    #[error("a retail price must be at least the agent price {cost}")]
+    BelowAgentPrice {
+        /// What the agent pays for the plan.
+        cost: ajib_domain::Money,
+    },
     /// SQLite itself failed.
     #[error("database error")]
     Sqlite(#[source] SqliteError),

@@ -298,11 +298,10 @@ impl Store {
             if let Some(refusal) = promos::refusal_at_payment(tx, &order)? {
                 return Err(Error::PromoRefused(refusal));
             }
-            let funds = balance(tx, order.user, order.amount.currency())?;
-            if funds.minor() < order.amount.minor() {
+            if spendable(tx, order.user, order.amount.currency())? < order.amount.minor() {
                 return Err(Error::InsufficientBalance {
                     user: order.user,
-                    balance: funds,
+                    balance: balance(tx, order.user, order.amount.currency())?,
                 });
             }
             buy_from_balance(tx, &order, now)
@@ -376,7 +375,14 @@ fn settle_once(
     // The customer's notice (and the staff's) is queued with the money, so a
     // crash right after cannot lose it.
     let balance = balance(tx, order.user, order.amount.currency())?;
-    let mail = payment_mail(order.user, order.id, res, balance, order.invoice_amount);
+    let mut mail = payment_mail(order.user, order.id, res, balance, order.invoice_amount);
+    // A sale in an agent's bot is told to the bot's customer, in that bot.
+    if let Some(sale) = crate::agents::bot_sale_of(tx, order.id)? {
+        for it in mail.iter_mut().filter(|it| it.chat.is_some()) {
+            it.chat = Some(sale.customer.0);
+            it.bot = Some(sale.agent);
+        }
+    }
     insert_mail(tx, &mail, now)?;
     Ok(res)
 }
@@ -419,7 +425,7 @@ fn settle_new(
     // The invoice may ask for only part of the price: the balance pays the rest
     // if it still holds it now that the payment is on it.
     let covers = payment.received.minor() >= order.invoice_amount.minor()
-        && balance(tx, order.user, order.amount.currency())?.minor() >= order.amount.minor();
+        && spendable(tx, order.user, order.amount.currency())? >= order.amount.minor();
     if open && payment.grantable && covers && promo_ok {
         let job = buy(tx, order, now)?;
         let excess = Money::from_minor(
@@ -454,6 +460,7 @@ pub(crate) fn buy_from_balance(
         excess: Money::zero(order.amount.currency()),
     };
     let notice = NewMail {
+        bot: None,
         chat: None,
         body: MailBody::StaffPayment {
             order: order.id,
@@ -504,21 +511,45 @@ fn close_unpaid(
     Ok(())
 }
 
+/// What the user's balance holds, or zero when an agent's is below zero (see [`signed_balance`]).
 pub(crate) fn balance(
     conn: &Connection,
     user: TelegramId,
     currency: Currency,
 ) -> Result<Money, Error> {
-    let minor: i64 = conn
-        .prepare_cached(
-            "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE \
-                    user_id = ?1 AND currency = ?2",
-        )?
-        .query_row(params![user.0, currency.code()], |row| row.get(0))?;
+    let minor = signed_balance(conn, user, currency)?.max(0);
     Money::from_minor(minor, currency).map_err(|_| Error::Decode {
         column: "ledger.amount_minor",
         raw: minor.to_string(),
     })
+}
+
+/// The sum of the user's ledger rows: below zero only for an agent using credit.
+pub(crate) fn signed_balance(
+    conn: &Connection,
+    user: TelegramId,
+    currency: Currency,
+) -> Result<i64, Error> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE \
+                    user_id = ?1 AND currency = ?2",
+        )?
+        .query_row(params![user.0, currency.code()], |row| row.get(0))?)
+}
+
+/// What the user may spend: the balance plus an agent's credit limit.
+pub(crate) fn spendable(
+    conn: &Connection,
+    user: TelegramId,
+    currency: Currency,
+) -> Result<i64, Error> {
+    let limit: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT credit_limit_minor FROM agents WHERE user_id = ?1), 0)",
+        )?
+        .query_row([user.0], |row| row.get(0))?;
+    Ok(signed_balance(conn, user, currency)? + limit)
 }
 
 fn read_entry(row: &Row<'_>) -> Result<LedgerEntry, Error> {

@@ -25,6 +25,7 @@
 //! - [`Store::backup_to`] copies a consistent snapshot while the bot runs.
 
 mod admin;
+mod agents;
 mod autorenew;
 mod broadcasts;
 mod card_payments;
@@ -54,6 +55,12 @@ mod users;
 
 pub use crate::{
     admin::{Actor, Admin, AdminRole, AuditEntry},
+    agents::{
+        Agent, AgentAccount, AgentBot, AgentBotState, AgentCustomer, AgentEdit, AgentPrice,
+        AgentPurchase, AgentSales, AgentSummary, Batch, BatchAccount, BotPayments, BotSale, Bought,
+        MAX_BATCH, MAX_BRAND_CHARS, MAX_CREDIT_LIMIT_MINOR, MAX_LABEL_CHARS, MAX_PERCENT_OFF,
+        MAX_SUPPORT_CHARS, NewAgentBot, OrderAgent,
+    },
     autorenew::{AUTO_RENEW_GRACE_SECS, AutoRenewOutcome},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},
     card_payments::{

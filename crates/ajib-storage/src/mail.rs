@@ -23,6 +23,8 @@ use crate::{
 pub struct NewMail {
     /// The recipient chat; `None` for every staff member.
     pub chat: Option<i64>,
+    /// The agent whose own bot sends it; `None`: the main bot.
+    pub bot: Option<TelegramId>,
     /// What to send.
     pub body: MailBody,
 }
@@ -73,6 +75,8 @@ pub struct Mail {
     pub id: i64,
     /// The recipient chat; `None` for every staff member (see [`Store::copy_mail_to`]).
     pub chat: Option<i64>,
+    /// The agent whose own bot sends it; `None`: the main bot.
+    pub bot: Option<TelegramId>,
     /// What to send.
     pub body: MailBody,
     /// Sends started so far, not counting this one.
@@ -98,7 +102,7 @@ const KIND_PAYMENT: &str = "payment";
 const KIND_STAFF_PAYMENT: &str = "payment-staff";
 const KIND_TOPUP: &str = "topup";
 
-const MAIL_COLUMNS: &str = "id, chat_id, kind, body, attachment, attempts";
+const MAIL_COLUMNS: &str = "id, chat_id, bot, kind, body, attachment, attempts";
 
 /// The stored facts of a [`MailBody::Payment`]: amounts in minor units of `currency`.
 #[derive(Serialize, Deserialize)]
@@ -271,12 +275,13 @@ impl Store {
 /// Queues `mail` on `conn`, which may be inside a caller's transaction.
 pub(crate) fn insert_mail(conn: &Connection, mail: &[NewMail], now: UnixTime) -> Result<(), Error> {
     let mut insert = conn.prepare_cached(
-        "INSERT INTO mail (chat_id, kind, body, attachment, status, next_at, created_at) \
-         VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+        "INSERT INTO mail (chat_id, bot, kind, body, attachment, status, next_at, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6)",
     )?;
     for it in mail {
         let (kind, body, attachment) = encode(&it.body);
-        insert.execute(params![it.chat, kind, body, attachment, now.0])?;
+        let bot = it.bot.map(|it| it.0);
+        insert.execute(params![it.chat, bot, kind, body, attachment, now.0])?;
     }
     Ok(())
 }
@@ -296,6 +301,7 @@ pub(crate) fn payment_mail(
         Settlement::AlreadySettled => return Vec::new(),
     };
     let mut res = vec![NewMail {
+        bot: None,
         chat: Some(user.0),
         body: MailBody::Payment {
             order,
@@ -305,6 +311,7 @@ pub(crate) fn payment_mail(
     }];
     if staff {
         res.push(NewMail {
+            bot: None,
             chat: None,
             body: MailBody::StaffPayment {
                 order,
@@ -446,6 +453,7 @@ fn read_mail(row: &Row<'_>) -> Result<Mail, Error> {
     Ok(Mail {
         id: row.get("id")?,
         chat: row.get("chat_id")?,
+        bot: row.get::<_, Option<i64>>("bot")?.map(TelegramId),
         body,
         attempts: to_u32("mail.attempts", row.get("attempts")?)?,
     })

@@ -580,6 +580,10 @@ pub(crate) fn reward_purchase(tx: &Connection, order: &Order, now: UnixTime) -> 
     if matches!(order.kind, OrderKind::Test) || order.amount.minor() <= 0 {
         return Ok(());
     }
+    // An agent's purchases are their trade, not a referred customer's.
+    if crate::agents::is_agent_order(tx, order.id)? {
+        return Ok(());
+    }
     let referrer = query_opt(
         tx,
         "SELECT referrer_id FROM referrals WHERE referee_id = ?1",

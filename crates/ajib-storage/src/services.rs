@@ -72,7 +72,8 @@ impl Store {
     pub async fn services_of_user(&self, user: TelegramId) -> Result<Vec<Service>, Error> {
         self.with_conn(move |conn| {
             let sql = format!(
-                "SELECT {SERVICE_COLUMNS} FROM services WHERE user_id = ?1 ORDER BY id DESC"
+                "SELECT {SERVICE_COLUMNS} FROM services WHERE user_id = ?1 AND agent_id IS NULL \
+                 ORDER BY id DESC"
             );
             query_vec(conn, &sql, [user.0], read_service)
         })
@@ -101,7 +102,7 @@ impl Store {
         self.with_conn(move |conn| {
             let sql = format!(
                 "SELECT {SERVICE_COLUMNS} FROM services WHERE status = 'active' AND expires_at > ?1 \
-                 AND expires_at <= ?1 + ?2 ORDER BY expires_at, id"
+                 AND expires_at <= ?1 + ?2 AND agent_id IS NULL ORDER BY expires_at, id"
             );
             query_vec(conn, &sql, params![now.0, within_secs], read_service)
         })
@@ -261,6 +262,12 @@ pub(crate) fn insert_service(
             ],
             |row| row.get(0),
         )?;
+    // An agent's account stays theirs, with its name and the bot customer who bought it.
+    tx.prepare_cached(
+        "UPDATE services SET (agent_id, customer_id, label) = \
+         (SELECT agent_id, customer_id, label FROM orders WHERE id = ?2) WHERE id = ?1",
+    )?
+    .execute(params![id, order.id.0])?;
     mark_provisioned(tx, &order, ServiceId(id), now)?;
     let stored = get_service(tx, ServiceId(id))?.ok_or(Error::NotFound { what: "service" })?;
     Ok((stored, true))

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_languages.sql"),
     include_str!("../migrations/0015_stars.sql"),
     include_str!("../migrations/0016_card_payments.sql"),
+    include_str!("../migrations/0017_agents.sql"),
 ];
 
 /// Settings every pooled connection gets; WAL itself is persistent in the file.

@@ -276,6 +276,7 @@ impl Store {
             .execute(params![id.0, now.0])?;
             // The notice is queued with the money, so a crash cannot lose it.
             let notice = NewMail {
+                bot: None,
                 chat: Some(topup.user.0),
                 body: MailBody::Topup {
                     topup: id,

@@ -70,6 +70,7 @@ pub fn wake() {
 pub fn message(msg: &Outgoing) -> NewMail {
     let (json, attachment) = msg.to_stored();
     NewMail {
+        bot: None,
         chat: msg.chat_id(),
         body: MailBody::Message { json, attachment },
     }

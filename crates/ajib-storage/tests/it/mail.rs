@@ -10,6 +10,7 @@ use crate::{db, invoice, invoiced_order, ok, paid_order, plan, t, usd, user};
 
 fn text(chat: i64, body: &str) -> NewMail {
     NewMail {
+        bot: None,
         chat: Some(chat),
         body: MailBody::Message {
             json: body.to_owned(),
@@ -81,6 +82,7 @@ async fn staff_mail_is_copied_to_each_staff_chat_behind_their_queues() {
     let db = db();
     ok(db.store.queue_mail(vec![text(7, "older")], t(10)).await);
     let staff = NewMail {
+        bot: None,
         chat: None,
         ..text(0, "alert")
     };

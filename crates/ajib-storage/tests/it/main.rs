@@ -1,6 +1,7 @@
 //! Integration tests of the storage crate, on real temporary database files.
 
 mod admin;
+mod agents;
 mod autorenew;
 mod broadcasts;
 mod card_payments;

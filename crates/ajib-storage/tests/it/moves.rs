@@ -51,6 +51,7 @@ async fn check_refused(store: &Store, service: ServiceId, to: PanelId, expected:
 
 fn config_mail(chat: i64) -> Vec<NewMail> {
     vec![NewMail {
+        bot: None,
         chat: Some(chat),
         body: MailBody::Message {
             json: "{\"moved\":true}".to_owned(),

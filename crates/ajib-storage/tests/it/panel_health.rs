@@ -29,6 +29,7 @@ const fn step(after: i64, up: bool, change: HealthChange, mail: &'static [&'stat
 
 fn alert(body: &str) -> Vec<NewMail> {
     vec![NewMail {
+        bot: None,
         chat: Some(1),
         body: MailBody::Message {
             json: body.to_owned(),
