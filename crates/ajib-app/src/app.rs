@@ -265,6 +265,7 @@ fn build_deps(config: &Config, clients: Clients, backups: &BackupSettings) -> an
         alerts: Default::default(),
         metrics: Default::default(),
         membership: Default::default(),
+        agent_bots: Default::default(),
     })
 }
 

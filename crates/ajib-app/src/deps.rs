@@ -59,6 +59,8 @@ pub struct Deps {
     pub metrics: Metrics,
     /// Who was lately seen in the required channel.
     pub membership: crate::membership::Membership,
+    /// The agents' bots running in this process.
+    pub agent_bots: crate::agent_bots::registry::AgentBots,
 }
 
 /// Settings the handlers need, taken from [`ajib_config::Config`].

@@ -18,6 +18,7 @@
 //! do), SQL (ajib-storage does), fake servers and the sandbox (ajib-sandbox),
 //! and the command line (the `ajib-bot` binary).
 
+pub mod agent_bots;
 pub mod app;
 pub mod blocking;
 pub mod callback;

@@ -73,6 +73,16 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/en/card.ftl"),
     ),
     (
+        Lang::EN,
+        "agents.ftl",
+        include_str!("../../../locales/en/agents.ftl"),
+    ),
+    (
+        Lang::EN,
+        "agent_bot.ftl",
+        include_str!("../../../locales/en/agent_bot.ftl"),
+    ),
+    (
         Lang::FA,
         "customer.ftl",
         include_str!("../../../locales/fa/customer.ftl"),
@@ -128,6 +138,16 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         include_str!("../../../locales/fa/card.ftl"),
     ),
     (
+        Lang::FA,
+        "agents.ftl",
+        include_str!("../../../locales/fa/agents.ftl"),
+    ),
+    (
+        Lang::FA,
+        "agent_bot.ftl",
+        include_str!("../../../locales/fa/agent_bot.ftl"),
+    ),
+    (
         Lang::RU,
         "customer.ftl",
         include_str!("../../../locales/ru/customer.ftl"),
@@ -181,6 +201,16 @@ pub(crate) const EMBEDDED: &[(Lang, &str, &str)] = &[
         Lang::RU,
         "card.ftl",
         include_str!("../../../locales/ru/card.ftl"),
+    ),
+    (
+        Lang::RU,
+        "agents.ftl",
+        include_str!("../../../locales/ru/agents.ftl"),
+    ),
+    (
+        Lang::RU,
+        "agent_bot.ftl",
+        include_str!("../../../locales/ru/agent_bot.ftl"),
     ),
 ];
 

@@ -96,6 +96,11 @@ impl TelegramApi {
         })
     }
 
+    /// A client of the same Bot API server for another bot's token (an agent's bot).
+    pub fn for_token(&self, token: &str) -> Result<Self, Error> {
+        Self::new(&self.inner.api_base, token)
+    }
+
     /// The bot's own account; also a cheap check that the token works.
     pub fn get_me(&self) -> Result<BotInfo, Error> {
         let me = self.call("getMe", json!({}))?;

@@ -1,0 +1,1 @@
+# An agent's own bot: what its customers read, with the agent's brand.

@@ -1,0 +1,1 @@
+# Agents (resellers): the agent menu in the main bot and the owner's agent screens.
