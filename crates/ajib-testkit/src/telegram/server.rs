@@ -1,7 +1,10 @@
-//! HTTP side of the fake Bot API: routes, body decoding, long polling, faults, webhook delivery.
+//! HTTP side of the fake Bot API: routing by token, body decoding, long polling, faults,
+//! webhook delivery.
 
-use std::sync::mpsc::Receiver;
-use std::sync::{Arc, Weak};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -12,27 +15,87 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Map, Value, json};
 
-use crate::telegram::state::{ApiError, Params, WebhookDelivery};
-use crate::telegram::{Shared, TOKEN, TelegramFault};
+use crate::telegram::TelegramFault;
+use crate::telegram::bot::{Bot, QueuedDelivery};
+use crate::telegram::state::{ApiError, BotIdentity, Params};
 
-type SharedState = AxumState<Arc<Shared>>;
+type HubState = AxumState<Arc<Hub>>;
+
+/// Every bot the fake serves, by token: the router's state.
+pub(super) struct Hub {
+    bots: Mutex<HashMap<String, Arc<Bot>>>,
+    /// Given to every bot added, for its webhook deliveries.
+    webhook_tx: Sender<QueuedDelivery>,
+}
+
+impl Hub {
+    /// A hub serving only `primary`.
+    pub(super) fn new(webhook_tx: Sender<QueuedDelivery>, primary: Arc<Bot>) -> Self {
+        let bots = HashMap::from([(primary.token().to_owned(), primary)]);
+        Self {
+            bots: Mutex::new(bots),
+            webhook_tx,
+        }
+    }
+
+    /// Serves a new bot under `token`; `None` if the token is already served.
+    pub(super) fn add(&self, token: &str, identity: BotIdentity) -> Option<Arc<Bot>> {
+        let mut bots = self.lock();
+        if bots.contains_key(token) {
+            return None;
+        }
+        let bot = Arc::new(Bot::new(token, identity, self.webhook_tx.clone()));
+        bots.insert(token.to_owned(), bot.clone());
+        Some(bot)
+    }
+
+    /// The bot served under `token`, revoked or not.
+    pub(super) fn get(&self, token: &str) -> Option<Arc<Bot>> {
+        self.lock().get(token).cloned()
+    }
+
+    /// The bot a path segment `bot<TOKEN>` calls, unless its token is unknown or revoked.
+    fn authorized(&self, segment: &str) -> Option<Arc<Bot>> {
+        let bot = self.get(segment.strip_prefix("bot")?)?;
+        (!bot.is_revoked()).then_some(bot)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<Bot>>> {
+        match self.bots.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+impl fmt::Debug for Hub {
+    // The bots without their tokens, which are the map's keys.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bots: Vec<Arc<Bot>> = self.lock().values().cloned().collect();
+        f.debug_struct("Hub").field("bots", &bots).finish()
+    }
+}
 
 /// Routes of the fake.
-pub(super) fn router(shared: Arc<Shared>) -> Router {
+pub(super) fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .route("/{bot_token}/{method}", any(bot_method))
         .route("/file/{bot_token}/{*path}", get(download))
-        .with_state(shared)
+        .with_state(hub)
 }
 
-/// POSTs queued webhook deliveries one by one, in order, until the fake is dropped.
-pub(super) fn deliver_webhooks(shared: &Weak<Shared>, rx: &Receiver<WebhookDelivery>) {
+/// POSTs queued webhook deliveries one by one, in order, until every bot is dropped.
+pub(super) fn deliver_webhooks(rx: &Receiver<QueuedDelivery>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
-    while let Ok(delivery) = rx.recv() {
+    while let Ok((bot, delivery)) = rx.recv() {
+        // A bot dropped since (its test is over) is not called back.
+        if bot.strong_count() == 0 {
+            continue;
+        }
         let mut request = agent.post(&delivery.url);
         if let Some(secret) = &delivery.secret {
             request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
@@ -44,24 +107,23 @@ pub(super) fn deliver_webhooks(shared: &Weak<Shared>, rx: &Receiver<WebhookDeliv
                 0
             }
         };
-        match shared.upgrade() {
-            Some(shared) => shared.lock().webhook_statuses.push(status),
-            None => return,
+        if let Some(bot) = bot.upgrade() {
+            bot.lock().webhook_statuses.push(status);
         }
     }
 }
 
 async fn bot_method(
-    AxumState(shared): SharedState,
+    AxumState(hub): HubState,
     Path((bot_token, method)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    if bot_token.strip_prefix("bot") != Some(TOKEN) {
-        return error_response(&ApiError::new(401, "Unauthorized"));
-    }
+    let Some(bot) = hub.authorized(&bot_token) else {
+        return error_response(&unauthorized());
+    };
     let method = method.to_ascii_lowercase();
     let fault = {
-        let mut state = shared.lock();
+        let mut state = bot.lock();
         state.count_request(&method);
         if state.fault != TelegramFault::None {
             state.fault_hits += 1;
@@ -81,20 +143,16 @@ async fn bot_method(
         Err(err) => return error_response(&ApiError::new(400, &format!("Bad Request: {err}"))),
     };
     let res = match method.as_str() {
-        "getupdates" => get_updates(&shared, &params).await,
+        "getupdates" => get_updates(&bot, &params).await,
         _ => {
-            let mut state = shared.lock();
+            let mut state = bot.lock();
             let res = state.call(&method, &params, Instant::now());
-            for delivery in state.pending_deliveries.drain(..) {
-                if shared.webhook_tx.send(delivery).is_err() {
-                    log::warn!("fake telegram: webhook delivery thread is gone");
-                }
-            }
+            bot.deliver(state.pending_deliveries.drain(..));
             drop(state);
             if res.is_ok()
                 && let Ok(chat_id) = params.chat_id()
             {
-                shared.chat_watch(chat_id).notify_waiters();
+                bot.chat_watch(chat_id).notify_waiters();
             }
             res
         }
@@ -105,16 +163,21 @@ async fn bot_method(
     }
 }
 
-/// Long polling: answers as soon as an update at or above `offset` exists, or after `timeout`.
-async fn get_updates(shared: &Shared, params: &Params) -> Result<Value, ApiError> {
+/// Long polling: answers as soon as an update at or above `offset` exists, or after `timeout`;
+/// 401 as soon as the token is revoked.
+async fn get_updates(bot: &Bot, params: &Params) -> Result<Value, ApiError> {
     let (offset, limit, timeout) = params.get_updates_args();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
     loop {
-        // Registered before looking, so an update pushed in between still wakes us.
-        let notified = shared.updates_added.notified();
+        // Registered before looking, so an update pushed (or a revocation) in between still
+        // wakes us.
+        let notified = bot.updates_added.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let updates = shared.lock().take_updates(offset, limit)?;
+        if bot.is_revoked() {
+            return Err(unauthorized());
+        }
+        let updates = bot.lock().take_updates(offset, limit)?;
         if !updates.is_empty() || tokio::time::Instant::now() >= deadline {
             return Ok(Value::Array(updates));
         }
@@ -126,13 +189,13 @@ async fn get_updates(shared: &Shared, params: &Params) -> Result<Value, ApiError
 }
 
 async fn download(
-    AxumState(shared): SharedState,
+    AxumState(hub): HubState,
     Path((bot_token, path)): Path<(String, String)>,
 ) -> Response {
-    if bot_token.strip_prefix("bot") != Some(TOKEN) {
-        return error_response(&ApiError::new(401, "Unauthorized"));
-    }
-    match shared.lock().file(&path) {
+    let Some(bot) = hub.authorized(&bot_token) else {
+        return error_response(&unauthorized());
+    };
+    match bot.lock().file(&path) {
         Some(bytes) => (StatusCode::OK, bytes).into_response(),
         None => error_response(&ApiError::new(404, "Not Found")),
     }
@@ -232,6 +295,11 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> String {
         .and_then(|it| it.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase()
+}
+
+/// Telegram's answer to an unknown or revoked token.
+fn unauthorized() -> ApiError {
+    ApiError::new(401, "Unauthorized")
 }
 
 fn ok_response(result: Value) -> Response {

@@ -63,9 +63,11 @@ pub enum StarsOutcome {
     NoInvoice,
 }
 
-/// What the fake keeps about Stars.
-#[derive(Debug, Default)]
+/// What the fake keeps about one bot's Stars.
+#[derive(Debug)]
 pub(super) struct Stars {
+    /// The bot's id, part of every query and charge id so they are unique across bots.
+    bot_id: i64,
     pub(super) invoices: Vec<SentInvoice>,
     queries: HashMap<String, Query>,
     charges: HashMap<String, Charge>,
@@ -96,6 +98,19 @@ pub(super) struct Refusal {
 type Checked<T> = Result<T, Refusal>;
 
 impl Stars {
+    /// No invoices, queries or charges yet.
+    pub(super) fn new(bot_id: i64) -> Self {
+        Self {
+            bot_id,
+            invoices: Vec::new(),
+            queries: HashMap::new(),
+            charges: HashMap::new(),
+            next_query: 0,
+            next_charge: 0,
+            deliver_twice: false,
+        }
+    }
+
     /// Validates a `sendInvoice` and returns the invoice to record (its message id still 0).
     pub(super) fn check_invoice(params: &Params, chat_id: i64) -> Checked<SentInvoice> {
         let currency = params.str("currency").unwrap_or_default();
@@ -144,7 +159,7 @@ impl Stars {
     /// Opens a pre-checkout query for `invoice` paid by the user; returns its id and update.
     pub(super) fn open_query(&mut self, invoice: &SentInvoice, from: Value) -> (String, Value) {
         self.next_query += 1;
-        let id = format!("pcq{}", self.next_query);
+        let id = format!("pcq{}_{}", self.bot_id, self.next_query);
         self.queries.insert(
             id.clone(),
             Query {
@@ -192,7 +207,7 @@ impl Stars {
     /// Takes the Stars: a new charge and the `successful_payment` message fields.
     pub(super) fn charge(&mut self, invoice: &SentInvoice, user_id: i64) -> (String, Value) {
         self.next_charge += 1;
-        let charge_id = format!("stxFAKE{:08}u{user_id}", self.next_charge);
+        let charge_id = format!("stxFAKE{}n{:08}u{user_id}", self.bot_id, self.next_charge);
         self.charges.insert(
             charge_id.clone(),
             Charge {

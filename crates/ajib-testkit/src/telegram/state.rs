@@ -12,16 +12,27 @@ use crate::telegram::{
     BotMessage, CallbackAnswer, MessageKind, RateLimits, SimUser, TelegramFault, UserMessage,
 };
 
-/// The fake bot's own user id (the numeric part of the token).
-const BOT_ID: i64 = 123_456;
 /// Network jitter the rate limits forgive, in seconds.
 const JITTER_SECS: f64 = 0.05;
 /// How long Telegram waits for `answerCallbackQuery`.
 const CALLBACK_ANSWER_SECS: u64 = 10;
 
-/// Everything the fake remembers.
+/// Who a bot is: what `getMe` answers and the `from` of its messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct BotIdentity {
+    /// The bot's user id, the numeric part of its token.
+    pub(super) id: i64,
+    /// `@username` without the `@`.
+    pub(super) username: String,
+    /// The name users see.
+    pub(super) first_name: String,
+}
+
+/// Everything the fake remembers about one bot.
 #[derive(Debug)]
 pub(super) struct State {
+    /// The bot this state belongs to.
+    pub(super) identity: BotIdentity,
     next_update_id: i64,
     updates: VecDeque<Value>,
     pub(super) webhook: Option<Webhook>,
@@ -128,8 +139,10 @@ struct Bucket {
 type Reply = Result<Value, ApiError>;
 
 impl State {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(identity: BotIdentity) -> Self {
         Self {
+            stars: Stars::new(identity.id),
+            identity,
             next_update_id: 1,
             updates: VecDeque::new(),
             webhook: None,
@@ -156,7 +169,6 @@ impl State {
             chat_changes: HashMap::new(),
             chat_buckets: HashMap::new(),
             channels: Channels::default(),
-            stars: Stars::default(),
         }
     }
 
@@ -204,7 +216,8 @@ impl State {
         data: &str,
     ) -> (String, Value) {
         self.add_user(user);
-        let callback_id = format!("cb{}", self.next_callback);
+        // Ids are unique across bots, as Telegram's are.
+        let callback_id = format!("cb{}_{}", self.identity.id, self.next_callback);
         self.next_callback += 1;
         self.callbacks.insert(
             callback_id.clone(),
@@ -221,7 +234,7 @@ impl State {
             .and_then(|it| it.text.clone());
         let mut message = json!({
             "message_id": message_id,
-            "from": bot_user(),
+            "from": bot_user(&self.identity),
             "chat": private_chat(user),
             "date": unix_now(),
         });
@@ -314,7 +327,8 @@ impl State {
                 ("kicked", "member")
             }
         };
-        let mut new_member = json!({ "user": bot_user(), "status": new });
+        let bot = bot_user(&self.identity);
+        let mut new_member = json!({ "user": bot, "status": new });
         if blocked {
             new_member["until_date"] = json!(0);
         }
@@ -323,7 +337,7 @@ impl State {
                 "chat": private_chat(&user),
                 "from": user_json(&user),
                 "date": unix_now(),
-                "old_chat_member": { "user": bot_user(), "status": old },
+                "old_chat_member": { "user": bot, "status": old },
                 "new_chat_member": new_member,
             }
         })
@@ -449,7 +463,7 @@ impl State {
 
     fn dispatch(&mut self, method: &str, params: &Params, now: Instant) -> Reply {
         match method {
-            "getme" => Ok(bot_user()),
+            "getme" => Ok(bot_user(&self.identity)),
             "sendmessage" => self.send_message(params, now),
             "sendphoto" => self.send_media(MessageKind::Photo, params, now),
             "senddocument" => self.send_media(MessageKind::Document, params, now),
@@ -654,7 +668,7 @@ impl State {
         message.keyboard = keyboard;
         message.edited += 1;
         let message = message.clone();
-        Ok(message_json(chat_id, &message))
+        Ok(message_json(&self.identity, chat_id, &message))
     }
 
     fn edit_markup(&mut self, params: &Params) -> Reply {
@@ -672,7 +686,7 @@ impl State {
         message.keyboard = keyboard;
         message.edited += 1;
         let message = message.clone();
-        Ok(message_json(chat_id, &message))
+        Ok(message_json(&self.identity, chat_id, &message))
     }
 
     fn delete_message(&mut self, params: &Params) -> Reply {
@@ -952,7 +966,7 @@ impl State {
     }
 
     fn record(&mut self, chat_id: i64, message: BotMessage) -> Value {
-        let res = message_json(chat_id, &message);
+        let res = message_json(&self.identity, chat_id, &message);
         self.chats
             .entry(chat_id)
             .or_default()
@@ -988,7 +1002,8 @@ impl State {
     fn store_file(&mut self, dir: &str, file_name: &str, bytes: Vec<u8>) -> String {
         let n = self.next_file;
         self.next_file += 1;
-        let file_id = format!("file{n}");
+        // A bot's file ids are unknown to every other bot, as on Telegram.
+        let file_id = format!("file{}_{n}", self.identity.id);
         let path = format!("{dir}/file_{n}_{}", file_name.replace('/', "_"));
         self.files
             .insert(file_id.clone(), StoredFile { path, bytes });
@@ -1086,14 +1101,14 @@ impl Bucket {
     }
 }
 
-fn message_json(chat_id: i64, message: &BotMessage) -> Value {
+fn message_json(bot: &BotIdentity, chat_id: i64, message: &BotMessage) -> Value {
     let chat = match chat_id < 0 {
         true => json!({ "id": chat_id, "type": "group", "title": "Group" }),
         false => json!({ "id": chat_id, "type": "private", "first_name": "User" }),
     };
     let mut res = json!({
         "message_id": message.message_id,
-        "from": bot_user(),
+        "from": bot_user(bot),
         "chat": chat,
         "date": unix_now(),
     });
@@ -1143,12 +1158,12 @@ fn private_chat(user: &SimUser) -> Value {
     res
 }
 
-fn bot_user() -> Value {
+fn bot_user(bot: &BotIdentity) -> Value {
     json!({
-        "id": BOT_ID,
+        "id": bot.id,
         "is_bot": true,
-        "first_name": "Test Bot",
-        "username": "test_bot",
+        "first_name": bot.first_name,
+        "username": bot.username,
         "can_join_groups": true,
         "can_read_all_group_messages": false,
         "supports_inline_queries": false,
