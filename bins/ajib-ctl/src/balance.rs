@@ -228,7 +228,7 @@ fn entry_json(entry: &LedgerEntry) -> serde_json::Value {
 }
 
 /// The magnitude of a ledger amount, as `Money` prints it ("5.00 USD").
-fn amount_text(minor_abs: i64, currency: Currency) -> String {
+pub(crate) fn amount_text(minor_abs: i64, currency: Currency) -> String {
     Money::from_minor(minor_abs, currency).map_or_else(
         |_| format!("{minor_abs} minor units of {currency}"),
         |it| it.to_string(),

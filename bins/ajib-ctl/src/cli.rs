@@ -52,6 +52,8 @@ pub enum Command {
     Panels(crate::panels::PanelsArgs),
     /// Manage promo codes: add, list, disable.
     Promo(crate::promo::PromoArgs),
+    /// Manage agents (resellers): add, list, edit, remove.
+    Agents(crate::agents::AgentsArgs),
     /// Card-to-card payments: list the receipts awaiting approval.
     Card(crate::card::CardArgs),
     /// Check the installation and print the exact fix for each problem.

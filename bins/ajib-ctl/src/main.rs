@@ -5,6 +5,7 @@
 //! (0 ok, 1 failure, 2 usage, 3 not installed / wrong user).
 
 mod admins;
+mod agents;
 mod backup;
 mod balance;
 mod card;
@@ -62,6 +63,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Orders(args) => orders::run(&paths, args.command),
         Command::Panels(args) => panels::run(&paths, args.command),
         Command::Promo(args) => promo::run(&paths, args.command),
+        Command::Agents(args) => agents::run(&paths, args.command),
         Command::Card(args) => card::run(&paths, args.command),
         Command::Doctor(args) => doctor::run(&paths, &args),
         Command::Update(args) => scripts::update(&paths, &args),

@@ -10,6 +10,8 @@
 //! updates: a bot's failure stays with that bot.
 
 pub mod registry;
+pub mod storefront;
+pub mod supervisor;
 
 use ajib_domain::TelegramId;
 use ajib_storage::NewAgentBot;
@@ -49,10 +51,12 @@ pub async fn verify_token(deps: &Deps, token: &str) -> Result<NewAgentBot, Token
         .map_err(|err| TokenError::Unreachable(err.to_string()))?;
     let me = match me {
         Ok(me) => me,
-        Err(ajib_transport::Error::Api { code: 401 | 404, .. }) => return Err(TokenError::Refused),
+        Err(ajib_transport::Error::Api {
+            code: 401 | 404, ..
+        }) => return Err(TokenError::Refused),
         Err(err) => return Err(TokenError::Unreachable(err.to_string())),
     };
-    if deps.agent_bots.is_main_bot(me.id) {
+    if deps.telegram.bot_id() == Some(me.id) {
         return Err(TokenError::MainBot);
     }
     Ok(NewAgentBot {
@@ -93,7 +97,9 @@ mod tests {
 
     #[test]
     fn only_botfather_shaped_tokens_are_tried() {
-        assert!(looks_like_token("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"));
+        assert!(looks_like_token(
+            "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+        ));
         for bad in [
             "",
             "123456789",

@@ -182,6 +182,10 @@ impl App {
         tasks.spawn(backup::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(broadcast::run(deps.clone(), shutdown_rx.clone()));
         tasks.spawn(crate::core::card::run(deps.clone(), shutdown_rx.clone()));
+        tasks.spawn(crate::agent_bots::supervisor::run(
+            deps.clone(),
+            shutdown_rx.clone(),
+        ));
         let mut routes = http::router(deps.clone(), telegram_routes);
         if let Some(extra) = extra_routes {
             routes = routes.merge(extra);

@@ -341,6 +341,46 @@ callbacks! {
     Help = "h", Customer;
     /// Cancel the current dialogue.
     Cancel = "x", Customer;
+    /// Agent: the agent's menu (balance, credit, what they can do).
+    Agent = "g", Customer;
+    /// Agent: the plans to buy one account for a customer.
+    AgentBuy = "gb", Customer;
+    /// Agent: buy one account of this plan (asks for the customer's name next).
+    AgentBuyPlan(PlanId) = "gbp", Customer;
+    /// Agent: the plans to bulk-create accounts of.
+    AgentBulk = "gk", Customer;
+    /// Agent: bulk-create accounts of this plan (asks how many next).
+    AgentBulkPlan(PlanId) = "gkp", Customer;
+    /// Agent: buy the bulk purchase shown for confirmation (kept in the dialogue).
+    AgentBulkConfirm = "gkc", Customer;
+    /// Agent: one page (from 0) of the agent's accounts.
+    AgentAccounts(Page) = "ga", Customer;
+    /// Agent: one of the agent's accounts, with live usage.
+    AgentAccount(ServiceId) = "gs", Customer;
+    /// Agent: the plans to renew one of their accounts with.
+    AgentRenew(ServiceId) = "gr", Customer;
+    /// Agent: the renewal of an account with a plan, for confirmation.
+    AgentRenewPlan((ServiceId, PlanId)) = "grp", Customer;
+    /// Agent: renew as shown for confirmation (kept in the dialogue).
+    AgentRenewConfirm = "grc", Customer;
+    /// Agent: send one of their accounts' configs again.
+    AgentConfigs(ServiceId) = "gc", Customer;
+    /// Agent: their cost and their bot's retail price of every plan.
+    AgentPrices = "gp", Customer;
+    /// Agent: set their bot's retail price of a plan (asks for it next).
+    AgentRetail(PlanId) = "gpr", Customer;
+    /// Agent: their own bot.
+    AgentBot = "gt", Customer;
+    /// Agent: connect a bot (asks for its token next).
+    AgentBotConnect = "gtc", Customer;
+    /// Agent: set their bot's brand name (asks for it next).
+    AgentBotBrand = "gtb", Customer;
+    /// Agent: set their bot's support contact (asks for it next).
+    AgentBotSupport = "gts", Customer;
+    /// Agent: ask to confirm disconnecting their bot.
+    AgentBotDisconnect = "gtd", Customer;
+    /// Agent: disconnect their bot.
+    AgentBotDisconnectConfirm = "gtx", Customer;
     /// The admin menu.
     Admin = "ad", Support;
     /// Admin: statistics.
@@ -437,6 +477,32 @@ callbacks! {
     AdminPromoAdd = "apra", Admin;
     /// Admin: stop a promo code from being applied.
     AdminPromoDisable(PromoId) = "aprd", Admin;
+    /// Owner: the agents, with balance, accounts and sales.
+    AdminAgents = "agl", Owner;
+    /// Owner: one agent's terms and figures.
+    AdminAgent(TelegramId) = "agv", Owner;
+    /// Owner: make a user an agent on default terms.
+    AdminAgentMake(TelegramId) = "agm", Owner;
+    /// Owner: suspend an agent (they buy nothing; their accounts keep working).
+    AdminAgentSuspend(TelegramId) = "ags", Owner;
+    /// Owner: let a suspended agent buy again.
+    AdminAgentResume(TelegramId) = "agu", Owner;
+    /// Owner: credit an agent's balance (the balance dialogue).
+    AdminAgentCredit(TelegramId) = "agc", Owner;
+    /// Owner: an agent's price of every plan.
+    AdminAgentPrices(TelegramId) = "agpl", Owner;
+    /// Owner: ask for an agent's price of one plan.
+    AdminAgentPrice((TelegramId, PlanId)) = "agps", Owner;
+    /// Owner: an agent's price of one plan back to their default discount.
+    AdminAgentPriceDefault((TelegramId, PlanId)) = "agpd", Owner;
+    /// Owner: ask for an agent's default discount.
+    AdminAgentPercent(TelegramId) = "agpo", Owner;
+    /// Owner: ask for an agent's credit limit.
+    AdminAgentLimit(TelegramId) = "agcl", Owner;
+    /// Owner: switch how an agent's bot takes payments (Heleket or none).
+    AdminAgentPayments(TelegramId) = "agbp", Owner;
+    /// Owner: end a user's role as agent (refused while they own accounts or money).
+    AdminAgentRemove(TelegramId) = "agrm", Owner;
     /// Admin: back up now.
     AdminBackup = "abk", Owner;
     /// Owner: write a backup with the config's secrets masked and send it.

@@ -8,6 +8,7 @@
 //! reminders, alerts) are built here, from the shared [`crate::format`],
 //! [`crate::callback`] and [`crate::keyboards`].
 
+pub mod agent_delivery;
 pub mod alerts;
 pub mod autorenew;
 pub mod backup;

@@ -8,11 +8,16 @@ use crate::{callback::Callback, deps::Deps, role::Role};
 /// A callback button for `callback`.
 #[must_use]
 pub fn button(text: String, callback: Callback) -> InlineButton {
-    let wire = callback.encode();
+    data_button(text, callback.encode())
+}
+
+/// A button carrying the wire form `wire` (a [`Callback`]'s, or an agent bot's tap).
+#[must_use]
+pub fn data_button(text: String, wire: String) -> InlineButton {
     match CallbackData::new(&wire) {
         Ok(data) => InlineButton::Callback { text, data },
         Err(err) => {
-            // Every callback encodes within 64 bytes (`callback::tests` proves it), so this
+            // Every callback and tap encodes within 64 bytes (their tests prove it), so this
             // only guards a future edit; a dead link beats a panic in front of a user.
             log::error!("callback {wire:?} is not valid callback data: {err}");
             InlineButton::Url {

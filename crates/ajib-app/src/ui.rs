@@ -7,6 +7,7 @@
 //! [`crate::core`]; the core never calls back.
 
 pub mod admin;
+pub mod admin_agents;
 pub mod admin_backup;
 pub mod admin_balance;
 pub mod admin_broadcast;
@@ -20,6 +21,12 @@ pub mod admin_staff;
 pub mod admin_stats;
 pub mod admin_user_list;
 pub mod admin_users;
+pub mod agent;
+pub mod agent_accounts;
+pub mod agent_bot;
+pub mod agent_buy;
+pub mod agent_prices;
+pub mod agent_shared;
 pub mod balance;
 pub mod card;
 pub mod channel;

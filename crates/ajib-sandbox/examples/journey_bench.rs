@@ -1,7 +1,7 @@
 //! Simulated users walk the menus of the real `ajib-bot run` process; prints how fast it answers.
 //!
 //! ```text
-//! cargo xtask bench journey [--users K] [--steps S] [--slow-blitz]
+//! cargo xtask bench journey [--users K] [--steps S] [--slow-blitz] [--agent-bots N [--agent-customers C]]
 //! ```
 //!
 //! xtask builds the release bot and runs this with `--bot target/release/ajib-bot`.
@@ -18,6 +18,12 @@
 //! answers only after 20 s; they keep opening their services while the others
 //! shop, and the others' reply times are reported apart from theirs.
 //!
+//! With `--agent-bots N`, N agents' own bots run in the same process (each
+//! with its own polling and outbox), and each has C customers of its own
+//! (K/N unless `--agent-customers` says; 0 leaves the bots idle) walking
+//! /start → Buy in it at the same time; the main bot's reply times
+//! are reported apart from the agent bots'.
+//!
 //! It prints figures and asserts no target: the targets are in docs/benchmarks.md.
 
 use std::{
@@ -29,11 +35,11 @@ use std::{
 };
 
 use ajib_domain::{Lang, TelegramId};
-use ajib_storage::{Store, UserSeen};
+use ajib_storage::{Actor, AgentEdit, NewAgentBot, Store, UserSeen};
 use ajib_testkit::{
     blitz::FakeBlitz,
     heleket::FakeHeleket,
-    telegram::{FakeTelegram, RateLimits, SimUser, TOKEN},
+    telegram::{FakeBot, FakeTelegram, RateLimits, SimUser, TOKEN},
 };
 use anyhow::{Context, bail};
 
@@ -51,6 +57,13 @@ const TICKS_PER_SEC: f64 = 100.0;
 
 /// Buttons a shopper presses, the last step of the walk first; after it comes /start.
 const SHOPPER_PATH: [&str; 3] = ["v1:b:", "v1:p:", "v1:ps"];
+/// Buttons an agent bot's customer presses: the plans; after it comes /start.
+const AGENT_CUSTOMER_PATH: [&str; 1] = ["s1:p"];
+/// The first agent's Telegram id; its bot's id is [`FIRST_AGENT_BOT`] + the same offset.
+const FIRST_AGENT: i64 = 400_000;
+const FIRST_AGENT_BOT: i64 = 7_700_000;
+/// The first agent bot customer's id.
+const FIRST_AGENT_CUSTOMER: i64 = 600_000;
 /// Buttons the slow user presses: their services, then one service.
 const SLOW_USER_PATH: [&str; 2] = ["v1:s:", "v1:ss"];
 
@@ -59,6 +72,8 @@ struct Args {
     users: i64,
     steps: usize,
     slow_blitz: bool,
+    agent_bots: i64,
+    agent_customers: Option<i64>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -76,6 +91,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Args> {
         users: 500,
         steps: 4,
         slow_blitz: false,
+        agent_bots: 0,
+        agent_customers: None,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value"));
@@ -84,13 +101,25 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Args> {
             "--users" => res.users = value("--users")?.parse().context("--users: a number")?,
             "--steps" => res.steps = value("--steps")?.parse().context("--steps: a number")?,
             "--slow-blitz" => res.slow_blitz = true,
+            "--agent-customers" => {
+                res.agent_customers = Some(
+                    value("--agent-customers")?
+                        .parse()
+                        .context("--agent-customers: a number")?,
+                );
+            }
+            "--agent-bots" => {
+                res.agent_bots = value("--agent-bots")?
+                    .parse()
+                    .context("--agent-bots: a number")?;
+            }
             other => bail!(
-                "unknown argument {other:?}; usage: journey_bench [--bot PATH] [--users K] [--steps S] [--slow-blitz]"
+                "unknown argument {other:?}; usage: journey_bench [--bot PATH] [--users K] [--steps S] [--slow-blitz] [--agent-bots N [--agent-customers C]]"
             ),
         }
     }
-    if res.users < 1 || res.steps < 1 {
-        bail!("--users and --steps must be at least 1");
+    if res.users < 1 || res.steps < 1 || !(0..=100).contains(&res.agent_bots) {
+        bail!("--users and --steps must be at least 1, --agent-bots 0 to 100");
     }
     Ok(res)
 }
@@ -115,9 +144,28 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
         .collect();
     let slow = args.slow_blitz.then(|| SimUser::new(SLOW_USER, "Slow"));
     seed(dir.path(), shoppers.iter().chain(&slow)).await?;
+    let agent_bots = seed_agent_bots(dir.path(), &fakes.telegram, args.agent_bots).await?;
+    let per_bot = match (args.agent_bots, args.agent_customers) {
+        (0, _) => 0,
+        (_, Some(customers)) => customers.max(0),
+        (n, None) => (args.users / n).max(1),
+    };
+    let agent_customers: Vec<(FakeBot, SimUser)> = agent_bots
+        .iter()
+        .enumerate()
+        .flat_map(|(n, bot)| {
+            (0..per_bot).map(move |k| {
+                let id = FIRST_AGENT_CUSTOMER + n as i64 * per_bot + k;
+                (bot.clone(), SimUser::new(id, "Customer"))
+            })
+        })
+        .collect();
 
     let mut bot = Bot::spawn(&args.bot, dir.path(), &fakes)?;
     let startup = bot.wait_until_polling(&fakes.telegram).await?;
+    for agent_bot in &agent_bots {
+        bot.wait_until_polling(agent_bot).await?;
+    }
     if let Some(slow) = &slow {
         make_slow(&fakes, &mut bot, slow).await?;
     }
@@ -135,6 +183,12 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
             ""
         }
     );
+    if args.agent_bots > 0 {
+        println!(
+            "  and {} agent bots in the same process, {per_bot} customers each walking at the same time",
+            args.agent_bots
+        );
+    }
     let started = Instant::now();
     let mut walks = tokio::task::JoinSet::new();
     let steps = args.steps;
@@ -146,8 +200,14 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
             (is_slow, walk(&telegram, &user, steps, path).await)
         });
     }
+    let mut agent_walks = tokio::task::JoinSet::new();
+    for (agent_bot, user) in agent_customers {
+        agent_walks
+            .spawn(async move { walk(&agent_bot, &user, steps, &AGENT_CUSTOMER_PATH).await });
+    }
     let mut shopper_replies = Replies::default();
     let mut slow_replies = Replies::default();
+    let mut agent_replies = Replies::default();
     while let Some(joined) = walks.join_next().await {
         let (is_slow, replies) = joined.context("a simulated user panicked")?;
         match is_slow {
@@ -155,12 +215,15 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
             false => shopper_replies.extend(replies),
         }
     }
+    while let Some(joined) = agent_walks.join_next().await {
+        agent_replies.extend(joined.context("an agent bot's customer panicked")?);
+    }
     let elapsed = started.elapsed();
     let cpu_ticks = bot.cpu_ticks()? - cpu_before;
     let peak_rss = bot.rss_kb("VmHWM")?;
     bot.stop();
 
-    let updates = shopper_replies.count() + slow_replies.count();
+    let updates = shopper_replies.count() + slow_replies.count() + agent_replies.count();
     let cpu_ms = cpu_ticks as f64 * 1000.0 / TICKS_PER_SEC;
     println!(
         "startup: polling after {:.0} ms ({:.0} ms CPU)",
@@ -172,11 +235,14 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
         elapsed.as_secs_f64(),
         updates as f64 / elapsed.as_secs_f64()
     );
-    shopper_replies.print(if args.slow_blitz {
-        "other users' replies"
-    } else {
-        "replies"
+    shopper_replies.print(match (args.slow_blitz, args.agent_bots > 0) {
+        (true, _) => "other users' replies",
+        (false, true) => "main bot's replies",
+        (false, false) => "replies",
     });
+    if args.agent_bots > 0 {
+        agent_replies.print("agent bots' replies");
+    }
     if args.slow_blitz {
         slow_replies.print("the slow-panel user's replies");
     }
@@ -189,7 +255,10 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
         idle_rss as f64 / 1024.0,
         peak_rss as f64 / 1024.0
     );
-    let violations = fakes.telegram.violations();
+    let mut violations = fakes.telegram.violations();
+    for agent_bot in &agent_bots {
+        violations.extend(agent_bot.violations());
+    }
     if !violations.is_empty() {
         println!("Bot API rules broken: {violations:?}");
     }
@@ -212,6 +281,38 @@ async fn seed<'a>(dir: &Path, users: impl Iterator<Item = &'a SimUser>) -> anyho
         store.set_user_lang(TelegramId(user.id), Lang::EN).await?;
     }
     Ok(())
+}
+
+/// `n` agents, each with a bot served by the fake and connected in the
+/// database (as `getMe` would have verified it), so the bot serves them from its start.
+async fn seed_agent_bots(
+    dir: &Path,
+    telegram: &FakeTelegram,
+    n: i64,
+) -> anyhow::Result<Vec<FakeBot>> {
+    let store = Store::open(&dir.join("ajib.db"))?;
+    let mut bots = Vec::new();
+    for k in 0..n {
+        let (agent, bot_id) = (TelegramId(FIRST_AGENT + k), FIRST_AGENT_BOT + k);
+        let token = format!("{bot_id}:{}", "A".repeat(35));
+        let username = format!("bench_agent_{k}_bot");
+        let bot = telegram.add_bot(&token, bot_id, &username);
+        bot.set_rate_limits(RateLimits::Off);
+        let terms = AgentEdit {
+            brand: Some(Some(format!("Agent {k}"))),
+            ..AgentEdit::default()
+        };
+        let now = ajib_app::deps::now();
+        store.add_agent(agent, terms, Actor::Cli, now).await?;
+        let connected = NewAgentBot {
+            bot_id,
+            username,
+            token,
+        };
+        store.connect_agent_bot(agent, connected, now).await?;
+        bots.push(bot);
+    }
+    Ok(bots)
 }
 
 /// Gives the slow user a test account (provisioned by the bot's worker at
@@ -291,7 +392,7 @@ impl Replies {
 }
 
 /// One user's walk: `steps` updates, each sent when the previous one was answered.
-async fn walk(telegram: &FakeTelegram, user: &SimUser, steps: usize, path: &[&str]) -> Replies {
+async fn walk(telegram: &FakeBot, user: &SimUser, steps: usize, path: &[&str]) -> Replies {
     telegram.add_user(user);
     let mut res = Replies::default();
     let mut seen = telegram.chat_changes(user.id);
@@ -324,7 +425,7 @@ async fn walk(telegram: &FakeTelegram, user: &SimUser, steps: usize, path: &[&st
 
 /// The newest button in the chat whose callback data starts with the first
 /// of `prefixes` that any button matches.
-fn last_button(telegram: &FakeTelegram, chat_id: i64, prefixes: &[&str]) -> Option<(i32, String)> {
+fn last_button(telegram: &FakeBot, chat_id: i64, prefixes: &[&str]) -> Option<(i32, String)> {
     let messages = telegram.messages(chat_id);
     let buttons: Vec<(i32, String)> = messages
         .iter()
@@ -405,7 +506,7 @@ impl Bot {
         })
     }
 
-    async fn wait_until_polling(&mut self, telegram: &FakeTelegram) -> anyhow::Result<Startup> {
+    async fn wait_until_polling(&mut self, telegram: &FakeBot) -> anyhow::Result<Startup> {
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while telegram.request_count("getupdates") == 0 {
             if let Some(status) = self.child.try_wait()? {

@@ -20,6 +20,7 @@
 pub mod webchat;
 
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     path::{Path, PathBuf},
     sync::Arc,
@@ -82,6 +83,53 @@ pub fn sim_users() -> Vec<SimUser> {
     let mut admin = SimUser::new(ADMIN_ID, "Admin");
     admin.username = Some("admin".to_owned());
     vec![user_a, user_b, admin]
+}
+
+/// The demo agent (Arman), in the main bot.
+pub const DEMO_AGENT_ID: i64 = 1003;
+/// The customer (Mina) who talks to the demo agent's own bot.
+pub const DEMO_CUSTOMER_ID: i64 = 1004;
+/// The demo agent's bot's @username, id and token in the fake Bot API.
+pub const DEMO_AGENT_BOT: &str = "nova_vpn_bot";
+const DEMO_AGENT_BOT_ID: i64 = 777_003;
+const DEMO_AGENT_BOT_TOKEN: &str = "777003:NovaDemoTokenForTheSandbox000000000";
+
+/// The demo agent and the customer of his bot, for the web chat.
+#[must_use]
+pub fn demo_agent_users() -> Vec<SimUser> {
+    let mut agent = SimUser::new(DEMO_AGENT_ID, "Arman");
+    agent.username = Some("arman_agent".to_owned());
+    agent.language_code = Some("en".to_owned());
+    let mut customer = SimUser::new(DEMO_CUSTOMER_ID, "Mina");
+    customer.language_code = Some("en".to_owned());
+    vec![agent, customer]
+}
+
+/// Makes Arman an agent (20 % off, 20.00 of credit, brand "Nova VPN") and
+/// connects his bot, verified with `getMe` like a token typed in the bot; once.
+pub async fn seed_demo_agent(sandbox: &Sandbox) -> anyhow::Result<()> {
+    let deps = &sandbox.app.deps;
+    let agent = ajib_domain::TelegramId(DEMO_AGENT_ID);
+    if deps.store.get_agent(agent).await?.is_none() {
+        let terms = ajib_storage::AgentEdit {
+            percent_off: Some(20),
+            credit_limit_minor: Some(2_000),
+            brand: Some(Some("Nova VPN".to_owned())),
+            support: Some(Some("@nova_support".to_owned())),
+            ..Default::default()
+        };
+        deps.store
+            .add_agent(agent, terms, ajib_storage::Actor::Cli, now())
+            .await?;
+    }
+    if deps.store.agent_bot(agent).await?.is_none() {
+        let bot = ajib_app::agent_bots::verify_token(deps, DEMO_AGENT_BOT_TOKEN)
+            .await
+            .context("the demo agent's bot")?;
+        deps.store.connect_agent_bot(agent, bot, now()).await?;
+        ajib_app::agent_bots::wake(deps);
+    }
+    Ok(())
 }
 
 /// The config file of an installed AJIB; where it exists, this is a server.
@@ -178,6 +226,7 @@ pub fn run(
     runtime.block_on(async move {
         let mut sandbox = Sandbox::start(config, data_dir, port).await?;
         two_locations(&mut sandbox).await?;
+        seed_demo_agent(&sandbox).await?;
         println!();
         println!("  AJIB sandbox is running.");
         println!("  Open the web chat:   http://{}/", sandbox.chat_addr);
@@ -201,6 +250,10 @@ pub fn run(
                 .unwrap_or_else(|| "BLITZ_API_BASE".to_owned());
             println!("  Panel {:<14} {} at {base}", panel.name, panel.location);
         }
+        println!(
+            "  Agent:               Arman (🧑‍💼 Agent in his menu), with his own bot @{DEMO_AGENT_BOT}"
+        );
+        println!("                       that Mina talks to in the web chat");
         println!("  Press Ctrl-C to stop.");
         println!();
         let _ = tokio::signal::ctrl_c().await;
@@ -229,9 +282,11 @@ impl Sandbox {
         };
         let telegram =
             Arc::new(FakeTelegram::try_start().context("cannot start the fake Bot API")?);
-        for user in sim_users() {
+        for user in sim_users().into_iter().chain(demo_agent_users()) {
             telegram.add_user(&user);
         }
+        // The demo agent's own bot, served by the fake; the sandbox command connects it.
+        let agent_bot = telegram.add_bot(DEMO_AGENT_BOT_TOKEN, DEMO_AGENT_BOT_ID, DEMO_AGENT_BOT);
         // A configured REQUIRED_CHANNEL exists in the fake, so the join flow can be tried:
         // the web chat's join button makes the simulated user a member.
         if let Some(username) = config
@@ -304,7 +359,12 @@ impl Sandbox {
         seed_demo_promo(&app.deps.store).await?;
         let chat_listener = http::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let chat_addr = chat_listener.local_addr().context("no local address")?;
-        let chat = webchat::router(telegram.clone(), sim_users(), chat_addr);
+        let chat = webchat::router_with_bots(
+            telegram.clone(),
+            sim_users().into_iter().chain(demo_agent_users()).collect(),
+            HashMap::from([(DEMO_CUSTOMER_ID, agent_bot)]),
+            chat_addr,
+        );
         let (_never, never_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             let _keep_open = _never;

@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ajib_testkit::telegram::{BotMessage, FakeTelegram, SimUser, StarsOutcome};
+use ajib_testkit::telegram::{BotMessage, FakeBot, FakeTelegram, SimUser, StarsOutcome};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -51,10 +51,21 @@ const MAX_TEXT_CHARS: usize = 4096;
 ///
 /// Requests for any other `Host`, or from any other `Origin`, are refused (see `guard` below).
 pub fn router(telegram: Arc<FakeTelegram>, users: Vec<SimUser>, addr: SocketAddr) -> Router {
+    router_with_bots(telegram, users, HashMap::new(), addr)
+}
+
+/// Like [`router`], with some users talking to another bot of the fake (an agent's), by user id.
+pub fn router_with_bots(
+    telegram: Arc<FakeTelegram>,
+    users: Vec<SimUser>,
+    bots: HashMap<i64, FakeBot>,
+    addr: SocketAddr,
+) -> Router {
     let hosts = Arc::new(own_hosts(addr));
     let webchat = Arc::new(WebChat {
         telegram,
         users,
+        bots,
         chats: Mutex::new(HashMap::new()),
     });
     Router::new()
@@ -144,6 +155,8 @@ fn guard(hosts: &[String], headers: &HeaderMap) -> Result<(), String> {
 struct WebChat {
     telegram: Arc<FakeTelegram>,
     users: Vec<SimUser>,
+    /// Users who talk to another bot than the main one (an agent's), by user id.
+    bots: HashMap<i64, FakeBot>,
     /// Chats by user id (a private chat's id is the user's id).
     chats: Mutex<HashMap<i64, Chat>>,
 }
@@ -152,6 +165,8 @@ struct WebChat {
 struct UserJson<'a> {
     id: i64,
     name: &'a str,
+    /// The @username of the agent's bot the user talks to, if not the main bot.
+    bot: Option<&'a str>,
     username: Option<&'a str>,
     language: Option<&'a str>,
 }
@@ -206,6 +221,14 @@ impl WebChat {
         }
     }
 
+    /// The bot `user_id` talks to: an agent's, or the main one.
+    fn bot(&self, user_id: i64) -> &FakeBot {
+        match self.bots.get(&user_id) {
+            Some(bot) => bot,
+            None => &self.telegram,
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<i64, Chat>> {
         match self.chats.lock() {
             Ok(guard) => guard,
@@ -216,7 +239,7 @@ impl WebChat {
     /// The bot message to this user, unless it is missing or deleted.
     fn bot_message(&self, user_id: i64, message_id: i32) -> Result<BotMessage, ApiError> {
         let found = self
-            .telegram
+            .bot(user_id)
             .messages(user_id)
             .into_iter()
             .find(|it| it.message_id == message_id && !it.deleted);
@@ -272,6 +295,7 @@ async fn list_users(State(webchat): State<Arc<WebChat>>) -> Json<Value> {
         .map(|user| UserJson {
             id: user.id,
             name: &user.first_name,
+            bot: webchat.bots.get(&user.id).map(FakeBot::username),
             username: user.username.as_deref(),
             language: user.language_code.as_deref(),
         })
@@ -286,7 +310,7 @@ async fn list_messages(
     let user = webchat.user(query.user)?;
     let mut chats = webchat.lock();
     let chat = chats.entry(user.id).or_default();
-    chat.sync(&webchat.telegram, user.id);
+    chat.sync(webchat.bot(user.id), user.id);
     Ok(Json(json!(chat.since(user.id, query.after))))
 }
 
@@ -311,9 +335,9 @@ async fn send(
     let mut chats = webchat.lock();
     let chat = chats.entry(user.id).or_default();
     // Bot messages already sent come before this text, even if the page has not polled yet.
-    chat.sync(&webchat.telegram, user.id);
+    chat.sync(webchat.bot(user.id), user.id);
     chat.push_user_text(text);
-    let update_id = webchat.telegram.send_text(user, text);
+    let update_id = webchat.bot(user.id).send_text(user, text);
     Ok(Json(json!({ "update_id": update_id })))
 }
 
@@ -341,7 +365,10 @@ async fn pay_stars(
     Json(request): Json<PayStarsRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let user = webchat.user(request.user)?.clone();
-    let outcome = webchat.telegram.pay_stars(&user, request.message_id).await;
+    let outcome = webchat
+        .bot(user.id)
+        .pay_stars(&user, request.message_id)
+        .await;
     let answer = match outcome {
         StarsOutcome::Paid { .. } => json!({ "paid": true, "text": "Paid in Stars (sandbox)" }),
         StarsOutcome::Refused { error_message } => json!({ "paid": false, "text": error_message }),
@@ -376,7 +403,7 @@ async fn press(
     }
     let mut chats = webchat.lock();
     let callback_id = webchat
-        .telegram
+        .bot(user.id)
         .press_button(user, request.message_id, &request.data);
     chats
         .entry(user.id)

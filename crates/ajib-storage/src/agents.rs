@@ -333,24 +333,22 @@ impl Store {
         self.with_tx(move |tx| {
             get_agent(tx, user)?.ok_or(Error::NotFound { what: "agent" })?;
             plan_price(tx, plan)?;
-            match price {
-                Some(price) if price.is_zero() => {
-                    return Err(Error::Conflict {
-                        what: "an agent price must be above zero",
-                    });
-                }
-                Some(price) => tx
-                    .prepare_cached(
-                        "INSERT INTO agent_prices (agent_id, plan_id, price_minor) VALUES (?1, ?2, ?3) \
-                         ON CONFLICT (agent_id, plan_id) DO UPDATE SET price_minor = excluded.price_minor",
-                    )?
-                    .execute(params![user.0, plan.0, price.minor()])?,
-                None => tx
-                    .prepare_cached("DELETE FROM agent_prices WHERE agent_id = ?1 AND plan_id = ?2")?
-                    .execute(params![user.0, plan.0])?,
-            };
-            let after = json!({"agent": user.0, "plan": plan.0, "price_minor": price.map(Money::minor)});
-            write_audit(tx, actor, "agent.price", None, Some(&after.to_string()), now)
+            if price.is_some_and(Money::is_zero) {
+                return Err(Error::Conflict {
+                    what: "an agent price must be above zero",
+                });
+            }
+            put_price(tx, "agent_prices", user, plan, price)?;
+            let after =
+                json!({"agent": user.0, "plan": plan.0, "price_minor": price.map(Money::minor)});
+            write_audit(
+                tx,
+                actor,
+                "agent.price",
+                None,
+                Some(&after.to_string()),
+                now,
+            )
         })
         .await
     }
@@ -367,21 +365,12 @@ impl Store {
         self.with_tx(move |tx| {
             let agent = get_agent(tx, user)?.ok_or(Error::NotFound { what: "agent" })?;
             let cost = agent_cost(tx, &agent, plan)?;
-            match price {
-                Some(price) if price.minor() < cost.minor() => {
-                    return Err(Error::BelowAgentPrice { cost });
-                }
-                Some(price) => tx
-                    .prepare_cached(
-                        "INSERT INTO agent_retail (agent_id, plan_id, price_minor) VALUES (?1, ?2, ?3) \
-                         ON CONFLICT (agent_id, plan_id) DO UPDATE SET price_minor = excluded.price_minor",
-                    )?
-                    .execute(params![user.0, plan.0, price.minor()])?,
-                None => tx
-                    .prepare_cached("DELETE FROM agent_retail WHERE agent_id = ?1 AND plan_id = ?2")?
-                    .execute(params![user.0, plan.0])?,
-            };
-            let after = json!({"agent": user.0, "plan": plan.0, "retail_minor": price.map(Money::minor)});
+            if price.is_some_and(|it| it.minor() < cost.minor()) {
+                return Err(Error::BelowAgentPrice { cost });
+            }
+            put_price(tx, "agent_retail", user, plan, price)?;
+            let after =
+                json!({"agent": user.0, "plan": plan.0, "retail_minor": price.map(Money::minor)});
             write_audit(
                 tx,
                 Actor::Admin(user),
@@ -466,6 +455,30 @@ impl Store {
         })
         .await
     }
+}
+
+/// Sets (or with `None` clears) an agent's price of `plan` in `table` (`agent_prices`, `agent_retail`).
+fn put_price(
+    tx: &Connection,
+    table: &str,
+    user: TelegramId,
+    plan: PlanId,
+    price: Option<Money>,
+) -> Result<(), Error> {
+    match price {
+        Some(price) => tx
+            .prepare_cached(&format!(
+                "INSERT INTO {table} (agent_id, plan_id, price_minor) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (agent_id, plan_id) DO UPDATE SET price_minor = excluded.price_minor"
+            ))?
+            .execute(params![user.0, plan.0, price.minor()])?,
+        None => tx
+            .prepare_cached(&format!(
+                "DELETE FROM {table} WHERE agent_id = ?1 AND plan_id = ?2"
+            ))?
+            .execute(params![user.0, plan.0])?,
+    };
+    Ok(())
 }
 
 /// Refuses terms outside the table's limits with a clear reason.

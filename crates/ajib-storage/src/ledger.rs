@@ -191,11 +191,11 @@ impl Store {
         }
         let reason = reason.to_owned();
         self.with_tx(move |tx| {
-            let before = balance(tx, user, currency)?;
-            if delta_minor < 0 && before.minor() < delta_minor.unsigned_abs() as i64 {
+            // An agent's credit counts, as the ledger's trigger allows it.
+            if delta_minor < 0 && spendable(tx, user, currency)? < -delta_minor {
                 return Err(Error::InsufficientBalance {
                     user,
-                    balance: before,
+                    balance: balance(tx, user, currency)?,
                 });
             }
             tx.prepare_cached(

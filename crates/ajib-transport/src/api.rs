@@ -96,6 +96,12 @@ impl TelegramApi {
         })
     }
 
+    /// The bot's id, as the token starts with it (`<id>:<secret>`).
+    #[must_use]
+    pub fn bot_id(&self) -> Option<i64> {
+        self.inner.token.split_once(':')?.0.parse().ok()
+    }
+
     /// A client of the same Bot API server for another bot's token (an agent's bot).
     pub fn for_token(&self, token: &str) -> Result<Self, Error> {
         Self::new(&self.inner.api_base, token)

@@ -58,8 +58,8 @@ pub use crate::{
         split_text,
     },
     polling::{
-        BatchSink, UpdateHandler, WEBHOOK_PATH, run_long_polling, run_long_polling_into,
-        webhook_router,
+        BatchSink, PollEnd, UpdateHandler, WEBHOOK_PATH, poll_until_refused, run_long_polling,
+        run_long_polling_into, webhook_router,
     },
     update::{
         CallbackQuery, ChatMemberChange, Contact, Document, IncomingMessage, PhotoRef,

@@ -15,6 +15,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::Error;
 use crate::api::{POLL_TIMEOUT_SECS, TelegramApi};
 use crate::update::{Update, parse_update};
 
@@ -52,7 +53,31 @@ pub async fn run_long_polling(
     handler: UpdateHandler,
     shutdown: watch::Receiver<bool>,
 ) {
-    let sink: BatchSink = Arc::new(move |raw_updates: Vec<Value>| {
+    poll(api, handler_sink(handler), shutdown, false).await;
+}
+
+/// How [`poll_until_refused`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollEnd {
+    /// `shutdown` turned `true`.
+    Shutdown,
+    /// Telegram refused the token (401/404: revoked or deleted bot); polling again would not help.
+    Refused(String),
+}
+
+/// Polls like [`run_long_polling`], but stops when Telegram refuses the
+/// token, for a bot that may be revoked while the process runs (an agent's).
+pub async fn poll_until_refused(
+    api: TelegramApi,
+    handler: UpdateHandler,
+    shutdown: watch::Receiver<bool>,
+) -> PollEnd {
+    poll(api, handler_sink(handler), shutdown, true).await
+}
+
+/// A sink that handles each batch at once, concurrently across chats.
+fn handler_sink(handler: UpdateHandler) -> BatchSink {
+    Arc::new(move |raw_updates: Vec<Value>| {
         let handler = handler.clone();
         Box::pin(async move {
             let updates = raw_updates
@@ -62,8 +87,7 @@ pub async fn run_long_polling(
             dispatch_batch(updates, &handler).await;
             true
         })
-    });
-    run_long_polling_into(api, sink, shutdown).await;
+    })
 }
 
 /// Polls `getUpdates` like [`run_long_polling`], handing each raw batch to
@@ -75,13 +99,22 @@ pub async fn run_long_polling(
 pub async fn run_long_polling_into(
     api: TelegramApi,
     sink: BatchSink,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
+    poll(api, sink, shutdown, false).await;
+}
+
+async fn poll(
+    api: TelegramApi,
+    sink: BatchSink,
+    mut shutdown: watch::Receiver<bool>,
+    stop_when_refused: bool,
+) -> PollEnd {
     let mut offset = 0_i64;
     let mut n_failures = 0_u32;
     loop {
         if *shutdown.borrow() {
-            return;
+            return PollEnd::Shutdown;
         }
         let poll_api = api.clone();
         let call = tokio::task::spawn_blocking(move || {
@@ -89,7 +122,7 @@ pub async fn run_long_polling_into(
         });
         let res = tokio::select! {
             res = call => res,
-            () = shutdown_requested(&mut shutdown) => return,
+            () = shutdown_requested(&mut shutdown) => return PollEnd::Shutdown,
         };
         let err = match res {
             Ok(Ok(raw_updates)) => {
@@ -100,7 +133,7 @@ pub async fn run_long_polling_into(
                     .max();
                 let kept = tokio::select! {
                     kept = sink(raw_updates) => kept,
-                    () = shutdown_requested(&mut shutdown) => return,
+                    () = shutdown_requested(&mut shutdown) => return PollEnd::Shutdown,
                 };
                 if !kept {
                     "the batch could not be kept".to_owned()
@@ -111,6 +144,13 @@ pub async fn run_long_polling_into(
                     continue;
                 }
             }
+            Ok(Err(Error::Api {
+                code: code @ (401 | 404),
+                description,
+                ..
+            })) if stop_when_refused => {
+                return PollEnd::Refused(format!("{code} {description}"));
+            }
             Ok(Err(err)) => err.to_string(),
             Err(err) => format!("polling task failed: {err}"),
         };
@@ -119,7 +159,7 @@ pub async fn run_long_polling_into(
         log::warn!("getUpdates failed ({err}); retrying in {delay:?}");
         tokio::select! {
             () = tokio::time::sleep(delay) => (),
-            () = shutdown_requested(&mut shutdown) => return,
+            () = shutdown_requested(&mut shutdown) => return PollEnd::Shutdown,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Integration tests of ajib-ctl and the deploy scripts against a temp install (`--root`).
 
+mod agents;
 mod backup;
 mod config;
 mod deploy;

@@ -31,7 +31,6 @@ pub struct RunningBot {
 #[derive(Debug, Default)]
 pub struct AgentBots {
     running: RwLock<HashMap<TelegramId, Arc<RunningBot>>>,
-    main_bot_id: std::sync::atomic::AtomicI64,
     wake: Notify,
 }
 
@@ -73,18 +72,6 @@ impl AgentBots {
             }
             _ => false,
         }
-    }
-
-    /// Remembers the main bot's id, so an agent cannot connect the shop's own bot.
-    pub fn set_main_bot(&self, id: i64) {
-        self.main_bot_id
-            .store(id, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// Whether `id` is the main bot.
-    #[must_use]
-    pub fn is_main_bot(&self, id: i64) -> bool {
-        self.main_bot_id.load(std::sync::atomic::Ordering::Relaxed) == id
     }
 
     /// Asks the supervisor to look at the bots now.

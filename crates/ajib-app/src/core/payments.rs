@@ -220,11 +220,14 @@ pub(crate) async fn still_sold_at(deps: &Deps, order: &Order) -> anyhow::Result<
         Some(promo) => promo.price.list,
         None => order.amount,
     };
+    // An agent's order keeps the price it was made at (their cost then):
+    // the customer paid the invoice, only the plan must still be sold.
+    let agents = deps.store.order_agent(order.id).await?.is_some();
     let on_sale = deps
         .store
         .get_plan(plan)
         .await?
-        .is_some_and(|it| it.active && price_now(&it) == listed);
+        .is_some_and(|it| it.active && (agents || price_now(&it) == listed));
     let service_left = match order.kind {
         OrderKind::Renewal(service) => deps.store.get_service(service).await?.is_some(),
         OrderKind::New | OrderKind::Test => true,

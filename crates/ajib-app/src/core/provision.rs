@@ -20,7 +20,7 @@ use tokio::sync::watch;
 use crate::{
     callback::Callback,
     core::{
-        alerts,
+        agent_delivery, alerts,
         delivery::{config_messages, plan_name},
         mail, notify, placement,
     },
@@ -75,7 +75,12 @@ pub async fn drain(deps: &Deps) {
     loop {
         let job = match deps.store.claim_job(now(), LEASE_SECS).await {
             Ok(Some(job)) => job,
-            Ok(None) => return,
+            Ok(None) => {
+                // A bulk purchase's file goes out once its last account is
+                // made, also after a crash between the two.
+                agent_delivery::deliver_batches(deps).await;
+                return;
+            }
             Err(err) => {
                 log::error!("cannot claim jobs: {err}");
                 return;
@@ -292,8 +297,17 @@ async fn renew(
 /// retried, so the configs come with the account); a panel with no links for
 /// the account sends "ready" alone (My services shows them later).
 async fn messages(deps: &Deps, order: &Order, done: &Provisioned) -> anyhow::Result<Vec<NewMail>> {
-    let lang = notify::lang_of(deps, order.user).await;
+    let sale = deps.store.order_agent(order.id).await?;
     let mut res = Vec::new();
+    if let Some(sale) = &sale {
+        if let Provisioned::Created(service) = done
+            && let Some(mail) = agent_delivery::bot_or_batch_mail(deps, sale, service).await?
+        {
+            return Ok(mail);
+        }
+        res.extend(agent_delivery::label_line(deps, order, sale).await);
+    }
+    let lang = notify::lang_of(deps, order.user).await;
     match done {
         Provisioned::Created(service) => {
             let name = plan_name(deps, lang, service.plan).await;

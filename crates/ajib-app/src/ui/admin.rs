@@ -54,6 +54,10 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Handled {
             button(t("btn-admin-backup"), Callback::AdminBackup),
         ];
         rows.insert(rows.len() - 1, owner);
+        rows.insert(
+            rows.len() - 1,
+            vec![button(t("btn-admin-agents"), Callback::AdminAgents)],
+        );
     }
     let keyboard = inline(rows);
     Ok(vec![ctx.screen(t("admin-menu-title"), keyboard)])

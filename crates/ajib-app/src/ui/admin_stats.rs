@@ -79,6 +79,8 @@ pub async fn stats(deps: &Deps, ctx: &Ctx) -> Handled {
     text.push_str("\n\n");
     text.push_str(&admin_promos::stats_section(deps, ctx).await?);
     text.push_str("\n\n");
+    text.push_str(&crate::ui::admin_agents::stats_section(deps, ctx, month, DAYS).await?);
+    text.push_str("\n\n");
     text.push_str(&crate::ui::stars::stats_section(deps, ctx).await?);
     let (breakdown, chart) = breakdown(deps, ctx, month, &revenue).await;
     text.push_str(&breakdown);

@@ -360,6 +360,9 @@ async fn render_profile(
         )]);
     }
     rows.extend(crate::ui::stars::refund_rows(deps, ctx, row.id).await?);
+    if ctx.role == Role::Owner {
+        rows.push(vec![agent_button(deps, ctx, row.id).await?]);
+    }
     text.push_str("\n\n");
     text.push_str(&balance_lines(deps, ctx, row.id).await?);
     rows.push(vec![button(
@@ -370,6 +373,24 @@ async fn render_profile(
         rows = keyboards::for_support(rows);
     }
     Ok((text, inline(rows)))
+}
+
+/// For owners: "🧑‍💼 Agent" to an agent's screen, else "🧑‍💼 Make agent" (`ui::admin_agents`).
+async fn agent_button(
+    deps: &Deps,
+    ctx: &Ctx,
+    user: TelegramId,
+) -> Result<ajib_transport::InlineButton, ajib_storage::Error> {
+    Ok(match deps.store.get_agent(user).await? {
+        Some(_) => button(
+            deps.t(ctx.lang, "btn-admin-agent", &[]),
+            Callback::AdminAgent(user),
+        ),
+        None => button(
+            deps.t(ctx.lang, "btn-admin-make-agent", &[]),
+            Callback::AdminAgentMake(user),
+        ),
+    })
 }
 
 /// The balance and its latest movements, each with the admin's reason when it has one.

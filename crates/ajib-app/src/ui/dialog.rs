@@ -52,6 +52,42 @@ pub enum Dialog {
     CardReceipt(OrderId),
     /// An admin is to type why this card payment is rejected.
     CardReject(CardPaymentId),
+    /// An agent in their menu (buying, bulk creating, renewing, prices, their bot).
+    Agent(AgentStep),
+    /// An owner changing an agent's terms.
+    AgentTerms(AgentTermsStep),
+}
+
+/// What an owner changing an agent's terms is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentTermsStep {
+    /// The agent's default discount, in percent.
+    PercentOff(TelegramId),
+    /// How far below zero the agent's balance may go.
+    CreditLimit(TelegramId),
+    /// What the agent pays for this plan.
+    Price(TelegramId, PlanId),
+}
+
+/// What an agent is asked for, or about to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentStep {
+    /// The customer's name or note for one account of this plan.
+    Label(PlanId),
+    /// How many accounts of this plan to make at once.
+    Count(PlanId),
+    /// A bulk purchase of this many accounts of this plan, shown for confirmation.
+    BulkConfirm(PlanId, u32),
+    /// A renewal of this account with this plan, shown for confirmation.
+    RenewConfirm(ServiceId, PlanId),
+    /// The retail price of this plan in the agent's bot.
+    Retail(PlanId),
+    /// The token of the agent's bot (never kept: it completes the step).
+    Token,
+    /// The brand name the agent's bot shows.
+    Brand,
+    /// The support contact the agent's bot shows.
+    Support,
 }
 
 /// Where a customer applying a promo code stands.
@@ -221,6 +257,9 @@ impl Dialog {
                 Role::Customer
             }
             Self::CardReject(_) => Role::Admin,
+            // Being an agent is not a role: each agent step checks the agents row itself.
+            Self::Agent(_) => Role::Customer,
+            Self::AgentTerms(_) => Role::Owner,
         }
     }
 }
@@ -278,6 +317,21 @@ pub async fn take_adjustment(deps: &Deps, user: TelegramId, role: Role) -> Optio
         Dialog::Users(UserStep::BalancePreview(adjustment)) if role.allows(Role::Admin) => {
             Some(adjustment.clone())
         }
+        _ => None,
+    })
+    .await
+}
+
+/// Closes the user's dialogue and returns what `pick` takes from it if it is
+/// an agent's step (anything else is put back); of two racing answers or
+/// taps, only one gets it.
+pub async fn take_agent_step<T>(
+    deps: &Deps,
+    user: TelegramId,
+    pick: impl FnOnce(AgentStep) -> Option<T>,
+) -> Option<T> {
+    take_if(deps, user, |dialog| match dialog {
+        Dialog::Agent(step) => pick(*step),
         _ => None,
     })
     .await
@@ -407,6 +461,36 @@ enum Wire {
     CardReject {
         payment: i64,
     },
+    AgentLabel {
+        plan: i64,
+    },
+    AgentCount {
+        plan: i64,
+    },
+    AgentBulkConfirm {
+        plan: i64,
+        count: u32,
+    },
+    AgentRenewConfirm {
+        service: i64,
+        plan: i64,
+    },
+    AgentRetail {
+        plan: i64,
+    },
+    AgentToken,
+    AgentBrand,
+    AgentSupport,
+    AgentTermsPercent {
+        user: i64,
+    },
+    AgentTermsLimit {
+        user: i64,
+    },
+    AgentTermsPrice {
+        user: i64,
+        plan: i64,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -500,6 +584,17 @@ fn encode(dialog: &Dialog) -> String {
         Dialog::PromoAdd => Wire::PromoAdd,
         Dialog::CardReceipt(order) => Wire::CardReceipt { order: order.0 },
         Dialog::CardReject(payment) => Wire::CardReject { payment: payment.0 },
+        Dialog::Agent(step) => agent_step_to_wire(*step),
+        Dialog::AgentTerms(AgentTermsStep::PercentOff(user)) => {
+            Wire::AgentTermsPercent { user: user.0 }
+        }
+        Dialog::AgentTerms(AgentTermsStep::CreditLimit(user)) => {
+            Wire::AgentTermsLimit { user: user.0 }
+        }
+        Dialog::AgentTerms(AgentTermsStep::Price(user, plan)) => Wire::AgentTermsPrice {
+            user: user.0,
+            plan: plan.0,
+        },
     };
     // Plain strings and numbers: encoding cannot fail, but a failure is still not a panic.
     serde_json::to_string(&wire).unwrap_or_else(|_| "{}".to_owned())
@@ -604,8 +699,48 @@ fn decode(state: &str) -> Option<Dialog> {
         Wire::PromoAdd => Dialog::PromoAdd,
         Wire::CardReceipt { order } => Dialog::CardReceipt(OrderId(order)),
         Wire::CardReject { payment } => Dialog::CardReject(CardPaymentId(payment)),
+        Wire::AgentLabel { plan } => Dialog::Agent(AgentStep::Label(PlanId(plan))),
+        Wire::AgentCount { plan } => Dialog::Agent(AgentStep::Count(PlanId(plan))),
+        Wire::AgentBulkConfirm { plan, count } => {
+            Dialog::Agent(AgentStep::BulkConfirm(PlanId(plan), count))
+        }
+        Wire::AgentRenewConfirm { service, plan } => {
+            Dialog::Agent(AgentStep::RenewConfirm(ServiceId(service), PlanId(plan)))
+        }
+        Wire::AgentRetail { plan } => Dialog::Agent(AgentStep::Retail(PlanId(plan))),
+        Wire::AgentToken => Dialog::Agent(AgentStep::Token),
+        Wire::AgentBrand => Dialog::Agent(AgentStep::Brand),
+        Wire::AgentSupport => Dialog::Agent(AgentStep::Support),
+        Wire::AgentTermsPercent { user } => {
+            Dialog::AgentTerms(AgentTermsStep::PercentOff(TelegramId(user)))
+        }
+        Wire::AgentTermsLimit { user } => {
+            Dialog::AgentTerms(AgentTermsStep::CreditLimit(TelegramId(user)))
+        }
+        Wire::AgentTermsPrice { user, plan } => {
+            Dialog::AgentTerms(AgentTermsStep::Price(TelegramId(user), PlanId(plan)))
+        }
     };
     Some(res)
+}
+
+fn agent_step_to_wire(step: AgentStep) -> Wire {
+    match step {
+        AgentStep::Label(plan) => Wire::AgentLabel { plan: plan.0 },
+        AgentStep::Count(plan) => Wire::AgentCount { plan: plan.0 },
+        AgentStep::BulkConfirm(plan, count) => Wire::AgentBulkConfirm {
+            plan: plan.0,
+            count,
+        },
+        AgentStep::RenewConfirm(service, plan) => Wire::AgentRenewConfirm {
+            service: service.0,
+            plan: plan.0,
+        },
+        AgentStep::Retail(plan) => Wire::AgentRetail { plan: plan.0 },
+        AgentStep::Token => Wire::AgentToken,
+        AgentStep::Brand => Wire::AgentBrand,
+        AgentStep::Support => Wire::AgentSupport,
+    }
 }
 
 fn money_to_wire(money: Money) -> WireMoney {
@@ -700,6 +835,25 @@ mod tests {
         check_round_trip(Dialog::PromoAdd);
         check_round_trip(Dialog::CardReceipt(OrderId(12)));
         check_round_trip(Dialog::CardReject(CardPaymentId(13)));
+        for step in [
+            AgentStep::Label(PlanId(2)),
+            AgentStep::Count(PlanId(2)),
+            AgentStep::BulkConfirm(PlanId(2), 50),
+            AgentStep::RenewConfirm(ServiceId(8), PlanId(2)),
+            AgentStep::Retail(PlanId(2)),
+            AgentStep::Token,
+            AgentStep::Brand,
+            AgentStep::Support,
+        ] {
+            check_round_trip(Dialog::Agent(step));
+        }
+        for step in [
+            AgentTermsStep::PercentOff(TelegramId(5)),
+            AgentTermsStep::CreditLimit(TelegramId(5)),
+            AgentTermsStep::Price(TelegramId(5), PlanId(2)),
+        ] {
+            check_round_trip(Dialog::AgentTerms(step));
+        }
         check_round_trip(Dialog::ConfirmUnsignedRestore(UnsignedUpload {
             file_id: "BQACAgIAAxkBAAI".to_owned(),
             file_name: Some("ajib-backup-20250101-000000.tar.gz".to_owned()),

@@ -14,9 +14,10 @@ use crate::{
     deps::{Deps, now},
     role::Role,
     ui::{
-        Ctx, Handled, HandlerError, Reply, admin, admin_backup, admin_balance, admin_broadcast,
-        admin_grant, admin_moves, admin_orders, admin_panels, admin_promos, admin_referrals,
-        admin_staff, admin_stats, admin_user_list, admin_users, balance, card, channel,
+        Ctx, Handled, HandlerError, Reply, admin, admin_agents, admin_backup, admin_balance,
+        admin_broadcast, admin_grant, admin_moves, admin_orders, admin_panels, admin_promos,
+        admin_referrals, admin_staff, admin_stats, admin_user_list, admin_users, agent,
+        agent_accounts, agent_bot, agent_buy, agent_prices, balance, card, channel,
         dialog::{self, Dialog, Input, UserStep},
         link_account, notice, promo, referrals, services, shop, stars, start, test_account,
     },
@@ -147,12 +148,12 @@ async fn on_command(
             let lang = start::user_lang(deps, row.lang, from.language_code.as_deref());
             start::on_start(deps, ctx, &from.first_name, payload.as_deref(), lang).await
         }
-        Command::Menu => start::main_menu(deps, ctx),
+        Command::Menu => start::main_menu(deps, ctx).await,
         Command::Help => start::help(deps, ctx),
         Command::Language => start::language_picker(deps, ctx),
         Command::Cancel => {
             dialog::close(deps, ctx.user).await;
-            start::main_menu(deps, ctx)
+            start::main_menu(deps, ctx).await
         }
         Command::Admin if ctx.role.is_staff() => admin::menu(deps, ctx),
         Command::Admin => Ok(refuse(deps, ctx, Role::Support, "/admin")),
@@ -170,7 +171,7 @@ async fn on_command(
 async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>, message_id: i32) -> Handled {
     let Some(dialog) = dialog::load(deps, ctx.user, ctx.role).await else {
         let mut reply = vec![ctx.say(deps.t(ctx.lang, "unknown-input", &[]))];
-        reply.extend(start::main_menu(deps, ctx)?);
+        reply.extend(start::main_menu(deps, ctx).await?);
         return Ok(reply);
     };
     match dialog {
@@ -210,6 +211,8 @@ async fn on_input(deps: &Deps, ctx: &Ctx, input: &Input<'_>, message_id: i32) ->
         Dialog::PromoAdd => admin_promos::typed(deps, ctx, input.text).await,
         Dialog::CardReceipt(order) => card::receipt(deps, ctx, order, input).await,
         Dialog::CardReject(id) => card::reject(deps, ctx, id, input.text).await,
+        Dialog::Agent(step) => agent::on_input(deps, ctx, step, input.text, message_id).await,
+        Dialog::AgentTerms(step) => admin_agents::typed(deps, ctx, step, input.text).await,
     }
 }
 
@@ -252,7 +255,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
     match callback {
         Callback::ChannelJoined(next) => channel::on_joined(deps, ctx, next).await,
         Callback::SetLang(lang) => start::on_set_lang(deps, ctx, lang).await,
-        Callback::Menu => start::main_menu(deps, ctx),
+        Callback::Menu => start::main_menu(deps, ctx).await,
         Callback::Language => start::language_picker(deps, ctx),
         Callback::Plans => shop::plans(deps, ctx).await,
         Callback::Plan(id) => shop::plan(deps, ctx, id).await,
@@ -335,6 +338,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
                     ..*ctx
                 },
             )
+            .await
         }
         Callback::AdminBroadcast => admin_broadcast::start(deps, ctx).await,
         Callback::AdminAudience(choice) => {
@@ -370,6 +374,49 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AdminRewardRevoke(id) => admin_referrals::ask_revoke(deps, ctx, id).await,
         Callback::AdminRewardRevokeConfirm(id) => admin_referrals::revoke(deps, ctx, id).await,
         Callback::AdminBalanceConfirm => admin_balance::confirm(deps, ctx).await,
+        Callback::Agent => agent::home(deps, ctx).await,
+        Callback::AgentBuy => agent_buy::buy_plans(deps, ctx).await,
+        Callback::AgentBuyPlan(plan) => agent_buy::ask_label(deps, ctx, plan).await,
+        Callback::AgentBulk => agent_buy::bulk_plans(deps, ctx).await,
+        Callback::AgentBulkPlan(plan) => agent_buy::ask_count(deps, ctx, plan).await,
+        Callback::AgentBulkConfirm => agent_buy::bulk_confirm(deps, ctx).await,
+        Callback::AgentAccounts(page) => agent_accounts::list(deps, ctx, page).await,
+        Callback::AgentAccount(id) => agent_accounts::account(deps, ctx, id).await,
+        Callback::AgentRenew(id) => agent_accounts::renew_plans(deps, ctx, id).await,
+        Callback::AgentRenewPlan((id, plan)) => {
+            agent_accounts::renew_plan(deps, ctx, id, plan).await
+        }
+        Callback::AgentRenewConfirm => agent_accounts::renew_confirm(deps, ctx).await,
+        Callback::AgentConfigs(id) => agent_accounts::configs(deps, ctx, id).await,
+        Callback::AgentPrices => agent_prices::prices(deps, ctx).await,
+        Callback::AgentRetail(plan) => agent_prices::ask_retail(deps, ctx, plan).await,
+        Callback::AgentBot => agent_bot::screen(deps, ctx).await,
+        Callback::AgentBotConnect => agent_bot::ask_token(deps, ctx).await,
+        Callback::AgentBotBrand => agent_bot::ask_brand(deps, ctx).await,
+        Callback::AgentBotSupport => agent_bot::ask_support(deps, ctx).await,
+        Callback::AgentBotDisconnect => agent_bot::ask_disconnect(deps, ctx).await,
+        Callback::AgentBotDisconnectConfirm => agent_bot::disconnect(deps, ctx).await,
+        Callback::AdminAgents => admin_agents::list(deps, ctx).await,
+        Callback::AdminAgent(user) => admin_agents::show(deps, ctx, user).await,
+        Callback::AdminAgentMake(user) => admin_agents::make(deps, ctx, user).await,
+        Callback::AdminAgentSuspend(user) => {
+            admin_agents::set_suspended(deps, ctx, user, true).await
+        }
+        Callback::AdminAgentResume(user) => {
+            admin_agents::set_suspended(deps, ctx, user, false).await
+        }
+        Callback::AdminAgentCredit(user) => admin_agents::credit(deps, ctx, user).await,
+        Callback::AdminAgentPrices(user) => admin_agents::prices(deps, ctx, user).await,
+        Callback::AdminAgentPrice((user, plan)) => {
+            admin_agents::ask_price(deps, ctx, user, plan).await
+        }
+        Callback::AdminAgentPriceDefault((user, plan)) => {
+            admin_agents::price_default(deps, ctx, user, plan).await
+        }
+        Callback::AdminAgentPercent(user) => admin_agents::ask_percent(deps, ctx, user).await,
+        Callback::AdminAgentLimit(user) => admin_agents::ask_limit(deps, ctx, user).await,
+        Callback::AdminAgentPayments(user) => admin_agents::toggle_payments(deps, ctx, user).await,
+        Callback::AdminAgentRemove(user) => admin_agents::remove(deps, ctx, user).await,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::{
     callback::Callback,
     deps::Deps,
     keyboards::{button, inline, link, menu_only},
-    ui::{Ctx, Handled, HandlerError},
+    ui::{Ctx, Handled, HandlerError, agent},
 };
 
 /// Where the language a user is answered in comes from.
@@ -66,12 +66,14 @@ pub async fn on_start(
     }
     let welcome = deps.t(ctx.lang, "welcome", &[("name", Arg::from(first_name))]);
     match lang {
-        UserLang::Chosen(_) => Ok(vec![ctx.say_with(welcome, main_menu_keyboard(deps, ctx))]),
+        UserLang::Chosen(_) => Ok(vec![
+            ctx.say_with(welcome, main_menu_keyboard(deps, ctx).await),
+        ]),
         UserLang::Telegram(lang) => {
             let language = deps.texts.language_name(lang);
             let detected = deps.t(lang, "lang-detected", &[("language", Arg::from(&language))]);
             let mut rows = language_rows(deps);
-            rows.extend(main_menu_rows(deps, ctx));
+            rows.extend(main_menu_rows(deps, ctx).await);
             Ok(vec![ctx.say_with(
                 format!("{welcome}\n\n{detected}"),
                 inline(rows),
@@ -112,22 +114,23 @@ pub async fn on_set_lang(deps: &Deps, ctx: &Ctx, lang: Lang) -> Handled {
         deps.t(lang, "lang-set", &[]),
         deps.t(lang, "menu-title", &[])
     );
-    Ok(vec![ctx.screen(text, main_menu_keyboard(deps, &ctx))])
+    Ok(vec![ctx.screen(text, main_menu_keyboard(deps, &ctx).await)])
 }
 
 /// The main menu screen.
-pub fn main_menu(deps: &Deps, ctx: &Ctx) -> Handled {
+pub async fn main_menu(deps: &Deps, ctx: &Ctx) -> Handled {
     Ok(vec![ctx.screen(
         deps.t(ctx.lang, "menu-title", &[]),
-        main_menu_keyboard(deps, ctx),
+        main_menu_keyboard(deps, ctx).await,
     )])
 }
 
-fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
-    inline(main_menu_rows(deps, ctx))
+async fn main_menu_keyboard(deps: &Deps, ctx: &Ctx) -> ajib_transport::Keyboard {
+    inline(main_menu_rows(deps, ctx).await)
 }
 
-fn main_menu_rows(deps: &Deps, ctx: &Ctx) -> Vec<Vec<InlineButton>> {
+/// The main menu's buttons: an agent's button for agents (one lookup), the admin's for staff.
+async fn main_menu_rows(deps: &Deps, ctx: &Ctx) -> Vec<Vec<InlineButton>> {
     let t = |id: &str| deps.t(ctx.lang, id, &[]);
     let mut rows = vec![
         vec![
@@ -148,6 +151,9 @@ fn main_menu_rows(deps: &Deps, ctx: &Ctx) -> Vec<Vec<InlineButton>> {
         ],
         vec![button(t("btn-invite"), Callback::Invite)],
     ];
+    if agent::is_agent(deps, ctx.user).await {
+        rows.push(vec![button(t("btn-agent"), Callback::Agent)]);
+    }
     if ctx.role.is_staff() {
         rows.push(vec![button(t("btn-admin"), Callback::Admin)]);
     }

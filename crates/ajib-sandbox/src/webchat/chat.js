@@ -418,7 +418,8 @@
       return;
     }
     for (const u of users) {
-      const option = el('option', '', u.name + (u.username ? ' (@' + u.username + ')' : ''));
+      const talksTo = u.bot ? ' → @' + u.bot : '';
+      const option = el('option', '', u.name + (u.username ? ' (@' + u.username + ')' : '') + talksTo);
       option.value = String(u.id);
       els.user.append(option);
     }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ajib_testkit::telegram::{BotMessage, FakeTelegram, MessageKind};
+use ajib_testkit::telegram::{BotMessage, FakeBot, MessageKind};
 use axum::body::Bytes;
 use serde::Serialize;
 use serde_json::Value;
@@ -136,7 +136,7 @@ struct ReplyKeyboardJson {
 
 impl Chat {
     /// Takes in new and changed bot messages and newly answered callback queries.
-    pub(crate) fn sync(&mut self, telegram: &FakeTelegram, chat_id: i64) {
+    pub(crate) fn sync(&mut self, telegram: &FakeBot, chat_id: i64) {
         for message in telegram.messages(chat_id) {
             match self.bot_seq.get(&message.message_id) {
                 Some(&seq) => {

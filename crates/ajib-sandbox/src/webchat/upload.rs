@@ -56,14 +56,16 @@ pub(crate) async fn upload(
     let mut chats = webchat.lock();
     let chat = chats.entry(user.id).or_default();
     // Bot messages already sent come before this file, even if the page has not polled yet.
-    chat.sync(&webchat.telegram, user.id);
+    chat.sync(webchat.bot(user.id), user.id);
     let update_id = match kind {
         FileKind::Photo => webchat
-            .telegram
+            .bot(user.id)
             .send_photo(user, &bytes, caption, Value::Null),
-        FileKind::Document => webchat
-            .telegram
-            .send_document(user, &query.name, &bytes, caption),
+        FileKind::Document => {
+            webchat
+                .bot(user.id)
+                .send_document(user, &query.name, &bytes, caption)
+        }
     };
     let seq = chat.push_user_file(kind, &query.name, caption, bytes);
     let kind = match kind {

@@ -5,6 +5,9 @@
 //! the database recorded. Waiting is always a poll with a deadline.
 
 mod admin;
+mod agent_admin;
+mod agent_bot;
+mod agent_menu;
 mod autorenew;
 mod backup;
 mod blitz_real;

@@ -15,6 +15,7 @@ use ajib_transport::{Outgoing, Priority, SendError};
 use tokio::{sync::watch, task::JoinSet};
 
 use crate::{
+    agent_bots::storefront,
     core::{mail, payments, topups},
     deps::{Deps, now},
 };
@@ -109,7 +110,23 @@ pub async fn round(deps: &Arc<Deps>) -> bool {
 
 /// Sends one message and records what happened to it.
 async fn deliver(deps: &Deps, chat: i64, mail: Mail) {
-    let msg = match render(deps, chat, &mail.body).await {
+    // An agent's bot's mail waits while that bot is not running (a restart,
+    // a revoked token), up to the usual tries.
+    let outbox = match mail.bot {
+        None => deps.outbox.clone(),
+        Some(agent) => match deps.agent_bots.outbox(agent) {
+            Some(outbox) => outbox,
+            None if mail.attempts + 1 >= MAX_ATTEMPTS => {
+                return give_up(deps, &mail, "the agent's bot is not running").await;
+            }
+            None => return retry(deps, &mail, "the agent's bot is not running").await,
+        },
+    };
+    let rendered = match mail.bot {
+        None => render(deps, chat, &mail.body).await,
+        Some(agent) => render_for_agent_bot(deps, agent, chat, &mail.body).await,
+    };
+    let msg = match rendered {
         Ok(Some(msg)) => msg,
         Ok(None) => return give_up(deps, &mail, "nothing to say to this chat").await,
         Err(err) => {
@@ -123,7 +140,7 @@ async fn deliver(deps: &Deps, chat: i64, mail: Mail) {
             mail.id
         );
     }
-    match deps.outbox.send(msg, Priority::Interactive).await {
+    match outbox.send(msg, Priority::Interactive).await {
         Ok(_) => {
             if let Err(err) = deps.store.mail_sent(mail.id, now()).await {
                 // It goes out again after the next start, counted as resent.
@@ -131,7 +148,15 @@ async fn deliver(deps: &Deps, chat: i64, mail: Mail) {
             }
         }
         Err(SendError::Blocked) => {
-            if let Err(err) = deps.store.set_user_blocked(TelegramId(chat), true).await {
+            let marked = match mail.bot {
+                None => deps.store.set_user_blocked(TelegramId(chat), true).await,
+                Some(agent) => {
+                    deps.store
+                        .set_agent_customer_blocked(agent, TelegramId(chat))
+                        .await
+                }
+            };
+            if let Err(err) = marked {
                 log::warn!("could not mark {chat} as blocked: {err}");
             }
             give_up(deps, &mail, "the user blocked the bot").await;
@@ -168,6 +193,24 @@ async fn render(deps: &Deps, chat: i64, body: &MailBody) -> anyhow::Result<Optio
         } => Ok(Some(
             topups::credited_notice(deps, chat, *amount, *balance).await,
         )),
+    }
+}
+
+/// What a row of an agent's bot says to `chat`: its customers get messages and payment notices only.
+async fn render_for_agent_bot(
+    deps: &Deps,
+    agent: TelegramId,
+    chat: i64,
+    body: &MailBody,
+) -> anyhow::Result<Option<Outgoing>> {
+    match body {
+        MailBody::Message { json, attachment } => {
+            Ok(Some(Outgoing::from_stored(json, attachment.clone())?))
+        }
+        MailBody::Payment { settlement, .. } => {
+            Ok(storefront::payment_notice(deps, agent, chat, *settlement).await)
+        }
+        MailBody::StaffPayment { .. } | MailBody::Topup { .. } => Ok(None),
     }
 }
 

@@ -1,0 +1,224 @@
+//! Issue 23: an agent's own bot served from the same process — its brand and
+//! prices, the money on the agent's ledger once, and a revoked token that
+//! stops only that bot.
+
+use ajib_domain::{Lang, OrderId, TelegramId};
+use ajib_sandbox::ADMIN_ID;
+use ajib_storage::{Actor, AgentBotState, AgentEdit, LedgerCause};
+use ajib_testkit::{
+    heleket::PayOutcome,
+    telegram::{BotMessage, FakeBot, SimUser},
+};
+
+use crate::support::{Env, WAIT, button_data, button_url, has_text, until};
+
+const NOVA: TelegramId = TelegramId(5_001);
+const NOVA_TOKEN: &str = "777001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
+const ORION: TelegramId = TelegramId(5_002);
+const ORION_TOKEN: &str = "777002:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
+
+/// Waiting for a bot's message from an async test.
+trait Within {
+    fn within(
+        &self,
+        chat: i64,
+        wait: std::time::Duration,
+        pred: impl Fn(&BotMessage) -> bool,
+    ) -> Option<BotMessage>;
+}
+
+impl Within for FakeBot {
+    fn within(
+        &self,
+        chat: i64,
+        wait: std::time::Duration,
+        pred: impl Fn(&BotMessage) -> bool,
+    ) -> Option<BotMessage> {
+        tokio::task::block_in_place(|| self.wait_for(chat, pred, wait))
+    }
+}
+
+/// Makes `agent` an agent with `brand`, serves a bot for them in the fake and connects it.
+async fn agent_with_bot(env: &Env, agent: TelegramId, brand: &str, token: &str) -> FakeBot {
+    let deps = &env.sandbox.app.deps;
+    // The agent and the owner have written to the main bot (its alerts reach them).
+    env.sandbox.telegram.add_user(&SimUser::new(agent.0, brand));
+    env.sandbox
+        .telegram
+        .add_user(&SimUser::new(ADMIN_ID, "Admin"));
+    let terms = AgentEdit {
+        percent_off: Some(20),
+        brand: Some(Some(brand.to_owned())),
+        support: Some(Some(format!("@{}_help", brand.to_lowercase()))),
+        ..AgentEdit::default()
+    };
+    deps.store
+        .add_agent(agent, terms, Actor::Cli, ajib_app::deps::now())
+        .await
+        .unwrap();
+    let (id, _) = token.split_once(':').unwrap();
+    let bot = env.sandbox.telegram.add_bot(
+        token,
+        id.parse().unwrap(),
+        &format!("{}_bot", brand.to_lowercase()),
+    );
+    let verified = ajib_app::agent_bots::verify_token(deps, token)
+        .await
+        .unwrap();
+    deps.store
+        .connect_agent_bot(agent, verified, ajib_app::deps::now())
+        .await
+        .unwrap();
+    ajib_app::agent_bots::wake(deps);
+    until("the agent's bot to run", async || {
+        ajib_app::agent_bots::is_running(deps, agent)
+    })
+    .await;
+    bot
+}
+
+/// Sends /start to `bot` as `user` and waits for the welcome naming `brand`.
+fn welcome(bot: &FakeBot, user: &SimUser, brand: &str) -> BotMessage {
+    bot.send_text(user, "/start");
+    bot.within(user.id, WAIT, |it| has_text(it, brand))
+        .expect("the agent bot's welcome")
+}
+
+fn customer(id: i64) -> SimUser {
+    let mut user = SimUser::new(id, "Mina");
+    user.language_code = Some("en".to_owned());
+    user
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_ledger_once() {
+    let env = Env::start().await;
+    let deps = &env.sandbox.app.deps;
+    let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
+    let plan = deps.store.list_plans(true).await.unwrap().remove(0);
+    let currency = plan.price.currency();
+    let retail = ajib_domain::Money::from_minor(plan.price.minor() + 300, currency).unwrap();
+    deps.store
+        .set_retail_price(NOVA, plan.id, Some(retail), ajib_app::deps::now())
+        .await
+        .unwrap();
+    let cost = deps.store.agent_price(NOVA, plan.id).await.unwrap().cost;
+    assert!(cost.minor() < plan.price.minor());
+
+    let mina = customer(9_101);
+    let menu = welcome(&bot, &mina, "Nova");
+    bot.press_button(&mina, menu.message_id, "s1:p");
+    let retail_text = ajib_app::format::price(Lang::EN, retail);
+    let plans = bot
+        .within(mina.id, WAIT, |it| button_data(it, "s1:b:").is_some())
+        .expect("the plans");
+    let labels = serde_json::to_string(&plans.keyboard).unwrap();
+    assert!(
+        labels.contains(&retail_text),
+        "{labels} shows {retail_text}"
+    );
+    bot.press_button(&mina, plans.message_id, &format!("s1:b:{}", plan.id));
+    let invoice = bot
+        .within(mina.id, WAIT, |it| button_url(it).is_some())
+        .expect("the invoice");
+    assert!(has_text(&invoice, &retail_text), "{:?}", invoice.text);
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let url = button_url(&invoice).unwrap();
+    let paid = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .unwrap();
+    assert_eq!(paid.amount, retail.to_decimal_string());
+    let order = OrderId::from_invoice_ref(&paid.order_id).unwrap();
+    heleket.pay(&paid.uuid, PayOutcome::Paid);
+    env.until_provisioned(order).await;
+
+    // The customer gets the account in the agent's bot, branded; the main bot says nothing to them.
+    bot.within(mina.id, WAIT, |it| {
+        has_text(it, "Nova") && has_text(it, "ready")
+    })
+    .expect("the account in the agent's bot");
+    bot.within(mina.id, WAIT, |it| it.photo.is_some())
+        .expect("the QR code in the agent's bot");
+    assert!(env.sandbox.telegram.messages(mina.id).is_empty());
+
+    // "I paid — check" after the webhook changes nothing.
+    let check = button_data(&invoice, "s1:k:").unwrap();
+    bot.press_button(&mina, invoice.message_id, &check);
+    bot.within(mina.id, WAIT, |it| has_text(it, "Payment received"))
+        .expect("the check's answer");
+    let rows = deps.store.ledger_for_order(order).await.unwrap();
+    let moves: Vec<_> = rows
+        .iter()
+        .map(|it| (it.user, it.cause, it.delta_minor))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (NOVA, LedgerCause::Payment, retail.minor()),
+            (NOVA, LedgerCause::Purchase, -cost.minor())
+        ]
+    );
+    assert_eq!(
+        deps.store.agent_balance(NOVA, currency).await.unwrap(),
+        retail.minor() - cost.minor()
+    );
+    let accounts = deps
+        .store
+        .customer_accounts(NOVA, TelegramId(mina.id))
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 1);
+
+    // My accounts in the bot lists it; a forged button for another id shows nothing.
+    let menu = welcome(&bot, &mina, "Nova");
+    bot.press_button(&mina, menu.message_id, "s1:a");
+    bot.within(mina.id, WAIT, |it| button_data(it, "s1:c:").is_some())
+        .expect("my accounts");
+    let before = bot.messages(mina.id).len();
+    bot.press_button(&mina, menu.message_id, "s1:c:999999");
+    let stale = bot
+        .within(mina.id, WAIT, |it| has_text(it, "expired"))
+        .expect("a forged button refused");
+    assert!(stale.photo.is_none());
+    assert_eq!(bot.messages(mina.id).len(), before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_revoked_agent_token_stops_only_that_bot() {
+    let env = Env::start().await;
+    let deps = &env.sandbox.app.deps;
+    let nova = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
+    let orion = agent_with_bot(&env, ORION, "Orion", ORION_TOKEN).await;
+    let mina = customer(9_102);
+    welcome(&nova, &mina, "Nova");
+    welcome(&orion, &mina, "Orion");
+
+    env.sandbox.telegram.revoke_token(NOVA_TOKEN);
+    until("the revoked bot to stop", async || {
+        deps.store
+            .agent_bot(NOVA)
+            .await
+            .unwrap()
+            .is_some_and(|it| it.state == AgentBotState::Revoked)
+    })
+    .await;
+    assert!(!ajib_app::agent_bots::is_running(deps, NOVA));
+    // The agent and the owner hear of it in the main bot, once.
+    let telegram = &env.sandbox.telegram;
+    telegram
+        .within(NOVA.0, WAIT, |it| has_text(it, "@nova_bot stopped"))
+        .expect("the agent's alert");
+    telegram
+        .within(ADMIN_ID, WAIT, |it| has_text(it, "@nova_bot stopped"))
+        .expect("the owner's alert");
+
+    // The other agent's bot and the main bot carry on.
+    welcome(&orion, &mina, "Orion");
+    let sara = env.user(0).clone();
+    env.say(&sara, "/start", |it| button_data(it, "v1:").is_some());
+    assert!(ajib_app::agent_bots::is_running(deps, ORION));
+    assert_eq!(env.count(NOVA.0, "stopped"), 1);
+    assert_eq!(env.count(ADMIN_ID, "@nova_bot stopped"), 1);
+}
