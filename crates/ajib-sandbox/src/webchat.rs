@@ -166,6 +166,7 @@ struct UserJson<'a> {
     id: i64,
     name: &'a str,
     /// The @username of the agent's bot the user talks to, if not the main bot.
+    #[serde(skip_serializing_if = "Option::is_none")]
     bot: Option<&'a str>,
     username: Option<&'a str>,
     language: Option<&'a str>,
