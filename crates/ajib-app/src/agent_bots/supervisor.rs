@@ -1,6 +1,6 @@
 //! Starts and stops the agents' bots: one polling loop and one outbox per bot.
 //!
-//! Every [`CHECK_EVERY`] (and when woken by a connect or disconnect) the
+//! Every `CHECK_EVERY` (and when woken by a connect or disconnect) the
 //! active bots in the database are compared with the running ones: a new
 //! one starts, a disconnected or replaced one stops. A bot whose token
 //! Telegram refuses while it polls is revoked in the database, once, with the

@@ -2,7 +2,7 @@
 //! expiry, its renewal (a plan, a confirmation, then once) and its configs.
 //!
 //! Every account id a button carries goes through `Store::agent_account`
-//! ([`own_account`]): another agent's or a customer's account is "not found"
+//! (`own_account`): another agent's or a customer's account is "not found"
 //! and nothing is shown, sent or renewed.
 
 use ajib_domain::{PlanId, ServiceId};
