@@ -28,30 +28,53 @@ use crate::{
 
 /// "🛒 Buy for a customer": the plans with what each costs the agent.
 pub async fn buy_plans(deps: &Deps, ctx: &Ctx) -> Handled {
+    plans_to_buy(deps, ctx, "agent-buy-title", &Callback::AgentBuyPlan).await
+}
+
+/// The plans at the agent's cost under title `title_id`, each pressing `pick`, unless they may not buy.
+async fn plans_to_buy(
+    deps: &Deps,
+    ctx: &Ctx,
+    title_id: &str,
+    pick: &(dyn Fn(PlanId) -> Callback + Sync),
+) -> Handled {
     if let Err(reply) = buying_agent(deps, ctx).await? {
         return Ok(reply);
     }
-    let title = deps.t(ctx.lang, "agent-buy-title", &[]);
-    plan_picker(deps, ctx, title, &Callback::AgentBuyPlan, Callback::Agent).await
+    let title = deps.t(ctx.lang, title_id, &[]);
+    plan_picker(deps, ctx, title, pick, Callback::Agent).await
 }
 
-/// A plan was picked: asks for the customer's name or note.
-pub async fn ask_label(deps: &Deps, ctx: &Ctx, plan: PlanId) -> Handled {
+/// Opens dialogue `step` about `plan` and asks question `id` (with the plan's name and
+/// cost, and `extra`), unless the agent may not buy.
+async fn ask_about(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: PlanId,
+    step: AgentStep,
+    id: &str,
+    extra: &[(&str, Arg<'_>)],
+) -> Handled {
     if let Err(reply) = buying_agent(deps, ctx).await? {
         return Ok(reply);
     }
     let cost = deps.store.agent_price(ctx.user, plan).await?.cost;
     let names = plan_names(deps, ctx.lang).await?;
-    dialog::save(deps, ctx.user, &Dialog::Agent(AgentStep::Label(plan))).await;
-    let text = deps.t(
-        ctx.lang,
-        "agent-ask-label",
-        &[
-            ("plan", Arg::from(name_of(&names, plan))),
-            ("cost", Arg::from(price(ctx.lang, cost).as_str())),
-        ],
-    );
+    dialog::save(deps, ctx.user, &Dialog::Agent(step)).await;
+    let cost = price(ctx.lang, cost);
+    let mut args = vec![
+        ("plan", Arg::from(name_of(&names, plan))),
+        ("cost", Arg::from(cost.as_str())),
+    ];
+    args.extend_from_slice(extra);
+    let text = deps.t(ctx.lang, id, &args);
     Ok(vec![ctx.say_with(text, cancel_keyboard(deps, ctx))])
+}
+
+/// A plan was picked: asks for the customer's name or note.
+pub async fn ask_label(deps: &Deps, ctx: &Ctx, plan: PlanId) -> Handled {
+    let step = AgentStep::Label(plan);
+    ask_about(deps, ctx, plan, step, "agent-ask-label", &[]).await
 }
 
 /// The customer's name arrived: the dialogue is taken (once), then the account is bought.
@@ -101,31 +124,21 @@ pub async fn label_typed(deps: &Deps, ctx: &Ctx, text: &str) -> Handled {
 
 /// "📦 Bulk create": the plans with what each costs the agent.
 pub async fn bulk_plans(deps: &Deps, ctx: &Ctx) -> Handled {
-    if let Err(reply) = buying_agent(deps, ctx).await? {
-        return Ok(reply);
-    }
-    let title = deps.t(ctx.lang, "agent-bulk-title", &[]);
-    plan_picker(deps, ctx, title, &Callback::AgentBulkPlan, Callback::Agent).await
+    plans_to_buy(deps, ctx, "agent-bulk-title", &Callback::AgentBulkPlan).await
 }
 
 /// A plan was picked for bulk creation: asks how many.
 pub async fn ask_count(deps: &Deps, ctx: &Ctx, plan: PlanId) -> Handled {
-    if let Err(reply) = buying_agent(deps, ctx).await? {
-        return Ok(reply);
-    }
-    let cost = deps.store.agent_price(ctx.user, plan).await?.cost;
-    let names = plan_names(deps, ctx.lang).await?;
-    dialog::save(deps, ctx.user, &Dialog::Agent(AgentStep::Count(plan))).await;
-    let text = deps.t(
-        ctx.lang,
+    let max = [("max", Arg::from(i64::from(MAX_BATCH)))];
+    ask_about(
+        deps,
+        ctx,
+        plan,
+        AgentStep::Count(plan),
         "agent-ask-count",
-        &[
-            ("plan", Arg::from(name_of(&names, plan))),
-            ("cost", Arg::from(price(ctx.lang, cost).as_str())),
-            ("max", Arg::from(i64::from(MAX_BATCH))),
-        ],
-    );
-    Ok(vec![ctx.say_with(text, cancel_keyboard(deps, ctx))])
+        &max,
+    )
+    .await
 }
 
 /// The count arrived: N × cost = total and the balance after, to confirm;

@@ -17,27 +17,6 @@ const NOVA_TOKEN: &str = "777001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
 const ORION: TelegramId = TelegramId(5_002);
 const ORION_TOKEN: &str = "777002:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
 
-/// Waiting for a bot's message from an async test.
-trait Within {
-    fn within(
-        &self,
-        chat: i64,
-        wait: std::time::Duration,
-        pred: impl Fn(&BotMessage) -> bool,
-    ) -> Option<BotMessage>;
-}
-
-impl Within for FakeBot {
-    fn within(
-        &self,
-        chat: i64,
-        wait: std::time::Duration,
-        pred: impl Fn(&BotMessage) -> bool,
-    ) -> Option<BotMessage> {
-        tokio::task::block_in_place(|| self.wait_for(chat, pred, wait))
-    }
-}
-
 /// Makes `agent` an agent with `brand`, serves a bot for them in the fake and connects it.
 async fn agent_with_bot(env: &Env, agent: TelegramId, brand: &str, token: &str) -> FakeBot {
     let deps = &env.sandbox.app.deps;
@@ -78,9 +57,10 @@ async fn agent_with_bot(env: &Env, agent: TelegramId, brand: &str, token: &str) 
 }
 
 /// Sends /start to `bot` as `user` and waits for the welcome naming `brand`.
-fn welcome(bot: &FakeBot, user: &SimUser, brand: &str) -> BotMessage {
+async fn welcome(bot: &FakeBot, user: &SimUser, brand: &str) -> BotMessage {
     bot.send_text(user, "/start");
-    bot.within(user.id, WAIT, |it| has_text(it, brand))
+    bot.wait_for_async(user.id, |it| has_text(it, brand), WAIT)
+        .await
         .expect("the agent bot's welcome")
 }
 
@@ -106,11 +86,12 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
     assert!(cost.minor() < plan.price.minor());
 
     let mina = customer(9_101);
-    let menu = welcome(&bot, &mina, "Nova");
+    let menu = welcome(&bot, &mina, "Nova").await;
     bot.press_button(&mina, menu.message_id, "s1:p");
     let retail_text = ajib_app::format::price(Lang::EN, retail);
     let plans = bot
-        .within(mina.id, WAIT, |it| button_data(it, "s1:b:").is_some())
+        .wait_for_async(mina.id, |it| button_data(it, "s1:b:").is_some(), WAIT)
+        .await
         .expect("the plans");
     let labels = serde_json::to_string(&plans.keyboard).unwrap();
     assert!(
@@ -119,7 +100,8 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
     );
     bot.press_button(&mina, plans.message_id, &format!("s1:b:{}", plan.id));
     let invoice = bot
-        .within(mina.id, WAIT, |it| button_url(it).is_some())
+        .wait_for_async(mina.id, |it| button_url(it).is_some(), WAIT)
+        .await
         .expect("the invoice");
     assert!(has_text(&invoice, &retail_text), "{:?}", invoice.text);
     let heleket = env.sandbox.heleket.as_ref().unwrap();
@@ -135,18 +117,23 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
     env.until_provisioned(order).await;
 
     // The customer gets the account in the agent's bot, branded; the main bot says nothing to them.
-    bot.within(mina.id, WAIT, |it| {
-        has_text(it, "Nova") && has_text(it, "ready")
-    })
+    bot.wait_for_async(
+        mina.id,
+        |it| has_text(it, "Nova") && has_text(it, "ready"),
+        WAIT,
+    )
+    .await
     .expect("the account in the agent's bot");
-    bot.within(mina.id, WAIT, |it| it.photo.is_some())
+    bot.wait_for_async(mina.id, |it| it.photo.is_some(), WAIT)
+        .await
         .expect("the QR code in the agent's bot");
     assert!(env.sandbox.telegram.messages(mina.id).is_empty());
 
     // "I paid — check" after the webhook changes nothing.
     let check = button_data(&invoice, "s1:k:").unwrap();
     bot.press_button(&mina, invoice.message_id, &check);
-    bot.within(mina.id, WAIT, |it| has_text(it, "Payment received"))
+    bot.wait_for_async(mina.id, |it| has_text(it, "Payment received"), WAIT)
+        .await
         .expect("the check's answer");
     let rows = deps.store.ledger_for_order(order).await.unwrap();
     let moves: Vec<_> = rows
@@ -172,9 +159,10 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
     assert_eq!(accounts.len(), 1);
 
     // My accounts in the bot lists it; a forged button for another id shows nothing.
-    let menu = welcome(&bot, &mina, "Nova");
+    let menu = welcome(&bot, &mina, "Nova").await;
     bot.press_button(&mina, menu.message_id, "s1:a");
-    bot.within(mina.id, WAIT, |it| button_data(it, "s1:c:").is_some())
+    bot.wait_for_async(mina.id, |it| button_data(it, "s1:c:").is_some(), WAIT)
+        .await
         .expect("my accounts");
     let photos = |bot: &FakeBot| {
         bot.messages(mina.id)
@@ -184,7 +172,8 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
     };
     let before = photos(&bot);
     bot.press_button(&mina, menu.message_id, "s1:c:999999");
-    bot.within(mina.id, WAIT, |it| has_text(it, "expired"))
+    bot.wait_for_async(mina.id, |it| has_text(it, "expired"), WAIT)
+        .await
         .expect("a forged button refused");
     assert_eq!(
         photos(&bot),
@@ -200,8 +189,8 @@ async fn a_revoked_agent_token_stops_only_that_bot() {
     let nova = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
     let orion = agent_with_bot(&env, ORION, "Orion", ORION_TOKEN).await;
     let mina = customer(9_102);
-    welcome(&nova, &mina, "Nova");
-    welcome(&orion, &mina, "Orion");
+    welcome(&nova, &mina, "Nova").await;
+    welcome(&orion, &mina, "Orion").await;
 
     env.sandbox.telegram.revoke_token(NOVA_TOKEN);
     until("the revoked bot to stop", async || {
@@ -216,14 +205,16 @@ async fn a_revoked_agent_token_stops_only_that_bot() {
     // The agent and the owner hear of it in the main bot, once.
     let telegram = &env.sandbox.telegram;
     telegram
-        .within(NOVA.0, WAIT, |it| has_text(it, "@nova_bot stopped"))
+        .wait_for_async(NOVA.0, |it| has_text(it, "@nova_bot stopped"), WAIT)
+        .await
         .expect("the agent's alert");
     telegram
-        .within(ADMIN_ID, WAIT, |it| has_text(it, "@nova_bot stopped"))
+        .wait_for_async(ADMIN_ID, |it| has_text(it, "@nova_bot stopped"), WAIT)
+        .await
         .expect("the owner's alert");
 
     // The other agent's bot and the main bot carry on.
-    welcome(&orion, &mina, "Orion");
+    welcome(&orion, &mina, "Orion").await;
     let sara = env.user(0).clone();
     env.say(&sara, "/start", |it| button_data(it, "v1:").is_some());
     assert!(ajib_app::agent_bots::is_running(deps, ORION));
