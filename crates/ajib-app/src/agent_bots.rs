@@ -9,6 +9,7 @@
 //! what the bots' customers see. Nothing here touches the main bot's
 //! updates: a bot's failure stays with that bot.
 
+pub mod notices;
 pub mod registry;
 pub mod storefront;
 pub mod supervisor;

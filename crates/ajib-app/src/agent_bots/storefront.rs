@@ -7,7 +7,7 @@
 //! and invoice it shows is looked up with the agent *and* the customer, so a
 //! forged button reaches nothing of anyone else's.
 
-mod tap;
+pub mod tap;
 
 use std::sync::Arc;
 
@@ -19,7 +19,10 @@ use ajib_transport::{
 };
 
 use crate::{
-    agent_bots::registry::RunningBot,
+    agent_bots::{
+        notices::{config_messages, customer_lang},
+        registry::RunningBot,
+    },
     core::{delivery, invoice, payments},
     deps::{Deps, now},
     format::{date, price},
@@ -127,15 +130,6 @@ async fn shopper<'a>(
         customer,
         lang,
     }))
-}
-
-/// The language a customer reads in an agent's bot: theirs there, else their
-/// Telegram app's when the bot speaks it, else the shop's default.
-pub fn customer_lang(deps: &Deps, chosen: Option<Lang>, telegram: Option<&str>) -> Lang {
-    chosen
-        .or_else(|| telegram.and_then(|it| Lang::parse(it.get(..2)?)))
-        .filter(|it| deps.texts.speaks(*it))
-        .unwrap_or(deps.settings.default_lang)
 }
 
 /// A screen: its text and buttons.
@@ -373,7 +367,7 @@ impl Shopper<'_> {
             .map_or(order.status, |it| it.status);
         let line = match status {
             OrderStatus::Paid | OrderStatus::Provisioned => "ab-paid",
-            OrderStatus::Expired => "ab-expired",
+            OrderStatus::Expired => "ab-payment-expired",
             _ => "ab-pending",
         };
         self.send(self.line(line, &[]), None);
@@ -476,61 +470,4 @@ impl Shopper<'_> {
         };
         self.bot.outbox.enqueue(msg, Priority::Interactive);
     }
-}
-
-/// The configs of `service` for a customer of an agent's bot, the last one
-/// carrying this bot's menu button instead of the main bot's.
-pub async fn config_messages(
-    deps: &Deps,
-    chat: i64,
-    lang: Lang,
-    panel: ajib_domain::PanelId,
-    username: &str,
-) -> anyhow::Result<Vec<Outgoing>> {
-    let mut messages = delivery::config_messages(deps, chat, lang, panel, username).await?;
-    let menu = Tap::Menu.button(deps.label(lang, "ab-btn-menu", &[]));
-    for msg in &mut messages {
-        match msg {
-            Outgoing::Text { keyboard, .. } | Outgoing::Photo { keyboard, .. }
-                if keyboard.is_some() =>
-            {
-                *keyboard = Some(inline(vec![vec![menu.clone()]]));
-            }
-            _ => (),
-        }
-    }
-    Ok(messages)
-}
-
-/// A settled payment told to the customer of an agent's bot (mail the worker renders).
-pub async fn payment_notice(
-    deps: &Deps,
-    agent: TelegramId,
-    chat: i64,
-    settlement: ajib_storage::Settlement,
-) -> Option<Outgoing> {
-    let customer = deps
-        .store
-        .agent_customer(agent, TelegramId(chat))
-        .await
-        .ok()
-        .flatten();
-    let lang = customer_lang(deps, customer.and_then(|it| it.lang), None);
-    let terms = deps.store.get_agent(agent).await.ok().flatten();
-    let support = terms.and_then(|it| it.support).unwrap_or_default();
-    let text = match settlement {
-        ajib_storage::Settlement::Granted { .. } => deps.t(lang, "ab-payment-granted", &[]),
-        ajib_storage::Settlement::Credited { .. } => deps.t(
-            lang,
-            "ab-payment-kept",
-            &[("support", Arg::from(support.as_str()))],
-        ),
-        ajib_storage::Settlement::AlreadySettled => return None,
-    };
-    Some(Outgoing::Text {
-        chat_id: chat,
-        text,
-        keyboard: None,
-        html: true,
-    })
 }

@@ -9,7 +9,7 @@ use ajib_storage::{Batch, NewMail, NewService, OrderAgent};
 use ajib_transport::Outgoing;
 
 use crate::{
-    agent_bots::storefront,
+    agent_bots::notices,
     core::{delivery, mail, notify},
     deps::{Deps, now},
     format::date,
@@ -29,8 +29,7 @@ pub async fn bot_or_batch_mail(
     let Some(customer) = sale.customer else {
         return Ok(None);
     };
-    let known = deps.store.agent_customer(sale.agent, customer).await?;
-    let lang = storefront::customer_lang(deps, known.and_then(|it| it.lang), None);
+    let lang = notices::bot_customer_lang(deps, sale.agent, customer).await;
     let terms = deps.store.get_agent(sale.agent).await?;
     let brand = terms.and_then(|it| it.brand).unwrap_or_default();
     let name = delivery::plan_name(deps, lang, service.plan).await;
@@ -50,7 +49,7 @@ pub async fn bot_or_batch_mail(
         html: true,
     };
     let mut messages = vec![ready];
-    let configs = storefront::config_messages(
+    let configs = notices::config_messages(
         deps,
         customer.0,
         lang,

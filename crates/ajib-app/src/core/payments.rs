@@ -14,12 +14,13 @@ mod notice;
 mod received;
 mod unpaid;
 
-use ajib_domain::{Money, Order, OrderKind, UnixTime};
+use ajib_domain::{Money, Order, OrderKind, TelegramId, UnixTime};
 use ajib_i18n::Arg;
 use ajib_storage::{ConfirmedPayment, Settlement};
 use heleket::{Invoice, PaymentStatus};
 
 use crate::{
+    agent_bots::notices,
     callback::Callback,
     core::{invoice, mail, notify},
     deps::{Deps, now},
@@ -90,14 +91,7 @@ pub async fn reconcile(deps: &Deps, order: &Order) -> anyhow::Result<Reconciled>
                 .mark_failed(order.id, info.status.as_str(), at)
                 .await?
             {
-                notify::user(
-                    deps,
-                    order.user,
-                    "payment-failed",
-                    &[],
-                    Some(retry_keyboard(deps, order).await),
-                )
-                .await;
+                tell_buyer(deps, order, "payment-failed", &[], None).await;
             }
             Ok(Reconciled::Failed)
         }
@@ -113,14 +107,7 @@ async fn expired(
     at: UnixTime,
 ) -> anyhow::Result<Reconciled> {
     if deps.store.mark_expired(order.id, at).await? {
-        notify::user(
-            deps,
-            order.user,
-            "payment-expired",
-            &[],
-            Some(retry_keyboard(deps, order).await),
-        )
-        .await;
+        tell_buyer(deps, order, "payment-expired", &[], None).await;
     }
     match next {
         Some(next) => {
@@ -243,7 +230,10 @@ async fn tell_missing(deps: &Deps, order: &Order, info: &Invoice) {
         order.invoice_amount,
     )
     .unwrap_or(Money::zero(order.amount.currency()));
-    let lang = notify::lang_of(deps, order.user).await;
+    let lang = match bot_buyer(deps, order).await {
+        Some((agent, customer)) => notices::bot_customer_lang(deps, agent, customer).await,
+        None => notify::lang_of(deps, order.user).await,
+    };
     let missing = Money::from_minor(
         (order.invoice_amount.minor() - so_far.minor()).max(0),
         order.amount.currency(),
@@ -255,13 +245,40 @@ async fn tell_missing(deps: &Deps, order: &Order, info: &Invoice) {
         ("paid", Arg::from(paid.as_str())),
         ("missing", Arg::from(missing.as_str())),
     ];
-    let keyboard = order.invoice.as_ref().map(|it| {
-        inline(vec![vec![link(
-            deps.t(lang, "btn-pay", &[]),
-            it.url.clone(),
-        )]])
-    });
-    notify::user(deps, order.user, "payment-short", &args, keyboard).await;
+    let pay_url = order.invoice.as_ref().map(|it| it.url.clone());
+    tell_buyer(deps, order, "payment-short", &args, pay_url).await;
+}
+
+/// The agent and customer of an order sold in an agent's bot, if it was.
+async fn bot_buyer(deps: &Deps, order: &Order) -> Option<(TelegramId, TelegramId)> {
+    match deps.store.order_agent(order.id).await {
+        Ok(sale) => sale.and_then(|it| Some((it.agent, it.customer?))),
+        Err(err) => {
+            log::warn!("order {}: cannot tell whose sale it is: {err}", order.id);
+            None
+        }
+    }
+}
+
+/// Tells whoever bought `order` message `id` about its invoice: a customer
+/// of an agent's bot through that bot, else the order's user, with a pay
+/// button for `pay_url` or else a way to buy again.
+async fn tell_buyer(
+    deps: &Deps,
+    order: &Order,
+    id: &str,
+    args: &[(&str, Arg<'_>)],
+    pay_url: Option<String>,
+) {
+    if let Some((agent, customer)) = bot_buyer(deps, order).await {
+        return notices::tell_customer(deps, agent, customer, id, args, pay_url).await;
+    }
+    let lang = notify::lang_of(deps, order.user).await;
+    let keyboard = match pay_url {
+        Some(url) => inline(vec![vec![link(deps.t(lang, "btn-pay", &[]), url)]]),
+        None => retry_keyboard(deps, order).await,
+    };
+    notify::user(deps, order.user, id, args, Some(keyboard)).await;
 }
 
 /// An invoice that is not exactly this order's is never credited: the

@@ -6,7 +6,7 @@ use ajib_domain::{Lang, OrderId, TelegramId};
 use ajib_sandbox::ADMIN_ID;
 use ajib_storage::{Actor, AgentBotState, AgentEdit, LedgerCause};
 use ajib_testkit::{
-    heleket::PayOutcome,
+    heleket::{FakeInvoice, PayOutcome},
     telegram::{BotMessage, FakeBot, SimUser},
 };
 
@@ -64,6 +64,41 @@ async fn welcome(bot: &FakeBot, user: &SimUser, brand: &str) -> BotMessage {
         .expect("the agent bot's welcome")
 }
 
+/// Walks `user` in `bot` from /start through the plans (whose buttons show
+/// `price`) to `plan`'s invoice (asking `price`); returns the invoice message,
+/// the invoice as the fake Heleket holds it, and our order.
+async fn bot_invoice(
+    env: &Env,
+    bot: &FakeBot,
+    user: &SimUser,
+    plan: ajib_domain::PlanId,
+    price: &str,
+) -> (BotMessage, FakeInvoice, OrderId) {
+    let menu = welcome(bot, user, "Nova").await;
+    bot.press_button(user, menu.message_id, "s1:p");
+    let plans = bot
+        .wait_for_async(user.id, |it| button_data(it, "s1:b:").is_some(), WAIT)
+        .await
+        .expect("the plans");
+    let labels = serde_json::to_string(&plans.keyboard).unwrap();
+    assert!(labels.contains(price), "{labels} shows {price}");
+    bot.press_button(user, plans.message_id, &format!("s1:b:{plan}"));
+    let invoice = bot
+        .wait_for_async(user.id, |it| button_url(it).is_some(), WAIT)
+        .await
+        .expect("the invoice");
+    assert!(has_text(&invoice, price), "{:?}", invoice.text);
+    let url = button_url(&invoice).unwrap();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    let held = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .unwrap();
+    let order = OrderId::from_invoice_ref(&held.order_id).unwrap();
+    (invoice, held, order)
+}
+
 fn customer(id: i64) -> SimUser {
     let mut user = SimUser::new(id, "Mina");
     user.language_code = Some("en".to_owned());
@@ -86,33 +121,10 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
     assert!(cost.minor() < plan.price.minor());
 
     let mina = customer(9_101);
-    let menu = welcome(&bot, &mina, "Nova").await;
-    bot.press_button(&mina, menu.message_id, "s1:p");
     let retail_text = ajib_app::format::price(Lang::EN, retail);
-    let plans = bot
-        .wait_for_async(mina.id, |it| button_data(it, "s1:b:").is_some(), WAIT)
-        .await
-        .expect("the plans");
-    let labels = serde_json::to_string(&plans.keyboard).unwrap();
-    assert!(
-        labels.contains(&retail_text),
-        "{labels} shows {retail_text}"
-    );
-    bot.press_button(&mina, plans.message_id, &format!("s1:b:{}", plan.id));
-    let invoice = bot
-        .wait_for_async(mina.id, |it| button_url(it).is_some(), WAIT)
-        .await
-        .expect("the invoice");
-    assert!(has_text(&invoice, &retail_text), "{:?}", invoice.text);
-    let heleket = env.sandbox.heleket.as_ref().unwrap();
-    let url = button_url(&invoice).unwrap();
-    let paid = heleket
-        .invoices()
-        .into_iter()
-        .find(|it| it.url == url)
-        .unwrap();
+    let (invoice, paid, order) = bot_invoice(&env, &bot, &mina, plan.id, &retail_text).await;
     assert_eq!(paid.amount, retail.to_decimal_string());
-    let order = OrderId::from_invoice_ref(&paid.order_id).unwrap();
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
     heleket.pay(&paid.uuid, PayOutcome::Paid);
     env.until_provisioned(order).await;
 
@@ -220,4 +232,35 @@ async fn a_revoked_agent_token_stops_only_that_bot() {
     assert!(ajib_app::agent_bots::is_running(deps, ORION));
     assert_eq!(env.count(NOVA.0, "stopped"), 1);
     assert_eq!(env.count(ADMIN_ID, "@nova_bot stopped"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_invoice_in_an_agent_bot_is_told_to_its_customer_there_not_to_the_agent() {
+    let env = Env::start().await;
+    let deps = &env.sandbox.app.deps;
+    let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
+    let plan = deps.store.list_plans(true).await.unwrap().remove(0);
+    let retail = deps.store.agent_price(NOVA, plan.id).await.unwrap().retail;
+    let retail_text = ajib_app::format::price(Lang::EN, retail);
+    let mina = customer(9_103);
+    let (_, invoice, order) = bot_invoice(&env, &bot, &mina, plan.id, &retail_text).await;
+    env.sandbox.heleket.as_ref().unwrap().expire(&invoice.uuid);
+    let told = bot
+        .wait_for_async(mina.id, |it| has_text(it, "cancelled"), WAIT)
+        .await
+        .expect("the customer told in the agent's bot");
+    assert_eq!(button_data(&told, "s1:p").as_deref(), Some("s1:p"));
+    let status = deps.store.get_order(order).await.unwrap().unwrap().status;
+    assert_eq!(status, ajib_domain::OrderStatus::Failed);
+    assert!(
+        env.sandbox.telegram.messages(NOVA.0).is_empty(),
+        "the agent is told nothing"
+    );
+    assert_eq!(
+        deps.store
+            .agent_balance(NOVA, retail.currency())
+            .await
+            .unwrap(),
+        0
+    );
 }

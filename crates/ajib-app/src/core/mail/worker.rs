@@ -15,7 +15,7 @@ use ajib_transport::{Outgoing, Priority, SendError};
 use tokio::{sync::watch, task::JoinSet};
 
 use crate::{
-    agent_bots::storefront,
+    agent_bots::notices,
     core::{mail, payments, topups},
     deps::{Deps, now},
 };
@@ -208,7 +208,7 @@ async fn render_for_agent_bot(
             Ok(Some(Outgoing::from_stored(json, attachment.clone())?))
         }
         MailBody::Payment { settlement, .. } => {
-            Ok(storefront::payment_notice(deps, agent, chat, *settlement).await)
+            Ok(notices::payment_notice(deps, agent, chat, *settlement).await)
         }
         MailBody::StaffPayment { .. } | MailBody::Topup { .. } => Ok(None),
     }
