@@ -398,3 +398,67 @@ async fn bulk_create_of_three_delivers_one_file() {
         .count();
     assert_eq!(documents, 1, "one file for the batch");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_agent_connects_their_bot_from_the_menu_and_no_token_stays_in_the_chat() {
+    let env = Env::start().await;
+    let sara = env.user(0).clone();
+    make_agent(&env, &sara, 0, 0).await;
+    let token = "777009:SaraShopTokenFromBotFather000000000";
+    let shop = env
+        .sandbox
+        .telegram
+        .add_bot(token, 777_009, "sara_shop_bot");
+    let home = open_home(&env, &sara);
+    let bot_screen = env.press(&sara, home.message_id, "v1:gt", |it| {
+        button_data(it, "v1:gtc").is_some()
+    });
+    env.press(&sara, bot_screen.message_id, "v1:gtc", |it| {
+        has_text(it, "@BotFather")
+    });
+    // Neither a malformed token nor one Telegram refuses saves anything.
+    env.say(&sara, "my token please", |it| {
+        has_text(it, "does not look like a bot token")
+    });
+    let unknown = "777010:NobodyServesThisTokenAtAll000000000";
+    env.say(&sara, unknown, |it| {
+        has_text(it, "does not accept this token")
+    });
+    assert_eq!(
+        store(&env).agent_bot(TelegramId(sara.id)).await.unwrap(),
+        None
+    );
+    env.say(&sara, token, |it| {
+        has_text(it, "@sara_shop_bot is connected")
+    });
+    let stored = store(&env).agent_bot(TelegramId(sara.id)).await.unwrap();
+    assert_eq!(
+        stored.map(|it| (it.bot_id, it.username)),
+        Some((777_009, "sara_shop_bot".to_owned()))
+    );
+    // Every message that held a token (or looked like one) was deleted.
+    let typed = env.sandbox.telegram.user_messages(sara.id);
+    for secret in ["my token please", unknown, token] {
+        let sent = typed.iter().find(|it| it.text.as_deref() == Some(secret));
+        assert!(
+            sent.is_some_and(|it| it.deleted),
+            "{secret:?} left in the chat"
+        );
+    }
+    assert!(env.texts(&sara).iter().all(|it| !it.contains(token)));
+    // The bot is served from now on.
+    let deps = &env.sandbox.app.deps;
+    until("the agent's bot to run", async || {
+        ajib_app::agent_bots::is_running(deps, TelegramId(sara.id))
+    })
+    .await;
+    let mina = SimUser::new(9_201, "Mina");
+    shop.send_text(&mina, "/start");
+    shop.wait_for_async(
+        mina.id,
+        |it| has_text(it, "@sara_shop_bot"),
+        crate::support::WAIT,
+    )
+    .await
+    .expect("the connected bot's welcome");
+}
