@@ -286,6 +286,10 @@ fn settings(config: &Config, backups: &BackupSettings, texts: &Catalog) -> Setti
         client_downloads: config.client_downloads.clone(),
         test_account: config.test_account,
         currency,
+        flood: (
+            config.flood_max_updates,
+            Duration::from_secs(u64::from(config.flood_window_secs)),
+        ),
         invoice_lifetime_secs: heleket.map_or(3600, |it| it.invoice_lifetime_secs),
         invoice_network: heleket.and_then(|it| it.network.clone()),
         heleket_callback_url: config

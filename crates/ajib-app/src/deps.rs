@@ -80,6 +80,8 @@ pub struct Settings {
     pub test_account: ajib_config::TestAccountConfig,
     /// Currency plan prices are in.
     pub currency: Currency,
+    /// `FLOOD_MAX_UPDATES` per `FLOOD_WINDOW_SECS`: each agent bot's own per-user flood guard.
+    pub flood: (u32, std::time::Duration),
     /// Invoice lifetime in seconds.
     pub invoice_lifetime_secs: u32,
     /// Default network for invoices.

@@ -25,6 +25,8 @@ pub struct RunningBot {
     pub outbox: Outbox,
     /// Stops its polling.
     pub stop: watch::Sender<bool>,
+    /// Its own per-user flood guard: one bot's busy customer holds nobody else's.
+    pub flood: std::sync::Mutex<ajib_transport::FloodGuard>,
 }
 
 /// The running agent bots, and the supervisor's doorbell.

@@ -15,7 +15,8 @@ use ajib_domain::{Lang, OrderId, OrderStatus, PlanId, ServiceId, ServiceStatus, 
 use ajib_i18n::Arg;
 use ajib_storage::{Agent, AgentCustomer, BotPayments, Error as StoreError};
 use ajib_transport::{
-    CallbackQuery, IncomingMessage, InlineButton, Keyboard, Outgoing, Priority, Update,
+    CallbackQuery, FloodVerdict, IncomingMessage, InlineButton, Keyboard, Outgoing, Priority,
+    Update,
 };
 
 use crate::{
@@ -58,7 +59,7 @@ pub async fn handle(deps: &Arc<Deps>, bot: &RunningBot, update: Update) {
 }
 
 async fn on_message(deps: &Deps, bot: &RunningBot, msg: IncomingMessage) -> anyhow::Result<()> {
-    if msg.chat_id != msg.from.id {
+    if msg.chat_id != msg.from.id || !admitted(deps, bot, &msg.from) {
         return Ok(());
     }
     let Some(shopper) = shopper(deps, bot, &msg.from).await? else {
@@ -82,7 +83,7 @@ async fn on_callback(deps: &Deps, bot: &RunningBot, query: CallbackQuery) -> any
         alert: false,
     };
     bot.outbox.enqueue(answer, Priority::Interactive);
-    if query.chat_id != query.from.id {
+    if query.chat_id != query.from.id || !admitted(deps, bot, &query.from) {
         return Ok(());
     }
     let Some(shopper) = shopper(deps, bot, &query.from).await? else {
@@ -105,6 +106,29 @@ async fn on_callback(deps: &Deps, bot: &RunningBot, query: CallbackQuery) -> any
         Tap::Configs(service) => shopper.configs(service).await?,
     }
     Ok(())
+}
+
+/// Applies the bot's per-user flood limit, telling the user once per window.
+fn admitted(deps: &Deps, bot: &RunningBot, from: &ajib_transport::UserInfo) -> bool {
+    let verdict = match bot.flood.lock() {
+        Ok(mut guard) => guard.check(from.id, std::time::Instant::now()),
+        Err(_) => FloodVerdict::Allow,
+    };
+    match verdict {
+        FloodVerdict::Allow => true,
+        FloodVerdict::DenySilently => false,
+        FloodVerdict::DenyAndNotify => {
+            let lang = customer_lang(deps, None, from.language_code.as_deref());
+            let notice = Outgoing::Text {
+                chat_id: from.id,
+                text: deps.t(lang, "flood-notice", &[]),
+                keyboard: None,
+                html: true,
+            };
+            bot.outbox.enqueue(notice, Priority::Interactive);
+            false
+        }
+    }
 }
 
 /// The customer as the agent's bot knows them; `None` (after saying why) when

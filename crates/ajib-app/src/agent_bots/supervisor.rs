@@ -12,7 +12,7 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 use ajib_domain::TelegramId;
 use ajib_i18n::Arg;
 use ajib_storage::AgentBot;
-use ajib_transport::{Limits, Outbox, PollEnd, TransportEvent, UpdateHandler};
+use ajib_transport::{FloodGuard, Limits, Outbox, PollEnd, TransportEvent, UpdateHandler};
 use tokio::sync::watch;
 
 use crate::{
@@ -87,6 +87,10 @@ fn start(deps: &Arc<Deps>, bot: &AgentBot) {
         api: api.clone(),
         outbox,
         stop,
+        flood: std::sync::Mutex::new(FloodGuard::new(
+            deps.settings.flood.0,
+            deps.settings.flood.1,
+        )),
     });
     deps.agent_bots.insert(running.clone());
     tokio::spawn(record_blocked(deps.clone(), bot.agent, events));

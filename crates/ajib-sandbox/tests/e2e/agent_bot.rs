@@ -264,3 +264,31 @@ async fn a_cancelled_invoice_in_an_agent_bot_is_told_to_its_customer_there_not_t
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flooding_customer_of_an_agent_bot_is_slowed_down_there_alone() {
+    let env = Env::start().await;
+    let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
+    let mina = customer(9_104);
+    for _ in 0..30 {
+        bot.send_text(&mina, "/support");
+    }
+    bot.wait_for_async(mina.id, |it| has_text(it, "a bit fast"), WAIT)
+        .await
+        .expect("one flood notice");
+    // The first 20 updates of the window are answered, the rest dropped after one notice.
+    until("the allowed burst to be answered", async || {
+        bot.messages(mina.id).len() >= 21
+    })
+    .await;
+    let texts: Vec<String> = bot
+        .messages(mina.id)
+        .into_iter()
+        .filter_map(|it| it.text)
+        .collect();
+    let notices = texts.iter().filter(|it| it.contains("a bit fast")).count();
+    assert_eq!((notices, texts.len()), (1, 21), "{texts:#?}");
+    // The same person is not slowed down in the main bot.
+    let sara = SimUser::new(mina.id, "Mina");
+    env.say(&sara, "/help", |it| !has_text(it, "a bit fast"));
+}
