@@ -48,9 +48,10 @@ pub fn run(paths: &Paths, env: &EnvFile, args: &UsersBalance) -> anyhow::Result<
         // Keep stdout plain JSON under --json; the listing shows the new row anyway.
         if !args.json {
             println!(
-                "changed the balance of {user} by {}{} to {after}; the reason is in the ledger and the audit log",
+                "changed the balance of {user} by {}{} to {}; the reason is in the ledger and the audit log",
                 if change.delta_minor < 0 { "-" } else { "+" },
                 amount_text(change.delta_minor.abs(), currency),
+                signed_amount_text(after, currency),
             );
         }
     }
@@ -127,7 +128,7 @@ fn parse_change(args: &UsersBalance, currency: Currency) -> anyhow::Result<Optio
 }
 
 /// Writes the ledger row and its audit entry; returns the new balance.
-fn apply(db: &Db, user: TelegramId, currency: Currency, change: &Change) -> anyhow::Result<Money> {
+fn apply(db: &Db, user: TelegramId, currency: Currency, change: &Change) -> anyhow::Result<i64> {
     let at = unix_now();
     let after = match db.block(db.store().adjust_balance(
         user,
@@ -147,12 +148,12 @@ fn apply(db: &Db, user: TelegramId, currency: Currency, change: &Change) -> anyh
         Err(err) => return Err(err.into()),
     };
     // The adjustment is one row, so the balance before it is exact.
-    let before = after.minor() - change.delta_minor;
+    let before = after - change.delta_minor;
     let before_json = serde_json::json!({ "user": user.0, "currency": currency.code(),
         "balance_minor": before })
     .to_string();
     let after_json = serde_json::json!({ "user": user.0, "currency": currency.code(),
-        "balance_minor": after.minor(), "delta_minor": change.delta_minor,
+        "balance_minor": after, "delta_minor": change.delta_minor,
         "reason": change.reason })
     .to_string();
     db.block(db.store().audit(
@@ -228,6 +229,12 @@ fn entry_json(entry: &LedgerEntry) -> serde_json::Value {
 }
 
 /// The magnitude of a ledger amount, as `Money` prints it ("5.00 USD").
+/// A balance that may be below zero (an agent on credit): "-4.80 USD".
+pub(crate) fn signed_amount_text(minor: i64, currency: Currency) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}", amount_text(minor.abs(), currency))
+}
+
 pub(crate) fn amount_text(minor_abs: i64, currency: Currency) -> String {
     Money::from_minor(minor_abs, currency).map_or_else(
         |_| format!("{minor_abs} minor units of {currency}"),

@@ -315,12 +315,6 @@ impl Store {
         .await
     }
 
-    /// The agent's balance in minor units: below zero while they use credit.
-    pub async fn agent_balance(&self, user: TelegramId, currency: Currency) -> Result<i64, Error> {
-        self.with_conn(move |conn| signed_balance(conn, user, currency))
-            .await
-    }
-
     /// Sets (or with `None` clears) what the agent pays for `plan`, audited.
     pub async fn set_agent_price(
         &self,

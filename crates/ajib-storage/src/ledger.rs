@@ -130,6 +130,18 @@ impl Store {
             .await
     }
 
+    /// The user's balance in minor units, below zero for an agent using credit.
+    pub async fn signed_balance(&self, user: TelegramId, currency: Currency) -> Result<i64, Error> {
+        self.with_conn(move |conn| signed_balance(conn, user, currency))
+            .await
+    }
+
+    /// What the user may spend, in minor units: the balance plus an agent's credit limit.
+    pub async fn spendable(&self, user: TelegramId, currency: Currency) -> Result<i64, Error> {
+        self.with_conn(move |conn| spendable(conn, user, currency))
+            .await
+    }
+
     /// The user's newest ledger rows, newest first.
     pub async fn ledger_of(&self, user: TelegramId, limit: u32) -> Result<Vec<LedgerEntry>, Error> {
         self.with_conn(move |conn| {
@@ -167,8 +179,9 @@ impl Store {
     }
 
     /// Adds `delta_minor` (negative takes) to the user's balance with a
-    /// reason, as `actor`; refuses to take more than the balance holds.
-    /// Returns the new balance.
+    /// reason, as `actor`; refuses to take more than the balance (and an
+    /// agent's credit) holds. Returns the new balance in minor units (below
+    /// zero only for an agent using credit).
     pub async fn adjust_balance(
         &self,
         user: TelegramId,
@@ -177,7 +190,7 @@ impl Store {
         actor: TelegramId,
         reason: &str,
         now: UnixTime,
-    ) -> Result<Money, Error> {
+    ) -> Result<i64, Error> {
         if delta_minor == 0 {
             return Err(Error::Conflict {
                 what: "an adjustment of zero changes nothing",
@@ -211,7 +224,7 @@ impl Store {
                 reason,
                 now.0
             ])?;
-            balance(tx, user, currency)
+            signed_balance(tx, user, currency)
         })
         .await
     }

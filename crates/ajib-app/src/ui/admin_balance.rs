@@ -19,7 +19,7 @@ use crate::{
     callback::Callback,
     core::notify,
     deps::{Deps, now},
-    format::price,
+    format::signed_money,
     keyboards::{button, inline},
     ui::{
         Ctx, Handled, HandlerError, admin_users,
@@ -41,7 +41,8 @@ pub async fn ask_amount(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
     if deps.store.get_user(user).await?.is_none() {
         return Ok(notice(deps, ctx, "admin-user-not-found"));
     }
-    let balance = deps.store.balance(user, deps.settings.currency).await?;
+    let currency = deps.settings.currency;
+    let balance = deps.store.signed_balance(user, currency).await?;
     dialog::save(
         deps,
         ctx.user,
@@ -54,7 +55,10 @@ pub async fn ask_amount(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
         "admin-balance-ask-amount",
         &[
             ("user", Arg::from(user_text.as_str())),
-            ("balance", Arg::from(price(ctx.lang, balance).as_str())),
+            (
+                "balance",
+                Arg::from(signed_money(ctx.lang, balance, currency).as_str()),
+            ),
         ],
     );
     Ok(vec![ctx.say_with(text, cancel_keyboard(deps, ctx))])
@@ -66,8 +70,10 @@ pub async fn on_amount(deps: &Deps, ctx: &Ctx, user: TelegramId, text: &str) -> 
     let Some(delta_minor) = parse_signed(text, currency) else {
         return Ok(bad_amount(deps, ctx));
     };
-    let balance = deps.store.balance(user, currency).await?;
-    if delta_minor < 0 && balance.minor() < delta_minor.saturating_neg() {
+    // An agent's credit counts, as the store allows it.
+    if delta_minor < 0 && deps.store.spendable(user, currency).await? < delta_minor.saturating_neg()
+    {
+        let balance = deps.store.signed_balance(user, currency).await?;
         return Ok(too_much(deps, ctx, balance));
     }
     dialog::save(
@@ -102,7 +108,7 @@ pub async fn on_reason(
         ));
     }
     let currency = deps.settings.currency;
-    let before = deps.store.balance(user, currency).await?;
+    let before = deps.store.signed_balance(user, currency).await?;
     let adjustment = Adjustment {
         user,
         delta_minor,
@@ -114,21 +120,21 @@ pub async fn on_reason(
         &Dialog::Users(UserStep::BalancePreview(adjustment)),
     )
     .await;
-    let after = before.minor().saturating_add(delta_minor);
+    let after = before.saturating_add(delta_minor);
     let user_text = user.to_string();
     let change = signed_price(ctx.lang, delta_minor, currency);
-    // A balance below zero is shown as such; confirming it is refused by the store.
-    let after_text = match Money::from_minor(after, currency) {
-        Ok(after) => price(ctx.lang, after),
-        Err(_) => signed_price(ctx.lang, after, currency),
-    };
+    // A balance below zero is shown as such: an agent's credit, or a change the store refuses.
+    let after_text = signed_money(ctx.lang, after, currency);
     let text = deps.t(
         ctx.lang,
         "admin-balance-preview",
         &[
             ("user", Arg::from(user_text.as_str())),
             ("change", Arg::from(change.as_str())),
-            ("before", Arg::from(price(ctx.lang, before).as_str())),
+            (
+                "before",
+                Arg::from(signed_money(ctx.lang, before, currency).as_str()),
+            ),
             ("after", Arg::from(after_text.as_str())),
             ("reason", Arg::from(reason)),
         ],
@@ -161,7 +167,8 @@ pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Handled {
     {
         Ok(after) => after,
         // Spent meanwhile (a purchase between preview and confirm): nothing changed.
-        Err(ajib_storage::Error::InsufficientBalance { balance, .. }) => {
+        Err(ajib_storage::Error::InsufficientBalance { .. }) => {
+            let balance = deps.store.signed_balance(user, currency).await?;
             let text = too_much_text(deps, ctx, balance);
             return Ok(vec![ctx.say_with(text, back_to_profile(deps, ctx, user))]);
         }
@@ -172,12 +179,12 @@ pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Handled {
         ctx.user
     );
     // One row was added, so the balance before it is exact.
-    let before = after.minor() - delta_minor;
+    let before = after - delta_minor;
     let before_json = serde_json::json!({ "user": user.0, "currency": currency.code(),
         "balance_minor": before })
     .to_string();
     let after_json = serde_json::json!({ "user": user.0, "currency": currency.code(),
-        "balance_minor": after.minor(), "delta_minor": delta_minor, "reason": reason })
+        "balance_minor": after, "delta_minor": delta_minor, "reason": reason })
     .to_string();
     audit(
         deps,
@@ -187,7 +194,7 @@ pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Handled {
         &after_json,
     )
     .await;
-    tell_user(deps, user, delta_minor, after, &reason).await;
+    tell_user(deps, user, delta_minor, after, currency, &reason).await;
     let user_text = user.to_string();
     let change = signed_price(ctx.lang, delta_minor, currency);
     let text = deps.t(
@@ -196,7 +203,10 @@ pub async fn confirm(deps: &Deps, ctx: &Ctx) -> Handled {
         &[
             ("user", Arg::from(user_text.as_str())),
             ("change", Arg::from(change.as_str())),
-            ("balance", Arg::from(price(ctx.lang, after).as_str())),
+            (
+                "balance",
+                Arg::from(signed_money(ctx.lang, after, currency).as_str()),
+            ),
         ],
     );
     let mut reply = vec![ctx.say(text)];
@@ -231,15 +241,25 @@ pub fn parse_signed(text: &str, currency: Currency) -> Option<i64> {
 }
 
 /// Tells the user their balance changed, why, and what it is now, in their language.
-async fn tell_user(deps: &Deps, user: TelegramId, delta_minor: i64, after: Money, reason: &str) {
+async fn tell_user(
+    deps: &Deps,
+    user: TelegramId,
+    delta_minor: i64,
+    after: i64,
+    currency: Currency,
+    reason: &str,
+) {
     let lang = notify::lang_of(deps, user).await;
-    let change = signed_price(lang, delta_minor, after.currency());
+    let change = signed_price(lang, delta_minor, currency);
     let text = deps.t(
         lang,
         "balance-adjusted-notice",
         &[
             ("change", Arg::from(change.as_str())),
-            ("balance", Arg::from(price(lang, after).as_str())),
+            (
+                "balance",
+                Arg::from(signed_money(lang, after, currency).as_str()),
+            ),
             ("reason", Arg::from(reason)),
         ],
     );
@@ -268,18 +288,19 @@ fn bad_amount(deps: &Deps, ctx: &Ctx) -> Vec<ajib_transport::Outgoing> {
     vec![ctx.say_with(text, cancel_keyboard(deps, ctx))]
 }
 
-fn too_much(deps: &Deps, ctx: &Ctx, balance: Money) -> Vec<ajib_transport::Outgoing> {
+fn too_much(deps: &Deps, ctx: &Ctx, balance: i64) -> Vec<ajib_transport::Outgoing> {
     vec![ctx.say_with(
         too_much_text(deps, ctx, balance),
         cancel_keyboard(deps, ctx),
     )]
 }
 
-fn too_much_text(deps: &Deps, ctx: &Ctx, balance: Money) -> String {
+fn too_much_text(deps: &Deps, ctx: &Ctx, balance: i64) -> String {
+    let balance = signed_money(ctx.lang, balance, deps.settings.currency);
     deps.t(
         ctx.lang,
         "admin-balance-too-much",
-        &[("balance", Arg::from(price(ctx.lang, balance).as_str()))],
+        &[("balance", Arg::from(balance.as_str()))],
     )
 }
 

@@ -13,12 +13,11 @@ use ajib_i18n::Arg;
 use crate::{
     callback::{Callback, Page},
     deps::Deps,
+    format::signed_money,
     keyboards::{button, inline},
     ui::{
-        Ctx, Handled, agent_bot, agent_buy, agent_prices,
-        agent_shared::{signed, the_agent},
-        dialog::AgentStep,
-        staff::cancel_keyboard,
+        Ctx, Handled, agent_bot, agent_buy, agent_prices, agent_shared::the_agent,
+        dialog::AgentStep, staff::cancel_keyboard,
     },
 };
 
@@ -39,7 +38,7 @@ pub async fn is_agent(deps: &Deps, user: TelegramId) -> bool {
 pub async fn home(deps: &Deps, ctx: &Ctx) -> Handled {
     let agent = the_agent(deps, ctx).await?;
     let currency = deps.settings.currency;
-    let balance = deps.store.agent_balance(ctx.user, currency).await?;
+    let balance = deps.store.signed_balance(ctx.user, currency).await?;
     let limit = i64::try_from(agent.credit_limit_minor).unwrap_or(i64::MAX);
     let left = balance.saturating_add(limit).max(0);
     let mut text = deps.t(
@@ -48,13 +47,16 @@ pub async fn home(deps: &Deps, ctx: &Ctx) -> Handled {
         &[
             (
                 "balance",
-                Arg::from(signed(ctx.lang, balance, currency).as_str()),
+                Arg::from(signed_money(ctx.lang, balance, currency).as_str()),
             ),
             (
                 "limit",
-                Arg::from(signed(ctx.lang, limit, currency).as_str()),
+                Arg::from(signed_money(ctx.lang, limit, currency).as_str()),
             ),
-            ("left", Arg::from(signed(ctx.lang, left, currency).as_str())),
+            (
+                "left",
+                Arg::from(signed_money(ctx.lang, left, currency).as_str()),
+            ),
         ],
     );
     if agent.suspended {

@@ -13,14 +13,14 @@ use crate::{
     callback::{Callback, Page},
     core::delivery::config_messages,
     deps::{Deps, now},
-    format::{date, price},
+    format::{date, price, signed_money},
     keyboards::{button, inline},
     ui::{
         Ctx, Handled, HandlerError,
         agent_buy::{balance_text, started},
         agent_shared::{
             back_home, buying_agent, confirm_keyboard, name_of, plan_names, plan_picker, refused,
-            signed, the_agent,
+            the_agent,
         },
         dialog::{self, AgentStep, Dialog},
         notice,
@@ -185,7 +185,7 @@ pub async fn renew_plan(deps: &Deps, ctx: &Ctx, id: ServiceId, plan: PlanId) -> 
     }
     let currency = deps.settings.currency;
     let cost = deps.store.agent_price(ctx.user, plan).await?.cost;
-    let balance = deps.store.agent_balance(ctx.user, currency).await?;
+    let balance = deps.store.signed_balance(ctx.user, currency).await?;
     let names = plan_names(deps, ctx.lang).await?;
     dialog::save(
         deps,
@@ -193,7 +193,7 @@ pub async fn renew_plan(deps: &Deps, ctx: &Ctx, id: ServiceId, plan: PlanId) -> 
         &Dialog::Agent(AgentStep::RenewConfirm(id, plan)),
     )
     .await;
-    let money = |minor: i64| signed(ctx.lang, minor, currency);
+    let money = |minor: i64| signed_money(ctx.lang, minor, currency);
     let text = deps.t(
         ctx.lang,
         "agent-renew-confirm",

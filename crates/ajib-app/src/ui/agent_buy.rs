@@ -14,12 +14,11 @@ use crate::{
     callback::Callback,
     core::mail,
     deps::{Deps, now},
-    format::price,
+    format::{price, signed_money},
     ui::{
         Ctx, Handled, HandlerError,
         agent_shared::{
             back_home, buying_agent, confirm_keyboard, name_of, plan_names, plan_picker, refused,
-            signed,
         },
         dialog::{self, AgentStep, Dialog},
         staff::{ascii_digits, cancel_keyboard},
@@ -162,7 +161,7 @@ pub async fn count_typed(deps: &Deps, ctx: &Ctx, plan: PlanId, text: &str) -> Ha
     let currency = deps.settings.currency;
     let cost = deps.store.agent_price(ctx.user, plan).await?.cost;
     let total = cost.minor().saturating_mul(i64::from(count));
-    let balance = deps.store.agent_balance(ctx.user, currency).await?;
+    let balance = deps.store.signed_balance(ctx.user, currency).await?;
     let after = balance.saturating_sub(total);
     let limit = i64::try_from(agent.credit_limit_minor).unwrap_or(i64::MAX);
     if after < -limit {
@@ -181,7 +180,7 @@ pub async fn count_typed(deps: &Deps, ctx: &Ctx, plan: PlanId, text: &str) -> Ha
         &Dialog::Agent(AgentStep::BulkConfirm(plan, count)),
     )
     .await;
-    let money = |minor: i64| signed(ctx.lang, minor, currency);
+    let money = |minor: i64| signed_money(ctx.lang, minor, currency);
     let text = deps.t(
         ctx.lang,
         "agent-bulk-confirm",
@@ -248,7 +247,7 @@ pub(crate) fn started(deps: &Deps, agent: TelegramId, bought: &Bought) {
 
 /// The agent's balance after a purchase, signed.
 pub(crate) fn balance_text(ctx: &Ctx, bought: &Bought) -> String {
-    signed(ctx.lang, bought.balance_minor, bought.total.currency())
+    signed_money(ctx.lang, bought.balance_minor, bought.total.currency())
 }
 
 /// Whether `label` is a name or note the store takes: 1 to 64 characters on one line.

@@ -2,14 +2,14 @@
 //! refusals of a purchase, the plan picker with the agent's costs, and
 //! amounts with their sign.
 
-use ajib_domain::{Currency, Lang, PlanId};
+use ajib_domain::{Lang, PlanId};
 use ajib_i18n::Arg;
 use ajib_storage::Agent;
 
 use crate::{
     callback::Callback,
     deps::Deps,
-    format::price,
+    format::{price, signed_money},
     keyboards::{button, inline, menu_only},
     ui::{Ctx, Handled, HandlerError, Reply},
 };
@@ -58,15 +58,15 @@ pub(crate) fn refused(deps: &Deps, ctx: &Ctx, err: ajib_storage::Error) -> Handl
                 &[
                     (
                         "needed",
-                        Arg::from(signed(ctx.lang, needed_minor, currency).as_str()),
+                        Arg::from(signed_money(ctx.lang, needed_minor, currency).as_str()),
                     ),
                     (
                         "balance",
-                        Arg::from(signed(ctx.lang, balance_minor, currency).as_str()),
+                        Arg::from(signed_money(ctx.lang, balance_minor, currency).as_str()),
                     ),
                     (
                         "limit",
-                        Arg::from(signed(ctx.lang, limit, currency).as_str()),
+                        Arg::from(signed_money(ctx.lang, limit, currency).as_str()),
                     ),
                 ],
             )
@@ -150,18 +150,6 @@ pub(crate) fn name_of(names: &[(PlanId, String)], plan: PlanId) -> &str {
         .map_or("—", |(_, name)| name.as_str())
 }
 
-/// An amount of minor units with its sign when below zero ("-8.00 USD"), in
-/// the reader's language and digits.
-#[must_use]
-pub(crate) fn signed(lang: Lang, minor: i64, currency: Currency) -> String {
-    ajib_i18n::format_money(
-        lang,
-        minor,
-        u32::from(currency.minor_digits()),
-        currency.code(),
-    )
-}
-
 /// "✅ Confirm" (pressing `confirm`) and "Cancel" under an agent's purchase.
 pub(crate) fn confirm_keyboard(
     deps: &Deps,
@@ -172,17 +160,4 @@ pub(crate) fn confirm_keyboard(
         button(deps.t(lang, "btn-agent-confirm", &[]), confirm),
         button(deps.t(lang, "btn-cancel", &[]), Callback::Cancel),
     ]])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_balance_on_credit_shows_its_sign_in_each_language() {
-        let usd = Currency::USD;
-        assert_eq!(signed(Lang::EN, -800, usd), "-8.00 USD");
-        assert_eq!(signed(Lang::EN, 1_250, usd), "12.50 USD");
-        assert_eq!(signed(Lang::FA, -800, usd), "-۸٫۰۰ دلار");
-    }
 }

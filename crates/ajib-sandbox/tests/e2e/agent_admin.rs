@@ -143,12 +143,18 @@ async fn the_owner_makes_suspends_resumes_and_credits_an_agent() {
     let preview = env.say(&owner, "deposit by bank transfer", |it| {
         button_data(it, "v1:abalc").is_some()
     });
+    // The agent on credit is shown as such, not as an empty balance.
+    assert!(
+        has_text(&preview, "-4.00 USD → 6.00 USD"),
+        "{:?}",
+        preview.text
+    );
     env.press(&owner, preview.message_id, "v1:abalc", |it| {
         has_text(it, "changed by")
     });
     assert_eq!(
         store(&env)
-            .agent_balance(agent, env.sandbox.app.deps.settings.currency)
+            .signed_balance(agent, env.sandbox.app.deps.settings.currency)
             .await
             .unwrap(),
         600

@@ -160,7 +160,7 @@ async fn an_agent_bot_sells_at_the_agents_prices_and_the_money_lands_on_their_le
         ]
     );
     assert_eq!(
-        deps.store.agent_balance(NOVA, currency).await.unwrap(),
+        deps.store.signed_balance(NOVA, currency).await.unwrap(),
         retail.minor() - cost.minor()
     );
     let accounts = deps
@@ -258,7 +258,7 @@ async fn a_cancelled_invoice_in_an_agent_bot_is_told_to_its_customer_there_not_t
     );
     assert_eq!(
         deps.store
-            .agent_balance(NOVA, retail.currency())
+            .signed_balance(NOVA, retail.currency())
             .await
             .unwrap(),
         0

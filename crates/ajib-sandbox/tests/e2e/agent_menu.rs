@@ -91,7 +91,7 @@ async fn purchases(env: &Env, user: &SimUser) -> Vec<i64> {
 
 async fn balance(env: &Env, user: &SimUser) -> i64 {
     store(env)
-        .agent_balance(TelegramId(user.id), Currency::USD)
+        .signed_balance(TelegramId(user.id), Currency::USD)
         .await
         .unwrap()
 }

@@ -58,7 +58,7 @@ async fn an_agent_buys_at_their_price_down_to_the_credit_limit_and_no_further() 
         "{refused:?}"
     );
     assert_eq!(
-        ok(db.store.agent_balance(AGENT, month.price.currency()).await),
+        ok(db.store.signed_balance(AGENT, month.price.currency()).await),
         -800
     );
     let rows = ok(db.store.ledger_for_order(bought.orders[0].0).await);
@@ -90,7 +90,7 @@ async fn concurrent_purchases_never_pass_the_credit_limit() {
     }
     assert_eq!(granted, 3);
     assert_eq!(
-        ok(db.store.agent_balance(AGENT, month.price.currency()).await),
+        ok(db.store.signed_balance(AGENT, month.price.currency()).await),
         -3_000
     );
 }
@@ -166,7 +166,7 @@ async fn a_bulk_purchase_is_all_or_nothing_and_ready_once_every_account_is_made(
         Err(Error::CreditLimit { .. })
     ));
     assert_eq!(
-        ok(db.store.agent_balance(AGENT, month.price.currency()).await),
+        ok(db.store.signed_balance(AGENT, month.price.currency()).await),
         0
     );
     let ten = AgentPurchase {
@@ -248,7 +248,7 @@ async fn a_bot_sale_credits_the_retail_price_and_debits_the_cost_once() {
         );
     }
     assert_eq!(
-        ok(db.store.agent_balance(AGENT, month.price.currency()).await),
+        ok(db.store.signed_balance(AGENT, month.price.currency()).await),
         500
     );
     assert_eq!(
@@ -309,5 +309,37 @@ async fn an_agent_with_accounts_cannot_be_removed() {
     assert_eq!(
         (listed[0].accounts, listed[0].sales, listed[0].sales_minor),
         (0, 1, 1_000)
+    );
+}
+
+#[tokio::test]
+async fn an_owners_credit_to_an_agent_below_zero_counts_from_the_signed_balance() {
+    let db = db();
+    let month = plan(&db.store, 30, 1_000).await;
+    agent(&db.store, AGENT, 0, 1_500).await;
+    ok(db.store.agent_buy(one(AGENT, &month, "x"), t(2_000)).await);
+    let currency = month.price.currency();
+    let owner = TelegramId(1);
+    let after = ok(db
+        .store
+        .adjust_balance(AGENT, currency, 400, owner, "cash", t(2_100))
+        .await);
+    assert_eq!(after, -600);
+    // A debit may use the credit left (9.00), not more.
+    let refused = db
+        .store
+        .adjust_balance(AGENT, currency, -1_000, owner, "fee", t(2_200))
+        .await;
+    assert!(
+        matches!(refused, Err(Error::InsufficientBalance { .. })),
+        "{refused:?}"
+    );
+    let after = ok(db
+        .store
+        .adjust_balance(AGENT, currency, -900, owner, "fee", t(2_300))
+        .await);
+    assert_eq!(
+        (after, ok(db.store.spendable(AGENT, currency).await)),
+        (-1_500, 0)
     );
 }
