@@ -39,3 +39,12 @@ agent-account-for = 🧑‍💼 For: <b>{ $label }</b>
 agent-batch-file = 📦 { $count } accounts of { $name }
 ab-payment-failed = ❌ This invoice was cancelled and nothing was charged. Choose the plan again for a new one.
 ab-payment-short = ⚠️ So far { $paid } has arrived for this invoice; { $missing } is still missing. Send the rest before the invoice expires.
+ab-reminder-expiry = ⏰ Your account <b>{ $name }</b> expires { $days ->
+        [0] today
+        [1] tomorrow
+       *[other] in { $days } days
+    }. To renew it, contact { $support }.
+ab-reminder-expired = 🔴 Your account <b>{ $name }</b> has expired. To renew it, contact { $support }.
+ab-reminder-traffic = 📊 You've used { $percent }% of the traffic on <b>{ $name }</b>. To renew it in time, contact { $support }.
+ab-reminder-traffic-full = 🟠 The traffic on <b>{ $name }</b> is used up. To renew it, contact { $support }.
+agent-account-name = { $name } · { $label }

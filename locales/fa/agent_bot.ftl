@@ -39,3 +39,12 @@ agent-account-for = 🧑‍💼 برای: <b>{ $label }</b>
 agent-batch-file = 📦 { $count } اکانت { $name }
 ab-payment-failed = ❌ این فاکتور لغو شد و مبلغی کسر نشد. برای فاکتور جدید دوباره پلن را انتخاب کنید.
 ab-payment-short = ⚠️ تاکنون { $paid } برای این فاکتور رسیده است؛ { $missing } هنوز کم است. باقی‌مانده را پیش از انقضای فاکتور بفرستید.
+ab-reminder-expiry = ⏰ اکانت <b>{ $name }</b> { $days ->
+        [0] امروز
+        [1] فردا
+       *[other] { $days } روز دیگر
+    } منقضی می‌شود. برای تمدید با { $support } تماس بگیرید.
+ab-reminder-expired = 🔴 اکانت <b>{ $name }</b> منقضی شده است. برای تمدید با { $support } تماس بگیرید.
+ab-reminder-traffic = 📊 { $percent }٪ از ترافیک <b>{ $name }</b> مصرف شده است. برای تمدید به‌موقع با { $support } تماس بگیرید.
+ab-reminder-traffic-full = 🟠 ترافیک <b>{ $name }</b> تمام شده است. برای تمدید با { $support } تماس بگیرید.
+agent-account-name = { $name } · { $label }

@@ -39,3 +39,14 @@ agent-account-for = 🧑‍💼 Для: <b>{ $label }</b>
 agent-batch-file = 📦 { $count } аккаунтов: { $name }
 ab-payment-failed = ❌ Счёт отменён, деньги не списаны. Выберите тариф снова, чтобы получить новый.
 ab-payment-short = ⚠️ По этому счёту пока пришло { $paid }; не хватает { $missing }. Доплатите до истечения срока счёта.
+ab-reminder-expiry = ⏰ Ваш аккаунт <b>{ $name }</b> истекает { $days ->
+        [0] сегодня
+        [1] завтра
+        [one] через { $days } день
+        [few] через { $days } дня
+       *[other] через { $days } дней
+    }. Чтобы продлить, напишите { $support }.
+ab-reminder-expired = 🔴 Ваш аккаунт <b>{ $name }</b> истёк. Чтобы продлить, напишите { $support }.
+ab-reminder-traffic = 📊 Вы израсходовали { $percent }% трафика на <b>{ $name }</b>. Чтобы вовремя продлить, напишите { $support }.
+ab-reminder-traffic-full = 🟠 Трафик на <b>{ $name }</b> закончился. Чтобы продлить, напишите { $support }.
+agent-account-name = { $name } · { $label }

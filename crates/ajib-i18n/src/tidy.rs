@@ -137,6 +137,11 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("agent-bot-revoked", &["bot"]),
     ("admin-agent-bot-revoked", &["bot", "agent"]),
     ("agent-account-for", &["label"]),
+    ("agent-account-name", &["name", "label"]),
+    ("ab-reminder-expiry", &["name", "days", "support"]),
+    ("ab-reminder-expired", &["name", "support"]),
+    ("ab-reminder-traffic", &["name", "percent", "support"]),
+    ("ab-reminder-traffic-full", &["name", "support"]),
     ("agent-batch-file", &["count", "name"]),
     // Telegram Stars (locales/*/stars.ftl).
     ("btn-stars-pay", &["stars"]),

@@ -154,6 +154,15 @@ pub struct AgentAccount {
     pub customer: Option<TelegramId>,
 }
 
+/// What marks a service as an agent's (the agent is its user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentSide {
+    /// The agent's name or note for it.
+    pub label: Option<String>,
+    /// The customer of the agent's bot who bought it, if it was bought there.
+    pub customer: Option<TelegramId>,
+}
+
 /// Agent sales for the statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AgentSales {
@@ -429,6 +438,25 @@ impl Store {
     ) -> Result<Option<AgentAccount>, Error> {
         self.with_conn(move |conn| agent_account(conn, user, service))
             .await
+    }
+
+    /// The agent side of a service: its name and the bot customer it was
+    /// sold to; `None` for an ordinary customer's service.
+    pub async fn agent_side(&self, service: ServiceId) -> Result<Option<AgentSide>, Error> {
+        self.with_conn(move |conn| {
+            query_opt(
+                conn,
+                "SELECT label, customer_id FROM services WHERE id = ?1 AND agent_id IS NOT NULL",
+                [service.0],
+                |row| {
+                    Ok(AgentSide {
+                        label: row.get(0)?,
+                        customer: row.get::<_, Option<i64>>(1)?.map(TelegramId),
+                    })
+                },
+            )
+        })
+        .await
     }
 
     /// Agents, and the orders they paid since `since`, for the statistics.

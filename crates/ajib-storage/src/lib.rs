@@ -57,9 +57,9 @@ pub use crate::{
     admin::{Actor, Admin, AdminRole, AuditEntry},
     agents::{
         Agent, AgentAccount, AgentBot, AgentBotState, AgentCustomer, AgentEdit, AgentPrice,
-        AgentPurchase, AgentSales, AgentSummary, Batch, BatchAccount, BotPayments, BotSale, Bought,
-        MAX_BATCH, MAX_BRAND_CHARS, MAX_CREDIT_LIMIT_MINOR, MAX_LABEL_CHARS, MAX_PERCENT_OFF,
-        MAX_SUPPORT_CHARS, NewAgentBot, OrderAgent,
+        AgentPurchase, AgentSales, AgentSide, AgentSummary, Batch, BatchAccount, BotPayments,
+        BotSale, Bought, MAX_BATCH, MAX_BRAND_CHARS, MAX_CREDIT_LIMIT_MINOR, MAX_LABEL_CHARS,
+        MAX_PERCENT_OFF, MAX_SUPPORT_CHARS, NewAgentBot, OrderAgent,
     },
     autorenew::{AUTO_RENEW_GRACE_SECS, AutoRenewOutcome},
     broadcasts::{Broadcast, BroadcastProgress, BroadcastStatus, RecipientStatus},

@@ -102,7 +102,7 @@ impl Store {
         self.with_conn(move |conn| {
             let sql = format!(
                 "SELECT {SERVICE_COLUMNS} FROM services WHERE status = 'active' AND expires_at > ?1 \
-                 AND expires_at <= ?1 + ?2 AND agent_id IS NULL ORDER BY expires_at, id"
+                 AND expires_at <= ?1 + ?2 ORDER BY expires_at, id"
             );
             query_vec(conn, &sql, params![now.0, within_secs], read_service)
         })

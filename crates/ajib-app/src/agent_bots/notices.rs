@@ -5,7 +5,7 @@
 //! Kept apart from the storefront so the payment and mail code can use it
 //! without importing the shop's screens (which use them).
 
-use ajib_domain::{Lang, PanelId, TelegramId};
+use ajib_domain::{Lang, PanelId, Service, TelegramId};
 use ajib_i18n::Arg;
 use ajib_transport::Outgoing;
 
@@ -71,11 +71,7 @@ pub async fn tell_customer(
         keyboard: Some(inline(vec![vec![button]])),
         html: true,
     };
-    let mail = ajib_storage::NewMail {
-        bot: Some(agent),
-        ..mail::message(&msg)
-    };
-    mail::queue(deps, vec![mail]).await;
+    queue_in_bot(deps, agent, &msg).await;
 }
 
 /// The language a customer of `agent`'s bot reads there.
@@ -114,4 +110,42 @@ pub async fn payment_notice(
         keyboard: None,
         html: true,
     })
+}
+
+/// Reminder `message` (`reminder-expiry`, …) about `service`, told to the
+/// customer of the agent's bot who bought it, there, with the agent's support
+/// contact to renew through.
+pub async fn remind_customer(
+    deps: &Deps,
+    service: &Service,
+    customer: TelegramId,
+    message: &str,
+    extra: &[(&str, Arg<'_>)],
+) {
+    let agent = service.user;
+    let lang = bot_customer_lang(deps, agent, customer).await;
+    let name = delivery::plan_name(deps, lang, service.plan).await;
+    let terms = deps.store.get_agent(agent).await.ok().flatten();
+    let support = terms.and_then(|it| it.support).unwrap_or_default();
+    let mut args = vec![
+        ("name", Arg::from(name.as_str())),
+        ("support", Arg::from(support.as_str())),
+    ];
+    args.extend(extra.iter().map(|(k, v)| (*k, *v)));
+    let msg = Outgoing::Text {
+        chat_id: customer.0,
+        text: deps.t(lang, &format!("ab-{message}"), &args),
+        keyboard: None,
+        html: true,
+    };
+    queue_in_bot(deps, agent, &msg).await;
+}
+
+/// Queues `msg` as mail that `agent`'s bot sends.
+async fn queue_in_bot(deps: &Deps, agent: TelegramId, msg: &Outgoing) {
+    let mail = ajib_storage::NewMail {
+        bot: Some(agent),
+        ..mail::message(msg)
+    };
+    mail::queue(deps, vec![mail]).await;
 }

@@ -14,6 +14,7 @@ use ajib_i18n::Arg;
 use tokio::sync::watch;
 
 use crate::{
+    agent_bots::notices,
     blocking::every,
     core::{delivery::display_name, notify},
     deps::{Deps, Health, now},
@@ -127,8 +128,24 @@ async fn remind(
             return;
         }
     }
+    let side = match deps.store.agent_side(service.id).await {
+        Ok(side) => side,
+        Err(err) => return log::error!("reminder of service {}: {err}", service.id),
+    };
+    if let Some(customer) = side.as_ref().and_then(|it| it.customer) {
+        // Sold in an agent's bot: its customer hears it there.
+        return notices::remind_customer(deps, service, customer, message, extra).await;
+    }
     let lang = notify::lang_of(deps, service.user).await;
-    let name = display_name(deps, lang, service).await;
+    let mut name = display_name(deps, lang, service).await;
+    // An agent's account is named with the customer's name they gave it.
+    if let Some(label) = side.and_then(|it| it.label) {
+        let args = [
+            ("name", Arg::from(name.as_str())),
+            ("label", Arg::from(label.as_str())),
+        ];
+        name = deps.t(lang, "agent-account-name", &args);
+    }
     let mut args = vec![("name", Arg::from(name.as_str()))];
     args.extend(extra.iter().map(|(k, v)| (*k, *v)));
     notify::user(deps, service.user, message, &args, None).await;

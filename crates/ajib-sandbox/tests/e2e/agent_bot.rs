@@ -292,3 +292,71 @@ async fn a_flooding_customer_of_an_agent_bot_is_slowed_down_there_alone() {
     let sara = SimUser::new(mina.id, "Mina");
     env.say(&sara, "/help", |it| !has_text(it, "a bit fast"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reminders_reach_a_bot_customer_in_the_agents_bot_and_the_agent_by_account_name() {
+    let env = Env::start().await;
+    let deps = &env.sandbox.app.deps;
+    let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
+    let plan = deps.store.list_plans(true).await.unwrap().remove(0);
+    let retail = deps.store.agent_price(NOVA, plan.id).await.unwrap().retail;
+    let retail_text = ajib_app::format::price(Lang::EN, retail);
+    let mina = customer(9_105);
+    let (_, invoice, sold) = bot_invoice(&env, &bot, &mina, plan.id, &retail_text).await;
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    heleket.pay(&invoice.uuid, PayOutcome::Paid);
+    env.until_provisioned(sold).await;
+    // And one account the agent bought in the menu for "Reza", on credit.
+    let credit = AgentEdit {
+        credit_limit_minor: Some(10_000),
+        ..AgentEdit::default()
+    };
+    let now = ajib_app::deps::now();
+    deps.store
+        .edit_agent(NOVA, credit, Actor::Cli, now)
+        .await
+        .unwrap();
+    let purchase = ajib_storage::AgentPurchase {
+        agent: NOVA,
+        plan: plan.id,
+        label: Some("Reza".to_owned()),
+        count: 1,
+    };
+    let bought = deps.store.agent_buy(purchase, now).await.unwrap();
+    env.until_provisioned(bought.orders[0].0).await;
+    for order in [sold, bought.orders[0].0] {
+        let service = deps
+            .store
+            .get_order(order)
+            .await
+            .unwrap()
+            .unwrap()
+            .service
+            .unwrap();
+        deps.store
+            .set_service_expiry(service, now.plus_days(2), now)
+            .await
+            .unwrap();
+    }
+    let agent_mail_before = env.count(NOVA.0, "expires");
+    ajib_app::core::reminders::round(deps, now).await;
+
+    let told = bot
+        .wait_for_async(mina.id, |it| has_text(it, "expires in 3 days"), WAIT)
+        .await
+        .expect("the bot customer's reminder in the agent's bot");
+    assert!(has_text(&told, "@nova_help"), "{:?}", told.text);
+    let reminded = env
+        .sandbox
+        .telegram
+        .wait_for_async(NOVA.0, |it| has_text(it, "expires"), WAIT)
+        .await
+        .expect("the agent's reminder");
+    assert!(has_text(&reminded, "Reza"), "{:?}", reminded.text);
+    assert_eq!(
+        env.count(NOVA.0, "expires") - agent_mail_before,
+        1,
+        "only the menu account's"
+    );
+    assert!(env.sandbox.telegram.messages(mina.id).is_empty());
+}
