@@ -108,6 +108,7 @@ pub fn run(paths: &Paths, args: &DoctorArgs) -> anyhow::Result<()> {
     }
     checks.push(database(paths, &env));
     checks.push(stuck_orders(paths, &env));
+    checks.push(agent_bots(paths, &env));
     checks.push(disk(paths, &env));
     checks.push(backups(paths, &env));
     checks.push(service_check(paths));
@@ -507,6 +508,49 @@ fn stuck_orders(paths: &Paths, env: &EnvFile) -> Check {
             "see the database check above".to_owned(),
         ),
     }
+}
+
+/// Agents' own bots: one Telegram stopped accepting is served no more until its agent connects a new token.
+fn agent_bots(paths: &Paths, env: &EnvFile) -> Check {
+    if !paths.db(env).exists() {
+        return ok("agent bots", "no database yet".to_owned());
+    }
+    let bots = crate::db::Db::open_existing(paths, env)
+        .and_then(|db| Ok(db.block(db.store().agent_bots())?));
+    let bots = match bots {
+        Ok(bots) => bots,
+        Err(e) => {
+            return warn(
+                "agent bots",
+                format!("cannot read the agents' bots: {e:#}"),
+                "see the database check above".to_owned(),
+            );
+        }
+    };
+    let stopped: Vec<String> = bots
+        .iter()
+        .filter(|it| it.state == ajib_storage::AgentBotState::Revoked)
+        .map(|it| {
+            let why = it
+                .state_note
+                .as_deref()
+                .unwrap_or("Telegram refused its token");
+            format!("@{} of agent {} ({why})", it.username, it.agent)
+        })
+        .collect();
+    if stopped.is_empty() {
+        return ok("agent bots", format!("{} served, none stopped", bots.len()));
+    }
+    warn(
+        "agent bots",
+        format!(
+            "{} of {} stopped because Telegram refused the token: {}",
+            stopped.len(),
+            bots.len(),
+            stopped.join(", ")
+        ),
+        "the agent connects a new token from @BotFather under 🧑‍💼 Agent → 🤖 My bot".to_owned(),
+    )
 }
 
 fn disk(paths: &Paths, env: &EnvFile) -> Check {

@@ -200,3 +200,48 @@ fn bad_arguments_change_nothing() {
     );
     check_refused(&["agents", "remove", "77"], "no such agent");
 }
+
+#[test]
+fn doctor_names_an_agent_bot_telegram_stopped_accepting() {
+    let install = install();
+    let now = ajib_domain::UnixTime(1_700_000_000);
+    with_store(&install, async |store: &Store| {
+        let agent = TelegramId(4242);
+        let terms = ajib_storage::AgentEdit::default();
+        store
+            .add_agent(agent, terms, ajib_storage::Actor::Cli, now)
+            .await
+            .unwrap();
+        let bot = ajib_storage::NewAgentBot {
+            bot_id: 777_001,
+            username: "nova_vpn_bot".to_owned(),
+            token: "777001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX".to_owned(),
+        };
+        store.connect_agent_bot(agent, bot, now).await.unwrap();
+        let healthy = install.ctl(&["doctor", "--offline", "--json"]);
+        assert!(
+            healthy.stdout.contains("1 served, none stopped"),
+            "{healthy:?}"
+        );
+        store
+            .revoke_agent_bot(agent, 777_001, "401 Unauthorized", Vec::new(), now)
+            .await
+            .unwrap();
+    });
+    let run = install.ctl(&["doctor", "--offline", "--json"]);
+    let checks: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let check = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|it| it["name"] == "agent bots")
+        .cloned()
+        .unwrap_or_else(|| panic!("no agent bots check in {checks:#}"));
+    assert_eq!(check["level"], "WARN", "{check}");
+    let message = check["message"].as_str().unwrap();
+    assert!(
+        message.contains("@nova_vpn_bot of agent 4242 (401 Unauthorized)"),
+        "{message}"
+    );
+    assert!(!run.stdout.contains("AAHdqTcv"), "the token never appears");
+}

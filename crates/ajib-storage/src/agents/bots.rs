@@ -176,6 +176,19 @@ impl Store {
         self.with_conn(move |conn| agent_bot(conn, agent)).await
     }
 
+    /// Every connected bot, active or revoked, by agent.
+    pub async fn agent_bots(&self) -> Result<Vec<AgentBot>, Error> {
+        self.with_conn(move |conn| {
+            query_vec(
+                conn,
+                &format!("SELECT {BOT_COLUMNS} FROM agent_bots ORDER BY agent_id"),
+                [],
+                read_bot,
+            )
+        })
+        .await
+    }
+
     /// Every bot to serve now.
     pub async fn active_agent_bots(&self) -> Result<Vec<AgentBot>, Error> {
         self.with_conn(move |conn| {
