@@ -478,7 +478,7 @@ callbacks! {
     /// Admin: stop a promo code from being applied.
     AdminPromoDisable(PromoId) = "aprd", Admin;
     /// Owner: the agents, with balance, accounts and sales.
-    AdminAgents = "agl", Owner;
+    AdminAgents(Page) = "agl", Owner;
     /// Owner: one agent's terms and figures.
     AdminAgent(TelegramId) = "agv", Owner;
     /// Owner: make a user an agent on default terms.

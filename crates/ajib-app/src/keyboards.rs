@@ -3,7 +3,11 @@
 use ajib_domain::Lang;
 use ajib_transport::{CallbackData, InlineButton, Keyboard};
 
-use crate::{callback::Callback, deps::Deps, role::Role};
+use crate::{
+    callback::{Callback, MAX_PAGE, Page},
+    deps::Deps,
+    role::Role,
+};
 
 /// A callback button for `callback`.
 #[must_use]
@@ -62,6 +66,20 @@ pub fn menu_only(deps: &Deps, lang: Lang) -> Keyboard {
         deps.t(lang, "btn-menu", &[]),
         Callback::Menu,
     )]])
+}
+
+/// ◀️ and ▶️ between the pages of a list: to `page - 1` unless on the first,
+/// to `page + 1` when `more` follow; empty when there is nowhere to go.
+#[must_use]
+pub fn pager(page: Page, more: bool, to: impl Fn(Page) -> Callback) -> Vec<InlineButton> {
+    let mut nav = Vec::new();
+    if page.0 > 0 {
+        nav.push(button("◀️".to_owned(), to(Page(page.0 - 1))));
+    }
+    if more && page.0 < MAX_PAGE {
+        nav.push(button("▶️".to_owned(), to(Page(page.0 + 1))));
+    }
+    nav
 }
 
 #[cfg(test)]

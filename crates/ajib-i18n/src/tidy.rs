@@ -31,8 +31,6 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("btn-agent-prices", &[]),
     ("btn-agent-bot", &[]),
     ("btn-agent-confirm", &[]),
-    ("btn-agent-prev", &[]),
-    ("btn-agent-next", &[]),
     ("btn-agent-renew", &[]),
     ("btn-agent-configs", &[]),
     ("agent-plan-button", &["name", "cost"]),

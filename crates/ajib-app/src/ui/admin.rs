@@ -7,7 +7,7 @@ use ajib_domain::{Money, NewPlan, Plan, PlanId, PlanName};
 use ajib_i18n::Arg;
 
 use crate::{
-    callback::Callback,
+    callback::{Callback, Page},
     deps::{Deps, now},
     format::{price, traffic},
     keyboards::{button, inline},
@@ -56,7 +56,10 @@ pub fn menu(deps: &Deps, ctx: &Ctx) -> Handled {
         rows.insert(rows.len() - 1, owner);
         rows.insert(
             rows.len() - 1,
-            vec![button(t("btn-admin-agents"), Callback::AdminAgents)],
+            vec![button(
+                t("btn-admin-agents"),
+                Callback::AdminAgents(Page(0)),
+            )],
         );
     }
     let keyboard = inline(rows);

@@ -21,24 +21,23 @@ use ajib_storage::{
 };
 
 use crate::{
-    callback::Callback,
+    callback::{Callback, Page},
     deps::{Deps, now},
-    format::price,
-    keyboards::{button, inline},
+    format::{price, signed_money},
+    keyboards::{button, inline, pager},
     ui::{
         Ctx, Handled, HandlerError, admin_balance,
-        balance::signed_price,
         dialog::{self, AgentTermsStep, Dialog},
         notice,
         staff::{ascii_digits, cancel_keyboard},
     },
 };
 
-/// How many agents the list shows, oldest first, each with a button.
-const SHOWN: usize = 30;
+/// How many agents a page of the list shows, oldest first, each with a button.
+const PAGE_SIZE: usize = 10;
 
-/// Every agent with balance, accounts and sales, and a button to each.
-pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
+/// The agents with balance, accounts and sales, a page at a time, and a button to each.
+pub async fn list(deps: &Deps, ctx: &Ctx, page: Page) -> Handled {
     let currency = deps.settings.currency;
     let agents = deps.store.list_agents(currency).await?;
     let mut lines = vec![deps.t(ctx.lang, "admin-agents-title", &[])];
@@ -46,7 +45,8 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
         lines.push(deps.t(ctx.lang, "admin-agents-empty", &[]));
     }
     let mut rows = Vec::new();
-    for summary in agents.iter().take(SHOWN) {
+    let first = page.0 as usize * PAGE_SIZE;
+    for summary in agents.iter().skip(first).take(PAGE_SIZE) {
         let name = display_name(summary);
         let id = summary.agent.user.to_string();
         let state = if summary.agent.suspended { " ⏸" } else { "" };
@@ -59,7 +59,7 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
                 ("state", Arg::from(state)),
                 (
                     "balance",
-                    Arg::from(balance_text(ctx, summary.balance_minor, currency).as_str()),
+                    Arg::from(signed_money(ctx.lang, summary.balance_minor, currency).as_str()),
                 ),
                 ("active", Arg::from(summary.active_accounts)),
                 ("accounts", Arg::from(summary.accounts)),
@@ -79,6 +79,14 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Handled {
             label,
             Callback::AdminAgent(summary.agent.user),
         )]);
+    }
+    let nav = pager(
+        page,
+        agents.len() > first + PAGE_SIZE,
+        Callback::AdminAgents,
+    );
+    if !nav.is_empty() {
+        rows.push(nav);
     }
     rows.push(vec![button(
         deps.t(ctx.lang, "btn-back", &[]),
@@ -124,7 +132,7 @@ pub async fn show(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
             &[
                 (
                     "balance",
-                    Arg::from(balance_text(ctx, summary.balance_minor, currency).as_str()),
+                    Arg::from(signed_money(ctx.lang, summary.balance_minor, currency).as_str()),
                 ),
                 ("active", Arg::from(summary.active_accounts)),
                 ("accounts", Arg::from(summary.accounts)),
@@ -187,7 +195,7 @@ pub async fn show(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
                 Callback::AdminAgentRemove(user),
             ),
         ],
-        vec![button(t("btn-back"), Callback::AdminAgents)],
+        vec![button(t("btn-back"), Callback::AdminAgents(Page(0)))],
     ];
     Ok(vec![ctx.screen(lines.join("\n"), inline(rows))])
 }
@@ -256,7 +264,7 @@ pub async fn remove(deps: &Deps, ctx: &Ctx, user: TelegramId) -> Handled {
     };
     let text = deps.t(ctx.lang, key, &[("id", Arg::from(id.as_str()))]);
     let back = match removed {
-        Ok(()) => Callback::AdminAgents,
+        Ok(()) => Callback::AdminAgents(Page(0)),
         Err(_) => Callback::AdminAgent(user),
     };
     let keyboard = inline(vec![vec![button(deps.t(ctx.lang, "btn-back", &[]), back)]]);
@@ -533,19 +541,7 @@ fn payments_text(deps: &Deps, ctx: &Ctx, payments: BotPayments) -> String {
     deps.t(ctx.lang, key, &[])
 }
 
-/// A signed balance: "5.00 USD", or "−5.00 USD" while the agent uses credit.
-fn balance_text(ctx: &Ctx, minor: i64, currency: Currency) -> String {
-    match minor < 0 {
-        true => signed_price(ctx.lang, minor, currency),
-        false => minor_text(ctx, minor.unsigned_abs(), currency),
-    }
-}
-
-/// Minor units as money in the shop's currency.
+/// Minor units (a sum or a limit, never below zero) as money in the shop's currency.
 fn minor_text(ctx: &Ctx, minor: u64, currency: Currency) -> String {
-    let money = i64::try_from(minor)
-        .ok()
-        .and_then(|it| Money::from_minor(it, currency).ok())
-        .unwrap_or(Money::zero(currency));
-    price(ctx.lang, money)
+    signed_money(ctx.lang, i64::try_from(minor).unwrap_or(i64::MAX), currency)
 }

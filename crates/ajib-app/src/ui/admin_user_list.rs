@@ -16,7 +16,7 @@ use ajib_transport::InlineButton;
 use crate::{
     callback::{Callback, MAX_PAGE, Page},
     deps::Deps,
-    keyboards::{self, button, inline},
+    keyboards::{self, button, inline, pager},
     role::Role,
     ui::{
         Ctx, Handled, admin_users,
@@ -123,19 +123,7 @@ async fn show(deps: &Deps, ctx: &Ctx, query: Option<String>, page: u32) -> Handl
         .iter()
         .map(|row| vec![button(user_label(row), Callback::AdminUser(row.id))])
         .collect();
-    let mut nav = Vec::new();
-    if page > 0 {
-        nav.push(button(
-            "◀️".to_owned(),
-            Callback::AdminUserList(Page(page - 1)),
-        ));
-    }
-    if page + 1 < pages {
-        nav.push(button(
-            "▶️".to_owned(),
-            Callback::AdminUserList(Page(page + 1)),
-        ));
-    }
+    let nav = pager(Page(page), page + 1 < pages, Callback::AdminUserList);
     if !nav.is_empty() {
         keyboard.push(nav);
     }

@@ -14,7 +14,7 @@ use crate::{
     core::delivery::config_messages,
     deps::{Deps, now},
     format::{date, price, signed_money},
-    keyboards::{button, inline},
+    keyboards::{button, inline, pager},
     ui::{
         Ctx, Handled, HandlerError,
         agent_buy::{balance_text, started},
@@ -89,19 +89,7 @@ pub async fn list(deps: &Deps, ctx: &Ctx, page: Page) -> Handled {
         buttons.push(button(caption, Callback::AgentAccount(account.service.id)));
     }
     let mut rows: Vec<_> = buttons.chunks(2).map(<[_]>::to_vec).collect();
-    let mut nav = Vec::new();
-    if page.0 > 0 {
-        nav.push(button(
-            deps.t(ctx.lang, "btn-agent-prev", &[]),
-            Callback::AgentAccounts(Page(page.0 - 1)),
-        ));
-    }
-    if more && page.0 < crate::callback::MAX_PAGE {
-        nav.push(button(
-            deps.t(ctx.lang, "btn-agent-next", &[]),
-            Callback::AgentAccounts(Page(page.0 + 1)),
-        ));
-    }
+    let nav = pager(page, more, Callback::AgentAccounts);
     if !nav.is_empty() {
         rows.push(nav);
     }

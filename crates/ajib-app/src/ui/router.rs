@@ -396,7 +396,7 @@ async fn on_button(deps: &Deps, ctx: &Ctx, callback: Callback) -> Handled {
         Callback::AgentBotSupport => agent_bot::ask_support(deps, ctx).await,
         Callback::AgentBotDisconnect => agent_bot::ask_disconnect(deps, ctx).await,
         Callback::AgentBotDisconnectConfirm => agent_bot::disconnect(deps, ctx).await,
-        Callback::AdminAgents => admin_agents::list(deps, ctx).await,
+        Callback::AdminAgents(page) => admin_agents::list(deps, ctx, page).await,
         Callback::AdminAgent(user) => admin_agents::show(deps, ctx, user).await,
         Callback::AdminAgentMake(user) => admin_agents::make(deps, ctx, user).await,
         Callback::AdminAgentSuspend(user) => {

@@ -53,8 +53,8 @@ async fn the_owner_makes_suspends_resumes_and_credits_an_agent() {
 
     // The admin menu leads to the agents; the user's profile offers "Make agent".
     let owner = env.user(2).clone();
-    let menu = env.say(&owner, "/admin", |it| button_data(it, "v1:agl").is_some());
-    env.press(&owner, menu.message_id, "v1:agl", |it| {
+    let menu = env.say(&owner, "/admin", |it| button_data(it, "v1:agl:0").is_some());
+    env.press(&owner, menu.message_id, "v1:agl:0", |it| {
         has_text(it, "Agents")
     });
     let profile = env.press(
@@ -219,7 +219,7 @@ async fn a_non_owner_pressing_the_owners_agent_buttons_changes_nothing() {
     let menu = env.say(&forger, "/start", |it| button_data(it, "v1:l:").is_some());
     let id = agent.0;
     let forged = [
-        "v1:agl".to_owned(),
+        "v1:agl:0".to_owned(),
         format!("v1:agv:{id}"),
         format!("v1:agm:{}", forger.id),
         format!("v1:ags:{id}"),
@@ -250,4 +250,30 @@ async fn a_non_owner_pressing_the_owners_agent_buttons_changes_nothing() {
         store(&env).recent_audit(50).await.unwrap().len(),
         audit_before
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owners_agent_list_pages_through_every_agent() {
+    let env = Env::start().await;
+    for n in 0..12 {
+        let terms = ajib_storage::AgentEdit::default();
+        let actor = ajib_storage::Actor::Cli;
+        store(&env)
+            .add_agent(TelegramId(70_000 + n), terms, actor, now())
+            .await
+            .unwrap();
+    }
+    let agent_buttons = |it: &BotMessage| {
+        let keyboard = serde_json::to_string(&it.keyboard).unwrap();
+        keyboard.matches("v1:agv:").count()
+    };
+    let first = owner_press(&env, "v1:agl:0", "Agents");
+    assert_eq!(agent_buttons(&first), 10);
+    assert_eq!(button_data(&first, "v1:agl:"), Some("v1:agl:1".to_owned()));
+    let owner = env.user(2).clone();
+    let second = env.press(&owner, first.message_id, "v1:agl:1", |it| {
+        button_data(it, "v1:agl:0").is_some()
+    });
+    assert_eq!(agent_buttons(&second), 2);
+    assert!(has_text(&second, "70011"), "{:?}", second.text);
 }
