@@ -99,6 +99,14 @@ async fn bot_invoice(
     (invoice, held, order)
 }
 
+/// The first plan on sale and its retail price in Nova's bot, as shown in English.
+async fn first_plan(env: &Env) -> (ajib_domain::Plan, String) {
+    let store = &env.sandbox.app.deps.store;
+    let plan = store.list_plans(true).await.unwrap().remove(0);
+    let retail = store.agent_price(NOVA, plan.id).await.unwrap().retail;
+    (plan, ajib_app::format::price(Lang::EN, retail))
+}
+
 fn customer(id: i64) -> SimUser {
     let mut user = SimUser::new(id, "Mina");
     user.language_code = Some("en".to_owned());
@@ -239,11 +247,9 @@ async fn a_cancelled_invoice_in_an_agent_bot_is_told_to_its_customer_there_not_t
     let env = Env::start().await;
     let deps = &env.sandbox.app.deps;
     let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
-    let plan = deps.store.list_plans(true).await.unwrap().remove(0);
-    let retail = deps.store.agent_price(NOVA, plan.id).await.unwrap().retail;
-    let retail_text = ajib_app::format::price(Lang::EN, retail);
     let mina = customer(9_103);
-    let (_, invoice, order) = bot_invoice(&env, &bot, &mina, plan.id, &retail_text).await;
+    let (plan, retail) = first_plan(&env).await;
+    let (_, invoice, order) = bot_invoice(&env, &bot, &mina, plan.id, &retail).await;
     env.sandbox.heleket.as_ref().unwrap().expire(&invoice.uuid);
     let told = bot
         .wait_for_async(mina.id, |it| has_text(it, "cancelled"), WAIT)
@@ -258,7 +264,7 @@ async fn a_cancelled_invoice_in_an_agent_bot_is_told_to_its_customer_there_not_t
     );
     assert_eq!(
         deps.store
-            .signed_balance(NOVA, retail.currency())
+            .signed_balance(NOVA, plan.price.currency())
             .await
             .unwrap(),
         0
@@ -298,11 +304,9 @@ async fn reminders_reach_a_bot_customer_in_the_agents_bot_and_the_agent_by_accou
     let env = Env::start().await;
     let deps = &env.sandbox.app.deps;
     let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
-    let plan = deps.store.list_plans(true).await.unwrap().remove(0);
-    let retail = deps.store.agent_price(NOVA, plan.id).await.unwrap().retail;
-    let retail_text = ajib_app::format::price(Lang::EN, retail);
     let mina = customer(9_105);
-    let (_, invoice, sold) = bot_invoice(&env, &bot, &mina, plan.id, &retail_text).await;
+    let (plan, retail) = first_plan(&env).await;
+    let (_, invoice, sold) = bot_invoice(&env, &bot, &mina, plan.id, &retail).await;
     let heleket = env.sandbox.heleket.as_ref().unwrap();
     heleket.pay(&invoice.uuid, PayOutcome::Paid);
     env.until_provisioned(sold).await;
