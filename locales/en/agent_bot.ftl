@@ -48,3 +48,5 @@ ab-reminder-expired = 🔴 Your account <b>{ $name }</b> has expired. To renew i
 ab-reminder-traffic = 📊 You've used { $percent }% of the traffic on <b>{ $name }</b>. To renew it in time, contact { $support }.
 ab-reminder-traffic-full = 🟠 The traffic on <b>{ $name }</b> is used up. To renew it, contact { $support }.
 agent-account-name = { $name } · { $label }
+ab-btn-renew = 🔄 Renew
+ab-renewal-done = ✅ <b>{ $name }</b> is renewed, until { $expires }. Your configs stay the same.

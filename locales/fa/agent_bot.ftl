@@ -48,3 +48,5 @@ ab-reminder-expired = 🔴 اکانت <b>{ $name }</b> منقضی شده است.
 ab-reminder-traffic = 📊 { $percent }٪ از ترافیک <b>{ $name }</b> مصرف شده است. برای تمدید به‌موقع با { $support } تماس بگیرید.
 ab-reminder-traffic-full = 🟠 ترافیک <b>{ $name }</b> تمام شده است. برای تمدید با { $support } تماس بگیرید.
 agent-account-name = { $name } · { $label }
+ab-btn-renew = 🔄 تمدید
+ab-renewal-done = ✅ <b>{ $name }</b> تا { $expires } تمدید شد. کانفیگ‌های شما همان قبلی است.

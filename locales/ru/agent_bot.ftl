@@ -50,3 +50,5 @@ ab-reminder-expired = 🔴 Ваш аккаунт <b>{ $name }</b> истёк. Ч
 ab-reminder-traffic = 📊 Вы израсходовали { $percent }% трафика на <b>{ $name }</b>. Чтобы вовремя продлить, напишите { $support }.
 ab-reminder-traffic-full = 🟠 Трафик на <b>{ $name }</b> закончился. Чтобы продлить, напишите { $support }.
 agent-account-name = { $name } · { $label }
+ab-btn-renew = 🔄 Продлить
+ab-renewal-done = ✅ <b>{ $name }</b> продлён до { $expires }. Конфигурации остаются прежними.

@@ -129,6 +129,8 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("ab-status-expired", &[]),
     ("ab-status-disabled", &[]),
     ("ab-btn-config", &["name"]),
+    ("ab-btn-renew", &[]),
+    ("ab-renewal-done", &["name", "expires"]),
     ("ab-payment-granted", &[]),
     ("ab-payment-kept", &["support"]),
     ("ab-account-ready", &["brand", "name", "expires"]),

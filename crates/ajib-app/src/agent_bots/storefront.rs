@@ -101,7 +101,8 @@ async fn on_callback(deps: &Deps, bot: &RunningBot, query: CallbackQuery) -> any
         Tap::Support => shopper.send(shopper.support(), edit),
         Tap::Languages => shopper.send(shopper.languages(), edit),
         Tap::Language(lang) => shopper.set_language(lang, query.message_id).await?,
-        Tap::Buy(plan) => shopper.buy(plan).await?,
+        Tap::Buy(plan) => shopper.buy(plan, None).await?,
+        Tap::Renew(service) => shopper.renew(service).await?,
         Tap::Check(order) => shopper.check(order).await?,
         Tap::Configs(service) => shopper.configs(service).await?,
     }
@@ -283,8 +284,25 @@ impl Shopper<'_> {
         Ok((text, Some(inline(rows))))
     }
 
-    /// Makes the order and its invoice: the invoice asks the retail price.
-    async fn buy(&self, plan: PlanId) -> anyhow::Result<()> {
+    /// Renews one of the customer's accounts with its plan: an invoice like a purchase's.
+    async fn renew(&self, service: ServiceId) -> anyhow::Result<()> {
+        let account = self
+            .deps
+            .store
+            .customer_account(self.agent.user, self.customer.user, service)
+            .await?;
+        match account.and_then(|it| it.service.plan) {
+            Some(plan) => self.buy(plan, Some(service)).await,
+            None => {
+                self.send(self.line("ab-stale", &[]), None);
+                Ok(())
+            }
+        }
+    }
+
+    /// Makes the order (a new account, or renewing `renews`) and its
+    /// invoice: the invoice asks the retail price.
+    async fn buy(&self, plan: PlanId, renews: Option<ServiceId>) -> anyhow::Result<()> {
         if let Some(screen) = self.closed() {
             self.send(screen, None);
             return Ok(());
@@ -292,7 +310,7 @@ impl Shopper<'_> {
         let order = match self
             .deps
             .store
-            .create_bot_order(self.agent.user, self.customer.user, plan, now())
+            .create_bot_order(self.agent.user, self.customer.user, plan, renews, now())
             .await
         {
             Ok(order) => order,
@@ -430,7 +448,11 @@ impl Shopper<'_> {
                 ],
             ));
             let label = self.label("ab-btn-config", &[("name", Arg::from(name.as_str()))]);
-            rows.push(vec![Tap::Configs(service.id).button(label)]);
+            let mut row = vec![Tap::Configs(service.id).button(label)];
+            if service.plan.is_some() && self.closed().is_none() {
+                row.push(self.button("ab-btn-renew", Tap::Renew(service.id)));
+            }
+            rows.push(row);
         }
         rows.push(self.back());
         Ok((lines.join("\n"), Some(inline(rows))))

@@ -3,7 +3,7 @@
 //! with the account's label; for a bulk purchase, one text file with every
 //! account's configs once all of them are made.
 
-use ajib_domain::Order;
+use ajib_domain::{Order, Service, UnixTime};
 use ajib_i18n::Arg;
 use ajib_storage::{Batch, NewMail, NewService, OrderAgent};
 use ajib_transport::Outgoing;
@@ -66,6 +66,34 @@ pub async fn bot_or_batch_mail(
             })
             .collect(),
     ))
+}
+
+/// A renewal bought in an agent's bot, told to its customer there (`None`
+/// for any other renewal: the ordinary message to the order's user applies).
+pub async fn bot_renewal_mail(
+    deps: &Deps,
+    sale: &OrderAgent,
+    service: &Service,
+    new_expires: UnixTime,
+) -> Option<Vec<NewMail>> {
+    let customer = sale.customer?;
+    let lang = notices::bot_customer_lang(deps, sale.agent, customer).await;
+    let name = delivery::plan_name(deps, lang, service.plan).await;
+    let expires = date(lang, new_expires);
+    let args = [
+        ("name", Arg::from(name.as_str())),
+        ("expires", Arg::from(expires.as_str())),
+    ];
+    let done = Outgoing::Text {
+        chat_id: customer.0,
+        text: deps.t(lang, "ab-renewal-done", &args),
+        keyboard: None,
+        html: true,
+    };
+    Some(vec![NewMail {
+        bot: Some(sale.agent),
+        ..mail::message(&done)
+    }])
 }
 
 /// The line that names an agent's account for the agent, before its configs.

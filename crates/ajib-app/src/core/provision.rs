@@ -300,9 +300,16 @@ async fn messages(deps: &Deps, order: &Order, done: &Provisioned) -> anyhow::Res
     let sale = deps.store.order_agent(order.id).await?;
     let mut res = Vec::new();
     if let Some(sale) = &sale {
-        if let Provisioned::Created(service) = done
-            && let Some(mail) = agent_delivery::bot_or_batch_mail(deps, sale, service).await?
-        {
+        let own = match done {
+            Provisioned::Created(service) => {
+                agent_delivery::bot_or_batch_mail(deps, sale, service).await?
+            }
+            Provisioned::Renewed {
+                service,
+                new_expires,
+            } => agent_delivery::bot_renewal_mail(deps, sale, service, *new_expires).await,
+        };
+        if let Some(mail) = own {
             return Ok(mail);
         }
         res.extend(agent_delivery::label_line(deps, order, sale).await);

@@ -364,3 +364,82 @@ async fn reminders_reach_a_bot_customer_in_the_agents_bot_and_the_agent_by_accou
     );
     assert!(env.sandbox.telegram.messages(mina.id).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bot_customer_renews_their_account_there_and_the_agent_earns_once() {
+    let env = Env::start().await;
+    let deps = &env.sandbox.app.deps;
+    let bot = agent_with_bot(&env, NOVA, "Nova", NOVA_TOKEN).await;
+    let mina = customer(9_106);
+    let (plan, retail) = first_plan(&env).await;
+    let (_, invoice, bought) = bot_invoice(&env, &bot, &mina, plan.id, &retail).await;
+    let heleket = env.sandbox.heleket.as_ref().unwrap();
+    heleket.pay(&invoice.uuid, PayOutcome::Paid);
+    env.until_provisioned(bought).await;
+    let order = deps.store.get_order(bought).await.unwrap().unwrap();
+    let service = deps
+        .store
+        .get_service(order.service.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let currency = plan.price.currency();
+    let earned = deps.store.signed_balance(NOVA, currency).await.unwrap();
+
+    // A forged renew button for an account that is not hers makes nothing.
+    let menu = welcome(&bot, &mina, "Nova").await;
+    let orders_before = deps.store.orders_of_user(NOVA).await.unwrap().len();
+    bot.press_button(&mina, menu.message_id, "s1:r:999999");
+    bot.wait_for_async(mina.id, |it| has_text(it, "expired"), WAIT)
+        .await
+        .expect("a forged renewal refused");
+    assert_eq!(
+        deps.store.orders_of_user(NOVA).await.unwrap().len(),
+        orders_before
+    );
+
+    bot.press_button(&mina, menu.message_id, "s1:a");
+    let renew = format!("s1:r:{}", service.id);
+    let accounts = bot
+        .wait_for_async(mina.id, |it| button_data(it, &renew).is_some(), WAIT)
+        .await
+        .expect("a renew button on her account");
+    bot.press_button(&mina, accounts.message_id, &renew);
+    let shown = accounts.message_id;
+    let renewal_invoice = bot
+        .wait_for_async(
+            mina.id,
+            |it| it.message_id > shown && button_url(it).is_some(),
+            WAIT,
+        )
+        .await
+        .expect("the renewal's invoice");
+    assert!(
+        has_text(&renewal_invoice, &retail),
+        "{:?}",
+        renewal_invoice.text
+    );
+    let url = button_url(&renewal_invoice).unwrap();
+    let held = heleket
+        .invoices()
+        .into_iter()
+        .find(|it| it.url == url)
+        .unwrap();
+    let renewal = OrderId::from_invoice_ref(&held.order_id).unwrap();
+    heleket.pay(&held.uuid, PayOutcome::Paid);
+    env.until_provisioned(renewal).await;
+    bot.wait_for_async(mina.id, |it| has_text(it, "is renewed"), WAIT)
+        .await
+        .expect("the renewal told in the agent's bot");
+    let renewed = deps.store.get_service(service.id).await.unwrap().unwrap();
+    assert!(renewed.expires > service.expires, "{renewed:?}");
+    let cost = deps.store.agent_price(NOVA, plan.id).await.unwrap();
+    assert_eq!(
+        deps.store.signed_balance(NOVA, currency).await.unwrap(),
+        earned + cost.retail.minor() - cost.cost.minor()
+    );
+    assert!(
+        env.sandbox.telegram.messages(NOVA.0).is_empty(),
+        "the agent is told nothing"
+    );
+}

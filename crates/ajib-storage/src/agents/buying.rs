@@ -155,15 +155,18 @@ impl Store {
         .await
     }
 
-    /// An order for a customer of the agent's bot: the invoice asks the
-    /// agent's retail price, the order costs the agent their price, so the
-    /// payment credits the agent the retail price and the purchase debits the
-    /// cost, in the transaction that settles it.
+    /// An order for a customer of the agent's bot (`renews`: one of their
+    /// accounts there, else a new one): the invoice asks the agent's retail
+    /// price, the order costs the agent their price, so the payment credits
+    /// the agent the retail price and the purchase debits the cost, in the
+    /// transaction that settles it. An account that is not the customer's is
+    /// not found.
     pub async fn create_bot_order(
         &self,
         user: TelegramId,
         customer: TelegramId,
         plan: PlanId,
+        renews: Option<ServiceId>,
         now: UnixTime,
     ) -> Result<Order, Error> {
         self.with_tx(move |tx| {
@@ -173,9 +176,21 @@ impl Store {
                     what: "the agent's bot takes no payments",
                 });
             }
+            if let Some(service) = renews {
+                let theirs = crate::store::query_exists(
+                    tx,
+                    "SELECT 1 FROM services WHERE id = ?1 AND agent_id = ?2 AND customer_id = ?3",
+                    params![service.0, user.0, customer.0],
+                )?;
+                if !theirs {
+                    return Err(Error::NotFound {
+                        what: "bot customer's account",
+                    });
+                }
+            }
             on_sale(tx, plan)?;
             let price = price_of(tx, &agent, plan)?;
-            let order = agent_order(tx, &agent, plan, None, price.cost, now)?;
+            let order = agent_order(tx, &agent, plan, renews, price.cost, now)?;
             tx.prepare_cached(
                 "UPDATE orders SET customer_id = ?2, invoice_minor = ?3 WHERE id = ?1",
             )?

@@ -220,7 +220,7 @@ async fn a_bot_sale_credits_the_retail_price_and_debits_the_cost_once() {
     user(&db.store, customer.0).await;
     let order = ok(db
         .store
-        .create_bot_order(AGENT, customer, month.id, t(1_500))
+        .create_bot_order(AGENT, customer, month.id, None, t(1_500))
         .await);
     assert_eq!((order.amount, order.invoice_amount), (usd(700), usd(1_200)));
     assert_eq!(
@@ -268,6 +268,20 @@ async fn a_bot_sale_credits_the_retail_price_and_debits_the_cost_once() {
         .store
         .insert_service_and_mark_provisioned(order.id, &service, t(2_100))
         .await);
+    // A renewal in the bot is the customer's own account's, or nothing.
+    let stranger = db
+        .store
+        .create_bot_order(AGENT, TelegramId(9_002), month.id, Some(made.id), t(2_200))
+        .await;
+    assert!(
+        matches!(stranger, Err(Error::NotFound { .. })),
+        "{stranger:?}"
+    );
+    let renewal = ok(db
+        .store
+        .create_bot_order(AGENT, customer, month.id, Some(made.id), t(2_200))
+        .await);
+    assert_eq!(renewal.kind, ajib_domain::OrderKind::Renewal(made.id));
     let theirs = ok(db.store.customer_accounts(AGENT, customer).await);
     assert_eq!(
         theirs.iter().map(|it| it.service.id).collect::<Vec<_>>(),

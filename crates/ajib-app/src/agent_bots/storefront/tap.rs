@@ -24,6 +24,8 @@ pub enum Tap {
     Accounts,
     /// Send an account's configs again.
     Configs(ServiceId),
+    /// Renew an account: its plan's invoice.
+    Renew(ServiceId),
     /// The agent's support contact.
     Support,
     /// The languages the bot speaks.
@@ -43,6 +45,7 @@ impl Tap {
             Self::Check(order) => format!("{PREFIX}:k:{}", order.0),
             Self::Accounts => format!("{PREFIX}:a"),
             Self::Configs(service) => format!("{PREFIX}:c:{}", service.0),
+            Self::Renew(service) => format!("{PREFIX}:r:{}", service.0),
             Self::Support => format!("{PREFIX}:h"),
             Self::Languages => format!("{PREFIX}:l"),
             Self::Language(lang) => format!("{PREFIX}:L:{}", lang.code()),
@@ -66,6 +69,7 @@ impl Tap {
             ("b", Some(id)) => Self::Buy(PlanId(id_arg(id)?)),
             ("k", Some(id)) => Self::Check(OrderId(id_arg(id)?)),
             ("c", Some(id)) => Self::Configs(ServiceId(id_arg(id)?)),
+            ("r", Some(id)) => Self::Renew(ServiceId(id_arg(id)?)),
             ("L", Some(code)) => Self::Language(Lang::parse(code).filter(|it| it.code() == code)?),
             _ => return None,
         };
@@ -98,6 +102,7 @@ mod tests {
             Tap::Check(OrderId(i64::MAX)),
             Tap::Accounts,
             Tap::Configs(ServiceId(1)),
+            Tap::Renew(ServiceId(2)),
             Tap::Support,
             Tap::Languages,
             Tap::Language(Lang::FA),
@@ -108,7 +113,7 @@ mod tests {
         }
         for bad in [
             "", "s1", "s1:", "s1:b", "s1:b:", "s1:b:0", "s1:b:-1", "s1:b:07", "s1:m:1", "v1:menu",
-            "s1:L:EN", "s1:L:e1", "s2:m", "s1:k:1:2",
+            "s1:L:EN", "s1:L:e1", "s2:m", "s1:k:1:2", "s1:r", "s1:r:x",
         ] {
             assert_eq!(Tap::decode(bad), None, "{bad:?}");
         }
