@@ -43,10 +43,10 @@ ab-reminder-expiry = ⏰ Your account <b>{ $name }</b> expires { $days ->
         [0] today
         [1] tomorrow
        *[other] in { $days } days
-    }. To renew it, contact { $support }.
-ab-reminder-expired = 🔴 Your account <b>{ $name }</b> has expired. To renew it, contact { $support }.
-ab-reminder-traffic = 📊 You've used { $percent }% of the traffic on <b>{ $name }</b>. To renew it in time, contact { $support }.
-ab-reminder-traffic-full = 🟠 The traffic on <b>{ $name }</b> is used up. To renew it, contact { $support }.
+    }. Renew it with the button below (questions: { $support }).
+ab-reminder-expired = 🔴 Your account <b>{ $name }</b> has expired. Renew it with the button below (questions: { $support }).
+ab-reminder-traffic = 📊 You've used { $percent }% of the traffic on <b>{ $name }</b>. Renew it in time with the button below (questions: { $support }).
+ab-reminder-traffic-full = 🟠 The traffic on <b>{ $name }</b> is used up. Renew it with the button below (questions: { $support }).
 agent-account-name = { $name } · { $label }
 ab-btn-renew = 🔄 Renew
 ab-renewal-done = ✅ <b>{ $name }</b> is renewed, until { $expires }. Your configs stay the same.

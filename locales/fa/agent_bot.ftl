@@ -43,10 +43,10 @@ ab-reminder-expiry = ⏰ اکانت <b>{ $name }</b> { $days ->
         [0] امروز
         [1] فردا
        *[other] { $days } روز دیگر
-    } منقضی می‌شود. برای تمدید با { $support } تماس بگیرید.
-ab-reminder-expired = 🔴 اکانت <b>{ $name }</b> منقضی شده است. برای تمدید با { $support } تماس بگیرید.
-ab-reminder-traffic = 📊 { $percent }٪ از ترافیک <b>{ $name }</b> مصرف شده است. برای تمدید به‌موقع با { $support } تماس بگیرید.
-ab-reminder-traffic-full = 🟠 ترافیک <b>{ $name }</b> تمام شده است. برای تمدید با { $support } تماس بگیرید.
+    } منقضی می‌شود. با دکمهٔ زیر تمدید کنید (سؤال: { $support }).
+ab-reminder-expired = 🔴 اکانت <b>{ $name }</b> منقضی شده است. با دکمهٔ زیر تمدید کنید (سؤال: { $support }).
+ab-reminder-traffic = 📊 { $percent }٪ از ترافیک <b>{ $name }</b> مصرف شده است. به‌موقع با دکمهٔ زیر تمدید کنید (سؤال: { $support }).
+ab-reminder-traffic-full = 🟠 ترافیک <b>{ $name }</b> تمام شده است. با دکمهٔ زیر تمدید کنید (سؤال: { $support }).
 agent-account-name = { $name } · { $label }
 ab-btn-renew = 🔄 تمدید
 ab-renewal-done = ✅ <b>{ $name }</b> تا { $expires } تمدید شد. کانفیگ‌های شما همان قبلی است.

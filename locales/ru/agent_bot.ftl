@@ -45,10 +45,10 @@ ab-reminder-expiry = ⏰ Ваш аккаунт <b>{ $name }</b> истекает
         [one] через { $days } день
         [few] через { $days } дня
        *[other] через { $days } дней
-    }. Чтобы продлить, напишите { $support }.
-ab-reminder-expired = 🔴 Ваш аккаунт <b>{ $name }</b> истёк. Чтобы продлить, напишите { $support }.
-ab-reminder-traffic = 📊 Вы израсходовали { $percent }% трафика на <b>{ $name }</b>. Чтобы вовремя продлить, напишите { $support }.
-ab-reminder-traffic-full = 🟠 Трафик на <b>{ $name }</b> закончился. Чтобы продлить, напишите { $support }.
+    }. Продлите кнопкой ниже (вопросы: { $support }).
+ab-reminder-expired = 🔴 Ваш аккаунт <b>{ $name }</b> истёк. Продлите кнопкой ниже (вопросы: { $support }).
+ab-reminder-traffic = 📊 Вы израсходовали { $percent }% трафика на <b>{ $name }</b>. Продлите вовремя кнопкой ниже (вопросы: { $support }).
+ab-reminder-traffic-full = 🟠 Трафик на <b>{ $name }</b> закончился. Продлите кнопкой ниже (вопросы: { $support }).
 agent-account-name = { $name } · { $label }
 ab-btn-renew = 🔄 Продлить
 ab-renewal-done = ✅ <b>{ $name }</b> продлён до { $expires }. Конфигурации остаются прежними.

@@ -94,7 +94,7 @@ pub async fn payment_notice(
 ) -> Option<Outgoing> {
     let lang = bot_customer_lang(deps, agent, TelegramId(chat)).await;
     let terms = deps.store.get_agent(agent).await.ok().flatten();
-    let support = terms.and_then(|it| it.support).unwrap_or_default();
+    let support = support_of(deps, agent, terms);
     let text = match settlement {
         ajib_storage::Settlement::Granted { .. } => deps.t(lang, "ab-payment-granted", &[]),
         ajib_storage::Settlement::Credited { .. } => deps.t(
@@ -113,8 +113,8 @@ pub async fn payment_notice(
 }
 
 /// Reminder `message` (`reminder-expiry`, …) about `service`, told to the
-/// customer of the agent's bot who bought it, there, with the agent's support
-/// contact to renew through.
+/// customer of the agent's bot who bought it, there, with a button to renew
+/// it and the agent's support contact.
 pub async fn remind_customer(
     deps: &Deps,
     service: &Service,
@@ -126,16 +126,24 @@ pub async fn remind_customer(
     let lang = bot_customer_lang(deps, agent, customer).await;
     let name = delivery::plan_name(deps, lang, service.plan).await;
     let terms = deps.store.get_agent(agent).await.ok().flatten();
-    let support = terms.and_then(|it| it.support).unwrap_or_default();
+    let support = support_of(deps, agent, terms);
     let mut args = vec![
         ("name", Arg::from(name.as_str())),
         ("support", Arg::from(support.as_str())),
     ];
     args.extend(extra.iter().map(|(k, v)| (*k, *v)));
+    // Renewed right there, at the agent's retail price.
+    let renew = service.plan.map(|_| {
+        inline(vec![vec![Tap::Renew(service.id).button(deps.label(
+            lang,
+            "ab-btn-renew",
+            &[],
+        ))]])
+    });
     let msg = Outgoing::Text {
         chat_id: customer.0,
         text: deps.t(lang, &format!("ab-{message}"), &args),
-        keyboard: None,
+        keyboard: renew,
         html: true,
     };
     queue_in_bot(deps, agent, &msg).await;
@@ -148,4 +156,16 @@ async fn queue_in_bot(deps: &Deps, agent: TelegramId, msg: &Outgoing) {
         ..mail::message(msg)
     };
     mail::queue(deps, vec![mail]).await;
+}
+
+/// Who a bot's customers ask: the agent's support contact, else the bot itself.
+fn support_of(deps: &Deps, agent: TelegramId, terms: Option<ajib_storage::Agent>) -> String {
+    terms
+        .and_then(|it| it.support)
+        .or_else(|| {
+            deps.agent_bots
+                .get(agent)
+                .map(|bot| format!("@{}", bot.username))
+        })
+        .unwrap_or_default()
 }

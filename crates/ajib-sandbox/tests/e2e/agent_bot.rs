@@ -350,6 +350,19 @@ async fn reminders_reach_a_bot_customer_in_the_agents_bot_and_the_agent_by_accou
         .await
         .expect("the bot customer's reminder in the agent's bot");
     assert!(has_text(&told, "@nova_help"), "{:?}", told.text);
+    let sold_service = deps
+        .store
+        .get_order(sold)
+        .await
+        .unwrap()
+        .unwrap()
+        .service
+        .unwrap();
+    assert_eq!(
+        button_data(&told, "s1:r:"),
+        Some(format!("s1:r:{sold_service}")),
+        "renewed right there"
+    );
     let reminded = env
         .sandbox
         .telegram
